@@ -1,0 +1,392 @@
+//! kiosk.toml: read with serde (`deny_unknown_fields`), validated into a
+//! [`Config`]. The repository's root kiosk.toml documents every key.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::domain::{Category, Event, Policy};
+use crate::import::{Column, Encoding, ImportSettings};
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub event: Event,
+    pub kiosk: KioskIdentity,
+    /// The SQLite file, resolved against the folder of kiosk.toml.
+    pub database: PathBuf,
+    pub policy: Policy,
+    pub import: ImportSettings,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KioskIdentity {
+    /// Unique among the event's kiosks: it names this kiosk's log.
+    pub id: String,
+    /// Shown to staff and organisers ("Accueil porte A").
+    pub name: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "{path} introuvable — lancez accueil depuis le dossier de l'événement ou indiquez --config CHEMIN"
+    )]
+    NotFound { path: PathBuf },
+    #[error("{path} illisible : {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} : {source}")]
+    Syntax {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+    #[error("{path} : {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    event: RawEvent,
+    #[serde(default, rename = "categories")]
+    categories: Vec<RawCategory>,
+    kiosk: RawKiosk,
+    database: RawDatabase,
+    #[serde(default)]
+    checkin: RawCheckin,
+    #[serde(default)]
+    import: RawImport,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    name: String,
+    timezone: String,
+    days: Vec<String>,
+    default_category: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    name: String,
+    colour: String,
+    #[serde(default)]
+    days: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKiosk {
+    id: String,
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    path: PathBuf,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheckin {
+    #[serde(default)]
+    accept_pending: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImport {
+    separator: Option<String>,
+    encoding: Option<String>,
+    sheet: Option<String>,
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// Reads and validates a kiosk.toml.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                ConfigError::NotFound {
+                    path: path.to_owned(),
+                }
+            } else {
+                ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                }
+            }
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Config::parse(&text, base).map_err(|e| match e {
+            ParseError::Syntax(source) => ConfigError::Syntax {
+                path: path.to_owned(),
+                source: Box::new(source),
+            },
+            ParseError::Invalid(message) => ConfigError::Invalid {
+                path: path.to_owned(),
+                message,
+            },
+        })
+    }
+
+    /// Parses kiosk.toml text; relative paths are taken from `base`.
+    pub fn parse(text: &str, base: &Path) -> Result<Config, ParseError> {
+        let raw: RawConfig = toml::from_str(text).map_err(ParseError::Syntax)?;
+        raw.validate(base).map_err(ParseError::Invalid)
+    }
+}
+
+#[derive(Debug)]
+pub enum ParseError {
+    Syntax(toml::de::Error),
+    Invalid(String),
+}
+
+fn parse_date(where_: &str, s: &str) -> Result<Date, String> {
+    s.parse::<Date>().map_err(|_| {
+        format!("{where_} : date « {s} » illisible — écrivez-la AAAA-MM-JJ, par exemple 2022-09-28")
+    })
+}
+
+fn valid_colour(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+impl RawConfig {
+    fn validate(self, base: &Path) -> Result<Config, String> {
+        let e = self.event;
+        if e.name.trim().is_empty() {
+            return Err("[event] name est vide — donnez le nom de l'événement".into());
+        }
+        let timezone = TimeZone::get(&e.timezone).map_err(|_| {
+            format!(
+                "[event] timezone « {} » inconnu — utilisez un nom IANA comme « Europe/Paris »",
+                e.timezone
+            )
+        })?;
+        let mut days = e
+            .days
+            .iter()
+            .map(|d| parse_date("[event] days", d))
+            .collect::<Result<Vec<_>, _>>()?;
+        days.sort();
+        days.dedup();
+        if days.is_empty() {
+            return Err(
+                "[event] days est vide — indiquez au moins un jour, par exemple [\"2022-09-28\"]"
+                    .into(),
+            );
+        }
+        if self.categories.is_empty() {
+            return Err("aucune catégorie — ajoutez au moins un bloc [[categories]]".into());
+        }
+        let mut categories: Vec<Category> = Vec::new();
+        for c in self.categories {
+            let name = c.name.trim().to_owned();
+            if name.is_empty() {
+                return Err("[[categories]] : une catégorie n'a pas de nom".into());
+            }
+            let folded = crate::domain::text::sort_key(&name);
+            if categories
+                .iter()
+                .any(|o| crate::domain::text::sort_key(&o.name) == folded)
+            {
+                return Err(format!("[[categories]] : « {name} » apparaît deux fois"));
+            }
+            if !valid_colour(&c.colour) {
+                return Err(format!(
+                    "[[categories]] « {name} » : couleur « {} » invalide — écrivez-la #RRVVBB, par exemple #1F6FB2",
+                    c.colour
+                ));
+            }
+            let mut cat_days = Vec::new();
+            for d in &c.days {
+                let date = parse_date(&format!("[[categories]] « {name} » days"), d)?;
+                if !days.contains(&date) {
+                    return Err(format!(
+                        "[[categories]] « {name} » : le {date} n'est pas un jour de [event] days"
+                    ));
+                }
+                cat_days.push(date);
+            }
+            categories.push(Category {
+                name,
+                colour: c.colour.to_ascii_uppercase(),
+                days: cat_days,
+            });
+        }
+        let mut event = Event {
+            name: e.name.trim().to_owned(),
+            timezone,
+            timezone_name: e.timezone,
+            days,
+            categories,
+            default_category: e.default_category.clone(),
+        };
+        match event.category(&e.default_category) {
+            Some(c) => event.default_category = c.name.clone(),
+            None => {
+                return Err(format!(
+                    "[event] default_category « {} » n'est pas une des [[categories]]",
+                    e.default_category
+                ));
+            }
+        }
+
+        let id = self.kiosk.id.trim().to_owned();
+        if id.is_empty()
+            || id.len() > 40
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(format!(
+                "[kiosk] id « {id} » invalide — lettres, chiffres, - et _ seulement (40 au plus), unique par kiosque, par exemple « accueil-1 »"
+            ));
+        }
+        let kiosk = KioskIdentity {
+            name: if self.kiosk.name.trim().is_empty() {
+                id.clone()
+            } else {
+                self.kiosk.name.trim().to_owned()
+            },
+            id,
+        };
+
+        let import = validate_import(self.import)?;
+        Ok(Config {
+            event,
+            kiosk,
+            database: base.join(self.database.path),
+            policy: Policy {
+                accept_pending: self.checkin.accept_pending,
+            },
+            import,
+        })
+    }
+}
+
+fn validate_import(raw: RawImport) -> Result<ImportSettings, String> {
+    let separator = match raw.separator.as_deref() {
+        None | Some("auto") => None,
+        Some(";") => Some(b';'),
+        Some(",") => Some(b','),
+        Some("tab") | Some("\t") => Some(b'\t'),
+        Some(other) => {
+            return Err(format!(
+                "[import] separator « {other} » invalide — « auto », « ; », « , » ou « tab »"
+            ));
+        }
+    };
+    let encoding = match raw.encoding.as_deref() {
+        None | Some("auto") => Encoding::Auto,
+        Some("utf-8") | Some("utf8") => Encoding::Utf8,
+        Some("windows-1252") | Some("cp1252") | Some("latin1") => Encoding::Windows1252,
+        Some(other) => {
+            return Err(format!(
+                "[import] encoding « {other} » invalide — « auto », « utf-8 » ou « windows-1252 »"
+            ));
+        }
+    };
+    let mut columns = BTreeMap::new();
+    for (key, header) in raw.columns {
+        let column = Column::from_key(&key).ok_or_else(|| {
+            format!(
+                "[import.columns] clé « {key} » inconnue — clés possibles : {}",
+                Column::ALL.map(Column::key).join(", ")
+            )
+        })?;
+        if header.trim().is_empty() {
+            return Err(format!("[import.columns] {key} est vide"));
+        }
+        columns.insert(column, header);
+    }
+    Ok(ImportSettings {
+        separator,
+        encoding,
+        sheet: raw.sheet,
+        columns,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r##"
+[event]
+name = "Journées"
+timezone = "Europe/Paris"
+days = ["2022-09-29", "2022-09-28"]
+default_category = "participant"
+
+[[categories]]
+name = "Participant"
+colour = "#1f6fb2"
+
+[[categories]]
+name = "Exposant"
+colour = "#8A5A00"
+days = ["2022-09-29"]
+
+[kiosk]
+id = "accueil-1"
+name = "Porte A"
+
+[database]
+path = "data/accueil.sqlite"
+"##;
+
+    #[test]
+    fn minimal_config_validates() {
+        let c = Config::parse(MINIMAL, Path::new("/srv/event")).unwrap();
+        assert_eq!(c.event.days[0].to_string(), "2022-09-28", "days are sorted");
+        assert_eq!(c.event.default_category, "Participant");
+        assert_eq!(c.event.categories[0].colour, "#1F6FB2");
+        assert_eq!(c.database, Path::new("/srv/event/data/accueil.sqlite"));
+        assert_eq!(c.import.separator, None);
+    }
+
+    fn invalid(text: &str) -> String {
+        match Config::parse(text, Path::new(".")) {
+            Err(ParseError::Invalid(m)) => m,
+            Err(ParseError::Syntax(e)) => format!("syntax: {e}"),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let m = invalid(&MINIMAL.replace("Europe/Paris", "Europe/Pari"));
+        assert!(m.contains("Europe/Pari"), "{m}");
+        let m = invalid(&MINIMAL.replace("#8A5A00", "brown"));
+        assert!(m.contains("Exposant") && m.contains("brown"), "{m}");
+        let m = invalid(&MINIMAL.replace("days = [\"2022-09-29\"]", "days = [\"2022-10-01\"]"));
+        assert!(m.contains("2022-10-01"), "{m}");
+        let m = invalid(&MINIMAL.replace(
+            "default_category = \"participant\"",
+            "default_category = \"VIP\"",
+        ));
+        assert!(m.contains("VIP"), "{m}");
+        let m = invalid(&MINIMAL.replace("accueil-1", "accueil 1"));
+        assert!(m.contains("[kiosk] id"), "{m}");
+        let m = invalid(&format!("{MINIMAL}\n[import.columns]\nsurname = \"Nom\"\n"));
+        assert!(m.contains("surname") && m.contains("last_name"), "{m}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let m = invalid(&MINIMAL.replace("[kiosk]", "[kiosk]\ncolor = 1"));
+        assert!(m.starts_with("syntax") && m.contains("color"), "{m}");
+    }
+}

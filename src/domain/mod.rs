@@ -1,0 +1,14 @@
+//! Plain types and rules, no I/O: the event, registrants, the log's records,
+//! text folding for search and the check-in decision.
+
+pub mod checkin;
+pub mod event;
+pub mod record;
+pub mod registrant;
+pub mod search;
+pub mod text;
+
+pub use checkin::{Outcome, Policy, decide};
+pub use event::{Category, DayError, DayReason, DaySpec, Event, EventDay};
+pub use record::{Arrival, NewRecord, Record, RecordKind};
+pub use registrant::{Origin, Registrant, SourceEntry, Status};

@@ -1,0 +1,86 @@
+//! The kiosk's log: everything a kiosk does is an append-only record.
+//! Current state (arrived today? badge printed how often?) is derived from it.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// What happened. "Arrived" (an arrival record for a day, not undone),
+/// "badge printed" and "present on day N" are distinct facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// The person came in on `day`.
+    Arrival,
+    /// A previous arrival (`reverts`) was a mistake.
+    Undo,
+    /// A badge was accepted by the printer.
+    BadgePrinted,
+    /// Someone not on the list was registered at the desk; payload holds them.
+    WalkIn,
+    /// A registrant's details were fixed at the desk; payload holds the changes.
+    RegistrantEdited,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 5] = [
+        RecordKind::Arrival,
+        RecordKind::Undo,
+        RecordKind::BadgePrinted,
+        RecordKind::WalkIn,
+        RecordKind::RegistrantEdited,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Arrival => "arrival",
+            RecordKind::Undo => "undo",
+            RecordKind::BadgePrinted => "badge_printed",
+            RecordKind::WalkIn => "walk_in",
+            RecordKind::RegistrantEdited => "registrant_edited",
+        }
+    }
+
+    pub fn parse_stored(s: &str) -> Option<RecordKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One entry of a kiosk's log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    /// UUIDv7: unique everywhere, ordered by time; uploads are idempotent by it.
+    pub id: Uuid,
+    /// The kiosk that wrote it.
+    pub kiosk: String,
+    /// 1, 2, 3… per kiosk, without gaps: sync exchanges high-water marks.
+    pub seq: i64,
+    pub at: Timestamp,
+    pub kind: RecordKind,
+    pub registrant: Uuid,
+    /// The event day an arrival or undo is for.
+    pub day: Option<Date>,
+    /// The arrival an undo reverts.
+    pub reverts: Option<Uuid>,
+    pub payload: serde_json::Value,
+}
+
+/// What a new record says, before the store gives it an id and a sequence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRecord {
+    pub kind: RecordKind,
+    pub registrant: Uuid,
+    pub day: Option<Date>,
+    pub reverts: Option<Uuid>,
+    pub payload: serde_json::Value,
+}
+
+/// A live arrival: an arrival record not reverted by an undo.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Arrival {
+    pub record: Uuid,
+    pub day: Date,
+    pub at: Timestamp,
+    pub kiosk: String,
+}

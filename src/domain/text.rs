@@ -1,0 +1,179 @@
+//! Text folding for search: one function serves indexing and querying, so
+//! "helene", "HÉLÈNE" and "Hélène" meet on the same tokens.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Folds text to lowercase ASCII-ish form: accents removed (é→e, ş→s, ğ→g),
+/// letters without a decomposition spelled out (ł→l, ø→o, ß→ss, æ→ae, œ→oe),
+/// everything that is not a letter or digit turned into a space.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfkd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'ł' | 'Ł' => out.push('l'),
+            'ø' | 'Ø' => out.push('o'),
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'þ' | 'Þ' => out.push_str("th"),
+            'ı' => out.push('i'),
+            c if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
+/// The search tokens of a text: its folded words.
+pub fn tokens(text: &str) -> Vec<String> {
+    fold(text).split_whitespace().map(str::to_owned).collect()
+}
+
+/// Folded words joined by single spaces: the sortable, prefix-comparable form
+/// of a name ("de La Tour d'Auvergne" → "de la tour d auvergne").
+pub fn sort_key(text: &str) -> String {
+    tokens(text).join(" ")
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent
+/// transposition), giving up early: returns `None` when the distance exceeds
+/// `max`. "dupnot" → "dupont" is 1.
+pub fn distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut prev2 = vec![0usize; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur = vec![0usize; width];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+/// Whether a typed (folded) word is one typo away from a vocabulary word,
+/// either whole ("dupnot" ~ "dupont") or as a prefix being typed
+/// ("dupno" ~ "dupont"). Only words of 5+ letters are typo-tolerant: shorter
+/// ones would match half the list.
+pub fn is_near(typed: &str, word: &str) -> bool {
+    let n = typed.chars().count();
+    if n < 5 {
+        return false;
+    }
+    if distance_within(typed, word, 1).is_some() {
+        return true;
+    }
+    // As-you-type: compare with the word's prefixes of about the same length.
+    let w: Vec<char> = word.chars().collect();
+    [n.saturating_sub(1), n, n + 1]
+        .into_iter()
+        .filter(|&len| len >= 4 && len < w.len())
+        .any(|len| {
+            let prefix: String = w[..len].iter().collect();
+            distance_within(typed, &prefix, 1).is_some()
+        })
+}
+
+/// Scanners configured for a US keyboard on a French (AZERTY) machine type
+/// `&é"'(-è_çà` instead of `1234567890`. Returns the code as it was meant,
+/// when it differs.
+pub fn azerty_digits(scanned: &str) -> Option<String> {
+    let fixed: String = scanned
+        .chars()
+        .map(|c| match c {
+            '&' => '1',
+            'é' => '2',
+            '"' => '3',
+            '\'' => '4',
+            '(' => '5',
+            '§' => '6',
+            'è' => '7',
+            '!' => '8',
+            'ç' => '9',
+            'à' => '0',
+            c => c,
+        })
+        .collect();
+    (fixed != scanned).then_some(fixed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_french_and_european_letters() {
+        assert_eq!(fold("Hélène"), "helene");
+        assert_eq!(fold("HÉLÈNE"), "helene");
+        assert_eq!(fold("Çavuşoğlu"), "cavusoglu");
+        assert_eq!(fold("Łukasz Øre Straße"), "lukasz ore strasse");
+        assert_eq!(fold("Lætitia Œuvray"), "laetitia oeuvray");
+        assert_eq!(fold("Zoë Núñez"), "zoe nunez");
+    }
+
+    #[test]
+    fn tokens_split_hyphens_apostrophes_and_emails() {
+        assert_eq!(
+            tokens("Marie-Hélène de La Tour d'Auvergne"),
+            ["marie", "helene", "de", "la", "tour", "d", "auvergne"]
+        );
+        assert_eq!(
+            tokens("h.dupont@mairie-lyon.fr"),
+            ["h", "dupont", "mairie", "lyon", "fr"]
+        );
+        assert_eq!(sort_key("  Le  Goff "), "le goff");
+        assert!(tokens(" - ' ").is_empty());
+    }
+
+    #[test]
+    fn distance_counts_transpositions_as_one() {
+        assert_eq!(distance_within("dupnot", "dupont", 1), Some(1));
+        assert_eq!(distance_within("dupond", "dupont", 1), Some(1));
+        assert_eq!(distance_within("dupon", "dupont", 1), Some(1));
+        assert_eq!(distance_within("dupont", "dupont", 1), Some(0));
+        assert_eq!(distance_within("dpnot", "dupont", 1), None);
+        assert_eq!(distance_within("martin", "dupont", 1), None);
+    }
+
+    #[test]
+    fn near_only_for_long_words_and_typed_prefixes() {
+        assert!(is_near("dupnot", "dupont"));
+        assert!(is_near("dupnt", "dupontel"));
+        assert!(is_near("lefbvre", "lefebvre"));
+        assert!(
+            !is_near("dupn", "dupont"),
+            "4 letters are not typo-tolerant"
+        );
+        assert!(!is_near("martin", "dupont"));
+    }
+
+    #[test]
+    fn azerty_scanner_digits_are_recovered() {
+        assert_eq!(azerty_digits("NEC-à&é\"").as_deref(), Some("NEC-0123"));
+        assert_eq!(azerty_digits("NEC-0123"), None);
+    }
+}

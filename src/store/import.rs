@@ -1,0 +1,343 @@
+//! Merging a source list into the local copy.
+
+use std::collections::HashSet;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Fields, Result, Store, index_registrant, ts_text};
+use crate::domain::registrant::uid_for_code;
+use crate::domain::text::sort_key;
+use crate::domain::{SourceEntry, Status};
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// No longer in the source: marked cancelled, never deleted.
+    pub cancelled: usize,
+    /// Registrants from earlier imports that were not cancelled before.
+    pub active_before: usize,
+    /// Whether the changes were written (false for a dry run or a refusal).
+    pub committed: bool,
+    /// The first changes, for `--dry-run` (at most 50).
+    pub changes: Vec<ImportChange>,
+}
+
+/// One change an import makes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportChange {
+    /// "added", "updated" or "cancelled".
+    pub change: &'static str,
+    pub code: String,
+    pub name: String,
+    /// Fields that change (`updated` only).
+    pub fields: Vec<&'static str>,
+}
+
+const MAX_LISTED_CHANGES: usize = 50;
+
+struct Existing {
+    id: i64,
+    code: String,
+    current: Fields,
+    source: Option<Fields>,
+}
+
+fn find_existing(conn: &Connection, entry: &SourceEntry) -> Result<Option<Existing>> {
+    type Row = (i64, String, [String; 6], Option<String>);
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            [
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ],
+            r.get(8)?,
+        ))
+    }
+    const COLUMNS: &str =
+        "id, code, first_name, last_name, organisation, email, category, status, source";
+    let row = if entry.code_generated && !entry.email.is_empty() {
+        // Files without codes are keyed by e-mail; the generated code tells
+        // apart people who share an e-mail.
+        conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM registrant
+             WHERE origin = 'import' AND (code = ?1 OR email = ?2 COLLATE NOCASE)
+             ORDER BY code = ?1 DESC LIMIT 1"
+        ))?
+        .query_row(params![entry.code, entry.email], read)
+    } else {
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM registrant WHERE code = ?1"))?
+            .query_row(params![entry.code], read)
+    }
+    .optional()?;
+    let Some((id, code, [first_name, last_name, organisation, email, category, status], source)) =
+        row
+    else {
+        return Ok(None);
+    };
+    let status = Status::parse_stored(&status).ok_or(super::StoreError::Corrupt {
+        column: "registrant.status",
+        value: status.clone(),
+    })?;
+    Ok(Some(Existing {
+        id,
+        code,
+        current: Fields {
+            first_name,
+            last_name,
+            organisation,
+            email,
+            category,
+            status,
+        },
+        // An unreadable snapshot only means every field counts as changed.
+        source: source.and_then(|s| serde_json::from_str(&s).ok()),
+    }))
+}
+
+fn fields_of(e: &SourceEntry) -> Fields {
+    Fields {
+        first_name: e.first_name.clone(),
+        last_name: e.last_name.clone(),
+        organisation: e.organisation.clone(),
+        email: e.email.clone(),
+        category: e.category.clone(),
+        status: e.status,
+    }
+}
+
+/// Field by field: take the source's value where the source changed it since
+/// the last import; keep the current value (maybe a desk fix) otherwise.
+fn merge(
+    current: &Fields,
+    old_source: Option<&Fields>,
+    new_source: &Fields,
+) -> (Fields, Vec<&'static str>) {
+    let mut merged = current.clone();
+    let mut changed = Vec::new();
+    macro_rules! field {
+        ($name:ident) => {
+            let source_changed = old_source.is_none_or(|o| o.$name != new_source.$name);
+            if source_changed && current.$name != new_source.$name {
+                merged.$name = new_source.$name.clone();
+                changed.push(stringify!($name));
+            }
+        };
+    }
+    field!(first_name);
+    field!(last_name);
+    field!(organisation);
+    field!(email);
+    field!(category);
+    field!(status);
+    (merged, changed)
+}
+
+fn write_fields(conn: &Connection, id: i64, f: &Fields, source: &Fields, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE registrant SET first_name = ?2, last_name = ?3, organisation = ?4, email = ?5,
+            category = ?6, status = ?7, source = ?8, last_key = ?9, first_key = ?10, updated_at = ?11
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        f.first_name,
+        f.last_name,
+        f.organisation,
+        f.email,
+        f.category,
+        f.status.as_str(),
+        serde_json::to_string(source).unwrap_or_default(),
+        sort_key(&f.last_name),
+        sort_key(&f.first_name),
+        now
+    ])?;
+    Ok(())
+}
+
+impl Store {
+    /// Merges a source list into the local copy, in one transaction: people
+    /// are matched by ticket code (by e-mail when the source has no codes),
+    /// updated in place, added, or — when the source no longer lists them —
+    /// marked cancelled. The log is never touched, so arrivals are never lost.
+    /// `accept` sees the report before commit; returning false rolls back
+    /// (dry run, or a refusal the caller explains).
+    pub fn apply_import(
+        &mut self,
+        entries: &[SourceEntry],
+        now: Timestamp,
+        mut progress: impl FnMut(usize),
+        accept: impl FnOnce(&ImportReport) -> bool,
+    ) -> Result<ImportReport> {
+        let now = ts_text(now);
+        let tx = self.conn.transaction()?;
+        let mut report = ImportReport {
+            active_before: tx.query_row(
+                "SELECT COUNT(*) FROM registrant WHERE origin = 'import' AND status <> 'cancelled'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )? as usize,
+            ..ImportReport::default()
+        };
+        let mut seen: HashSet<i64> = HashSet::with_capacity(entries.len());
+        let note = |report: &mut ImportReport, change: ImportChange| {
+            if report.changes.len() < MAX_LISTED_CHANGES {
+                report.changes.push(change);
+            }
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            let source = fields_of(entry);
+            let extra = serde_json::to_string(&entry.extra).unwrap_or_else(|_| "{}".into());
+            match find_existing(&tx, entry)? {
+                None => {
+                    tx.prepare_cached(
+                        "INSERT INTO registrant (uid, code, first_name, last_name, organisation, email,
+                            category, status, origin, extra, source, last_key, first_key, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'import', ?9, ?10, ?11, ?12, ?13)",
+                    )?
+                    .execute(params![
+                        uid_for_code(&entry.code).to_string(),
+                        entry.code,
+                        source.first_name,
+                        source.last_name,
+                        source.organisation,
+                        source.email,
+                        source.category,
+                        source.status.as_str(),
+                        extra,
+                        serde_json::to_string(&source).unwrap_or_default(),
+                        sort_key(&source.last_name),
+                        sort_key(&source.first_name),
+                        now
+                    ])?;
+                    let id = tx.last_insert_rowid();
+                    index_registrant(&tx, id, &entry.code, &source)?;
+                    seen.insert(id);
+                    report.added += 1;
+                    note(
+                        &mut report,
+                        ImportChange {
+                            change: "added",
+                            code: entry.code.clone(),
+                            name: format!("{} {}", source.first_name, source.last_name),
+                            fields: Vec::new(),
+                        },
+                    );
+                }
+                Some(existing) => {
+                    seen.insert(existing.id);
+                    let (merged, changed) =
+                        merge(&existing.current, existing.source.as_ref(), &source);
+                    tx.prepare_cached(
+                        "UPDATE registrant SET extra = ?2 WHERE id = ?1 AND extra <> ?2",
+                    )?
+                    .execute(params![existing.id, extra])?;
+                    if changed.is_empty() {
+                        if existing.source.as_ref() != Some(&source) {
+                            write_fields(&tx, existing.id, &merged, &source, &now)?;
+                        }
+                        report.unchanged += 1;
+                    } else {
+                        write_fields(&tx, existing.id, &merged, &source, &now)?;
+                        index_registrant(&tx, existing.id, &existing.code, &merged)?;
+                        report.updated += 1;
+                        note(
+                            &mut report,
+                            ImportChange {
+                                change: "updated",
+                                code: existing.code.clone(),
+                                name: format!("{} {}", merged.first_name, merged.last_name),
+                                fields: changed,
+                            },
+                        );
+                    }
+                }
+            }
+            if i % 1000 == 999 {
+                progress(i + 1);
+            }
+        }
+        progress(entries.len());
+
+        // People the source no longer lists: cancelled, never deleted.
+        let gone: Vec<(i64, String, String, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT id, code, first_name, last_name FROM registrant
+                 WHERE origin = 'import' AND status <> 'cancelled'",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            rows.filter(|row| row.as_ref().map_or(true, |(id, ..)| !seen.contains(id)))
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for (id, code, first, last) in gone {
+            tx.prepare_cached(
+                "UPDATE registrant SET status = 'cancelled', updated_at = ?2,
+                    source = json_set(COALESCE(source, '{}'), '$.status', 'cancelled')
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, now])?;
+            report.cancelled += 1;
+            note(
+                &mut report,
+                ImportChange {
+                    change: "cancelled",
+                    code,
+                    name: format!("{first} {last}"),
+                    fields: Vec::new(),
+                },
+            );
+        }
+
+        report.committed = accept(&report);
+        if report.committed {
+            tx.commit()?;
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(first: &str, status: Status) -> Fields {
+        Fields {
+            first_name: first.into(),
+            last_name: "Dupont".into(),
+            organisation: "Mairie".into(),
+            email: "h@x.fr".into(),
+            category: "Participant".into(),
+            status,
+        }
+    }
+
+    #[test]
+    fn desk_fixes_survive_unless_the_source_changes_the_field() {
+        let source = f("Helene", Status::Valid);
+        let fixed = f("Hélène", Status::Valid);
+        // Source unchanged: the fix stays.
+        let (m, changed) = merge(&fixed, Some(&source), &source);
+        assert_eq!(m.first_name, "Hélène");
+        assert!(changed.is_empty());
+        // Source now cancels: status changes, fix stays.
+        let (m, changed) = merge(&fixed, Some(&source), &f("Helene", Status::Cancelled));
+        assert_eq!(
+            (m.first_name.as_str(), m.status),
+            ("Hélène", Status::Cancelled)
+        );
+        assert_eq!(changed, ["status"]);
+        // Source fixes the name itself: taken.
+        let (m, _) = merge(&fixed, Some(&source), &f("Hélène-Marie", Status::Valid));
+        assert_eq!(m.first_name, "Hélène-Marie");
+    }
+}

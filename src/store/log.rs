@@ -1,0 +1,320 @@
+//! The append-only log and what is derived from it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use uuid::Uuid;
+
+use super::{
+    Lookup, RawRegistrant, Result, Store, StoreError, find_registrant, parse_ts, parse_uuid,
+    ts_text,
+};
+use crate::domain::{Arrival, NewRecord, Record, RecordKind, Registrant};
+
+/// What a check-in transaction saw: the registrant and their live arrivals
+/// (arrivals not undone), oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckinTx {
+    pub registrant: Option<Registrant>,
+    pub arrivals: Vec<Arrival>,
+}
+
+impl CheckinTx {
+    /// The first live arrival on a day.
+    pub fn arrival_on(&self, day: Date) -> Option<&Arrival> {
+        self.arrivals.iter().find(|a| a.day == day)
+    }
+}
+
+/// Raw counts for statistics; the app applies the event's rules to them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    /// (category, status, registrants)
+    pub registrants: Vec<(String, crate::domain::Status, i64)>,
+    /// (day, category, distinct people with a live arrival)
+    pub arrived: Vec<(Date, String, i64)>,
+    /// (day, kiosk, live arrival records)
+    pub by_kiosk: Vec<(Date, String, i64)>,
+}
+
+/// A registrant with their first live arrival on each day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttendanceRow {
+    pub registrant: Registrant,
+    pub arrivals: BTreeMap<Date, Arrival>,
+}
+
+fn parse_day(s: &str) -> Result<Date> {
+    s.parse().map_err(|_| StoreError::Corrupt {
+        column: "record.day",
+        value: s.to_owned(),
+    })
+}
+
+fn live_arrivals(conn: &Connection, registrant: Uuid) -> Result<Vec<Arrival>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.day, a.at, a.kiosk FROM record a
+         WHERE a.kind = 'arrival' AND a.registrant = ?1
+           AND NOT EXISTS (SELECT 1 FROM record u WHERE u.reverts = a.id)
+         ORDER BY a.at, a.id",
+    )?;
+    let rows = stmt.query_map([registrant.to_string()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (id, day, at, kiosk) = row?;
+        Ok(Arrival {
+            record: parse_uuid("record.id", &id)?,
+            day: parse_day(&day)?,
+            at: parse_ts(&at)?,
+            kiosk,
+        })
+    })
+    .collect()
+}
+
+/// Appends a record to this kiosk's log, with the next sequence number.
+pub(crate) fn append(
+    conn: &Connection,
+    kiosk: &str,
+    at: Timestamp,
+    new: NewRecord,
+) -> Result<Record> {
+    let seq: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM record WHERE kiosk = ?1")?
+        .query_row([kiosk], |r| r.get(0))?;
+    let id = Uuid::now_v7();
+    conn.prepare_cached(
+        "INSERT INTO record (id, kiosk, seq, at, kind, registrant, day, reverts, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        id.to_string(),
+        kiosk,
+        seq,
+        ts_text(at),
+        new.kind.as_str(),
+        new.registrant.to_string(),
+        new.day.map(|d| d.to_string()),
+        new.reverts.map(|u| u.to_string()),
+        new.payload.to_string(),
+    ])?;
+    Ok(Record {
+        id,
+        kiosk: kiosk.to_owned(),
+        seq,
+        at,
+        kind: new.kind,
+        registrant: new.registrant,
+        day: new.day,
+        reverts: new.reverts,
+        payload: new.payload,
+    })
+}
+
+impl Store {
+    /// Looks a registrant up, shows `decide` what is known of them, and
+    /// appends the record it asks for — all in one immediate transaction, so
+    /// two processes sharing the file cannot both welcome the same person, and
+    /// a crash leaves either the whole check-in or nothing.
+    pub fn decide_and_record<T>(
+        &mut self,
+        lookup: &Lookup,
+        kiosk: &str,
+        now: Timestamp,
+        decide: impl FnOnce(&CheckinTx) -> (T, Option<NewRecord>),
+    ) -> Result<(T, CheckinTx, Option<Record>)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let registrant = find_registrant(&tx, lookup)?;
+        let arrivals = match &registrant {
+            Some(r) => live_arrivals(&tx, r.uid)?,
+            None => Vec::new(),
+        };
+        let seen = CheckinTx {
+            registrant,
+            arrivals,
+        };
+        let (answer, new) = decide(&seen);
+        let record = match new {
+            Some(new) => {
+                let record = append(&tx, kiosk, now, new)?;
+                tx.commit()?;
+                Some(record)
+            }
+            None => None,
+        };
+        Ok((answer, seen, record))
+    }
+
+    /// The records about a registrant, in log order.
+    pub fn records_of(&self, registrant: Uuid) -> Result<Vec<Record>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kiosk, seq, at, kind, registrant, day, reverts, payload FROM record
+             WHERE registrant = ?1 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([registrant.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, kiosk, seq, at, kind, reg, day, reverts, payload) = row?;
+            Ok(Record {
+                id: parse_uuid("record.id", &id)?,
+                kiosk,
+                seq,
+                at: parse_ts(&at)?,
+                kind: RecordKind::parse_stored(&kind).ok_or(StoreError::Corrupt {
+                    column: "record.kind",
+                    value: kind.clone(),
+                })?,
+                registrant: parse_uuid("record.registrant", &reg)?,
+                day: day.as_deref().map(parse_day).transpose()?,
+                reverts: reverts
+                    .as_deref()
+                    .map(|u| parse_uuid("record.reverts", u))
+                    .transpose()?,
+                payload: serde_json::from_str(&payload).map_err(|_| StoreError::Corrupt {
+                    column: "record.payload",
+                    value: payload.clone(),
+                })?,
+            })
+        })
+        .collect()
+    }
+
+    /// Number of records in the log (all kiosks).
+    pub fn record_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM record", [], |r| r.get(0))?)
+    }
+
+    /// The last sequence number this kiosk wrote (0 when none).
+    pub fn last_seq(&self, kiosk: &str) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM record WHERE kiosk = ?1")?
+            .query_row([kiosk], |r| r.get(0))?)
+    }
+
+    /// Counts for statistics.
+    pub fn counts(&self) -> Result<Counts> {
+        let mut counts = Counts::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT category, status, COUNT(*) FROM registrant GROUP BY 1, 2")?;
+        for row in stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })? {
+            let (category, status, n) = row?;
+            let status =
+                crate::domain::Status::parse_stored(&status).ok_or(StoreError::Corrupt {
+                    column: "registrant.status",
+                    value: status.clone(),
+                })?;
+            counts.registrants.push((category, status, n));
+        }
+        let live = "FROM record a WHERE a.kind = 'arrival'
+                    AND NOT EXISTS (SELECT 1 FROM record u WHERE u.reverts = a.id)";
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT a.day, COALESCE(r.category, ''), COUNT(DISTINCT a.registrant) {live_from}
+             GROUP BY 1, 2",
+            live_from = live.replace(
+                "FROM record a",
+                "FROM record a LEFT JOIN registrant r ON r.uid = a.registrant"
+            )
+        ))?;
+        for row in stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })? {
+            let (day, category, n) = row?;
+            counts.arrived.push((parse_day(&day)?, category, n));
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT a.day, a.kiosk, COUNT(*) {live} GROUP BY 1, 2"
+        ))?;
+        for row in stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })? {
+            let (day, kiosk, n) = row?;
+            counts.by_kiosk.push((parse_day(&day)?, kiosk, n));
+        }
+        Ok(counts)
+    }
+
+    /// Every registrant (by last name) with their first live arrival per day.
+    pub fn attendance(&self) -> Result<Vec<AttendanceRow>> {
+        let mut firsts: HashMap<String, BTreeMap<Date, Arrival>> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT a.registrant, a.day, MIN(a.at), a.kiosk, a.id FROM record a
+             WHERE a.kind = 'arrival' AND NOT EXISTS (SELECT 1 FROM record u WHERE u.reverts = a.id)
+             GROUP BY a.registrant, a.day",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (reg, day, at, kiosk, id) = row?;
+            let day = parse_day(&day)?;
+            firsts.entry(reg).or_default().insert(
+                day,
+                Arrival {
+                    record: parse_uuid("record.id", &id)?,
+                    day,
+                    at: parse_ts(&at)?,
+                    kiosk,
+                },
+            );
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM registrant ORDER BY last_key, first_key, id",
+            super::REGISTRANT_COLUMNS
+        ))?;
+        let rows = stmt.query_map([], RawRegistrant::from_row)?;
+        rows.map(|raw| {
+            let registrant = raw?.into_registrant()?;
+            let arrivals = firsts
+                .remove(&registrant.uid.to_string())
+                .unwrap_or_default();
+            Ok(AttendanceRow {
+                registrant,
+                arrivals,
+            })
+        })
+        .collect()
+    }
+
+    /// The record with this id, if this copy has it.
+    pub fn has_record(&self, id: Uuid) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM record WHERE id = ?1")?
+            .query_row([id.to_string()], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+}

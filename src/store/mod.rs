@@ -1,0 +1,293 @@
+//! The local SQLite copy: the only user of rusqlite.
+//!
+//! WAL mode with `synchronous=FULL` (a check-in reported done survives a power
+//! cut), foreign keys on, migrations as numbered SQL files tracked with
+//! `PRAGMA user_version`.
+
+mod import;
+mod log;
+mod search;
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use uuid::Uuid;
+
+use crate::domain::text::{sort_key, tokens};
+use crate::domain::{Origin, Registrant, Status};
+
+pub use import::{ImportChange, ImportReport};
+pub use log::{AttendanceRow, CheckinTx, Counts};
+
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "base {path} inaccessible : {source} — vérifiez [database] path dans kiosk.toml et les droits du dossier"
+    )]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "base {path} créée par une version plus récente d'accueil (schéma {found}, connu : {known}) — mettez accueil à jour"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: usize,
+    },
+    #[error("base de données : {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "base de données : valeur « {value} » inattendue dans {column} — la base a été modifiée hors d'accueil"
+    )]
+    Corrupt { column: &'static str, value: String },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How to find a registrant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// A scanned or typed ticket code.
+    Code(String),
+    /// The local id (`--id 42`).
+    Id(i64),
+    Uid(Uuid),
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database.
+    pub fn open(path: &Path) -> Result<Store> {
+        let open_error = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // Let SQLite report a missing folder it could not create.
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let mut conn = Connection::open(path).map_err(open_error)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(open_error)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
+        migrate(&mut conn, path)?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    pub fn registrant(&self, lookup: &Lookup) -> Result<Option<Registrant>> {
+        find_registrant(&self.conn, lookup)
+    }
+
+    pub fn registrant_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM registrant", [], |r| r.get(0))?)
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > MIGRATIONS.len() as i64 {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found: version,
+            known: MIGRATIONS.len(),
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A UTC timestamp as stored: fixed width, so text order is time order.
+pub(crate) fn ts_text(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+pub(crate) fn parse_ts(s: &str) -> Result<Timestamp> {
+    s.parse().map_err(|_| StoreError::Corrupt {
+        column: "record.at",
+        value: s.to_owned(),
+    })
+}
+
+pub(crate) fn parse_uuid(column: &'static str, s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|_| StoreError::Corrupt {
+        column,
+        value: s.to_owned(),
+    })
+}
+
+const REGISTRANT_COLUMNS: &str =
+    "id, uid, code, first_name, last_name, organisation, email, category, status, origin, extra";
+
+/// A registrant row as read, before its text columns are checked.
+struct RawRegistrant {
+    id: i64,
+    uid: String,
+    code: String,
+    first_name: String,
+    last_name: String,
+    organisation: String,
+    email: String,
+    category: String,
+    status: String,
+    origin: String,
+    extra: String,
+}
+
+impl RawRegistrant {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<RawRegistrant> {
+        Ok(RawRegistrant {
+            id: r.get(0)?,
+            uid: r.get(1)?,
+            code: r.get(2)?,
+            first_name: r.get(3)?,
+            last_name: r.get(4)?,
+            organisation: r.get(5)?,
+            email: r.get(6)?,
+            category: r.get(7)?,
+            status: r.get(8)?,
+            origin: r.get(9)?,
+            extra: r.get(10)?,
+        })
+    }
+
+    fn into_registrant(self) -> Result<Registrant> {
+        let status = Status::parse_stored(&self.status).ok_or(StoreError::Corrupt {
+            column: "registrant.status",
+            value: self.status.clone(),
+        })?;
+        let origin = Origin::parse_stored(&self.origin).ok_or(StoreError::Corrupt {
+            column: "registrant.origin",
+            value: self.origin.clone(),
+        })?;
+        let extra = serde_json::from_str(&self.extra).map_err(|_| StoreError::Corrupt {
+            column: "registrant.extra",
+            value: self.extra.clone(),
+        })?;
+        Ok(Registrant {
+            id: self.id,
+            uid: parse_uuid("registrant.uid", &self.uid)?,
+            code: self.code,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            organisation: self.organisation,
+            email: self.email,
+            category: self.category,
+            status,
+            origin,
+            extra,
+        })
+    }
+}
+
+fn registrant_where(
+    conn: &Connection,
+    clause: &str,
+    param: &dyn rusqlite::ToSql,
+) -> Result<Option<Registrant>> {
+    let sql = format!("SELECT {REGISTRANT_COLUMNS} FROM registrant WHERE {clause}");
+    conn.prepare_cached(&sql)?
+        .query_row([param], RawRegistrant::from_row)
+        .optional()?
+        .map(RawRegistrant::into_registrant)
+        .transpose()
+}
+
+/// Finds a registrant. A code is matched exactly, then without case, then as
+/// an AZERTY scanner would have mangled its digits.
+pub(crate) fn find_registrant(conn: &Connection, lookup: &Lookup) -> Result<Option<Registrant>> {
+    match lookup {
+        Lookup::Id(id) => registrant_where(conn, "id = ?1", id),
+        Lookup::Uid(uid) => registrant_where(conn, "uid = ?1", &uid.to_string()),
+        Lookup::Code(code) => {
+            let code = code.trim();
+            if code.is_empty() {
+                return Ok(None);
+            }
+            if let Some(r) = registrant_where(conn, "code = ?1", &code)? {
+                return Ok(Some(r));
+            }
+            if let Some(r) = registrant_where(conn, "code = ?1 COLLATE NOCASE", &code)? {
+                return Ok(Some(r));
+            }
+            match crate::domain::text::azerty_digits(code) {
+                Some(fixed) => registrant_where(conn, "code = ?1 COLLATE NOCASE", &fixed),
+                None => Ok(None),
+            }
+        }
+    }
+}
+
+/// The fields of a registrant that search and the source comparison look at.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Fields {
+    pub first_name: String,
+    pub last_name: String,
+    pub organisation: String,
+    pub email: String,
+    pub category: String,
+    pub status: Status,
+}
+
+/// Inserts or replaces a registrant's search entries (FTS row, name words).
+fn index_registrant(conn: &Connection, id: i64, code: &str, f: &Fields) -> Result<()> {
+    conn.prepare_cached("DELETE FROM registrant_fts WHERE rowid = ?1")?
+        .execute([id])?;
+    conn.prepare_cached(
+        "INSERT INTO registrant_fts (rowid, first, last, organisation, email, code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        id,
+        sort_key(&f.first_name),
+        sort_key(&f.last_name),
+        sort_key(&f.organisation),
+        sort_key(&f.email),
+        sort_key(code)
+    ])?;
+    let mut add_term =
+        conn.prepare_cached("INSERT OR IGNORE INTO name_term (term, len) VALUES (?1, ?2)")?;
+    for term in tokens(&f.first_name)
+        .into_iter()
+        .chain(tokens(&f.last_name))
+    {
+        if term.chars().count() >= 4 {
+            let len = term.chars().count() as i64;
+            add_term.execute(params![term, len])?;
+        }
+    }
+    Ok(())
+}
