@@ -4,7 +4,10 @@
 //! [`store`] (the only rusqlite user) / [`import`] / [`export`] ← [`app`]
 //! (lookup → decide → record) ← [`cli`].
 
+pub mod app;
+pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod import;
 pub mod store;

@@ -263,11 +263,7 @@ fn assign_codes(entries: &mut [SourceEntry], problems: &mut Vec<RowProblem>) {
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
     for e in entries.iter_mut().filter(|e| e.code.is_empty()) {
-        let names = format!(
-            "{}|{}",
-            sort_key(&e.first_name),
-            sort_key(&e.last_name)
-        );
+        let names = format!("{}|{}", sort_key(&e.first_name), sort_key(&e.last_name));
         let email = e.email.to_lowercase();
         let key = match email_count.get(&email) {
             Some(1) => email,

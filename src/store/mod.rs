@@ -19,6 +19,7 @@ use crate::domain::{Origin, Registrant, Status};
 
 pub use import::{ImportChange, ImportReport};
 pub use log::{AttendanceRow, CheckinTx, Counts};
+pub use search::SearchResult;
 
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
 
@@ -290,4 +291,89 @@ fn index_registrant(conn: &Connection, id: i64, code: &str, f: &Fields) -> Resul
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{NewRecord, RecordKind};
+
+    fn temp_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("k.sqlite")).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn the_log_refuses_updates_and_deletes() {
+        let (_dir, store) = temp_store();
+        let rec = log::append(
+            &store.conn,
+            "k1",
+            Timestamp::UNIX_EPOCH,
+            NewRecord {
+                kind: RecordKind::BadgePrinted,
+                registrant: Uuid::nil(),
+                day: None,
+                reverts: None,
+                payload: serde_json::json!({}),
+            },
+        )
+        .unwrap();
+        assert_eq!(rec.seq, 1);
+        let upd = store.conn.execute("UPDATE record SET kiosk = 'x'", []);
+        assert!(upd.unwrap_err().to_string().contains("append-only"));
+        let del = store.conn.execute("DELETE FROM record", []);
+        assert!(del.unwrap_err().to_string().contains("append-only"));
+        assert_eq!(store.record_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn an_arrival_without_a_day_is_refused_by_the_schema() {
+        let (_dir, store) = temp_store();
+        let bad = log::append(
+            &store.conn,
+            "k1",
+            Timestamp::UNIX_EPOCH,
+            NewRecord {
+                kind: RecordKind::Arrival,
+                registrant: Uuid::nil(),
+                day: None,
+                reverts: None,
+                payload: serde_json::json!({}),
+            },
+        );
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn reopening_migrates_once_and_a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.sqlite");
+        drop(Store::open(&path).unwrap());
+        let store = Store::open(&path).unwrap();
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        store.conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(store);
+        let err = Store::open(&path).err().unwrap().to_string();
+        assert!(err.contains("plus récente"), "{err}");
+    }
+
+    #[test]
+    fn timestamps_sort_as_text() {
+        let a: Timestamp = "2022-09-28T07:14:03Z".parse().unwrap();
+        let b: Timestamp = "2022-09-28T07:14:03.5Z".parse().unwrap();
+        assert_eq!(ts_text(a), "2022-09-28T07:14:03.000Z");
+        assert!(ts_text(a) < ts_text(b));
+        assert_eq!(parse_ts(&ts_text(b)).unwrap(), b);
+    }
 }

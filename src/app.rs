@@ -1,0 +1,393 @@
+//! What a kiosk does: lookup → decide → record, plus import, search,
+//! statistics and exports. The UI and the CLI both stand on this.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError};
+use crate::domain::{
+    Arrival, DayError, DayReason, DaySpec, EventDay, NewRecord, Outcome, Record, RecordKind,
+    Registrant, Status, decide,
+};
+use crate::export::{self, ExportError};
+use crate::import::{self, ImportError, RowProblem};
+use crate::store::{ImportReport, Lookup, SearchResult, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Day(#[from] DayError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error(
+        "ce fichier annulerait {would} des {of} inscrits actuels — est-ce le bon fichier ? Vérifiez avec --dry-run, puis relancez avec --force pour confirmer"
+    )]
+    MassCancel { would: usize, of: usize },
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// A kiosk: its configuration and its local copy.
+pub struct Kiosk {
+    pub config: Config,
+    store: Store,
+    clock: fn() -> Timestamp,
+}
+
+/// The result of a check-in, for the desk and for scripts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckIn {
+    pub outcome: Outcome,
+    pub day: EventDay,
+    pub day_reason: DayReason,
+    pub registrant: Option<Registrant>,
+    /// For `already_in`: the first arrival that day.
+    pub previous: Option<Arrival>,
+    /// The arrival recorded (`welcome` only).
+    pub record: Option<Record>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UndoOutcome {
+    /// The arrival was reverted (by a new `undo` record).
+    Undone,
+    /// The person has no arrival to revert.
+    NothingToUndo,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undo {
+    pub outcome: UndoOutcome,
+    pub registrant: Option<Registrant>,
+    /// The arrival reverted.
+    pub reverted: Option<Arrival>,
+    pub record: Option<Record>,
+}
+
+/// What an import read and did.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub format: String,
+    pub rows: usize,
+    pub warnings: Vec<RowProblem>,
+    pub report: ImportReport,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Show what would change, write nothing.
+    pub dry_run: bool,
+    /// Accept an import that cancels more than half of the list.
+    pub force: bool,
+}
+
+/// Expected and arrived people, for one day or one category.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub expected: i64,
+    pub arrived: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryStats {
+    pub name: String,
+    pub colour: Option<String>,
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayStats {
+    pub number: usize,
+    pub date: Date,
+    #[serde(flatten)]
+    pub tally: Tally,
+    pub categories: Vec<CategoryStats>,
+    /// Arrivals recorded by each kiosk (someone let in at two kiosks counts at both).
+    pub kiosks: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub registrants: i64,
+    pub cancelled: i64,
+    pub days: Vec<DayStats>,
+}
+
+/// An import cancelling more than this share of a list of at least
+/// `MASS_CANCEL_MIN` people is refused without `--force`.
+const MASS_CANCEL_MIN: usize = 20;
+
+impl Kiosk {
+    /// Opens the kiosk's database (`db` overrides kiosk.toml's).
+    pub fn open(config: Config, db: Option<&Path>) -> Result<Kiosk> {
+        let path: PathBuf = db.map_or_else(|| config.database.clone(), Path::to_owned);
+        let store = Store::open(&path)?;
+        Ok(Kiosk {
+            config,
+            store,
+            clock: Timestamp::now,
+        })
+    }
+
+    /// Replaces the clock (tests, replays).
+    pub fn with_clock(mut self, clock: fn() -> Timestamp) -> Kiosk {
+        self.clock = clock;
+        self
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// Today in the event's timezone.
+    pub fn today(&self) -> Date {
+        self.config.event.timezone.to_datetime(self.now()).date()
+    }
+
+    /// The day a command acts for: asked, or today, or the first day.
+    pub fn day(&self, spec: Option<DaySpec>) -> Result<(EventDay, DayReason)> {
+        Ok(self.config.event.resolve_day(spec, self.today())?)
+    }
+
+    /// Imports a registration export: all or nothing.
+    pub fn import_file(
+        &mut self,
+        path: &Path,
+        options: ImportOptions,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<Imported> {
+        let parsed = import::read_file(path, &self.config.import, &self.config.event)?;
+        let total = parsed.entries.len();
+        let mut progress = progress;
+        let now = self.now();
+        let mut refused = None;
+        let report = self.store.apply_import(
+            &parsed.entries,
+            now,
+            |done| progress(done, total),
+            |report| {
+                let mass = report.active_before >= MASS_CANCEL_MIN
+                    && report.cancelled * 2 > report.active_before;
+                if mass && !options.force && !options.dry_run {
+                    refused = Some(AppError::MassCancel {
+                        would: report.cancelled,
+                        of: report.active_before,
+                    });
+                }
+                !options.dry_run && refused.is_none()
+            },
+        )?;
+        if let Some(e) = refused {
+            return Err(e);
+        }
+        Ok(Imported {
+            format: parsed.format,
+            rows: total,
+            warnings: parsed.warnings,
+            report,
+        })
+    }
+
+    pub fn search(&self, query: &str, limit: usize) -> Result<SearchResult> {
+        Ok(self.store.search(query, limit)?)
+    }
+
+    pub fn registrant(&self, lookup: &Lookup) -> Result<Option<Registrant>> {
+        Ok(self.store.registrant(lookup)?)
+    }
+
+    /// Checks a person in: the decision and, for `welcome`, a durable arrival
+    /// record, in one transaction.
+    pub fn check_in(&mut self, lookup: &Lookup, day: Option<DaySpec>) -> Result<CheckIn> {
+        let (day, day_reason) = self.day(day)?;
+        let event = &self.config.event;
+        let policy = self.config.policy;
+        let (outcome, seen, record) = self.store.decide_and_record(
+            lookup,
+            &self.config.kiosk.id,
+            (self.clock)(),
+            |seen| {
+                let registrant = seen.registrant.as_ref();
+                let outcome = decide(event, policy, registrant, day, seen.arrival_on(day.date));
+                let record = match (outcome, registrant) {
+                    (Outcome::Welcome, Some(r)) => Some(NewRecord {
+                        kind: RecordKind::Arrival,
+                        registrant: r.uid,
+                        day: Some(day.date),
+                        reverts: None,
+                        payload: serde_json::json!({ "code": r.code }),
+                    }),
+                    _ => None,
+                };
+                (outcome, record)
+            },
+        )?;
+        let previous = match outcome {
+            Outcome::AlreadyIn => seen.arrival_on(day.date).cloned(),
+            _ => None,
+        };
+        Ok(CheckIn {
+            outcome,
+            day,
+            day_reason,
+            registrant: seen.registrant,
+            previous,
+            record,
+        })
+    }
+
+    /// Reverts a person's last arrival (on `day` when given), by appending an
+    /// `undo` record; nothing is ever deleted.
+    pub fn undo(&mut self, lookup: &Lookup, day: Option<DaySpec>) -> Result<Undo> {
+        let day = match day {
+            Some(spec) => Some(self.day(Some(spec))?.0.date),
+            None => None,
+        };
+        let (target, seen, record) = self.store.decide_and_record(
+            lookup,
+            &self.config.kiosk.id,
+            (self.clock)(),
+            |seen| {
+                let target = seen
+                    .arrivals
+                    .iter()
+                    .filter(|a| day.is_none_or(|d| a.day == d))
+                    .max_by_key(|a| (a.at, a.record))
+                    .cloned();
+                let record = match (&target, &seen.registrant) {
+                    (Some(a), Some(r)) => Some(NewRecord {
+                        kind: RecordKind::Undo,
+                        registrant: r.uid,
+                        day: Some(a.day),
+                        reverts: Some(a.record),
+                        payload: serde_json::json!({}),
+                    }),
+                    _ => None,
+                };
+                (target, record)
+            },
+        )?;
+        let outcome = match (&seen.registrant, &target) {
+            (None, _) => UndoOutcome::Unknown,
+            (Some(_), None) => UndoOutcome::NothingToUndo,
+            (Some(_), Some(_)) => UndoOutcome::Undone,
+        };
+        Ok(Undo {
+            outcome,
+            registrant: seen.registrant,
+            reverted: target,
+            record,
+        })
+    }
+
+    /// Expected vs arrived per day, per category and per kiosk.
+    pub fn stats(&self) -> Result<Stats> {
+        let counts = self.store.counts()?;
+        let event = &self.config.event;
+        let counts_as_expected = |status: Status| match status {
+            Status::Valid => true,
+            Status::Pending => self.config.policy.accept_pending,
+            Status::Cancelled => false,
+        };
+        // Categories in kiosk.toml order, then any others the list holds.
+        let mut names: Vec<String> = event.categories.iter().map(|c| c.name.clone()).collect();
+        for (name, ..) in &counts.registrants {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        let days = event
+            .event_days()
+            .map(|day| {
+                let categories: Vec<CategoryStats> = names
+                    .iter()
+                    .map(|name| {
+                        let expected = if event.category_valid_on(name, day.date) {
+                            counts
+                                .registrants
+                                .iter()
+                                .filter(|(c, s, _)| c == name && counts_as_expected(*s))
+                                .map(|(.., n)| n)
+                                .sum()
+                        } else {
+                            0
+                        };
+                        let arrived = counts
+                            .arrived
+                            .iter()
+                            .filter(|(d, c, _)| *d == day.date && c == name)
+                            .map(|(.., n)| n)
+                            .sum();
+                        CategoryStats {
+                            name: name.clone(),
+                            colour: event.category(name).map(|c| c.colour.clone()),
+                            tally: Tally { expected, arrived },
+                        }
+                    })
+                    .collect();
+                let arrived_elsewhere: i64 = counts
+                    .arrived
+                    .iter()
+                    .filter(|(d, c, _)| *d == day.date && !names.contains(c))
+                    .map(|(.., n)| n)
+                    .sum();
+                let tally = Tally {
+                    expected: categories.iter().map(|c| c.tally.expected).sum(),
+                    arrived: categories.iter().map(|c| c.tally.arrived).sum::<i64>()
+                        + arrived_elsewhere,
+                };
+                DayStats {
+                    number: day.number,
+                    date: day.date,
+                    tally,
+                    categories,
+                    kiosks: counts
+                        .by_kiosk
+                        .iter()
+                        .filter(|(d, ..)| *d == day.date)
+                        .map(|(_, k, n)| (k.clone(), *n))
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(Stats {
+            registrants: counts.registrants.iter().map(|(.., n)| n).sum(),
+            cancelled: counts
+                .registrants
+                .iter()
+                .filter(|(_, s, _)| *s == Status::Cancelled)
+                .map(|(.., n)| n)
+                .sum(),
+            days,
+        })
+    }
+
+    /// Writes attendance per person per day (or only the no-shows) as an
+    /// Excel-friendly CSV; returns the number of people written.
+    pub fn export_attendance(&self, out: &Path, only_no_shows: bool) -> Result<usize> {
+        let rows = self.store.attendance()?;
+        Ok(export::write_attendance(
+            out,
+            &self.config.event,
+            &rows,
+            only_no_shows,
+        )?)
+    }
+}

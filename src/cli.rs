@@ -1,0 +1,474 @@
+//! The command line: `accueil VERB`, every verb with `--config`, `--db` and
+//! `--json`. Exit 0 when the command did its job (whatever the check-in
+//! outcome), 1 with one actionable line otherwise.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+
+use crate::app::{AppError, CheckIn, ImportOptions, Imported, Kiosk, Stats, Undo, UndoOutcome};
+use crate::config::Config;
+use crate::domain::{Arrival, DayReason, DaySpec, Event, EventDay, Outcome, Registrant};
+use crate::import::ImportError;
+use crate::store::Lookup;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "accueil",
+    version,
+    about = "Accueil et badges d'un événement : pointage, recherche, import des inscrits"
+)]
+pub struct Cli {
+    /// Fichier de configuration de l'événement.
+    #[arg(
+        long,
+        global = true,
+        default_value = "kiosk.toml",
+        value_name = "CHEMIN"
+    )]
+    config: PathBuf,
+    /// Base SQLite à utiliser (remplace [database] path de kiosk.toml).
+    #[arg(long, global = true, value_name = "CHEMIN")]
+    db: Option<PathBuf>,
+    /// Sortie JSON, pour les scripts.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Importe les inscrits (CSV ou XLSX) : tout ou rien ; ré-importer met à jour sans perdre les arrivées.
+    Import {
+        /// Export de la plateforme d'inscription (.csv, .txt, .xlsx).
+        file: PathBuf,
+        /// Montre ce qui changerait sans rien écrire.
+        #[arg(long)]
+        dry_run: bool,
+        /// Accepte un fichier qui annulerait plus de la moitié des inscrits.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Cherche un inscrit (nom, prénom, organisation, courriel, code), sans accents ni majuscules.
+    Search {
+        /// Un ou plusieurs débuts de mots : « hel cav ».
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Nombre maximal de résultats.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Enregistre une arrivée : CODE du billet, « - » pour lire un code par ligne sur l'entrée standard, ou --id.
+    Checkin {
+        /// Code du billet (contenu du QR code), ou « - ».
+        #[arg(required_unless_present = "id", conflicts_with = "id")]
+        code: Option<String>,
+        /// Identifiant de l'inscrit (numéro local ou uid).
+        #[arg(long)]
+        id: Option<String>,
+        /// Jour : numéro (1, 2…) ou date AAAA-MM-JJ ; par défaut aujourd'hui, ou le premier jour hors événement.
+        #[arg(long)]
+        day: Option<DaySpec>,
+    },
+    /// Annule la dernière arrivée d'un inscrit (enregistrée comme une nouvelle entrée du journal).
+    Undo {
+        /// Code du billet.
+        #[arg(required_unless_present = "id", conflicts_with = "id")]
+        code: Option<String>,
+        /// Identifiant de l'inscrit (numéro local ou uid).
+        #[arg(long)]
+        id: Option<String>,
+        /// Seulement une arrivée de ce jour.
+        #[arg(long)]
+        day: Option<DaySpec>,
+    },
+    /// Attendus et arrivés, par jour, catégorie et kiosque.
+    Stats,
+    /// Exporte la présence par personne et par jour (CSV pour Excel).
+    Export {
+        /// Fichier CSV à écrire.
+        #[arg(long, value_name = "FICHIER.csv")]
+        out: PathBuf,
+        /// Seulement les inscrits jamais venus.
+        #[arg(long)]
+        no_shows: bool,
+    },
+}
+
+/// Runs the command line and turns errors into one line on stderr (and a JSON
+/// object on stdout with `--json`).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let message = format!("{e:#}");
+            if json {
+                let mut v = json!({ "error": message.lines().next().unwrap_or("") });
+                if let Some(AppError::Import(ImportError::BadRows { problems, .. })) =
+                    e.downcast_ref::<AppError>()
+                {
+                    v["rows"] = json!(problems);
+                }
+                println!("{v}");
+            }
+            eprintln!("accueil : {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(&cli.config)?;
+    let mut kiosk = Kiosk::open(config, cli.db.as_deref())?;
+    let out = Output { json: cli.json };
+    match cli.command {
+        Command::Import {
+            file,
+            dry_run,
+            force,
+        } => import(&mut kiosk, &out, &file, ImportOptions { dry_run, force }),
+        Command::Search { query, limit } => {
+            let result = kiosk.search(&query.join(" "), limit)?;
+            if out.json {
+                out.line(&json!({
+                    "approximate": result.approximate,
+                    "hits": result.hits.iter().map(registrant_json).collect::<Vec<_>>(),
+                }));
+            } else if result.hits.is_empty() {
+                println!("Aucun inscrit ne correspond à « {} ».", query.join(" "));
+            } else {
+                if result.approximate {
+                    println!("Aucun résultat exact ; orthographes proches :");
+                }
+                for r in &result.hits {
+                    println!("{}", registrant_line(r));
+                }
+            }
+            Ok(())
+        }
+        Command::Checkin { code, id, day } => match code.as_deref() {
+            Some("-") => checkin_stream(&mut kiosk, &out, day),
+            _ => {
+                let lookup = lookup(code, id)?;
+                let c = kiosk.check_in(&lookup, day)?;
+                out.checkin(&kiosk.config.event, &lookup, &c);
+                Ok(())
+            }
+        },
+        Command::Undo { code, id, day } => {
+            let lookup = lookup(code, id)?;
+            let u = kiosk.undo(&lookup, day)?;
+            out.undo(&kiosk.config.event, &lookup, &u);
+            Ok(())
+        }
+        Command::Stats => {
+            let stats = kiosk.stats()?;
+            if out.json {
+                out.line(&serde_json::to_value(&stats)?);
+            } else {
+                print_stats(&kiosk, &stats);
+            }
+            Ok(())
+        }
+        Command::Export {
+            out: path,
+            no_shows,
+        } => {
+            let n = kiosk.export_attendance(&path, no_shows)?;
+            if out.json {
+                out.line(&json!({ "written": n, "path": path }));
+            } else {
+                println!("{n} inscrit(s) écrit(s) dans {}", path.display());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn lookup(code: Option<String>, id: Option<String>) -> anyhow::Result<Lookup> {
+    match (code, id) {
+        (Some(code), _) => Ok(Lookup::Code(code)),
+        (None, Some(id)) => {
+            if let Ok(n) = id.trim().parse::<i64>() {
+                Ok(Lookup::Id(n))
+            } else {
+                let uid = uuid::Uuid::parse_str(id.trim()).with_context(|| {
+                    format!("--id « {id} » : ni un numéro ni un uid — copiez-le depuis « accueil search »")
+                })?;
+                Ok(Lookup::Uid(uid))
+            }
+        }
+        (None, None) => anyhow::bail!("indiquez un code de billet ou --id"),
+    }
+}
+
+/// Replays codes from standard input, one per line (a scanner log): one
+/// result line per code, flushed as soon as the arrival is durable.
+fn checkin_stream(kiosk: &mut Kiosk, out: &Output, day: Option<DaySpec>) -> anyhow::Result<()> {
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        let line = line.context("lecture de l'entrée standard")?;
+        let code = line.trim();
+        if code.is_empty() {
+            continue;
+        }
+        let lookup = Lookup::Code(code.to_owned());
+        let c = kiosk.check_in(&lookup, day)?;
+        out.checkin(&kiosk.config.event, &lookup, &c);
+        let _ = std::io::stdout().flush();
+    }
+    Ok(())
+}
+
+fn import(
+    kiosk: &mut Kiosk,
+    out: &Output,
+    file: &Path,
+    options: ImportOptions,
+) -> anyhow::Result<()> {
+    let bar = if out.json {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("Import");
+    let result = kiosk.import_file(file, options, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let imported: Imported = result?;
+    let r = &imported.report;
+    if out.json {
+        out.line(&json!({
+            "dry_run": options.dry_run,
+            "committed": r.committed,
+            "format": imported.format,
+            "rows": imported.rows,
+            "added": r.added,
+            "updated": r.updated,
+            "unchanged": r.unchanged,
+            "cancelled": r.cancelled,
+            "warnings": imported.warnings,
+            "changes": r.changes,
+        }));
+        return Ok(());
+    }
+    println!(
+        "{} — {} ligne(s) lue(s) ({})",
+        file.display(),
+        imported.rows,
+        imported.format
+    );
+    for w in &imported.warnings {
+        println!("  attention, {w}");
+    }
+    if options.dry_run {
+        println!(
+            "Simulation, rien n'est écrit : {} à ajouter, {} à mettre à jour, {} inchangé(s), {} à annuler (absents du fichier)",
+            r.added, r.updated, r.unchanged, r.cancelled
+        );
+    } else {
+        println!(
+            "{} ajouté(s), {} mis à jour, {} inchangé(s), {} annulé(s) (absents du fichier)",
+            r.added, r.updated, r.unchanged, r.cancelled
+        );
+    }
+    if options.dry_run {
+        for c in &r.changes {
+            let what = match c.change {
+                "added" => "ajout".to_owned(),
+                "updated" => format!("modification ({})", c.fields.join(", ")),
+                _ => "annulation".to_owned(),
+            };
+            println!("  {what} : {} [{}]", c.name, c.code);
+        }
+    }
+    Ok(())
+}
+
+struct Output {
+    json: bool,
+}
+
+impl Output {
+    fn line(&self, v: &Value) {
+        println!("{v}");
+    }
+
+    fn checkin(&self, event: &Event, lookup: &Lookup, c: &CheckIn) {
+        if self.json {
+            self.line(&json!({
+                "outcome": c.outcome.as_str(),
+                "admitted": c.outcome.admits(),
+                "day": day_json(c.day, c.day_reason),
+                "registrant": c.registrant.as_ref().map(registrant_json),
+                "previous": c.previous.as_ref().map(|a| arrival_json(event, a)),
+                "record": c.record.as_ref().map(|r| r.id),
+            }));
+            return;
+        }
+        let who = c
+            .registrant
+            .as_ref()
+            .map(Registrant::display_name)
+            .unwrap_or_default();
+        let text = match c.outcome {
+            Outcome::Welcome => {
+                let r = c.registrant.as_ref();
+                let org = r.map(|r| r.organisation.as_str()).filter(|o| !o.is_empty());
+                format!(
+                    "✔ Bienvenue, {who} — {}{}",
+                    r.map(|r| r.category.as_str()).unwrap_or(""),
+                    org.map(|o| format!(" · {o}")).unwrap_or_default()
+                )
+            }
+            Outcome::AlreadyIn => match &c.previous {
+                Some(a) => format!(
+                    "● Déjà enregistré·e à {} (kiosque {}) — {who}",
+                    local_time(event, a),
+                    a.kiosk
+                ),
+                None => format!("● Déjà enregistré·e — {who}"),
+            },
+            Outcome::Unknown => format!(
+                "✘ Billet inconnu « {} » — merci d'orienter la personne vers l'accueil",
+                lookup_text(lookup)
+            ),
+            Outcome::Cancelled => {
+                format!("✘ Billet annulé — {who} : merci de vous adresser à l'accueil")
+            }
+            Outcome::Pending => format!(
+                "✘ Inscription en attente de validation — {who} : adressez-vous à l'accueil"
+            ),
+            Outcome::NotToday => format!(
+                "✘ {} : catégorie {} non admise ce jour — {who}",
+                c.day,
+                c.registrant
+                    .as_ref()
+                    .map(|r| r.category.as_str())
+                    .unwrap_or("")
+            ),
+        };
+        println!("{text} [{}{}]", c.day, day_note(c.day_reason));
+    }
+
+    fn undo(&self, event: &Event, lookup: &Lookup, u: &Undo) {
+        if self.json {
+            self.line(&json!({
+                "outcome": u.outcome,
+                "registrant": u.registrant.as_ref().map(registrant_json),
+                "reverted": u.reverted.as_ref().map(|a| arrival_json(event, a)),
+                "record": u.record.as_ref().map(|r| r.id),
+            }));
+            return;
+        }
+        let who = u
+            .registrant
+            .as_ref()
+            .map(Registrant::display_name)
+            .unwrap_or_default();
+        match (u.outcome, &u.reverted) {
+            (UndoOutcome::Undone, Some(a)) => println!(
+                "↶ Arrivée de {who} du {} à {} (kiosque {}) annulée",
+                a.day,
+                local_time(event, a),
+                a.kiosk
+            ),
+            (UndoOutcome::Unknown, _) => println!("✘ Billet inconnu « {} »", lookup_text(lookup)),
+            _ => println!("Aucune arrivée à annuler pour {who}"),
+        }
+    }
+}
+
+fn lookup_text(lookup: &Lookup) -> String {
+    match lookup {
+        Lookup::Code(c) => c.trim().to_owned(),
+        Lookup::Id(id) => format!("--id {id}"),
+        Lookup::Uid(uid) => format!("--id {uid}"),
+    }
+}
+
+fn day_note(reason: DayReason) -> &'static str {
+    match reason {
+        DayReason::FirstDayOutsideEvent => ", hors des dates de l'événement : premier jour retenu",
+        DayReason::Today | DayReason::Asked => "",
+    }
+}
+
+fn local_time(event: &Event, a: &Arrival) -> String {
+    event
+        .timezone
+        .to_datetime(a.at)
+        .strftime("%H:%M")
+        .to_string()
+}
+
+fn day_json(day: EventDay, reason: DayReason) -> Value {
+    json!({ "number": day.number, "date": day.date.to_string(), "reason": reason })
+}
+
+/// `registrant` in JSON output: id, uid, code, first_name, last_name,
+/// organisation, email, category, status, origin, extra.
+fn registrant_json(r: &Registrant) -> Value {
+    serde_json::to_value(r).unwrap_or(Value::Null)
+}
+
+/// `previous` / `reverted` in JSON output: `at` (RFC 3339 in the event's
+/// timezone), `kiosk`, `day`, `record`.
+fn arrival_json(event: &Event, a: &Arrival) -> Value {
+    json!({
+        "at": a.at.to_zoned_datetime(event.timezone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        "kiosk": a.kiosk,
+        "day": a.day.to_string(),
+        "record": a.record,
+    })
+}
+
+fn registrant_line(r: &Registrant) -> String {
+    let mut line = format!("{:>6}  {}  {}", r.id, r.code, r.display_name());
+    if !r.organisation.is_empty() {
+        line.push_str(&format!(" — {}", r.organisation));
+    }
+    line.push_str(&format!(" ({})", r.category));
+    if r.status != crate::domain::Status::Valid {
+        line.push_str(&format!(" [{}]", r.status.as_str()));
+    }
+    line
+}
+
+fn print_stats(kiosk: &Kiosk, stats: &Stats) {
+    println!(
+        "{} — {} inscrit(s), dont {} annulé(s)",
+        kiosk.config.event.name, stats.registrants, stats.cancelled
+    );
+    for d in &stats.days {
+        println!(
+            "\nJour {} ({}) : {} arrivé(s) sur {} attendu(s)",
+            d.number, d.date, d.tally.arrived, d.tally.expected
+        );
+        for c in &d.categories {
+            if c.tally.expected > 0 || c.tally.arrived > 0 {
+                println!(
+                    "  {:<20} {:>6} / {:<6}",
+                    c.name, c.tally.arrived, c.tally.expected
+                );
+            }
+        }
+        for (k, n) in &d.kiosks {
+            println!("  kiosque {k} : {n} arrivée(s)");
+        }
+    }
+}

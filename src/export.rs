@@ -1,0 +1,151 @@
+//! Attendance exports for organisers: CSV that French Excel opens as is
+//! (UTF-8 with BOM, `;`, CRLF), written atomically.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::domain::{Event, Status};
+use crate::store::AttendanceRow;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("impossible d'écrire {path} : {source} — vérifiez le dossier et ses droits")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn status_fr(s: Status) -> &'static str {
+    match s {
+        Status::Valid => "valide",
+        Status::Pending => "en attente",
+        Status::Cancelled => "annulé",
+    }
+}
+
+/// Cells starting with `=`, `+`, `-`, `@` are formulas to Excel: an attendee
+/// typing `=HYPERLINK(…)` as organisation must not run in the organiser's
+/// spreadsheet. They get a leading apostrophe.
+fn safe_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
+    }
+}
+
+/// A no-show: expected (valid) and never arrived.
+pub fn is_no_show(row: &AttendanceRow) -> bool {
+    row.registrant.status == Status::Valid && row.arrivals.is_empty()
+}
+
+/// Writes the attendance CSV: one row per person, one column per day with the
+/// arrival time (event timezone), then "Venu·e" (oui/non).
+pub fn write_attendance(
+    out: &Path,
+    event: &Event,
+    rows: &[AttendanceRow],
+    only_no_shows: bool,
+) -> Result<usize, ExportError> {
+    let err = |source| ExportError::Write {
+        path: out.to_owned(),
+        source,
+    };
+    let mut buf: Vec<u8> = b"\xEF\xBB\xBF".to_vec();
+    let mut written = 0;
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut buf);
+        let mut header: Vec<String> = [
+            "Code",
+            "Nom",
+            "Prénom",
+            "Organisation",
+            "Courriel",
+            "Catégorie",
+            "Statut",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        header.extend(
+            event
+                .event_days()
+                .map(|d| format!("Jour {} ({})", d.number, d.date)),
+        );
+        header.push("Venu·e".to_owned());
+        w.write_record(&header).map_err(|e| err(e.into()))?;
+        for row in rows.iter().filter(|r| !only_no_shows || is_no_show(r)) {
+            let r = &row.registrant;
+            let mut record: Vec<String> = [
+                &r.code,
+                &r.last_name,
+                &r.first_name,
+                &r.organisation,
+                &r.email,
+                &r.category,
+            ]
+            .map(|s| safe_cell(s))
+            .to_vec();
+            record.push(status_fr(r.status).to_owned());
+            for day in event.event_days() {
+                record.push(row.arrivals.get(&day.date).map_or(String::new(), |a| {
+                    event
+                        .timezone
+                        .to_datetime(a.at)
+                        .strftime("%H:%M")
+                        .to_string()
+                }));
+            }
+            record.push(
+                if row.arrivals.is_empty() {
+                    "non"
+                } else {
+                    "oui"
+                }
+                .to_owned(),
+            );
+            w.write_record(&record).map_err(|e| err(e.into()))?;
+            written += 1;
+        }
+        w.flush().map_err(err)?;
+    }
+    write_atomically(out, &buf).map_err(err)?;
+    Ok(written)
+}
+
+/// Writes beside the target, then renames: a reader never sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_cell("Mairie de Lyon"), "Mairie de Lyon");
+    }
+}

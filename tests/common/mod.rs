@@ -1,0 +1,123 @@
+//! Shared helpers for the integration tests: an event folder with a real
+//! kiosk.toml and SQLite file, the real `accueil` binary, fixtures.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use accueil::app::Kiosk;
+use accueil::config::Config;
+
+pub const KIOSK_TOML: &str = include_str!("../../kiosk.toml");
+
+/// A throwaway event folder holding the repository's kiosk.toml.
+pub struct Event {
+    pub dir: tempfile::TempDir,
+}
+
+impl Event {
+    pub fn new() -> Event {
+        Event::with_config(KIOSK_TOML)
+    }
+
+    pub fn with_config(toml: &str) -> Event {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("kiosk.toml"), toml).expect("write kiosk.toml");
+        Event { dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).expect("write file");
+        p
+    }
+
+    pub fn config(&self) -> Config {
+        Config::load(&self.path("kiosk.toml")).expect("valid kiosk.toml")
+    }
+
+    /// The kiosk, through the library, on the event's database.
+    pub fn kiosk(&self) -> Kiosk {
+        Kiosk::open(self.config(), None).expect("open kiosk")
+    }
+
+    /// Runs `accueil ARGS` in the event folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run accueil")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_accueil"));
+        c.current_dir(self.dir.path()).args(args);
+        c
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "accueil {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 output")
+    }
+
+    /// Runs a `--json` command that must succeed; returns its JSON.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.ok(&all);
+        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"))
+    }
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn fixture_str(name: &str) -> String {
+    fixture(name).to_string_lossy().into_owned()
+}
+
+/// A CSV of `n` synthetic registrants with French names, codes `S-000001`…
+pub fn synthetic_csv(n: usize) -> String {
+    const FIRST: [&str; 8] = [
+        "Hélène",
+        "Jean",
+        "Zoé",
+        "François",
+        "Ayşe",
+        "Noël",
+        "Lætitia",
+        "Paul",
+    ];
+    const LAST: [&str; 8] = [
+        "Dupont",
+        "Martin",
+        "Lefèvre",
+        "Çavuşoğlu",
+        "Bernard",
+        "Durand",
+        "Œuvray",
+        "Moreau",
+    ];
+    let mut s = String::from("Code;Nom;Prénom;Organisation;Courriel;Catégorie\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "S-{i:06};{}{};{};Commune {};p{i}@example.fr;Participant\n",
+            LAST[i % 8],
+            i / 64,
+            FIRST[(i / 8) % 8],
+            i % 97
+        ));
+    }
+    s
+}
