@@ -1,1 +1,85 @@
-fn main() {}
+//! The core's figures with 100,000 registrants (see BENCHMARKS.md):
+//! as-you-type search, check-in decision + durable record, CSV import.
+
+use std::path::Path;
+use std::time::Duration;
+
+use accueil::app::{ImportOptions, Kiosk};
+use accueil::config::Config;
+use accueil::domain::DaySpec;
+use accueil::store::Lookup;
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+
+const N: usize = 100_000;
+
+fn kiosk(dir: &Path, db: &str) -> Kiosk {
+    let config = Config::parse(include_str!("../kiosk.toml"), dir).expect("kiosk.toml");
+    Kiosk::open(config, Some(&dir.join(db))).expect("open")
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("inscrits.csv");
+    std::fs::write(&csv, accueil::demo::registrants_csv(N)).expect("write csv");
+
+    let mut k = kiosk(dir.path(), "bench.sqlite");
+    k.import_file(&csv, ImportOptions::default(), |_, _| {})
+        .expect("import");
+
+    let mut g = c.benchmark_group("search_100k");
+    for q in [
+        "d",
+        "du",
+        "dup",
+        "hel",
+        "m",
+        "hel mar",
+        "mairie lyon",
+        "dupnot",
+        "NEC-054321",
+    ] {
+        g.bench_function(q, |b| b.iter(|| k.search(q, 20).expect("search")));
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("checkin_100k");
+    let mut next = 0usize;
+    g.bench_function("welcome (decision + durable record)", |b| {
+        b.iter(|| {
+            next = next % N + 1;
+            // Day 1, then day 2 when every code has been used once.
+            let day = DaySpec::Number(1 + (next % 2));
+            k.check_in(&Lookup::Code(format!("NEC-{next:06}")), Some(day))
+                .expect("check in")
+        })
+    });
+    g.bench_function("already_in (decision only)", |b| {
+        b.iter(|| {
+            k.check_in(&Lookup::Code("NEC-000002".into()), Some(DaySpec::Number(1)))
+                .expect("check in")
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("import");
+    g.sample_size(10).measurement_time(Duration::from_secs(40));
+    let mut round = 0;
+    g.bench_function("100k-row CSV into an empty copy", |b| {
+        b.iter_batched(
+            || {
+                round += 1;
+                kiosk(dir.path(), &format!("import-{round}.sqlite"))
+            },
+            |mut fresh| {
+                fresh
+                    .import_file(&csv, ImportOptions::default(), |_, _| {})
+                    .expect("import")
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -57,6 +57,15 @@ impl Query {
 
     /// The FTS5 MATCH expression: terms quoted, so no user input is syntax.
     pub fn fts(&self) -> String {
+        self.fts_groups()
+    }
+
+    /// The same expression restricted to some FTS columns ("first last").
+    pub fn fts_in(&self, columns: &str) -> String {
+        format!("{{{columns}}} : ({})", self.fts_groups())
+    }
+
+    fn fts_groups(&self) -> String {
         self.groups
             .iter()
             .map(|g| {
@@ -131,6 +140,10 @@ mod tests {
             ]],
         };
         assert_eq!(q.fts(), "(\"dupnot\"* OR \"dupont\")");
+        assert_eq!(
+            q.fts_in("first last"),
+            "{first last} : ((\"dupnot\"* OR \"dupont\"))"
+        );
     }
 
     #[test]

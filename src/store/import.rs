@@ -6,9 +6,8 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Fields, Result, Store, index_registrant, ts_text};
+use super::{Fields, Keys, KnownTerms, Result, Store, index_registrant, ts_text};
 use crate::domain::registrant::uid_for_code;
-use crate::domain::text::sort_key;
 use crate::domain::{SourceEntry, Status};
 
 /// What an import did (or, for a dry run, would do).
@@ -44,7 +43,8 @@ struct Existing {
     id: i64,
     code: String,
     current: Fields,
-    source: Option<Fields>,
+    /// The source's values at the last import (see the `source` column).
+    source: Fields,
 }
 
 fn find_existing(conn: &Connection, entry: &SourceEntry) -> Result<Option<Existing>> {
@@ -89,19 +89,23 @@ fn find_existing(conn: &Connection, entry: &SourceEntry) -> Result<Option<Existi
         column: "registrant.status",
         value: status.clone(),
     })?;
+    let current = Fields {
+        first_name,
+        last_name,
+        organisation,
+        email,
+        category,
+        status,
+    };
     Ok(Some(Existing {
         id,
         code,
-        current: Fields {
-            first_name,
-            last_name,
-            organisation,
-            email,
-            category,
-            status,
-        },
-        // An unreadable snapshot only means every field counts as changed.
-        source: source.and_then(|s| serde_json::from_str(&s).ok()),
+        // NULL: the current values are the source's. An unreadable snapshot
+        // (edited by hand) is treated the same way.
+        source: source
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_else(|| current.clone()),
+        current,
     }))
 }
 
@@ -120,14 +124,14 @@ fn fields_of(e: &SourceEntry) -> Fields {
 /// the last import; keep the current value (maybe a desk fix) otherwise.
 fn merge(
     current: &Fields,
-    old_source: Option<&Fields>,
+    old_source: &Fields,
     new_source: &Fields,
 ) -> (Fields, Vec<&'static str>) {
     let mut merged = current.clone();
     let mut changed = Vec::new();
     macro_rules! field {
         ($name:ident) => {
-            let source_changed = old_source.is_none_or(|o| o.$name != new_source.$name);
+            let source_changed = old_source.$name != new_source.$name;
             if source_changed && current.$name != new_source.$name {
                 merged.$name = new_source.$name.clone();
                 changed.push(stringify!($name));
@@ -143,7 +147,20 @@ fn merge(
     (merged, changed)
 }
 
-fn write_fields(conn: &Connection, id: i64, f: &Fields, source: &Fields, now: &str) -> Result<()> {
+/// The `source` column: NULL while the current values are the source's, so
+/// that 100,000 people do not carry a second copy of their names.
+fn snapshot(current: &Fields, source: &Fields) -> Option<String> {
+    (current != source).then(|| serde_json::to_string(source).unwrap_or_default())
+}
+
+fn write_fields(
+    conn: &Connection,
+    id: i64,
+    f: &Fields,
+    keys: &Keys,
+    source: &Fields,
+    now: &str,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE registrant SET first_name = ?2, last_name = ?3, organisation = ?4, email = ?5,
             category = ?6, status = ?7, source = ?8, last_key = ?9, first_key = ?10, updated_at = ?11
@@ -157,9 +174,9 @@ fn write_fields(conn: &Connection, id: i64, f: &Fields, source: &Fields, now: &s
         f.email,
         f.category,
         f.status.as_str(),
-        serde_json::to_string(source).unwrap_or_default(),
-        sort_key(&f.last_name),
-        sort_key(&f.first_name),
+        snapshot(f, source),
+        keys.last,
+        keys.first,
         now
     ])?;
     Ok(())
@@ -190,6 +207,7 @@ impl Store {
             ..ImportReport::default()
         };
         let mut seen: HashSet<i64> = HashSet::with_capacity(entries.len());
+        let mut known_terms = KnownTerms::new();
         let note = |report: &mut ImportReport, change: ImportChange| {
             if report.changes.len() < MAX_LISTED_CHANGES {
                 report.changes.push(change);
@@ -200,6 +218,7 @@ impl Store {
             let extra = serde_json::to_string(&entry.extra).unwrap_or_else(|_| "{}".into());
             match find_existing(&tx, entry)? {
                 None => {
+                    let keys = Keys::of(&entry.code, &source);
                     tx.prepare_cached(
                         "INSERT INTO registrant (uid, code, first_name, last_name, organisation, email,
                             category, status, origin, extra, source, last_key, first_key, updated_at)
@@ -215,13 +234,13 @@ impl Store {
                         source.category,
                         source.status.as_str(),
                         extra,
-                        serde_json::to_string(&source).unwrap_or_default(),
-                        sort_key(&source.last_name),
-                        sort_key(&source.first_name),
+                        Option::<String>::None,
+                        keys.last,
+                        keys.first,
                         now
                     ])?;
                     let id = tx.last_insert_rowid();
-                    index_registrant(&tx, id, &entry.code, &source)?;
+                    index_registrant(&tx, id, &keys, true, &mut known_terms)?;
                     seen.insert(id);
                     report.added += 1;
                     note(
@@ -236,20 +255,21 @@ impl Store {
                 }
                 Some(existing) => {
                     seen.insert(existing.id);
-                    let (merged, changed) =
-                        merge(&existing.current, existing.source.as_ref(), &source);
+                    let (merged, changed) = merge(&existing.current, &existing.source, &source);
                     tx.prepare_cached(
                         "UPDATE registrant SET extra = ?2 WHERE id = ?1 AND extra <> ?2",
                     )?
                     .execute(params![existing.id, extra])?;
                     if changed.is_empty() {
-                        if existing.source.as_ref() != Some(&source) {
-                            write_fields(&tx, existing.id, &merged, &source, &now)?;
+                        if existing.source != source {
+                            let keys = Keys::of(&existing.code, &merged);
+                            write_fields(&tx, existing.id, &merged, &keys, &source, &now)?;
                         }
                         report.unchanged += 1;
                     } else {
-                        write_fields(&tx, existing.id, &merged, &source, &now)?;
-                        index_registrant(&tx, existing.id, &existing.code, &merged)?;
+                        let keys = Keys::of(&existing.code, &merged);
+                        write_fields(&tx, existing.id, &merged, &keys, &source, &now)?;
+                        index_registrant(&tx, existing.id, &keys, false, &mut known_terms)?;
                         report.updated += 1;
                         note(
                             &mut report,
@@ -282,7 +302,8 @@ impl Store {
         for (id, code, first, last) in gone {
             tx.prepare_cached(
                 "UPDATE registrant SET status = 'cancelled', updated_at = ?2,
-                    source = json_set(COALESCE(source, '{}'), '$.status', 'cancelled')
+                    source = CASE WHEN source IS NULL THEN NULL
+                                  ELSE json_set(source, '$.status', 'cancelled') END
                  WHERE id = ?1",
             )?
             .execute(params![id, now])?;
@@ -326,18 +347,18 @@ mod tests {
         let source = f("Helene", Status::Valid);
         let fixed = f("Hélène", Status::Valid);
         // Source unchanged: the fix stays.
-        let (m, changed) = merge(&fixed, Some(&source), &source);
+        let (m, changed) = merge(&fixed, &source, &source);
         assert_eq!(m.first_name, "Hélène");
         assert!(changed.is_empty());
         // Source now cancels: status changes, fix stays.
-        let (m, changed) = merge(&fixed, Some(&source), &f("Helene", Status::Cancelled));
+        let (m, changed) = merge(&fixed, &source, &f("Helene", Status::Cancelled));
         assert_eq!(
             (m.first_name.as_str(), m.status),
             ("Hélène", Status::Cancelled)
         );
         assert_eq!(changed, ["status"]);
         // Source fixes the name itself: taken.
-        let (m, _) = merge(&fixed, Some(&source), &f("Hélène-Marie", Status::Valid));
+        let (m, _) = merge(&fixed, &source, &f("Hélène-Marie", Status::Valid));
         assert_eq!(m.first_name, "Hélène-Marie");
     }
 }

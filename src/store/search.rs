@@ -2,13 +2,13 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
+use rusqlite::{Row, params};
 use serde::Serialize;
 
 use super::{Lookup, REGISTRANT_COLUMNS, RawRegistrant, Result, Store, find_registrant};
 use crate::domain::Registrant;
 use crate::domain::search::{Query, Rank, Term};
-use crate::domain::text::{is_near, tokens};
+use crate::domain::text::is_near;
 
 /// Results of a search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,10 +18,28 @@ pub struct SearchResult {
     pub approximate: bool,
 }
 
-/// How many FTS candidates a multi-word query ranks at most.
-const MULTI_WORD_CANDIDATES: usize = 2000;
+/// How many name matches a multi-word query ranks at most.
+const NAME_CANDIDATES: usize = 500;
 /// Near spellings tried per typed word at most.
 const MAX_NEAR_TERMS: usize = 20;
+
+/// A candidate with its folded names, as stored: ranking needs no folding.
+struct Candidate {
+    raw: RawRegistrant,
+    first_key: String,
+    last_key: String,
+}
+
+/// id → (rank, primary sort key, secondary sort key, registrant)
+type Found = HashMap<i64, (Rank, String, String, RawRegistrant)>;
+
+fn candidate(r: &Row<'_>) -> rusqlite::Result<Candidate> {
+    Ok(Candidate {
+        raw: RawRegistrant::from_row(r)?,
+        first_key: r.get(11)?,
+        last_key: r.get(12)?,
+    })
+}
 
 impl Store {
     /// Searches first name, last name, organisation, e-mail and ticket code:
@@ -92,68 +110,72 @@ impl Store {
         Ok(Query { groups })
     }
 
-    /// The best `limit` registrants matching the query. One-word queries (the
-    /// as-you-type case, where 1-3 letters match thousands) read the
-    /// best-ranked candidates straight from the name indexes, in order; longer
-    /// queries rank FTS matches.
+    /// The best `limit` registrants matching the query, best first.
+    ///
+    /// One-word queries (the as-you-type case, where 1-3 letters match
+    /// thousands) read the best-ranked candidates straight from the name
+    /// indexes, in order. Longer queries rank the people whose names hold
+    /// every word. Either way, people matched elsewhere (organisation,
+    /// e-mail, code) fill the list when names do not.
     fn ranked(&self, query: &Query, limit: usize) -> Result<Vec<Registrant>> {
-        // id → (rank, primary sort key, secondary sort key, registrant)
-        let mut found: HashMap<i64, (Rank, String, String, Registrant)> = HashMap::new();
-        let mut keep = |r: Registrant, query: &Query| {
-            let (first, last) = (
-                tokens(&r.first_name).join(" "),
-                tokens(&r.last_name).join(" "),
-            );
-            let rank = query.rank(&first, &last);
+        let mut found: Found = HashMap::new();
+        let keep = |found: &mut Found, c: Candidate| {
+            let rank = query.rank(&c.first_key, &c.last_key);
             let (primary, secondary) = match rank {
-                Rank::FirstName => (first, last),
-                _ => (last, first),
+                Rank::FirstName => (c.first_key, c.last_key),
+                _ => (c.last_key, c.first_key),
             };
-            found.entry(r.id).or_insert((rank, primary, secondary, r));
+            found
+                .entry(c.raw.id)
+                .or_insert((rank, primary, secondary, c.raw));
         };
-        let single = query.groups.len() == 1;
-        if single {
-            for term in &query.groups[0] {
-                for column in ["last_key", "first_key"] {
+        let select = format!("SELECT {REGISTRANT_COLUMNS}, first_key, last_key FROM registrant");
+        if let [group] = query.groups.as_slice() {
+            for term in group {
+                // In the indexes' own order, so that LIMIT stops the scan
+                // instead of sorting every name that starts with "d".
+                for (column, then) in [("last_key", "first_key"), ("first_key", "last_key")] {
                     let sql = format!(
-                        "SELECT {REGISTRANT_COLUMNS} FROM registrant
-                         WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column}, id LIMIT ?3"
+                        "{select} WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column}, {then} LIMIT ?3"
                     );
                     let upper = format!("{}{}", term.text, char::MAX);
                     let mut stmt = self.conn.prepare_cached(&sql)?;
-                    let rows = stmt.query_map(
-                        params![term.text, upper, limit as i64],
-                        RawRegistrant::from_row,
-                    )?;
-                    for raw in rows {
-                        let r = raw?.into_registrant()?;
-                        let words = tokens(&r.first_name)
-                            .into_iter()
-                            .chain(tokens(&r.last_name))
-                            .collect::<Vec<_>>();
-                        if query.matches(words.iter().map(String::as_str)) {
-                            keep(r, query);
+                    for c in stmt.query_map(params![term.text, upper, limit as i64], candidate)? {
+                        let c = c?;
+                        let words = c.first_key.split(' ').chain(c.last_key.split(' '));
+                        if query.matches(words) {
+                            keep(&mut found, c);
                         }
                     }
                 }
             }
-        }
-        let cap = if single {
-            limit * 4
         } else {
-            MULTI_WORD_CANDIDATES
-        };
-        let sql = format!(
-            "SELECT {REGISTRANT_COLUMNS} FROM registrant WHERE id IN
-               (SELECT rowid FROM registrant_fts WHERE registrant_fts MATCH ?1 LIMIT ?2)"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![query.fts(), cap as i64], RawRegistrant::from_row)?;
-        for raw in rows {
-            keep(raw?.into_registrant()?, query);
+            let sql = format!(
+                "{select} WHERE id IN (SELECT rowid FROM registrant_fts WHERE registrant_fts MATCH ?1 LIMIT ?2)"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(
+                params![query.fts_in("first last"), NAME_CANDIDATES as i64],
+                candidate,
+            )?;
+            for c in rows {
+                keep(&mut found, c?);
+            }
+        }
+        if found.len() < limit {
+            let sql = format!(
+                "{select} WHERE id IN (SELECT rowid FROM registrant_fts WHERE registrant_fts MATCH ?1 LIMIT ?2)"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            for c in stmt.query_map(params![query.fts(), (limit * 4) as i64], candidate)? {
+                keep(&mut found, c?);
+            }
         }
         let mut hits: Vec<_> = found.into_values().collect();
         hits.sort_by(|a, b| (a.0, &a.1, &a.2, a.3.id).cmp(&(b.0, &b.1, &b.2, b.3.id)));
-        Ok(hits.into_iter().take(limit).map(|h| h.3).collect())
+        hits.into_iter()
+            .take(limit)
+            .map(|h| h.3.into_registrant())
+            .collect()
     }
 }

@@ -1,0 +1,304 @@
+//! Plausible registrants for demos and benchmarks: French (and European)
+//! names with accents, organisations of the public sector, five categories.
+//! Deterministic: the same `n` always gives the same list.
+
+const LAST: &[&str] = &[
+    "Martin",
+    "Bernard",
+    "Thomas",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Durand",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Lefèvre",
+    "Leroy",
+    "Roux",
+    "David",
+    "Bertrand",
+    "Morel",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Müller",
+    "Lefebvre",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "García",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Gautier",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Dumont",
+    "Marie",
+    "Lemaire",
+    "Noël",
+    "Meyer",
+    "Dufour",
+    "Meunier",
+    "Brun",
+    "Blanchard",
+    "Giraud",
+    "Joly",
+    "Rivière",
+    "Lucas",
+    "Brunet",
+    "Gaillard",
+    "Barbier",
+    "Arnaud",
+    "Martínez",
+    "Gérard",
+    "Roche",
+    "Renard",
+    "Schmitt",
+    "Roy",
+    "Leroux",
+    "Colin",
+    "Vidal",
+    "Caron",
+    "Picard",
+    "Roger",
+    "Fabre",
+    "Aubert",
+    "Lemoine",
+    "Renaud",
+    "Dumas",
+    "Lacroix",
+    "Olivier",
+    "Philippe",
+    "Bourgeois",
+    "Pierre",
+    "Benoît",
+    "Rey",
+    "Leclerc",
+    "Payet",
+    "Rolland",
+    "Le Gall",
+    "Le Goff",
+    "Çavuşoğlu",
+    "Nguyen",
+    "Kowalski",
+    "Wałęsa",
+    "de La Tour d'Auvergne",
+    "Œuvray",
+    "Hélary",
+    "Ménard",
+    "Bénard",
+    "Lévêque",
+    "Ørsted",
+];
+
+const FIRST: &[&str] = &[
+    "Hélène",
+    "Jean",
+    "Marie",
+    "Pierre",
+    "Nathalie",
+    "Philippe",
+    "Isabelle",
+    "Michel",
+    "Sylvie",
+    "Alain",
+    "Catherine",
+    "Patrick",
+    "Françoise",
+    "Nicolas",
+    "Valérie",
+    "Christophe",
+    "Sandrine",
+    "Stéphane",
+    "Céline",
+    "Frédéric",
+    "Véronique",
+    "Laurent",
+    "Sophie",
+    "Éric",
+    "Christine",
+    "Olivier",
+    "Aurélie",
+    "Thierry",
+    "Émilie",
+    "David",
+    "Julie",
+    "Sébastien",
+    "Camille",
+    "Julien",
+    "Léa",
+    "Thomas",
+    "Chloé",
+    "Maxime",
+    "Zoé",
+    "Noël",
+    "Lætitia",
+    "Anaïs",
+    "Jérôme",
+    "Agnès",
+    "Raphaël",
+    "Inès",
+    "Benoît",
+    "Maëlle",
+    "Gaëlle",
+    "Loïc",
+    "Ayşe",
+    "Łucja",
+    "Jürgen",
+    "Åsa",
+    "Marie-Hélène",
+    "Jean-François",
+    "Anne-Sophie",
+    "Paul",
+    "Louise",
+    "Hugo",
+    "Manon",
+    "Théo",
+    "Clémence",
+    "Arnaud",
+    "Mathilde",
+];
+
+const ORGS: &[&str] = &[
+    "Mairie de Lyon",
+    "Préfecture du Rhône",
+    "Région Bretagne",
+    "Conseil départemental du Nord",
+    "Ministère de l'Intérieur",
+    "Cour des comptes",
+    "CHU de Brest",
+    "Métropole de Lille",
+    "Ville de Nantes",
+    "Agence nationale de la cohésion des territoires",
+    "DINUM",
+    "Université de Strasbourg",
+    "Rectorat de Bordeaux",
+    "Pôle emploi Occitanie",
+    "Caisse d'allocations familiales de l'Hérault",
+    "Communauté de communes du Pays de Gex",
+    "Mairie de Saint-Étienne",
+    "Préfecture de Corse-du-Sud",
+    "Conseil régional d'Île-de-France",
+    "Hôpital Nord-Franche-Comté",
+    "Office national des forêts",
+    "Météo-France",
+    "Insee",
+];
+
+/// Categories and their weights out of 100 (kiosk.toml's example names).
+const CATEGORIES: &[(&str, u64)] = &[
+    ("Participant", 78),
+    ("Intervenant", 8),
+    ("Presse", 4),
+    ("Organisation", 5),
+    ("Exposant", 5),
+];
+
+/// A small deterministic generator (SplitMix64): no dependency, same list
+/// on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+fn email_part(s: &str) -> String {
+    crate::domain::text::tokens(s).join("-")
+}
+
+/// A registration export of `n` people as CSV text (`;`, the French Excel
+/// layout): Code;Nom;Prénom;Organisation;Courriel;Catégorie;Statut. About 2%
+/// are cancelled and 1% pending. Codes are `NEC-000001`…
+pub fn registrants_csv(n: usize) -> String {
+    let mut rng = Rng(0x0ACC_0E11);
+    let mut out = String::with_capacity(n * 110);
+    out.push_str("Code;Nom;Prénom;Organisation;Courriel;Catégorie;Statut\n");
+    for i in 1..=n {
+        let last = rng.pick(LAST);
+        let first = rng.pick(FIRST);
+        let org = rng.pick(ORGS);
+        let roll = rng.next() % 100;
+        let mut acc = 0;
+        let category = CATEGORIES
+            .iter()
+            .find(|(_, w)| {
+                acc += w;
+                roll < acc
+            })
+            .map_or("Participant", |(c, _)| c);
+        let status = match rng.next() % 100 {
+            0 | 1 => "annulé",
+            2 => "en attente",
+            _ => "confirmé",
+        };
+        let email = format!(
+            "{}.{}{}@{}.fr",
+            email_part(first),
+            email_part(last),
+            i % 100,
+            email_part(org)
+        );
+        let quote = |s: &str| {
+            if s.contains(';') || s.contains('"') {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_owned()
+            }
+        };
+        out.push_str(&format!(
+            "NEC-{i:06};{};{};{};{};{};{}\n",
+            quote(last),
+            quote(first),
+            quote(org),
+            email,
+            category,
+            status
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_is_deterministic_and_well_formed() {
+        let a = registrants_csv(200);
+        assert_eq!(a, registrants_csv(200));
+        assert_eq!(a.lines().count(), 201);
+        assert!(a.lines().skip(1).all(|l| l.split(';').count() == 7));
+        assert!(a.contains("annulé") && a.contains("Intervenant"));
+    }
+}
