@@ -10,12 +10,12 @@ use serde::Serialize;
 
 use crate::config::{Config, ConfigError};
 use crate::domain::{
-    Arrival, DayError, DayReason, DaySpec, EventDay, NewRecord, Outcome, Record, RecordKind,
-    Registrant, Status, decide,
+    Arrival, DayError, DayReason, DaySpec, Details, DetailsError, DetailsPatch, EventDay,
+    NewRecord, Outcome, Record, RecordKind, Registrant, Status, decide,
 };
 use crate::export::{self, ExportError};
 use crate::import::{self, ImportError, RowProblem};
-use crate::store::{ImportReport, Lookup, SearchResult, Store, StoreError};
+use crate::store::{Edit, ImportReport, Lookup, SearchResult, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -29,6 +29,10 @@ pub enum AppError {
     Day(#[from] DayError),
     #[error(transparent)]
     Export(#[from] ExportError),
+    #[error(transparent)]
+    Details(#[from] DetailsError),
+    #[error("aucun inscrit ne correspond à {0} — cherchez la personne avec « accueil search »")]
+    NotFound(String),
     #[error(
         "ce fichier annulerait {would} des {of} inscrits actuels — est-ce le bon fichier ? Vérifiez avec --dry-run, puis relancez avec --force pour confirmer"
     )]
@@ -74,6 +78,17 @@ pub struct Undo {
     /// The arrival reverted.
     pub reverted: Option<Arrival>,
     pub record: Option<Record>,
+}
+
+/// A walk-in: registered, then checked in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalkIn {
+    pub registrant: Registrant,
+    /// The `walk_in` record.
+    pub record: Record,
+    /// Their check-in (not `welcome` when, say, their category is not
+    /// admitted that day).
+    pub check_in: CheckIn,
 }
 
 /// What an import read and did.
@@ -295,6 +310,48 @@ impl Kiosk {
             reverted: target,
             record,
         })
+    }
+
+    /// Registers someone who is not on the list and checks them in. Two
+    /// transactions: a crash between them leaves a registered walk-in who has
+    /// not arrived yet, whom the desk finds by name.
+    pub fn walk_in(&mut self, details: Details, day: Option<DaySpec>) -> Result<WalkIn> {
+        let details = details.validated(&self.config.event)?;
+        let day_resolved = self.day(day)?;
+        let (registrant, record) =
+            self.store
+                .create_walk_in(&self.config.kiosk.id, self.now(), &details)?;
+        let check_in = self.check_in(
+            &Lookup::Uid(registrant.uid),
+            Some(DaySpec::Date(day_resolved.0.date)),
+        )?;
+        Ok(WalkIn {
+            registrant,
+            record,
+            check_in: CheckIn {
+                day_reason: day_resolved.1,
+                ..check_in
+            },
+        })
+    }
+
+    /// Fixes some of a registrant's details (a misspelt name, a new
+    /// organisation): validated, logged, and kept through re-imports unless
+    /// the source changes the same field.
+    pub fn edit(&mut self, lookup: &Lookup, patch: DetailsPatch) -> Result<Edit> {
+        let not_found = || AppError::NotFound(lookup.to_string());
+        let current = self.store.registrant(lookup)?.ok_or_else(not_found)?;
+        let details = patch
+            .apply(&current.details())
+            .validated(&self.config.event)?;
+        self.store
+            .edit_registrant(
+                &Lookup::Id(current.id),
+                &self.config.kiosk.id,
+                self.now(),
+                &details,
+            )?
+            .ok_or_else(not_found)
     }
 
     /// Expected vs arrived per day, per category and per kiosk.

@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 
 use crate::app::{AppError, CheckIn, ImportOptions, Imported, Kiosk, Stats, Undo, UndoOutcome};
 use crate::config::Config;
-use crate::domain::{Arrival, DayReason, DaySpec, Event, EventDay, Outcome, Registrant};
+use crate::domain::{
+    Arrival, DayReason, DaySpec, Details, DetailsPatch, Event, EventDay, Outcome, Registrant,
+};
 use crate::import::ImportError;
 use crate::store::Lookup;
 
@@ -87,6 +89,25 @@ enum Command {
         #[arg(long)]
         day: Option<DaySpec>,
     },
+    /// Inscrit sur place une personne absente de la liste, et enregistre son arrivée.
+    WalkIn {
+        #[command(flatten)]
+        details: DetailsArgs,
+        /// Jour de l'arrivée (par défaut : comme checkin).
+        #[arg(long)]
+        day: Option<DaySpec>,
+    },
+    /// Corrige un inscrit (nom mal orthographié, organisation…) ; seuls les champs donnés changent.
+    Edit {
+        /// Code du billet.
+        #[arg(required_unless_present = "id", conflicts_with = "id")]
+        code: Option<String>,
+        /// Identifiant de l'inscrit (numéro local ou uid).
+        #[arg(long)]
+        id: Option<String>,
+        #[command(flatten)]
+        details: DetailsArgs,
+    },
     /// Attendus et arrivés, par jour, catégorie et kiosque.
     Stats,
     /// Exporte la présence par personne et par jour (CSV pour Excel).
@@ -98,6 +119,37 @@ enum Command {
         #[arg(long)]
         no_shows: bool,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct DetailsArgs {
+    /// Prénom.
+    #[arg(long)]
+    first_name: Option<String>,
+    /// Nom.
+    #[arg(long)]
+    last_name: Option<String>,
+    /// Organisation.
+    #[arg(long)]
+    organisation: Option<String>,
+    /// Courriel.
+    #[arg(long)]
+    email: Option<String>,
+    /// Catégorie (une de kiosk.toml ; par défaut [event] default_category).
+    #[arg(long)]
+    category: Option<String>,
+}
+
+impl DetailsArgs {
+    fn patch(self) -> DetailsPatch {
+        DetailsPatch {
+            first_name: self.first_name,
+            last_name: self.last_name,
+            organisation: self.organisation,
+            email: self.email,
+            category: self.category,
+        }
+    }
 }
 
 /// Runs the command line and turns errors into one line on stderr (and a JSON
@@ -166,6 +218,50 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let lookup = lookup(code, id)?;
             let u = kiosk.undo(&lookup, day)?;
             out.undo(&kiosk.config.event, &lookup, &u);
+            Ok(())
+        }
+        Command::WalkIn { details, day } => {
+            let w = kiosk.walk_in(details.patch().apply(&Details::default()), day)?;
+            let lookup = Lookup::Uid(w.registrant.uid);
+            if out.json {
+                out.line(&json!({
+                    "registrant": registrant_json(&w.registrant),
+                    "record": w.record.id,
+                    "checkin": checkin_json(&kiosk.config.event, &w.check_in),
+                }));
+            } else {
+                println!(
+                    "+ Inscrit·e sur place : {} [{}]",
+                    w.registrant.display_name(),
+                    w.registrant.code
+                );
+                out.checkin(&kiosk.config.event, &lookup, &w.check_in);
+            }
+            Ok(())
+        }
+        Command::Edit { code, id, details } => {
+            let lookup = lookup(code, id)?;
+            let e = kiosk.edit(&lookup, details.patch())?;
+            if out.json {
+                out.line(&json!({
+                    "registrant": registrant_json(&e.registrant),
+                    "changed": e.changed,
+                    "record": e.record.as_ref().map(|r| r.id),
+                }));
+            } else if e.changed.is_empty() {
+                println!(
+                    "Rien à modifier — {} [{}]",
+                    e.registrant.display_name(),
+                    e.registrant.code
+                );
+            } else {
+                println!(
+                    "✎ Modifié ({}) — {} [{}]",
+                    e.changed.join(", "),
+                    e.registrant.display_name(),
+                    e.registrant.code
+                );
+            }
             Ok(())
         }
         Command::Stats => {
@@ -310,14 +406,7 @@ impl Output {
 
     fn checkin(&self, event: &Event, lookup: &Lookup, c: &CheckIn) {
         if self.json {
-            self.line(&json!({
-                "outcome": c.outcome.as_str(),
-                "admitted": c.outcome.admits(),
-                "day": day_json(c.day, c.day_reason),
-                "registrant": c.registrant.as_ref().map(registrant_json),
-                "previous": c.previous.as_ref().map(|a| arrival_json(event, a)),
-                "record": c.record.as_ref().map(|r| r.id),
-            }));
+            self.line(&checkin_json(event, c));
             return;
         }
         let who = c
@@ -343,10 +432,9 @@ impl Output {
                 ),
                 None => format!("● Déjà enregistré·e — {who}"),
             },
-            Outcome::Unknown => format!(
-                "✘ Billet inconnu « {} » — merci d'orienter la personne vers l'accueil",
-                lookup_text(lookup)
-            ),
+            Outcome::Unknown => {
+                format!("✘ Billet inconnu {lookup} — merci d'orienter la personne vers l'accueil")
+            }
             Outcome::Cancelled => {
                 format!("✘ Billet annulé — {who} : merci de vous adresser à l'accueil")
             }
@@ -387,18 +475,22 @@ impl Output {
                 local_time(event, a),
                 a.kiosk
             ),
-            (UndoOutcome::Unknown, _) => println!("✘ Billet inconnu « {} »", lookup_text(lookup)),
+            (UndoOutcome::Unknown, _) => println!("✘ Billet inconnu {lookup}"),
             _ => println!("Aucune arrivée à annuler pour {who}"),
         }
     }
 }
 
-fn lookup_text(lookup: &Lookup) -> String {
-    match lookup {
-        Lookup::Code(c) => c.trim().to_owned(),
-        Lookup::Id(id) => format!("--id {id}"),
-        Lookup::Uid(uid) => format!("--id {uid}"),
-    }
+/// `checkin --json`: outcome, admitted, day, registrant, previous, record.
+fn checkin_json(event: &Event, c: &CheckIn) -> Value {
+    json!({
+        "outcome": c.outcome.as_str(),
+        "admitted": c.outcome.admits(),
+        "day": day_json(c.day, c.day_reason),
+        "registrant": c.registrant.as_ref().map(registrant_json),
+        "previous": c.previous.as_ref().map(|a| arrival_json(event, a)),
+        "record": c.record.as_ref().map(|r| r.id),
+    })
 }
 
 fn day_note(reason: DayReason) -> &'static str {

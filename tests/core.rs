@@ -673,3 +673,147 @@ fn config_and_database_errors_are_one_actionable_line() {
     ]);
     assert!(ev.path("autre.sqlite").exists() && !ev.path("accueil.sqlite").exists());
 }
+
+#[test]
+fn a_desk_fix_survives_reimports_unless_the_source_changes_that_field() {
+    let ev = Event::new();
+    ev.write(
+        "v1.csv",
+        "Code;Nom;Prénom;Organisation\nA1;Dupont;Helene;Mairie\nA2;Martin;Jean;Préfecture\n",
+    );
+    ev.ok(&["import", "v1.csv"]);
+    let e = ev.json(&["edit", "A1", "--first-name", "Hélène"]);
+    assert_eq!(e["changed"], serde_json::json!(["first_name"]));
+    assert!(e["record"].is_string());
+
+    let again = ev.json(&["import", "v1.csv"]);
+    assert_eq!(
+        (again["updated"].clone(), again["unchanged"].clone()),
+        (0.into(), 2.into()),
+        "the source did not change: nothing to update"
+    );
+    let k = ev.kiosk();
+    assert_eq!(
+        k.registrant(&Lookup::Code("A1".into()))
+            .unwrap()
+            .unwrap()
+            .first_name,
+        "Hélène",
+        "the fix survived"
+    );
+    assert_eq!(
+        names(&ev.json(&["search", "helene"])),
+        ["Hélène Dupont"],
+        "search sees the fix"
+    );
+    drop(k);
+
+    // The source changes the organisation: taken, the name fix stays.
+    ev.write(
+        "v2.csv",
+        "Code;Nom;Prénom;Organisation\nA1;Dupont;Helene;Métropole\nA2;Martin;Jean;Préfecture\n",
+    );
+    let v2 = ev.json(&["import", "v2.csv"]);
+    assert_eq!(
+        v2["changes"][0]["fields"],
+        serde_json::json!(["organisation"])
+    );
+    let r = ev
+        .kiosk()
+        .registrant(&Lookup::Code("A1".into()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (r.first_name.as_str(), r.organisation.as_str()),
+        ("Hélène", "Métropole")
+    );
+
+    // The source fixes the first name itself: the source wins.
+    ev.write("v3.csv", "Code;Nom;Prénom;Organisation\nA1;Dupont;Hélène-Marie;Métropole\nA2;Martin;Jean;Préfecture\n");
+    ev.ok(&["import", "v3.csv"]);
+    let k = ev.kiosk();
+    let r = k.registrant(&Lookup::Code("A1".into())).unwrap().unwrap();
+    assert_eq!(r.first_name, "Hélène-Marie");
+
+    let edits: Vec<_> = k
+        .store()
+        .records_of(r.uid)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == RecordKind::RegistrantEdited)
+        .collect();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(
+        edits[0].payload["changes"]["first_name"],
+        serde_json::json!({"from": "Helene", "to": "Hélène"})
+    );
+
+    let out = ev.run(&["edit", "A1", "--email", "pas un courriel"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("courriel « pas un courriel » invalide"));
+    let out = ev.run(&["edit", "ZZZ", "--last-name", "X"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("accueil search"));
+}
+
+#[test]
+fn a_walk_in_is_registered_checked_in_logged_and_kept_by_reimports() {
+    let ev = Event::new();
+    ev.ok(&["import", &fixture_str("inscrits-excel-fr.csv")]);
+    let w = ev.json(&[
+        "walk-in",
+        "--first-name",
+        " Élodie ",
+        "--last-name",
+        "Nguyễn",
+        "--organisation",
+        "Mairie d'Arles",
+        "--category",
+        "presse",
+        "--day",
+        "1",
+    ]);
+    assert_eq!(w["checkin"]["outcome"], "welcome");
+    assert_eq!(w["registrant"]["first_name"], "Élodie", "spaces tidied");
+    assert_eq!(w["registrant"]["category"], "Presse");
+    assert_eq!(w["registrant"]["origin"], "walk_in");
+    let code = w["registrant"]["code"].as_str().unwrap().to_owned();
+    assert!(code.starts_with("W-"));
+    assert_eq!(names(&ev.json(&["search", "nguyen"])), ["Élodie Nguyễn"]);
+    assert_eq!(
+        ev.json(&["checkin", &code, "--day", "1"])["outcome"],
+        "already_in"
+    );
+
+    // A walk-in is not in the source file: re-importing must not cancel them.
+    let re = ev.json(&["import", &fixture_str("inscrits-excel-fr.csv")]);
+    assert_eq!(re["cancelled"], 0);
+    assert_eq!(
+        ev.json(&["checkin", &code, "--day", "2"])["outcome"],
+        "welcome"
+    );
+
+    let k = ev.kiosk();
+    let uid = uuid::Uuid::parse_str(w["registrant"]["uid"].as_str().unwrap()).unwrap();
+    let log = k.store().records_of(uid).unwrap();
+    assert_eq!(log[0].kind, RecordKind::WalkIn);
+    assert_eq!(log[0].payload["code"], code.as_str());
+    assert_eq!(
+        log[0].payload["details"]["last_name"], "Nguyễn",
+        "enough for another kiosk to create them"
+    );
+
+    // An exhibitor walk-in on a day exhibitors do not come: registered, not let in.
+    let x = ev.json(&[
+        "walk-in",
+        "--last-name",
+        "Stand",
+        "--category",
+        "Exposant",
+        "--day",
+        "1",
+    ]);
+    assert_eq!(x["checkin"]["outcome"], "not_today");
+    let bad = ev.run(&["walk-in", "--first-name", "", "--last-name", " "]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("prénom et nom vides"));
+}

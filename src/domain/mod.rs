@@ -11,4 +11,6 @@ pub mod text;
 pub use checkin::{Outcome, Policy, decide};
 pub use event::{Category, DayError, DayReason, DaySpec, Event, EventDay};
 pub use record::{Arrival, NewRecord, Record, RecordKind};
-pub use registrant::{Origin, Registrant, SourceEntry, Status};
+pub use registrant::{
+    Details, DetailsError, DetailsPatch, Origin, Registrant, SourceEntry, Status,
+};

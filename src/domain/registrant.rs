@@ -115,18 +115,130 @@ pub fn uid_for_code(code: &str) -> Uuid {
     Uuid::new_v5(&UID_NAMESPACE, code.as_bytes())
 }
 
-/// A stable ticket code for a source row that has none: derived from the
-/// e-mail, or else from names and organisation, so re-importing the same file
-/// gives the same codes. Crockford base32, prefixed `A-`.
-pub fn generated_code(key: &str) -> String {
+/// `prefix` then 10 Crockford base32 digits (no I, L, O, U: easy to read out
+/// and to type) of the low 50 bits of `bits`.
+fn short_code(prefix: &str, bits: u128) -> String {
     const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let hash = Uuid::new_v5(&UID_NAMESPACE, format!("generated:{key}").as_bytes()).as_u128();
-    let mut code = String::from("A-");
+    let mut code = String::from(prefix);
     for i in 0..10 {
-        let idx = ((hash >> (i * 5)) & 31) as usize;
+        let idx = ((bits >> (i * 5)) & 31) as usize;
         code.push(char::from(ALPHABET[idx]));
     }
     code
+}
+
+/// A stable ticket code for a source row that has none: derived from the
+/// e-mail, or else from names and organisation, so re-importing the same file
+/// gives the same codes. Prefixed `A-`.
+pub fn generated_code(key: &str) -> String {
+    let hash = Uuid::new_v5(&UID_NAMESPACE, format!("generated:{key}").as_bytes()).as_u128();
+    short_code("A-", hash)
+}
+
+/// The ticket code of a walk-in, from their uid (a UUIDv7, whose low bits are
+/// random): unique across kiosks without asking anyone. Prefixed `W-`.
+pub fn walk_in_code(uid: Uuid) -> String {
+    short_code("W-", uid.as_u128())
+}
+
+/// Whether a text looks like an e-mail address (one `@`, a dot in the domain,
+/// no spaces). Deliberately lenient: the point is to catch shifted columns.
+pub fn plausible_email(s: &str) -> bool {
+    let mut parts = s.split('@');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(local), Some(domain), None)
+            if !local.is_empty() && domain.contains('.') && !s.contains(' ')
+    )
+}
+
+/// What the desk types about a person: for a walk-in, or to fix details.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Details {
+    pub first_name: String,
+    pub last_name: String,
+    pub organisation: String,
+    pub email: String,
+    pub category: String,
+}
+
+/// A field of [`Details`] that cannot be accepted, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DetailsError {
+    #[error("prénom et nom vides — indiquez au moins l'un des deux")]
+    NoName,
+    #[error("courriel « {0} » invalide")]
+    Email(String),
+    #[error("catégorie « {0} » inconnue — catégories de kiosk.toml : {1}")]
+    Category(String, String),
+}
+
+impl Details {
+    /// Tidies what was typed (spaces, the configured spelling of the
+    /// category; empty category → the default one) and checks it.
+    pub fn validated(mut self, event: &super::Event) -> Result<Details, DetailsError> {
+        for field in [
+            &mut self.first_name,
+            &mut self.last_name,
+            &mut self.organisation,
+            &mut self.email,
+        ] {
+            *field = super::text::squeeze(field);
+        }
+        if self.first_name.is_empty() && self.last_name.is_empty() {
+            return Err(DetailsError::NoName);
+        }
+        if !self.email.is_empty() && !plausible_email(&self.email) {
+            return Err(DetailsError::Email(self.email));
+        }
+        let wanted = if self.category.trim().is_empty() {
+            event.default_category.clone()
+        } else {
+            self.category.clone()
+        };
+        match event.category(&wanted) {
+            Some(c) => self.category = c.name.clone(),
+            None => {
+                let names: Vec<&str> = event.categories.iter().map(|c| c.name.as_str()).collect();
+                return Err(DetailsError::Category(wanted, names.join(", ")));
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// Some fields of [`Details`] to change, the others kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetailsPatch {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+    pub category: Option<String>,
+}
+
+impl DetailsPatch {
+    pub fn apply(self, to: &Details) -> Details {
+        Details {
+            first_name: self.first_name.unwrap_or_else(|| to.first_name.clone()),
+            last_name: self.last_name.unwrap_or_else(|| to.last_name.clone()),
+            organisation: self.organisation.unwrap_or_else(|| to.organisation.clone()),
+            email: self.email.unwrap_or_else(|| to.email.clone()),
+            category: self.category.unwrap_or_else(|| to.category.clone()),
+        }
+    }
+}
+
+impl Registrant {
+    pub fn details(&self) -> Details {
+        Details {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            organisation: self.organisation.clone(),
+            email: self.email.clone(),
+            category: self.category.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -144,6 +256,54 @@ mod tests {
     }
 
     #[test]
+    fn details_are_tidied_and_checked() {
+        let event = crate::domain::event::tests::sample_event();
+        let d = Details {
+            first_name: "  Hélène ".into(),
+            last_name: "de  La Tour".into(),
+            category: "exposant".into(),
+            ..Details::default()
+        }
+        .validated(&event)
+        .unwrap();
+        assert_eq!(
+            (
+                d.first_name.as_str(),
+                d.last_name.as_str(),
+                d.category.as_str()
+            ),
+            ("Hélène", "de La Tour", "Exposant")
+        );
+        let d = Details {
+            last_name: "X".into(),
+            ..Details::default()
+        }
+        .validated(&event)
+        .unwrap();
+        assert_eq!(d.category, "Participant", "empty category: the default one");
+        assert_eq!(
+            Details::default().validated(&event),
+            Err(DetailsError::NoName)
+        );
+        let bad = Details {
+            last_name: "X".into(),
+            email: "x@".into(),
+            ..Details::default()
+        };
+        assert!(matches!(bad.validated(&event), Err(DetailsError::Email(_))));
+        let bad = Details {
+            last_name: "X".into(),
+            category: "VIP".into(),
+            ..Details::default()
+        };
+        let err = bad.validated(&event).unwrap_err().to_string();
+        assert!(
+            err.contains("VIP") && err.contains("Participant, Exposant"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn generated_codes_and_uids_are_stable() {
         let a = generated_code("helene.dupont@example.fr");
         assert_eq!(a, generated_code("helene.dupont@example.fr"));
@@ -151,6 +311,9 @@ mod tests {
         assert_eq!(a.len(), 12);
         assert!(a.starts_with("A-"));
         assert_eq!(uid_for_code("NEC-1"), uid_for_code("NEC-1"));
+        let w = walk_in_code(Uuid::now_v7());
+        assert!(w.starts_with("W-") && w.len() == 12, "{w}");
+        assert_ne!(w, walk_in_code(Uuid::now_v7()));
         assert_ne!(uid_for_code("NEC-1"), uid_for_code("NEC-2"));
     }
 }

@@ -29,6 +29,12 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Trims and folds inner runs of white space: what people type and what
+/// exports pad ("  de  La Tour " → "de La Tour").
+pub fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The search tokens of a text: its folded words.
 pub fn tokens(text: &str) -> Vec<String> {
     fold(text).split_whitespace().map(str::to_owned).collect()

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 pub use columns::Column;
 pub use table::{Encoding, Table};
 
-use crate::domain::registrant::generated_code;
-use crate::domain::text::sort_key;
+use crate::domain::registrant::{generated_code, plausible_email};
+use crate::domain::text::{sort_key, squeeze};
 use crate::domain::{Event, SourceEntry, Status};
 
 /// kiosk.toml `[import]`.
@@ -151,7 +151,7 @@ pub fn entries_from_table(
             mapping
                 .index(c)
                 .and_then(|i| cells.get(i))
-                .map(|s| clean(s))
+                .map(|s| squeeze(s))
                 .unwrap_or_default()
         };
         let code = get(Column::Code);
@@ -212,7 +212,7 @@ pub fn entries_from_table(
             .extra
             .iter()
             .filter_map(|(i, header)| {
-                let v = clean(cells.get(*i)?);
+                let v = squeeze(cells.get(*i)?);
                 (!v.is_empty()).then(|| (header.clone(), v))
             })
             .collect();
@@ -284,20 +284,6 @@ fn assign_codes(entries: &mut [SourceEntry], problems: &mut Vec<RowProblem>) {
             }
         }
     }
-}
-
-/// Trims and folds inner runs of white space (exports often pad cells).
-fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn plausible_email(s: &str) -> bool {
-    let mut parts = s.split('@');
-    matches!(
-        (parts.next(), parts.next(), parts.next()),
-        (Some(local), Some(domain), None)
-            if !local.is_empty() && domain.contains('.') && !s.contains(' ')
-    )
 }
 
 #[cfg(test)]

@@ -6,9 +6,12 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Fields, Keys, KnownTerms, Result, Store, index_registrant, ts_text};
+use super::{
+    Fields, Keys, KnownTerms, NewRegistrant, Result, Store, index_registrant, insert_registrant,
+    ts_text,
+};
 use crate::domain::registrant::uid_for_code;
-use crate::domain::{SourceEntry, Status};
+use crate::domain::{Origin, SourceEntry, Status};
 
 /// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -218,29 +221,18 @@ impl Store {
             let extra = serde_json::to_string(&entry.extra).unwrap_or_else(|_| "{}".into());
             match find_existing(&tx, entry)? {
                 None => {
-                    let keys = Keys::of(&entry.code, &source);
-                    tx.prepare_cached(
-                        "INSERT INTO registrant (uid, code, first_name, last_name, organisation, email,
-                            category, status, origin, extra, source, last_key, first_key, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'import', ?9, ?10, ?11, ?12, ?13)",
-                    )?
-                    .execute(params![
-                        uid_for_code(&entry.code).to_string(),
-                        entry.code,
-                        source.first_name,
-                        source.last_name,
-                        source.organisation,
-                        source.email,
-                        source.category,
-                        source.status.as_str(),
-                        extra,
-                        Option::<String>::None,
-                        keys.last,
-                        keys.first,
-                        now
-                    ])?;
-                    let id = tx.last_insert_rowid();
-                    index_registrant(&tx, id, &keys, true, &mut known_terms)?;
+                    let id = insert_registrant(
+                        &tx,
+                        NewRegistrant {
+                            uid: uid_for_code(&entry.code),
+                            code: &entry.code,
+                            fields: &source,
+                            origin: Origin::Import,
+                            extra: &extra,
+                            now: &now,
+                        },
+                        &mut known_terms,
+                    )?;
                     seen.insert(id);
                     report.added += 1;
                     note(

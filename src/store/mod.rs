@@ -4,6 +4,7 @@
 //! cut), foreign keys on, migrations as numbered SQL files tracked with
 //! `PRAGMA user_version`.
 
+mod desk;
 mod import;
 mod log;
 mod search;
@@ -17,6 +18,7 @@ use uuid::Uuid;
 use crate::domain::text::sort_key;
 use crate::domain::{Origin, Registrant, Status};
 
+pub use desk::Edit;
 pub use import::{ImportChange, ImportReport};
 pub use log::{AttendanceRow, CheckinTx, Counts};
 pub use search::SearchResult;
@@ -58,6 +60,16 @@ pub enum Lookup {
     /// The local id (`--id 42`).
     Id(i64),
     Uid(Uuid),
+}
+
+impl std::fmt::Display for Lookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Lookup::Code(code) => write!(f, "« {} »", code.trim()),
+            Lookup::Id(id) => write!(f, "--id {id}"),
+            Lookup::Uid(uid) => write!(f, "--id {uid}"),
+        }
+    }
 }
 
 pub struct Store {
@@ -290,6 +302,50 @@ impl Keys {
             code: sort_key(code),
         }
     }
+}
+
+/// A registrant row to insert.
+pub(crate) struct NewRegistrant<'a> {
+    pub uid: Uuid,
+    pub code: &'a str,
+    pub fields: &'a Fields,
+    pub origin: Origin,
+    /// JSON object.
+    pub extra: &'a str,
+    pub now: &'a str,
+}
+
+/// Inserts a registrant and their search entries; returns the local id.
+pub(crate) fn insert_registrant(
+    conn: &Connection,
+    new: NewRegistrant<'_>,
+    known: &mut KnownTerms,
+) -> Result<i64> {
+    let f = new.fields;
+    let keys = Keys::of(new.code, f);
+    conn.prepare_cached(
+        "INSERT INTO registrant (uid, code, first_name, last_name, organisation, email,
+            category, status, origin, extra, source, last_key, first_key, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        new.uid.to_string(),
+        new.code,
+        f.first_name,
+        f.last_name,
+        f.organisation,
+        f.email,
+        f.category,
+        f.status.as_str(),
+        new.origin.as_str(),
+        new.extra,
+        keys.last,
+        keys.first,
+        new.now
+    ])?;
+    let id = conn.last_insert_rowid();
+    index_registrant(conn, id, &keys, true, known)?;
+    Ok(id)
 }
 
 /// Inserts (`is_new`) or replaces a registrant's search entries: FTS row and

@@ -1,0 +1,167 @@
+//! What the desk changes in the list: walk-ins and fixes, each logged.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use rusqlite::{TransactionBehavior, params};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::log::append;
+use super::{
+    Fields, Keys, KnownTerms, Lookup, NewRegistrant, Result, Store, find_registrant,
+    index_registrant, insert_registrant, ts_text,
+};
+use crate::domain::registrant::walk_in_code;
+use crate::domain::{Details, NewRecord, Origin, Record, RecordKind, Registrant, Status};
+
+/// The result of an edit: the registrant as now, and the record when
+/// something changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    pub registrant: Registrant,
+    pub record: Option<Record>,
+    /// Fields that changed.
+    pub changed: Vec<&'static str>,
+}
+
+fn fields(d: &Details, status: Status) -> Fields {
+    Fields {
+        first_name: d.first_name.clone(),
+        last_name: d.last_name.clone(),
+        organisation: d.organisation.clone(),
+        email: d.email.clone(),
+        category: d.category.clone(),
+        status,
+    }
+}
+
+impl Store {
+    /// Registers someone who is not on the list (validated details), with a
+    /// new uid and `W-` code, and logs a `walk_in` record carrying everything
+    /// another kiosk needs to create them too.
+    pub fn create_walk_in(
+        &mut self,
+        kiosk: &str,
+        now: Timestamp,
+        details: &Details,
+    ) -> Result<(Registrant, Record)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let uid = Uuid::now_v7();
+        let code = walk_in_code(uid);
+        insert_registrant(
+            &tx,
+            NewRegistrant {
+                uid,
+                code: &code,
+                fields: &fields(details, Status::Valid),
+                origin: Origin::WalkIn,
+                extra: "{}",
+                now: &ts_text(now),
+            },
+            &mut KnownTerms::new(),
+        )?;
+        let record = append(
+            &tx,
+            kiosk,
+            now,
+            NewRecord {
+                kind: RecordKind::WalkIn,
+                registrant: uid,
+                day: None,
+                reverts: None,
+                payload: json!({ "code": code, "details": details }),
+            },
+        )?;
+        let registrant =
+            find_registrant(&tx, &Lookup::Uid(uid))?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+        tx.commit()?;
+        Ok((registrant, record))
+    }
+
+    /// Fixes a registrant's details (validated) and logs a
+    /// `registrant_edited` record with each change's old and new value. The
+    /// source's values are kept aside, so a re-import does not undo the fix
+    /// unless the source itself changes that field. `None` when nobody
+    /// matches.
+    pub fn edit_registrant(
+        &mut self,
+        lookup: &Lookup,
+        kiosk: &str,
+        now: Timestamp,
+        details: &Details,
+    ) -> Result<Option<Edit>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(before) = find_registrant(&tx, lookup)? else {
+            return Ok(None);
+        };
+        let old = before.details();
+        let mut changes = BTreeMap::new();
+        let mut changed = Vec::new();
+        for (name, from, to) in [
+            ("first_name", &old.first_name, &details.first_name),
+            ("last_name", &old.last_name, &details.last_name),
+            ("organisation", &old.organisation, &details.organisation),
+            ("email", &old.email, &details.email),
+            ("category", &old.category, &details.category),
+        ] {
+            if from != to {
+                changes.insert(name, json!({ "from": from, "to": to }));
+                changed.push(name);
+            }
+        }
+        if changed.is_empty() {
+            return Ok(Some(Edit {
+                registrant: before,
+                record: None,
+                changed,
+            }));
+        }
+        let new = fields(details, before.status);
+        let keys = Keys::of(&before.code, &new);
+        let snapshot = serde_json::to_string(&fields(&old, before.status)).unwrap_or_default();
+        tx.prepare_cached(
+            "UPDATE registrant SET first_name = ?2, last_name = ?3, organisation = ?4, email = ?5,
+                category = ?6, last_key = ?7, first_key = ?8, updated_at = ?9,
+                source = CASE WHEN origin = 'import' THEN COALESCE(source, ?10) ELSE source END
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            before.id,
+            new.first_name,
+            new.last_name,
+            new.organisation,
+            new.email,
+            new.category,
+            keys.last,
+            keys.first,
+            ts_text(now),
+            snapshot
+        ])?;
+        index_registrant(&tx, before.id, &keys, false, &mut KnownTerms::new())?;
+        let record = append(
+            &tx,
+            kiosk,
+            now,
+            NewRecord {
+                kind: RecordKind::RegistrantEdited,
+                registrant: before.uid,
+                day: None,
+                reverts: None,
+                payload: json!({ "changes": changes }),
+            },
+        )?;
+        let registrant = find_registrant(&tx, &Lookup::Id(before.id))?
+            .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+        tx.commit()?;
+        Ok(Some(Edit {
+            registrant,
+            record: Some(record),
+            changed,
+        }))
+    }
+}
