@@ -55,10 +55,7 @@ fn parse_day(s: &str) -> Result<Date> {
 
 fn live_arrivals(conn: &Connection, registrant: Uuid) -> Result<Vec<Arrival>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.day, a.at, a.kiosk FROM record a
-         WHERE a.kind = 'arrival' AND a.registrant = ?1
-           AND NOT EXISTS (SELECT 1 FROM record u WHERE u.reverts = a.id)
-         ORDER BY a.at, a.id",
+        "SELECT id, day, at, kiosk FROM live_arrival WHERE registrant = ?1 ORDER BY at, id",
     )?;
     let rows = stmt.query_map([registrant.to_string()], |r| {
         Ok((
@@ -232,25 +229,20 @@ impl Store {
                 })?;
             counts.registrants.push((category, status, n));
         }
-        let live = "FROM record a WHERE a.kind = 'arrival'
-                    AND NOT EXISTS (SELECT 1 FROM record u WHERE u.reverts = a.id)";
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT a.day, COALESCE(r.category, ''), COUNT(DISTINCT a.registrant) {live_from}
+        let mut stmt = self.conn.prepare(
+            "SELECT a.day, COALESCE(r.category, ''), COUNT(DISTINCT a.registrant)
+             FROM live_arrival a LEFT JOIN registrant r ON r.uid = a.registrant
              GROUP BY 1, 2",
-            live_from = live.replace(
-                "FROM record a",
-                "FROM record a LEFT JOIN registrant r ON r.uid = a.registrant"
-            )
-        ))?;
+        )?;
         for row in stmt.query_map([], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
         })? {
             let (day, category, n) = row?;
             counts.arrived.push((parse_day(&day)?, category, n));
         }
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT a.day, a.kiosk, COUNT(*) {live} GROUP BY 1, 2"
-        ))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT day, kiosk, COUNT(*) FROM live_arrival GROUP BY 1, 2")?;
         for row in stmt.query_map([], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
         })? {
@@ -264,9 +256,7 @@ impl Store {
     pub fn attendance(&self) -> Result<Vec<AttendanceRow>> {
         let mut firsts: HashMap<String, BTreeMap<Date, Arrival>> = HashMap::new();
         let mut stmt = self.conn.prepare(
-            "SELECT a.registrant, a.day, MIN(a.at), a.kiosk, a.id FROM record a
-             WHERE a.kind = 'arrival' AND NOT EXISTS (SELECT 1 FROM record u WHERE u.reverts = a.id)
-             GROUP BY a.registrant, a.day",
+            "SELECT registrant, day, MIN(at), kiosk, id FROM live_arrival GROUP BY registrant, day",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((

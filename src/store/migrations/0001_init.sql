@@ -49,6 +49,12 @@ CREATE TABLE record (
 CREATE INDEX record_registrant ON record (registrant, kind, day);
 CREATE INDEX record_reverts ON record (reverts) WHERE reverts IS NOT NULL;
 
+-- Derived state, defined once: an arrival is live until an undo reverts it.
+CREATE VIEW live_arrival AS
+    SELECT a.* FROM record a
+    WHERE a.kind = 'arrival'
+      AND NOT EXISTS (SELECT 1 FROM record u WHERE u.reverts = a.id);
+
 CREATE TRIGGER record_no_update BEFORE UPDATE ON record
 BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
 CREATE TRIGGER record_no_delete BEFORE DELETE ON record
