@@ -309,8 +309,10 @@ fn lookup(code: Option<String>, id: Option<String>) -> anyhow::Result<Lookup> {
 /// result line per code, flushed as soon as the arrival is durable.
 fn checkin_stream(kiosk: &mut Kiosk, out: &Output, day: Option<DaySpec>) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
-    for line in stdin.lock().lines() {
+    // Bytes, not lines of UTF-8: a Latin-1 scanner log must not stop the replay.
+    for line in stdin.lock().split(b'\n') {
         let line = line.context("lecture de l'entrée standard")?;
+        let line = String::from_utf8_lossy(&line);
         let code = line.trim();
         if code.is_empty() {
             continue;
