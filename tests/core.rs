@@ -583,7 +583,7 @@ fn checkin_reads_codes_from_stdin_one_json_line_each() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"T-101\n\nT-101\nINCONNU\r\nT-107\n")
+        .write_all(b"T-101\n\nT-101\nINCONNU\r\nT-107\nd\xe9j\xe0\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
@@ -597,7 +597,11 @@ fn checkin_reads_codes_from_stdin_one_json_line_each() {
                 .to_owned()
         })
         .collect();
-    assert_eq!(outcomes, ["welcome", "already_in", "unknown", "cancelled"]);
+    assert_eq!(
+        outcomes,
+        ["welcome", "already_in", "unknown", "cancelled", "unknown"],
+        "a Latin-1 line does not stop the replay"
+    );
 }
 
 #[test]
