@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::badge::{self, Badge, BadgeError, BadgeText, Format, Logo, Style};
 use crate::config::{Config, ConfigError};
 use crate::domain::{
     Arrival, DayError, DayReason, DaySpec, Details, DetailsError, DetailsPatch, EventDay,
@@ -31,6 +32,15 @@ pub enum AppError {
     Export(#[from] ExportError),
     #[error(transparent)]
     Details(#[from] DetailsError),
+    #[error(transparent)]
+    Badge(#[from] BadgeError),
+    #[error("logo {path} illisible : {source} — vérifiez [badge] logo dans kiosk.toml")]
+    LogoFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("aucun badge à produire{}", .0.as_ref().map(|c| format!(" pour la catégorie « {c} »")).unwrap_or_default())]
+    NoBadges(Option<String>),
     #[error("aucun inscrit ne correspond à {0} — cherchez la personne avec « accueil search »")]
     NotFound(String),
     #[error(
@@ -352,6 +362,96 @@ impl Kiosk {
                 &details,
             )?
             .ok_or_else(not_found)
+    }
+
+    /// What a registrant's badge says, and its QR content.
+    pub fn badge_of(&self, r: &Registrant) -> Badge {
+        let event = &self.config.event;
+        let category = event.category(&r.category);
+        Badge {
+            text: BadgeText {
+                event: event.name.clone(),
+                first_name: r.first_name.clone(),
+                last_name: r.last_name.clone(),
+                organisation: r.organisation.clone(),
+                category: category.map_or_else(|| r.category.clone(), |c| c.name.clone()),
+                category_colour: category
+                    .map_or_else(|| "#555555".to_owned(), |c| c.colour.clone()),
+                qr_modules: 0,
+            },
+            qr_content: self
+                .config
+                .badge
+                .qr
+                .replace("{code}", &r.code)
+                .replace("{uid}", &r.uid.to_string()),
+        }
+    }
+
+    fn logo(&self) -> Result<Option<Logo>> {
+        match &self.config.badge.logo {
+            None => Ok(None),
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|source| AppError::LogoFile {
+                    path: path.clone(),
+                    source,
+                })?;
+                Ok(Some(Logo::decode(&bytes)?))
+            }
+        }
+    }
+
+    /// One person's badge as PDF, in the configured format (or `format`).
+    pub fn badge_pdf(
+        &self,
+        lookup: &Lookup,
+        format: Option<Format>,
+    ) -> Result<(Registrant, Vec<u8>)> {
+        let r = self
+            .store
+            .registrant(lookup)?
+            .ok_or_else(|| AppError::NotFound(lookup.to_string()))?;
+        let logo = self.logo()?;
+        let style = Style {
+            format: format.unwrap_or(self.config.badge.format),
+            elements: self.config.badge.elements,
+            logo: logo.as_ref(),
+            title: &format!("Badge — {}", r.display_name()),
+        };
+        let pdf = badge::render(&[self.badge_of(&r)], &style, &mut |_| {})?;
+        Ok((r, pdf))
+    }
+
+    /// Everyone's badges (not cancelled), sorted by last name, for organisers
+    /// who pre-print; `progress(done, total)`.
+    pub fn badges_pdf(
+        &self,
+        category: Option<&str>,
+        format: Option<Format>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<(usize, Vec<u8>)> {
+        // The configured spelling of the category ("presse" → "Presse").
+        let category = category.map(|c| {
+            self.config
+                .event
+                .category(c)
+                .map_or_else(|| c.to_owned(), |c| c.name.clone())
+        });
+        let people = self.store.badge_holders(category.as_deref())?;
+        if people.is_empty() {
+            return Err(AppError::NoBadges(category));
+        }
+        let badges: Vec<Badge> = people.iter().map(|r| self.badge_of(r)).collect();
+        let logo = self.logo()?;
+        let style = Style {
+            format: format.unwrap_or(self.config.badge.format),
+            elements: self.config.badge.elements,
+            logo: logo.as_ref(),
+            title: &format!("Badges — {}", self.config.event.name),
+        };
+        let total = badges.len();
+        let pdf = badge::render(&badges, &style, &mut |done| progress(done, total))?;
+        Ok((total, pdf))
     }
 
     /// Expected vs arrived per day, per category and per kiosk.

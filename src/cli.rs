@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
 use crate::app::{AppError, CheckIn, ImportOptions, Imported, Kiosk, Stats, Undo, UndoOutcome};
+use crate::badge::Format;
 use crate::config::Config;
 use crate::domain::{
     Arrival, DayReason, DaySpec, Details, DetailsPatch, Event, EventDay, Outcome, Registrant,
@@ -107,6 +108,33 @@ enum Command {
         id: Option<String>,
         #[command(flatten)]
         details: DetailsArgs,
+    },
+    /// Produit le badge PDF d'un inscrit.
+    Badge {
+        /// Code du billet.
+        #[arg(required_unless_present = "id", conflicts_with = "id")]
+        code: Option<String>,
+        /// Identifiant de l'inscrit (numéro local ou uid).
+        #[arg(long)]
+        id: Option<String>,
+        /// Fichier PDF à écrire.
+        #[arg(long, value_name = "FICHIER.pdf")]
+        out: PathBuf,
+        /// Format (par défaut [badge] size) : a6, 4x3in, 62mm-roll, cr80, a4-2x2, a4-2x4.
+        #[arg(long, value_parser = parse_format)]
+        layout: Option<Format>,
+    },
+    /// Produit les badges de tous les inscrits (sauf annulés), triés par nom, pour une impression à l'avance.
+    Badges {
+        /// Fichier PDF à écrire.
+        #[arg(long, value_name = "FICHIER.pdf")]
+        out: PathBuf,
+        /// Seulement cette catégorie.
+        #[arg(long)]
+        category: Option<String>,
+        /// Format : a6, 4x3in, 62mm-roll, cr80, a4-2x2, a4-2x4 (par défaut [badge] size).
+        #[arg(long, value_parser = parse_format)]
+        layout: Option<Format>,
     },
     /// Attendus et arrivés, par jour, catégorie et kiosque.
     Stats,
@@ -264,6 +292,53 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Badge {
+            code,
+            id,
+            out: path,
+            layout,
+        } => {
+            let lookup = lookup(code, id)?;
+            let (r, pdf) = kiosk.badge_pdf(&lookup, layout)?;
+            write_pdf(&path, &pdf)?;
+            if out.json {
+                out.line(
+                    &json!({ "path": path, "bytes": pdf.len(), "registrant": registrant_json(&r) }),
+                );
+            } else {
+                println!(
+                    "Badge de {} écrit dans {} ({} Ko)",
+                    r.display_name(),
+                    path.display(),
+                    pdf.len().div_ceil(1024)
+                );
+            }
+            Ok(())
+        }
+        Command::Badges {
+            out: path,
+            category,
+            layout,
+        } => {
+            let bar = progress_bar(out.json, "Badges");
+            let result = kiosk.badges_pdf(category.as_deref(), layout, &mut |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            });
+            bar.finish_and_clear();
+            let (n, pdf) = result?;
+            write_pdf(&path, &pdf)?;
+            if out.json {
+                out.line(&json!({ "path": path, "bytes": pdf.len(), "badges": n }));
+            } else {
+                println!(
+                    "{n} badge(s) écrit(s) dans {} ({} Ko)",
+                    path.display(),
+                    pdf.len().div_ceil(1024)
+                );
+            }
+            Ok(())
+        }
         Command::Stats => {
             let stats = kiosk.stats()?;
             if out.json {
@@ -331,17 +406,7 @@ fn import(
     file: &Path,
     options: ImportOptions,
 ) -> anyhow::Result<()> {
-    let bar = if out.json {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message("Import");
+    let bar = progress_bar(out.json, "Import");
     let result = kiosk.import_file(file, options, |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
@@ -395,6 +460,42 @@ fn import(
         }
     }
     Ok(())
+}
+
+/// A progress bar on stderr, drawn only on a terminal and never with --json.
+fn progress_bar(json: bool, message: &'static str) -> indicatif::ProgressBar {
+    let bar = if json {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::parse(s).ok_or_else(|| {
+        format!(
+            "format « {s} » inconnu — formats : {}",
+            Format::ALL.map(Format::name).join(", ")
+        )
+    })
+}
+
+/// Writes a PDF next to its final name, then renames it: a printer or a
+/// viewer never opens half a file.
+fn write_pdf(path: &Path, pdf: &[u8]) -> anyhow::Result<()> {
+    crate::export::write_atomically(path, pdf).with_context(|| {
+        format!(
+            "impossible d'écrire {} — vérifiez le dossier et ses droits",
+            path.display()
+        )
+    })
 }
 
 struct Output {

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::badge::{Elements, Format};
 use crate::domain::{Category, Event, Policy};
 use crate::import::{Column, Encoding, ImportSettings};
 
@@ -19,6 +20,29 @@ pub struct Config {
     pub database: PathBuf,
     pub policy: Policy,
     pub import: ImportSettings,
+    pub badge: BadgeSettings,
+}
+
+/// kiosk.toml `[badge]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadgeSettings {
+    pub format: Format,
+    pub elements: Elements,
+    /// QR content template: `{code}` (ticket code) and `{uid}`.
+    pub qr: String,
+    /// Event logo (PNG or JPEG), resolved against kiosk.toml's folder.
+    pub logo: Option<PathBuf>,
+}
+
+impl Default for BadgeSettings {
+    fn default() -> Self {
+        BadgeSettings {
+            format: Format::A6,
+            elements: Elements::default(),
+            qr: "{code}".into(),
+            logo: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +85,17 @@ struct RawConfig {
     checkin: RawCheckin,
     #[serde(default)]
     import: RawImport,
+    #[serde(default)]
+    badge: RawBadge,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBadge {
+    size: Option<String>,
+    elements: Option<Vec<String>>,
+    qr: Option<String>,
+    logo: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -264,6 +299,7 @@ impl RawConfig {
         };
 
         let import = validate_import(self.import)?;
+        let badge = validate_badge(self.badge, base)?;
         Ok(Config {
             event,
             kiosk,
@@ -272,8 +308,57 @@ impl RawConfig {
                 accept_pending: self.checkin.accept_pending,
             },
             import,
+            badge,
         })
     }
+}
+
+fn validate_badge(raw: RawBadge, base: &Path) -> Result<BadgeSettings, String> {
+    let mut settings = BadgeSettings::default();
+    if let Some(size) = raw.size {
+        settings.format = Format::parse(&size).ok_or_else(|| {
+            format!(
+                "[badge] size « {size} » inconnu — formats : {}",
+                Format::ALL.map(Format::name).join(", ")
+            )
+        })?;
+    }
+    if let Some(list) = raw.elements {
+        let mut e = Elements {
+            event: false,
+            organisation: false,
+            category: false,
+            qr: false,
+            logo: false,
+        };
+        for item in &list {
+            match item.as_str() {
+                "event" => e.event = true,
+                "organisation" => e.organisation = true,
+                "category" => e.category = true,
+                "qr" => e.qr = true,
+                other => {
+                    return Err(format!(
+                        "[badge] elements : « {other} » inconnu — éléments possibles : event, organisation, category, qr (prénom et nom sont toujours présents ; le logo vient de [badge] logo)"
+                    ));
+                }
+            }
+        }
+        settings.elements = e;
+    }
+    if let Some(qr) = raw.qr {
+        if !qr.contains("{code}") && !qr.contains("{uid}") {
+            return Err(format!(
+                "[badge] qr « {qr} » ne contient ni {{code}} ni {{uid}} — tous les badges auraient le même QR code"
+            ));
+        }
+        settings.qr = qr;
+    }
+    if let Some(logo) = raw.logo {
+        settings.logo = Some(base.join(logo));
+        settings.elements.logo = true;
+    }
+    Ok(settings)
 }
 
 fn validate_import(raw: RawImport) -> Result<ImportSettings, String> {
@@ -382,6 +467,28 @@ path = "data/accueil.sqlite"
         assert!(m.contains("[kiosk] id"), "{m}");
         let m = invalid(&format!("{MINIMAL}\n[import.columns]\nsurname = \"Nom\"\n"));
         assert!(m.contains("surname") && m.contains("last_name"), "{m}");
+    }
+
+    #[test]
+    fn badge_settings() {
+        let c = Config::parse(MINIMAL, Path::new("/e")).unwrap();
+        assert_eq!(c.badge, BadgeSettings::default());
+        let c = Config::parse(
+            &format!(
+                "{MINIMAL}\n[badge]\nsize = \"cr80\"\nelements = [\"qr\"]\nlogo = \"logo.png\"\n"
+            ),
+            Path::new("/e"),
+        )
+        .unwrap();
+        assert_eq!(c.badge.format, Format::Cr80);
+        assert!(c.badge.elements.qr && !c.badge.elements.event && c.badge.elements.logo);
+        assert_eq!(c.badge.logo.as_deref(), Some(Path::new("/e/logo.png")));
+        let m = invalid(&format!("{MINIMAL}\n[badge]\nsize = \"a5\"\n"));
+        assert!(m.contains("a5") && m.contains("a4-2x4"), "{m}");
+        let m = invalid(&format!(
+            "{MINIMAL}\n[badge]\nqr = \"https://example.fr\"\n"
+        ));
+        assert!(m.contains("{code}"), "{m}");
     }
 
     #[test]

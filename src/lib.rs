@@ -5,6 +5,7 @@
 //! (lookup → decide → record) ← [`cli`].
 
 pub mod app;
+pub mod badge;
 pub mod cli;
 pub mod config;
 pub mod demo;

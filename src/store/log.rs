@@ -298,6 +298,18 @@ impl Store {
         .collect()
     }
 
+    /// Registrants who get a badge (not cancelled), optionally of one
+    /// category, sorted by last name then first name.
+    pub fn badge_holders(&self, category: Option<&str>) -> Result<Vec<Registrant>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM registrant WHERE status <> 'cancelled' AND (?1 IS NULL OR category = ?1)
+             ORDER BY last_key, first_key, id",
+            super::REGISTRANT_COLUMNS
+        ))?;
+        let rows = stmt.query_map([category], RawRegistrant::from_row)?;
+        rows.map(|raw| raw?.into_registrant()).collect()
+    }
+
     /// The record with this id, if this copy has it.
     pub fn has_record(&self, id: Uuid) -> Result<bool> {
         Ok(self

@@ -1,0 +1,205 @@
+//! Badges against real parts: PDFs made by the real binary, rasterised by
+//! poppler's pdftoppm at 200 dpi, QR codes decoded from the pixels with
+//! rqrr, text read back with pdftotext.
+//!
+//! Needs poppler-utils (installed by .ci/run): ignored in plain `cargo test`,
+//! run with `cargo test -- --include-ignored`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use common::{Event, fixture_str};
+
+const CODES: [&str; 6] = [
+    "NEC-1001", "NEC-1002", "NEC-1003", "NEC-1004", "NEC-1005", "NEC-1006",
+];
+
+fn poppler(tool: &str, args: &[&str]) {
+    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!("{tool} is needed for this test (apt-get install poppler-utils): {e}")
+    });
+    assert!(
+        out.status.success(),
+        "{tool} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Badge cells of a page, in mm: the whole page, or the tiles of a sheet
+/// (centred on A4), as a person cutting the sheet would hold them.
+fn cells(format: &str) -> Vec<(f32, f32, f32, f32)> {
+    let (w, h, cols, rows) = match format {
+        "a4-2x2" => (105.0, 148.0, 2, 2),
+        "a4-2x4" => (105.0, 74.0, 2, 4),
+        _ => return vec![(0.0, 0.0, f32::MAX, f32::MAX)],
+    };
+    let (ox, oy) = (
+        (210.0 - cols as f32 * w) / 2.0,
+        (297.0 - rows as f32 * h) / 2.0,
+    );
+    (0..rows * cols)
+        .map(|i| (ox + (i % cols) as f32 * w, oy + (i / cols) as f32 * h, w, h))
+        .collect()
+}
+
+/// Every QR code on each page of a PDF, decoded from a 200 dpi render, one
+/// badge at a time (as a scanner at a session door sees them).
+fn qr_codes_in(pdf: &Path, format: &str) -> Vec<BTreeSet<String>> {
+    let prefix = pdf.with_extension("");
+    poppler(
+        "pdftoppm",
+        &[
+            "-r",
+            "200",
+            "-png",
+            &pdf.to_string_lossy(),
+            &prefix.to_string_lossy(),
+        ],
+    );
+    let dir = pdf.parent().unwrap();
+    let stem = prefix.file_name().unwrap().to_string_lossy().into_owned();
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "png")
+                && p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&format!("{stem}-"))
+        })
+        .collect();
+    pages.sort();
+    let px = |mm: f32| (mm * 200.0 / 25.4).round() as u32;
+    pages
+        .iter()
+        .map(|page| {
+            let img = image::open(page).unwrap().to_luma8();
+            let mut codes = BTreeSet::new();
+            for (x, y, w, h) in cells(format) {
+                let (x, y) = (px(x).min(img.width()), px(y).min(img.height()));
+                let (w, h) = (
+                    px(w.min(1000.0)).min(img.width() - x),
+                    px(h.min(1000.0)).min(img.height() - y),
+                );
+                let cell = image::imageops::crop_imm(&img, x, y, w, h).to_image();
+                let mut prepared = rqrr::PreparedImage::prepare(cell);
+                for grid in prepared.detect_grids() {
+                    let (_, content) = grid
+                        .decode()
+                        .unwrap_or_else(|e| panic!("{}: unreadable QR code: {e}", page.display()));
+                    codes.insert(content);
+                }
+            }
+            codes
+        })
+        .collect()
+}
+
+/// The PDF's text without white space or hyphens: a name wrapped after its
+/// hyphen reads back joined (pdftotext removes the hyphen at a line end).
+fn text_of(pdf: &Path) -> String {
+    let txt = pdf.with_extension("txt");
+    poppler(
+        "pdftotext",
+        &[&pdf.to_string_lossy(), &txt.to_string_lossy()],
+    );
+    squash(&std::fs::read_to_string(txt).unwrap())
+}
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+#[test]
+#[ignore = "needs poppler-utils (pdftoppm, pdftotext): run by .ci/run"]
+fn every_format_scans_back_to_the_ticket_codes() {
+    let ev = Event::new();
+    ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
+    for format in ["a6", "4x3in", "62mm-roll", "cr80", "a4-2x2", "a4-2x4"] {
+        let pdf = ev.path(&format!("{format}.pdf"));
+        let json = ev.json(&[
+            "badges",
+            "--out",
+            &pdf.to_string_lossy(),
+            "--layout",
+            format,
+        ]);
+        assert_eq!(json["badges"], 6);
+        let bytes = json["bytes"].as_u64().unwrap();
+        let pages = qr_codes_in(&pdf, format);
+        let per_page = match format {
+            "a4-2x2" => 4,
+            "a4-2x4" => 8,
+            _ => 1,
+        };
+        assert_eq!(pages.len(), 6usize.div_ceil(per_page), "{format}: pages");
+        let found: BTreeSet<String> = pages.iter().flatten().cloned().collect();
+        let expected: BTreeSet<String> = CODES.iter().map(|c| c.to_string()).collect();
+        assert_eq!(
+            found, expected,
+            "{format}: every badge's QR code decodes to its ticket code"
+        );
+        assert!(pages.iter().all(|p| p.len() <= per_page));
+        assert!(bytes < 6 * 60_000, "{format}: {bytes} bytes");
+
+        let text = text_of(&pdf);
+        for word in [
+            "Marie-Hélène",
+            "Çavuşoğlu-Wałęsa",
+            "Œuvray-Lætitia",
+            "Łucja",
+            "Ørsted",
+            "Jürgen-Ğökhan",
+            "Straße",
+            "Åkerø",
+            "Zoé",
+            "INTERVENANT",
+        ] {
+            assert!(
+                text.contains(&squash(word)),
+                "{format}: « {word} » missing from the PDF text:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs poppler-utils (pdftoppm): run by .ci/run"]
+fn one_badge_holds_one_scannable_code_and_is_small() {
+    let ev = Event::new();
+    ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
+    let pdf = ev.path("one.pdf");
+    let json = ev.json(&["badge", "NEC-1002", "--out", &pdf.to_string_lossy()]);
+    assert!(json["bytes"].as_u64().unwrap() <= 60_000, "{json}");
+    let pages = qr_codes_in(&pdf, "a6");
+    assert_eq!(pages, vec![BTreeSet::from(["NEC-1002".to_owned()])]);
+    let text = text_of(&pdf);
+    assert!(
+        text.contains(&squash(
+            "Jean-François-Xavier-Emmanuel Çavuşoğlu-Wałęsa de Montmorency-Laval"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn badge_errors_are_one_actionable_line() {
+    let ev = Event::new();
+    ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
+    let out = ev.run(&["badge", "NOPE", "--out", "x.pdf"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("accueil search"));
+    let out = ev.run(&["badges", "--out", "x.pdf", "--layout", "a5"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a4-2x4"));
+    let out = ev.run(&["badges", "--out", "x.pdf", "--category", "Bénévole"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("aucun badge"));
+    assert!(!ev.path("x.pdf").exists(), "nothing written on error");
+    let presse = ev.json(&["badges", "--out", "p.pdf", "--category", "presse"]);
+    assert_eq!(presse["badges"], 1);
+}
