@@ -13,12 +13,15 @@ fn bench(c: &mut Criterion) {
     std::fs::write(&csv, accueil::demo::registrants_csv(1000)).expect("write csv");
     let config = Config::parse(include_str!("../kiosk.toml"), dir.path()).expect("kiosk.toml");
     let mut k = Kiosk::open(config, Some(&dir.path().join("b.sqlite"))).expect("open");
-    k.import_file(&csv, ImportOptions::default(), |_, _| {}).expect("import");
+    k.import_file(&csv, ImportOptions::default(), |_, _| {})
+        .expect("import");
 
     let one = Lookup::Code("NEC-000042".into());
     let (_, pdf) = k.badge_pdf(&one, None).expect("badge");
     eprintln!("one A6 badge: {} bytes", pdf.len());
-    let (n, batch) = k.badges_pdf(None, Some(Format::A4By2x4), &mut |_, _| {}).expect("batch");
+    let (n, batch) = k
+        .badges_pdf(None, Some(Format::A4By2x4), &mut |_, _| {})
+        .expect("batch");
     eprintln!("{n} badges on A4 2x4: {} bytes", batch.len());
 
     let mut g = c.benchmark_group("badge");

@@ -16,7 +16,10 @@ use crate::domain::{
 };
 use crate::export::{self, ExportError};
 use crate::import::{self, ImportError, RowProblem};
-use crate::store::{Edit, ImportReport, Lookup, SearchResult, Store, StoreError};
+use crate::print::{self, JobState};
+use crate::store::{
+    Edit, ImportReport, JobView, Lookup, NewJob, PrintState, SearchResult, Store, StoreError,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -39,6 +42,10 @@ pub enum AppError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{name} a déjà eu {printed} badge(s) : la borne en libre service n'en réimprime pas plus — adressez-vous à l'accueil"
+    )]
+    ReprintLimit { name: String, printed: i64 },
     #[error("aucun badge à produire{}", .0.as_ref().map(|c| format!(" pour la catégorie « {c} »")).unwrap_or_default())]
     NoBadges(Option<String>),
     #[error("aucun inscrit ne correspond à {0} — cherchez la personne avec « accueil search »")]
@@ -99,6 +106,15 @@ pub struct WalkIn {
     /// Their check-in (not `welcome` when, say, their category is not
     /// admitted that day).
     pub check_in: CheckIn,
+}
+
+/// A badge sent to print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Printed {
+    pub registrant: Registrant,
+    pub job: JobView,
+    /// Badges this person had printed before this one.
+    pub printed_before: i64,
 }
 
 /// What an import read and did.
@@ -411,15 +427,121 @@ impl Kiosk {
             .store
             .registrant(lookup)?
             .ok_or_else(|| AppError::NotFound(lookup.to_string()))?;
+        let pdf = self.render_badge(&r, format.unwrap_or(self.config.badge.format))?;
+        Ok((r, pdf))
+    }
+
+    fn render_badge(&self, r: &Registrant, format: Format) -> Result<Vec<u8>> {
         let logo = self.logo()?;
         let style = Style {
-            format: format.unwrap_or(self.config.badge.format),
+            format,
             elements: self.config.badge.elements,
             logo: logo.as_ref(),
             title: &format!("Badge — {}", r.display_name()),
         };
-        let pdf = badge::render(&[self.badge_of(&r)], &style, &mut |_| {})?;
-        Ok((r, pdf))
+        Ok(badge::render(&[self.badge_of(r)], &style, &mut |_| {})?)
+    }
+
+    /// Prints a person's badge: the job is queued durably first, then handed
+    /// to the printer; it survives the printer being off or the app
+    /// restarting, and is retried by [`Kiosk::process_print_queue`]. The
+    /// badge counts as printed (a `badge_printed` record) only once the
+    /// printer has accepted it. At a self-service kiosk
+    /// (`self_service`), reprints are capped by kiosk.toml.
+    pub fn print_badge(
+        &mut self,
+        lookup: &Lookup,
+        reason: Option<&str>,
+        self_service: bool,
+    ) -> Result<Printed> {
+        let r = self
+            .store
+            .registrant(lookup)?
+            .ok_or_else(|| AppError::NotFound(lookup.to_string()))?;
+        let printed_before = self.store.badges_printed(r.uid)?;
+        if self_service && printed_before > i64::from(self.config.printer.self_service_reprints) {
+            return Err(AppError::ReprintLimit {
+                name: r.display_name(),
+                printed: printed_before,
+            });
+        }
+        let format = self.config.badge.format;
+        let pdf = self.render_badge(&r, format)?;
+        let (w, h) = format.page_size();
+        let reason = match (reason, printed_before) {
+            (Some(text), _) => text.to_owned(),
+            (None, 0) => "badge".to_owned(),
+            (None, _) => "réimpression".to_owned(),
+        };
+        let id = self.store.enqueue_print(
+            &NewJob {
+                registrant: r.uid,
+                reason: &reason,
+                printer: &self.config.printer.printer.describe(),
+                title: &format!("Badge {} {}", r.code, r.display_name()),
+                media: &print::media_name(w, h),
+                pdf: &pdf,
+            },
+            self.now(),
+        )?;
+        self.process_print_queue()?;
+        let job = self
+            .store
+            .print_job(id)?
+            .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))?;
+        Ok(Printed {
+            registrant: r,
+            job,
+            printed_before,
+        })
+    }
+
+    /// One pass over the print queue: sends what waits (oldest first,
+    /// stopping at the first sign that the printer is away), then asks the
+    /// printer where sent jobs stand. The kiosk runs it in the background; the
+    /// CLI on `print` and `print --status`.
+    pub fn process_print_queue(&mut self) -> Result<()> {
+        let printer = self.config.printer.printer.clone();
+        let kiosk = self.config.kiosk.id.clone();
+        for job in self.store.queued_prints()? {
+            match printer.submit(&job.pdf, &job.title, &job.media) {
+                Ok(accepted) => {
+                    self.store.mark_print_accepted(
+                        job.id,
+                        &accepted.job,
+                        accepted.finished,
+                        &kiosk,
+                        self.now(),
+                    )?;
+                }
+                Err(e) => {
+                    self.store
+                        .mark_print_attempt_failed(job.id, &e.to_string(), self.now())?;
+                    if e.is_transient() {
+                        break;
+                    }
+                }
+            }
+        }
+        for (id, printer_job) in self.store.sent_prints()? {
+            let (state, note) = match printer.job_state(&printer_job) {
+                Ok(JobState::Done) => (PrintState::Done, None),
+                Ok(JobState::Failed(why)) => (PrintState::Failed, Some(why)),
+                Ok(JobState::Waiting(why)) => (PrintState::Sent, Some(why)),
+                Ok(JobState::Printing) => (PrintState::Sent, None),
+                // The server is away: states stay as they were.
+                Err(_) => break,
+            };
+            self.store
+                .update_sent_print(id, state, note.as_deref(), self.now())?;
+        }
+        Ok(())
+    }
+
+    /// The latest print jobs, newest first, after a pass over the queue.
+    pub fn print_status(&mut self, limit: usize) -> Result<Vec<JobView>> {
+        self.process_print_queue()?;
+        Ok(self.store.print_jobs(limit)?)
     }
 
     /// Everyone's badges (not cancelled), sorted by last name, for organisers

@@ -17,7 +17,7 @@ use crate::domain::{
     Arrival, DayReason, DaySpec, Details, DetailsPatch, Event, EventDay, Outcome, Registrant,
 };
 use crate::import::ImportError;
-use crate::store::Lookup;
+use crate::store::{JobView, Lookup, PrintState};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -135,6 +135,21 @@ enum Command {
         /// Format : a6, 4x3in, 62mm-roll, cr80, a4-2x2, a4-2x4 (par défaut [badge] size).
         #[arg(long, value_parser = parse_format)]
         layout: Option<Format>,
+    },
+    /// Imprime le badge d'un inscrit (file d'attente persistante) ; --status montre la file.
+    Print {
+        /// Code du billet.
+        #[arg(required_unless_present_any = ["id", "status"], conflicts_with_all = ["id", "status"])]
+        code: Option<String>,
+        /// Identifiant de l'inscrit (numéro local ou uid).
+        #[arg(long, conflicts_with = "status")]
+        id: Option<String>,
+        /// Motif (réimpression : « badge perdu », « nom corrigé »…).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Montre l'état de la file d'impression (après une nouvelle tentative d'envoi).
+        #[arg(long)]
+        status: bool,
     },
     /// Attendus et arrivés, par jour, catégorie et kiosque.
     Stats,
@@ -335,6 +350,49 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "{n} badge(s) écrit(s) dans {} ({} Ko)",
                     path.display(),
                     pdf.len().div_ceil(1024)
+                );
+            }
+            Ok(())
+        }
+        Command::Print {
+            code,
+            id,
+            reason,
+            status,
+        } => {
+            if status {
+                let jobs = kiosk.print_status(20)?;
+                if out.json {
+                    out.line(&json!({ "printer": kiosk.config.printer.printer.describe(), "jobs": jobs }));
+                } else {
+                    println!(
+                        "File d'impression — {}",
+                        kiosk.config.printer.printer.describe()
+                    );
+                    if jobs.is_empty() {
+                        println!("  (vide)");
+                    }
+                    for j in &jobs {
+                        println!("  {}", job_line(&kiosk.config.event, j));
+                    }
+                }
+                return Ok(());
+            }
+            let lookup = lookup(code, id)?;
+            let p = kiosk.print_badge(&lookup, reason.as_deref(), false)?;
+            if out.json {
+                out.line(&json!({
+                    "registrant": registrant_json(&p.registrant),
+                    "job": p.job,
+                    "printed_before": p.printed_before,
+                }));
+            } else {
+                println!("{}", job_line(&kiosk.config.event, &p.job));
+            }
+            if p.job.state == PrintState::Failed {
+                anyhow::bail!(
+                    "l'impression a échoué : {} — vérifiez l'imprimante puis relancez « accueil print »",
+                    p.job.error.as_deref().unwrap_or("raison inconnue")
                 );
             }
             Ok(())
@@ -630,6 +688,34 @@ fn arrival_json(event: &Event, a: &Arrival) -> Value {
         "day": a.day.to_string(),
         "record": a.record,
     })
+}
+
+/// One print job, as staff read it.
+fn job_line(event: &Event, j: &JobView) -> String {
+    let when = event.timezone.to_datetime(j.updated_at).strftime("%H:%M");
+    let state = match j.state {
+        PrintState::Queued => format!(
+            "⏳ en attente d'envoi ({} essai(s){})",
+            j.attempts,
+            j.error
+                .as_deref()
+                .map(|e| format!(" : {e}"))
+                .unwrap_or_default()
+        ),
+        PrintState::Sent => format!(
+            "➜ envoyé à l'imprimante{}",
+            j.error
+                .as_deref()
+                .map(|e| format!(", en attente : {e}"))
+                .unwrap_or_default()
+        ),
+        PrintState::Done => "✔ imprimé".to_owned(),
+        PrintState::Failed => format!(
+            "✘ échec : {}",
+            j.error.as_deref().unwrap_or("raison inconnue")
+        ),
+    };
+    format!("#{} {when} {} [{}] — {state}", j.id, j.title, j.reason)
 }
 
 fn registrant_line(r: &Registrant) -> String {

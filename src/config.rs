@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::badge::{Elements, Format};
 use crate::domain::{Category, Event, Policy};
 use crate::import::{Column, Encoding, ImportSettings};
+use crate::print::Printer;
 
 /// A validated configuration.
 #[derive(Debug, Clone)]
@@ -21,9 +22,16 @@ pub struct Config {
     pub policy: Policy,
     pub import: ImportSettings,
     pub badge: BadgeSettings,
+    pub printer: PrinterSettings,
 }
 
-/// kiosk.toml `[badge]`.
+/// kiosk.toml `[printer]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrinterSettings {
+    pub printer: Printer,
+    /// Reprints an attendee may ask for at a self-service kiosk.
+    pub self_service_reprints: u32,
+}
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadgeSettings {
     pub format: Format,
@@ -87,6 +95,18 @@ struct RawConfig {
     import: RawImport,
     #[serde(default)]
     badge: RawBadge,
+    #[serde(default)]
+    printer: RawPrinter,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrinter {
+    kind: Option<String>,
+    name: Option<String>,
+    server: Option<String>,
+    folder: Option<PathBuf>,
+    self_service_reprints: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -300,6 +320,7 @@ impl RawConfig {
 
         let import = validate_import(self.import)?;
         let badge = validate_badge(self.badge, base)?;
+        let printer = validate_printer(self.printer, base)?;
         Ok(Config {
             event,
             kiosk,
@@ -309,8 +330,45 @@ impl RawConfig {
             },
             import,
             badge,
+            printer,
         })
     }
+}
+
+fn validate_printer(raw: RawPrinter, base: &Path) -> Result<PrinterSettings, String> {
+    let printer = match raw.kind.as_deref().unwrap_or("folder") {
+        "cups" => {
+            let queue = raw
+                .name
+                .filter(|n| !n.trim().is_empty())
+                .ok_or("[printer] name manquant — le nom de la file CUPS (voir « lpstat -p »)")?;
+            let server = raw.server.unwrap_or_else(|| "http://localhost:631".into());
+            if !(server.starts_with("http://") || server.starts_with("ipp://")) {
+                return Err(format!(
+                    "[printer] server « {server} » invalide — par exemple « http://localhost:631 »"
+                ));
+            }
+            Printer::Cups {
+                server: server.replacen("ipp://", "http://", 1),
+                queue,
+            }
+        }
+        "folder" => Printer::Folder {
+            dir: base.join(
+                raw.folder
+                    .unwrap_or_else(|| PathBuf::from("badges-imprimes")),
+            ),
+        },
+        other => {
+            return Err(format!(
+                "[printer] kind « {other} » inconnu — « cups » (imprimante du système) ou « folder » (PDF dans un dossier)"
+            ));
+        }
+    };
+    Ok(PrinterSettings {
+        printer,
+        self_service_reprints: raw.self_service_reprints.unwrap_or(0),
+    })
 }
 
 fn validate_badge(raw: RawBadge, base: &Path) -> Result<BadgeSettings, String> {

@@ -12,4 +12,5 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod print;
 pub mod store;

@@ -203,3 +203,55 @@ fn badge_errors_are_one_actionable_line() {
     let presse = ev.json(&["badges", "--out", "p.pdf", "--category", "presse"]);
     assert_eq!(presse["badges"], 1);
 }
+
+#[test]
+fn a_folder_printer_keeps_pdfs_and_self_service_reprints_are_capped() {
+    use accueil::app::AppError;
+    use accueil::store::{Lookup, PrintState};
+    let ev = Event::new();
+    ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
+    let mut k = ev.kiosk();
+    let who = Lookup::Code("NEC-1006".into());
+    // kiosk.toml: folder printer, one self-service reprint.
+    let first = k.print_badge(&who, None, true).unwrap();
+    assert_eq!(
+        (
+            first.job.state,
+            first.printed_before,
+            first.job.reason.as_str()
+        ),
+        (PrintState::Done, 0, "badge")
+    );
+    let second = k.print_badge(&who, None, true).unwrap();
+    assert_eq!(
+        (second.printed_before, second.job.reason.as_str()),
+        (1, "réimpression")
+    );
+    let third = k.print_badge(&who, None, true);
+    assert!(
+        matches!(third, Err(AppError::ReprintLimit { printed: 2, .. })),
+        "{third:?}"
+    );
+    assert!(
+        third
+            .unwrap_err()
+            .to_string()
+            .contains("adressez-vous à l'accueil")
+    );
+    // Staff are not capped, and say why.
+    let staff = k.print_badge(&who, Some("badge taché"), false).unwrap();
+    assert_eq!(staff.job.reason, "badge taché");
+    let files: Vec<_> = std::fs::read_dir(ev.path("badges-imprimes"))
+        .unwrap()
+        .collect();
+    assert_eq!(files.len(), 3, "one PDF per printed badge");
+    let uid = first.registrant.uid;
+    let printed = k
+        .store()
+        .records_of(uid)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == accueil::domain::RecordKind::BadgePrinted)
+        .count();
+    assert_eq!(printed, 3, "each accepted job is logged once");
+}

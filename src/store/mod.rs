@@ -7,6 +7,7 @@
 mod desk;
 mod import;
 mod log;
+mod print;
 mod search;
 
 use std::path::{Path, PathBuf};
@@ -21,9 +22,13 @@ use crate::domain::{Origin, Registrant, Status};
 pub use desk::Edit;
 pub use import::{ImportChange, ImportReport};
 pub use log::{AttendanceRow, CheckinTx, Counts};
+pub use print::{JobView, NewJob, PrintState, QueuedPrint};
 pub use search::SearchResult;
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_print_queue.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

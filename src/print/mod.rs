@@ -1,0 +1,369 @@
+//! Sending badges to a printer: the operating system's print system (CUPS,
+//! over IPP to the local server), or a folder of PDFs for events without a
+//! printer. No queue here: the persistent queue is in the store, and the app
+//! drives it.
+
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ipp::operation::IppOperation;
+use ipp::prelude::*;
+
+/// Where badges go (kiosk.toml `[printer]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Printer {
+    /// A CUPS queue: `server` is the IPP server ("http://localhost:631").
+    Cups { server: String, queue: String },
+    /// Each badge written as a PDF into this folder.
+    Folder { dir: PathBuf },
+}
+
+/// A printer's answer to a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The printer's job id (CUPS job number, or file name).
+    pub job: String,
+    /// True when nothing more will happen (a file written).
+    pub finished: bool,
+}
+
+/// Where a submitted job stands, as the printer says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobState {
+    /// Accepted, waiting (printer busy, stopped, out of paper…): why.
+    Waiting(String),
+    Printing,
+    Done,
+    /// Cancelled or aborted: why.
+    Failed(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    #[error(
+        "serveur d'impression {server} injoignable ({source}) — vérifiez que CUPS tourne et [printer] server"
+    )]
+    Unreachable {
+        server: String,
+        source: Box<ipp::error::IppError>,
+    },
+    #[error(
+        "l'imprimante « {queue} » refuse le travail : {message} — vérifiez-la avec « lpstat -p {queue} »"
+    )]
+    Refused { queue: String, message: String },
+    #[error("adresse d'imprimante invalide « {0} » — corrigez [printer] server")]
+    BadUri(String),
+    #[error("impossible d'écrire {path} : {source} — vérifiez [printer] folder et ses droits")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl PrintError {
+    /// Worth trying again later (printer or server away), as opposed to a
+    /// job the printer will never take.
+    pub fn is_transient(&self) -> bool {
+        !matches!(self, PrintError::BadUri(_))
+    }
+}
+
+/// The media to ask for, as a PWG self-describing name ("iso_a4_210x297mm",
+/// "custom_105x148mm_105x148mm"): CUPS maps it to the driver's page sizes,
+/// custom ones included.
+pub fn media_name(width_mm: f32, height_mm: f32) -> String {
+    let n = |v: f32| {
+        let s = format!("{v:.1}");
+        s.trim_end_matches(".0").to_owned()
+    };
+    if (width_mm - 210.0).abs() < 0.5 && (height_mm - 297.0).abs() < 0.5 {
+        "iso_a4_210x297mm".to_owned()
+    } else {
+        let size = format!("{}x{}mm", n(width_mm), n(height_mm));
+        format!("custom_{size}_{size}")
+    }
+}
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Printer {
+    /// Human name, for status lines.
+    pub fn describe(&self) -> String {
+        match self {
+            Printer::Cups { queue, .. } => format!("imprimante « {queue} »"),
+            Printer::Folder { dir } => format!("dossier {}", dir.display()),
+        }
+    }
+
+    fn queue_uri(server: &str, queue: &str) -> Result<Uri, PrintError> {
+        let uri = format!("{}/printers/{queue}", server.trim_end_matches('/'));
+        uri.parse().map_err(|_| PrintError::BadUri(uri))
+    }
+
+    /// Hands a PDF to the printer.
+    pub fn submit(&self, pdf: &[u8], title: &str, media: &str) -> Result<Accepted, PrintError> {
+        match self {
+            Printer::Folder { dir } => {
+                let stamp = jiff::Timestamp::now().as_millisecond();
+                let safe: String = title
+                    .chars()
+                    .map(|c| {
+                        if c.is_alphanumeric() || c == '-' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                let name = format!("{stamp}-{safe}.pdf");
+                let path = dir.join(&name);
+                std::fs::create_dir_all(dir)
+                    .and_then(|()| crate::export::write_atomically(&path, pdf))
+                    .map_err(|source| PrintError::Folder { path, source })?;
+                Ok(Accepted {
+                    job: name,
+                    finished: true,
+                })
+            }
+            Printer::Cups { server, queue } => {
+                let uri = Self::queue_uri(server, queue)?;
+                let refused = |message: String| PrintError::Refused {
+                    queue: queue.clone(),
+                    message,
+                };
+                let media = IppValue::new_keyword(media)
+                    .and_then(|v| IppAttribute::with_name(IppAttribute::MEDIA, v))
+                    .map_err(|e| refused(e.to_string()))?;
+                let op = IppOperationBuilder::print_job(
+                    uri.clone(),
+                    IppPayload::new(Cursor::new(pdf.to_vec())),
+                )
+                .user_name("accueil")
+                .job_title(title)
+                .document_format("application/pdf")
+                .attribute(media)
+                .build()
+                .map_err(|e| refused(e.to_string()))?;
+                let response = self.send(&uri, op)?;
+                let job = attribute(&response, DelimiterTag::JobAttributes, IppAttribute::JOB_ID)
+                    .and_then(|v| match v {
+                        IppValue::Integer(n) => Some(n.to_string()),
+                        _ => None,
+                    })
+                    .ok_or_else(|| refused("pas de numéro de travail dans la réponse".into()))?;
+                Ok(Accepted {
+                    job,
+                    finished: false,
+                })
+            }
+        }
+    }
+
+    /// Asks where a job stands.
+    pub fn job_state(&self, job: &str) -> Result<JobState, PrintError> {
+        let Printer::Cups { server, queue } = self else {
+            return Ok(JobState::Done);
+        };
+        let uri = Self::queue_uri(server, queue)?;
+        let Ok(id) = job.parse::<i32>() else {
+            return Ok(JobState::Failed(format!(
+                "travail « {job} » inconnu de CUPS"
+            )));
+        };
+        let op = IppOperationBuilder::get_job_attributes(uri.clone(), id)
+            .build()
+            .map_err(|e| PrintError::Refused {
+                queue: queue.clone(),
+                message: e.to_string(),
+            })?;
+        let response = match self.send(&uri, op) {
+            Ok(r) => r,
+            // CUPS forgets old jobs: a job it no longer knows was finished long ago.
+            Err(PrintError::Refused { .. }) => return Ok(JobState::Done),
+            Err(e) => return Err(e),
+        };
+        let text = |name: &str| {
+            attribute(&response, DelimiterTag::JobAttributes, name)
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        };
+        let state = match attribute(
+            &response,
+            DelimiterTag::JobAttributes,
+            IppAttribute::JOB_STATE,
+        ) {
+            Some(IppValue::Enum(n)) | Some(IppValue::Integer(n)) => n,
+            _ => 0,
+        };
+        let why = || {
+            let message = text(IppAttribute::JOB_STATE_MESSAGE);
+            let reasons = text(IppAttribute::JOB_STATE_REASONS);
+            match (message.is_empty(), reasons.is_empty()) {
+                (false, _) => message,
+                (true, false) => reasons,
+                (true, true) => "en attente".to_owned(),
+            }
+        };
+        Ok(match state {
+            5 => JobState::Printing,
+            7 | 8 => JobState::Failed(why()),
+            9 => JobState::Done,
+            // A waiting job's own reasons say little ("none"): the cause is
+            // on the printer (stopped, out of paper…).
+            _ => JobState::Waiting(self.printer_problem(&uri).unwrap_or_else(
+                || match why().as_str() {
+                    "none" => "en attente".to_owned(),
+                    other => other.to_owned(),
+                },
+            )),
+        })
+    }
+
+    /// What keeps the printer from printing, in words staff understand, or
+    /// `None` when it is fine (or cannot be asked).
+    fn printer_problem(&self, uri: &Uri) -> Option<String> {
+        let op = IppOperationBuilder::get_printer_attributes(uri.clone())
+            .build()
+            .ok()?;
+        let response = self.send(uri, op).ok()?;
+        let state = match attribute(
+            &response,
+            DelimiterTag::PrinterAttributes,
+            IppAttribute::PRINTER_STATE,
+        ) {
+            Some(IppValue::Enum(n)) | Some(IppValue::Integer(n)) => n,
+            _ => 0,
+        };
+        let reasons: Vec<String> = match attribute(
+            &response,
+            DelimiterTag::PrinterAttributes,
+            IppAttribute::PRINTER_STATE_REASONS,
+        ) {
+            Some(IppValue::Array(values)) => values.iter().map(|v| v.to_string()).collect(),
+            Some(v) => vec![v.to_string()],
+            None => Vec::new(),
+        };
+        let words: Vec<&str> = reasons
+            .iter()
+            .filter(|r| r.as_str() != "none")
+            .map(|r| reason_fr(r))
+            .collect();
+        match (state, words.is_empty()) {
+            (5, true) => Some("imprimante arrêtée".to_owned()),
+            (5, false) => Some(format!("imprimante arrêtée : {}", words.join(", "))),
+            (_, false) => Some(words.join(", ")),
+            (_, true) => None,
+        }
+    }
+
+    fn send(&self, uri: &Uri, op: impl IppOperation) -> Result<IppRequestResponse, PrintError> {
+        let (server, queue) = match self {
+            Printer::Cups { server, queue } => (server.clone(), queue.clone()),
+            Printer::Folder { .. } => (String::new(), String::new()),
+        };
+        let client = IppClient::builder(uri.clone())
+            .request_timeout(TIMEOUT)
+            .build();
+        let response = client.send(op).map_err(|e| match e {
+            ipp::error::IppError::RequestError(code) => PrintError::Refused {
+                queue: queue.clone(),
+                message: format!("HTTP {code}"),
+            },
+            other => PrintError::Unreachable {
+                server,
+                source: Box::new(other),
+            },
+        })?;
+        if !response.header().status_code().is_success() {
+            let message = attribute(
+                &response,
+                DelimiterTag::OperationAttributes,
+                "status-message",
+            )
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| format!("{:?}", response.header().status_code()));
+            return Err(PrintError::Refused { queue, message });
+        }
+        Ok(response)
+    }
+}
+
+/// IPP printer-state-reasons in French (severity suffixes dropped).
+fn reason_fr(reason: &str) -> &str {
+    let base = reason
+        .trim_end_matches("-error")
+        .trim_end_matches("-warning")
+        .trim_end_matches("-report");
+    match base {
+        "paused" => "mise en pause",
+        "media-empty" | "media-needed" => "plus de papier",
+        "media-jam" => "bourrage papier",
+        "cover-open" | "door-open" => "capot ouvert",
+        "offline" | "connecting-to-device" => "hors ligne",
+        "toner-empty" | "marker-supply-empty" => "plus d'encre",
+        "toner-low" | "marker-supply-low" => "encre presque vide",
+        _ => reason,
+    }
+}
+
+fn attribute(response: &IppRequestResponse, group: DelimiterTag, name: &str) -> Option<IppValue> {
+    response
+        .attributes()
+        .groups_of(group)
+        .find_map(|g| g.attributes().iter().find(|a| a.name().as_ref() == name))
+        .map(|a| a.value().clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printer_reasons_in_french() {
+        assert_eq!(reason_fr("media-empty-error"), "plus de papier");
+        assert_eq!(reason_fr("paused"), "mise en pause");
+        assert_eq!(reason_fr("spool-area-full"), "spool-area-full");
+    }
+
+    #[test]
+    fn media_names() {
+        assert_eq!(media_name(210.0, 297.0), "iso_a4_210x297mm");
+        assert_eq!(media_name(105.0, 148.0), "custom_105x148mm_105x148mm");
+        assert_eq!(media_name(101.6, 76.2), "custom_101.6x76.2mm_101.6x76.2mm");
+    }
+
+    #[test]
+    fn a_folder_printer_writes_the_pdf() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = Printer::Folder {
+            dir: dir.path().join("out"),
+        };
+        let a = p
+            .submit(b"%PDF-1.7 test", "Badge Hélène Dupont", "iso_a4_210x297mm")
+            .unwrap();
+        assert!(
+            a.finished && a.job.ends_with("Badge_Hélène_Dupont.pdf"),
+            "{}",
+            a.job
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("out").join(&a.job)).unwrap(),
+            b"%PDF-1.7 test"
+        );
+        assert_eq!(p.job_state(&a.job).unwrap(), JobState::Done);
+    }
+
+    #[test]
+    fn an_absent_cups_server_is_a_transient_error() {
+        // Port 9 (discard) on loopback: nothing listens there.
+        let p = Printer::Cups {
+            server: "http://127.0.0.1:9".into(),
+            queue: "PDF".into(),
+        };
+        let err = p.submit(b"%PDF", "t", "iso_a4_210x297mm").unwrap_err();
+        assert!(matches!(err, PrintError::Unreachable { .. }), "{err}");
+        assert!(err.is_transient());
+        assert!(err.to_string().contains("injoignable"));
+    }
+}

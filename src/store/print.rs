@@ -1,0 +1,289 @@
+//! The persistent print queue.
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::log::append;
+use super::{Result, Store, StoreError, parse_ts, parse_uuid, ts_text};
+use crate::domain::{NewRecord, Record, RecordKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintState {
+    Queued,
+    Sent,
+    Done,
+    Failed,
+}
+
+impl PrintState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrintState::Queued => "queued",
+            PrintState::Sent => "sent",
+            PrintState::Done => "done",
+            PrintState::Failed => "failed",
+        }
+    }
+    fn parse(s: &str) -> Result<PrintState> {
+        match s {
+            "queued" => Ok(PrintState::Queued),
+            "sent" => Ok(PrintState::Sent),
+            "done" => Ok(PrintState::Done),
+            "failed" => Ok(PrintState::Failed),
+            _ => Err(StoreError::Corrupt {
+                column: "print_job.state",
+                value: s.to_owned(),
+            }),
+        }
+    }
+}
+
+/// A badge to print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJob<'a> {
+    pub registrant: Uuid,
+    pub reason: &'a str,
+    pub printer: &'a str,
+    pub title: &'a str,
+    pub media: &'a str,
+    pub pdf: &'a [u8],
+}
+
+/// A queued job, with what sending it needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedPrint {
+    pub id: i64,
+    pub title: String,
+    pub media: String,
+    pub pdf: Vec<u8>,
+}
+
+/// A job as the queue knows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobView {
+    pub id: i64,
+    pub registrant: Uuid,
+    pub title: String,
+    pub reason: String,
+    pub state: PrintState,
+    pub attempts: i64,
+    /// Why it is not printed yet, or why it failed.
+    pub error: Option<String>,
+    pub printer: String,
+    pub printer_job: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+const JOB_COLUMNS: &str = "id, registrant, title, reason, state, attempts, error, printer, printer_job, created_at, updated_at";
+
+fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[Option<String>; 11]> {
+    Ok([
+        Some(r.get::<_, i64>(0)?.to_string()),
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        Some(r.get::<_, i64>(5)?.to_string()),
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+    ])
+}
+
+fn job_view(row: [Option<String>; 11]) -> Result<JobView> {
+    let [
+        id,
+        registrant,
+        title,
+        reason,
+        state,
+        attempts,
+        error,
+        printer,
+        printer_job,
+        created,
+        updated,
+    ] = row;
+    let text = |v: Option<String>| v.unwrap_or_default();
+    Ok(JobView {
+        id: text(id).parse().unwrap_or_default(),
+        registrant: parse_uuid("print_job.registrant", &text(registrant))?,
+        title: text(title),
+        reason: text(reason),
+        state: PrintState::parse(&text(state))?,
+        attempts: text(attempts).parse().unwrap_or_default(),
+        error,
+        printer: text(printer),
+        printer_job,
+        created_at: parse_ts(&text(created))?,
+        updated_at: parse_ts(&text(updated))?,
+    })
+}
+
+impl Store {
+    /// Puts a badge in the queue (durably, before any attempt to print).
+    pub fn enqueue_print(&mut self, job: &NewJob<'_>, now: Timestamp) -> Result<i64> {
+        let now = ts_text(now);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO print_job (registrant, reason, state, printer, title, media, pdf, created_at, updated_at)
+                 VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?7)",
+            )?
+            .execute(params![
+                job.registrant.to_string(),
+                job.reason,
+                job.printer,
+                job.title,
+                job.media,
+                job.pdf,
+                now
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Jobs waiting to be sent, oldest first, with what sending needs.
+    pub fn queued_prints(&self) -> Result<Vec<QueuedPrint>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, title, media, pdf FROM print_job WHERE state = 'queued' ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(QueuedPrint {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                media: r.get(2)?,
+                pdf: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The printer accepted the job: mark it sent (or done) and log a
+    /// `badge_printed` record, in one transaction. The PDF is dropped once
+    /// printed.
+    pub fn mark_print_accepted(
+        &mut self,
+        id: i64,
+        printer_job: &str,
+        finished: bool,
+        kiosk: &str,
+        now: Timestamp,
+    ) -> Result<Record> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (registrant, reason, printer): (String, String, String) = tx.query_row(
+            "SELECT registrant, reason, printer FROM print_job WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let record = append(
+            &tx,
+            kiosk,
+            now,
+            NewRecord {
+                kind: RecordKind::BadgePrinted,
+                registrant: parse_uuid("print_job.registrant", &registrant)?,
+                day: None,
+                reverts: None,
+                payload: json!({ "job": id, "reason": reason, "printer": printer, "printer_job": printer_job }),
+            },
+        )?;
+        tx.execute(
+            "UPDATE print_job SET state = ?2, printer_job = ?3, record = ?4, error = NULL,
+                 attempts = attempts + 1, updated_at = ?5,
+                 pdf = CASE WHEN ?2 = 'done' THEN x'' ELSE pdf END
+             WHERE id = ?1",
+            params![
+                id,
+                if finished { "done" } else { "sent" },
+                printer_job,
+                record.id.to_string(),
+                ts_text(now)
+            ],
+        )?;
+        tx.commit()?;
+        Ok(record)
+    }
+
+    /// Sending failed; the job stays queued for the next try.
+    pub fn mark_print_attempt_failed(
+        &mut self,
+        id: i64,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE print_job SET attempts = attempts + 1, error = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, error, ts_text(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Jobs handed to the printer and not finished: (id, printer job).
+    pub fn sent_prints(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, printer_job FROM print_job WHERE state = 'sent' ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What the printer says of a sent job: still waiting (why), done, or
+    /// failed (why).
+    pub fn update_sent_print(
+        &mut self,
+        id: i64,
+        state: PrintState,
+        note: Option<&str>,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE print_job SET state = ?2, error = ?3, updated_at = ?4,
+                 pdf = CASE WHEN ?2 = 'done' THEN x'' ELSE pdf END
+             WHERE id = ?1 AND state = 'sent'",
+            params![id, state.as_str(), note, ts_text(now)],
+        )?;
+        Ok(())
+    }
+
+    /// One job.
+    pub fn print_job(&self, id: i64) -> Result<Option<JobView>> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM print_job WHERE id = ?1");
+        self.conn
+            .prepare_cached(&sql)?
+            .query_row([id], job_from_row)
+            .optional()?
+            .map(job_view)
+            .transpose()
+    }
+
+    /// The latest jobs, newest first.
+    pub fn print_jobs(&self, limit: usize) -> Result<Vec<JobView>> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM print_job ORDER BY id DESC LIMIT ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([limit as i64], job_from_row)?;
+        rows.map(|r| job_view(r?)).collect()
+    }
+
+    /// How many badges this person has had printed (accepted by a printer).
+    pub fn badges_printed(&self, registrant: Uuid) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM record WHERE registrant = ?1 AND kind = 'badge_printed'",
+            )?
+            .query_row([registrant.to_string()], |r| r.get(0))?)
+    }
+}
