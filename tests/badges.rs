@@ -255,3 +255,48 @@ fn a_folder_printer_keeps_pdfs_and_self_service_reprints_are_capped() {
         .count();
     assert_eq!(printed, 3, "each accepted job is logged once");
 }
+
+#[test]
+#[ignore = "needs poppler-utils (pdfimages, pdftoppm): run by .ci/run"]
+fn an_event_logo_is_embedded_and_the_qr_still_scans() {
+    // A 120 × 60 px two-colour logo, written as PNG.
+    let logo = image::RgbImage::from_fn(120, 60, |x, _| {
+        if x < 60 {
+            image::Rgb([0x1F, 0x6F, 0xB2])
+        } else {
+            image::Rgb([0xF5, 0xD0, 0x00])
+        }
+    });
+    let toml = format!(
+        "{}\n",
+        common::KIOSK_TOML.replace("# logo = \"logo.png\"", "logo = \"logo.png\"")
+    );
+    let ev = Event::with_config(&toml);
+    logo.save(ev.path("logo.png")).unwrap();
+    ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
+    let pdf = ev.path("logo.pdf");
+    ev.ok(&["badge", "NEC-1004", "--out", &pdf.to_string_lossy()]);
+    let list = Command::new("pdfimages")
+        .args(["-list", &pdf.to_string_lossy()])
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        list.lines()
+            .any(|l| l.contains(" 120 ") && l.contains(" 60 ")),
+        "the 120×60 logo is in the PDF:\n{list}"
+    );
+    assert_eq!(
+        qr_codes_in(&pdf, "a6"),
+        vec![BTreeSet::from(["NEC-1004".to_owned()])]
+    );
+
+    std::fs::write(ev.path("logo.png"), b"not a picture").unwrap();
+    let out = ev.run(&["badge", "NEC-1004", "--out", "x.pdf"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("logo illisible"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
