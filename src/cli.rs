@@ -68,24 +68,16 @@ enum Command {
     },
     /// Enregistre une arrivée : CODE du billet, « - » pour lire un code par ligne sur l'entrée standard, ou --id.
     Checkin {
-        /// Code du billet (contenu du QR code), ou « - ».
-        #[arg(required_unless_present = "id", conflicts_with = "id")]
-        code: Option<String>,
-        /// Identifiant de l'inscrit (numéro local ou uid).
-        #[arg(long)]
-        id: Option<String>,
+        #[command(flatten)]
+        who: Target,
         /// Jour : numéro (1, 2…) ou date AAAA-MM-JJ ; par défaut aujourd'hui, ou le premier jour hors événement.
         #[arg(long)]
         day: Option<DaySpec>,
     },
     /// Annule la dernière arrivée d'un inscrit (enregistrée comme une nouvelle entrée du journal).
     Undo {
-        /// Code du billet.
-        #[arg(required_unless_present = "id", conflicts_with = "id")]
-        code: Option<String>,
-        /// Identifiant de l'inscrit (numéro local ou uid).
-        #[arg(long)]
-        id: Option<String>,
+        #[command(flatten)]
+        who: Target,
         /// Seulement une arrivée de ce jour.
         #[arg(long)]
         day: Option<DaySpec>,
@@ -100,23 +92,15 @@ enum Command {
     },
     /// Corrige un inscrit (nom mal orthographié, organisation…) ; seuls les champs donnés changent.
     Edit {
-        /// Code du billet.
-        #[arg(required_unless_present = "id", conflicts_with = "id")]
-        code: Option<String>,
-        /// Identifiant de l'inscrit (numéro local ou uid).
-        #[arg(long)]
-        id: Option<String>,
+        #[command(flatten)]
+        who: Target,
         #[command(flatten)]
         details: DetailsArgs,
     },
     /// Produit le badge PDF d'un inscrit.
     Badge {
-        /// Code du billet.
-        #[arg(required_unless_present = "id", conflicts_with = "id")]
-        code: Option<String>,
-        /// Identifiant de l'inscrit (numéro local ou uid).
-        #[arg(long)]
-        id: Option<String>,
+        #[command(flatten)]
+        who: Target,
         /// Fichier PDF à écrire.
         #[arg(long, value_name = "FICHIER.pdf")]
         out: PathBuf,
@@ -248,17 +232,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Checkin { code, id, day } => match code.as_deref() {
+        Command::Checkin { who, day } => match who.code.as_deref() {
             Some("-") => checkin_stream(&mut kiosk, &out, day),
             _ => {
-                let lookup = lookup(code, id)?;
+                let lookup = who.lookup()?;
                 let c = kiosk.check_in(&lookup, day)?;
                 out.checkin(&kiosk.config.event, &lookup, &c);
                 Ok(())
             }
         },
-        Command::Undo { code, id, day } => {
-            let lookup = lookup(code, id)?;
+        Command::Undo { who, day } => {
+            let lookup = who.lookup()?;
             let u = kiosk.undo(&lookup, day)?;
             out.undo(&kiosk.config.event, &lookup, &u);
             Ok(())
@@ -282,8 +266,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Edit { code, id, details } => {
-            let lookup = lookup(code, id)?;
+        Command::Edit { who, details } => {
+            let lookup = who.lookup()?;
             let e = kiosk.edit(&lookup, details.patch())?;
             if out.json {
                 out.line(&json!({
@@ -308,12 +292,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Badge {
-            code,
-            id,
+            who,
             out: path,
             layout,
         } => {
-            let lookup = lookup(code, id)?;
+            let lookup = who.lookup()?;
             let (r, pdf) = kiosk.badge_pdf(&lookup, layout)?;
             write_pdf(&path, &pdf)?;
             if out.json {
@@ -378,7 +361,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 return Ok(());
             }
-            let lookup = lookup(code, id)?;
+            let lookup = Target { code, id }.lookup()?;
             let p = kiosk.print_badge(&lookup, reason.as_deref(), false)?;
             if out.json {
                 out.line(&json!({
@@ -421,20 +404,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn lookup(code: Option<String>, id: Option<String>) -> anyhow::Result<Lookup> {
-    match (code, id) {
-        (Some(code), _) => Ok(Lookup::Code(code)),
-        (None, Some(id)) => {
-            if let Ok(n) = id.trim().parse::<i64>() {
-                Ok(Lookup::Id(n))
-            } else {
-                let uid = uuid::Uuid::parse_str(id.trim()).with_context(|| {
-                    format!("--id « {id} » : ni un numéro ni un uid — copiez-le depuis « accueil search »")
-                })?;
-                Ok(Lookup::Uid(uid))
+/// Who a command is about: a ticket code, or `--id`.
+#[derive(Debug, clap::Args)]
+struct Target {
+    /// Code du billet (contenu du QR code) ; pour checkin, « - » lit un code par ligne sur l'entrée standard.
+    #[arg(required_unless_present = "id", conflicts_with = "id")]
+    code: Option<String>,
+    /// Identifiant de l'inscrit (numéro local ou uid).
+    #[arg(long)]
+    id: Option<String>,
+}
+
+impl Target {
+    fn lookup(self) -> anyhow::Result<Lookup> {
+        match (self.code, self.id) {
+            (Some(code), _) => Ok(Lookup::Code(code)),
+            (None, Some(id)) => {
+                if let Ok(n) = id.trim().parse::<i64>() {
+                    Ok(Lookup::Id(n))
+                } else {
+                    let uid = uuid::Uuid::parse_str(id.trim()).with_context(|| {
+                        format!("--id « {id} » : ni un numéro ni un uid — copiez-le depuis « accueil search »")
+                    })?;
+                    Ok(Lookup::Uid(uid))
+                }
             }
+            (None, None) => anyhow::bail!("indiquez un code de billet ou --id"),
         }
-        (None, None) => anyhow::bail!("indiquez un code de billet ou --id"),
     }
 }
 

@@ -76,6 +76,20 @@ pub struct NewRecord {
     pub payload: serde_json::Value,
 }
 
+impl NewRecord {
+    /// A record about a person that is tied to no event day (walk-in, edit,
+    /// badge printed).
+    pub fn about(kind: RecordKind, registrant: Uuid, payload: serde_json::Value) -> NewRecord {
+        NewRecord {
+            kind,
+            registrant,
+            day: None,
+            reverts: None,
+            payload,
+        }
+    }
+}
+
 /// A live arrival: an arrival record not reverted by an undo.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Arrival {

@@ -67,13 +67,11 @@ impl Store {
             &tx,
             kiosk,
             now,
-            NewRecord {
-                kind: RecordKind::WalkIn,
-                registrant: uid,
-                day: None,
-                reverts: None,
-                payload: json!({ "code": code, "details": details }),
-            },
+            NewRecord::about(
+                RecordKind::WalkIn,
+                uid,
+                json!({ "code": code, "details": details }),
+            ),
         )?;
         let registrant =
             find_registrant(&tx, &Lookup::Uid(uid))?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
@@ -147,13 +145,11 @@ impl Store {
             &tx,
             kiosk,
             now,
-            NewRecord {
-                kind: RecordKind::RegistrantEdited,
-                registrant: before.uid,
-                day: None,
-                reverts: None,
-                payload: json!({ "changes": changes }),
-            },
+            NewRecord::about(
+                RecordKind::RegistrantEdited,
+                before.uid,
+                json!({ "changes": changes }),
+            ),
         )?;
         let registrant = find_registrant(&tx, &Lookup::Id(before.id))?
             .ok_or(rusqlite::Error::QueryReturnedNoRows)?;

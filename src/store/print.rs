@@ -187,13 +187,11 @@ impl Store {
             &tx,
             kiosk,
             now,
-            NewRecord {
-                kind: RecordKind::BadgePrinted,
-                registrant: parse_uuid("print_job.registrant", &registrant)?,
-                day: None,
-                reverts: None,
-                payload: json!({ "job": id, "reason": reason, "printer": printer, "printer_job": printer_job }),
-            },
+            NewRecord::about(
+                RecordKind::BadgePrinted,
+                parse_uuid("print_job.registrant", &registrant)?,
+                json!({ "job": id, "reason": reason, "printer": printer, "printer_job": printer_job }),
+            ),
         )?;
         tx.execute(
             "UPDATE print_job SET state = ?2, printer_job = ?3, record = ?4, error = NULL,
