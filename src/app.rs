@@ -496,6 +496,22 @@ impl Kiosk {
         })
     }
 
+    /// Checks a person in and, when they are welcome, prints their badge:
+    /// the reception desk's whole gesture. A printing problem never undoes
+    /// the arrival, which is already durable: it is reported beside it.
+    pub fn check_in_and_print(
+        &mut self,
+        lookup: &Lookup,
+        day: Option<DaySpec>,
+    ) -> Result<(CheckIn, Option<Result<Printed>>)> {
+        let c = self.check_in(lookup, day)?;
+        let printed = match (&c.outcome, &c.registrant) {
+            (Outcome::Welcome, Some(r)) => Some(self.print_badge(&Lookup::Uid(r.uid), None, false)),
+            _ => None,
+        };
+        Ok((c, printed))
+    }
+
     /// One pass over the print queue: sends what waits (oldest first,
     /// stopping at the first sign that the printer is away), then asks the
     /// printer where sent jobs stand. The kiosk runs it in the background; the

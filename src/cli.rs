@@ -73,6 +73,9 @@ enum Command {
         /// Jour : numéro (1, 2…) ou date AAAA-MM-JJ ; par défaut aujourd'hui, ou le premier jour hors événement.
         #[arg(long)]
         day: Option<DaySpec>,
+        /// Imprime le badge des personnes accueillies (résultat « welcome »).
+        #[arg(long)]
+        print: bool,
     },
     /// Annule la dernière arrivée d'un inscrit (enregistrée comme une nouvelle entrée du journal).
     Undo {
@@ -232,14 +235,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Checkin { who, day } => match who.code.as_deref() {
-            Some("-") => checkin_stream(&mut kiosk, &out, day),
-            _ => {
-                let lookup = who.lookup()?;
-                let c = kiosk.check_in(&lookup, day)?;
-                out.checkin(&kiosk.config.event, &lookup, &c);
-                Ok(())
-            }
+        Command::Checkin { who, day, print } => match who.code.as_deref() {
+            Some("-") => checkin_stream(&mut kiosk, &out, day, print),
+            _ => checkin_one(&mut kiosk, &out, &who.lookup()?, day, print),
         },
         Command::Undo { who, day } => {
             let lookup = who.lookup()?;
@@ -436,7 +434,46 @@ impl Target {
 
 /// Replays codes from standard input, one per line (a scanner log): one
 /// result line per code, flushed as soon as the arrival is durable.
-fn checkin_stream(kiosk: &mut Kiosk, out: &Output, day: Option<DaySpec>) -> anyhow::Result<()> {
+/// One check-in, and its badge with `--print`. The output is one line (one
+/// JSON object), the print result beside the check-in.
+fn checkin_one(
+    kiosk: &mut Kiosk,
+    out: &Output,
+    lookup: &Lookup,
+    day: Option<DaySpec>,
+    print: bool,
+) -> anyhow::Result<()> {
+    if !print {
+        let c = kiosk.check_in(lookup, day)?;
+        out.checkin(&kiosk.config.event, lookup, &c);
+        return Ok(());
+    }
+    let (c, printed) = kiosk.check_in_and_print(lookup, day)?;
+    if out.json {
+        let mut v = checkin_json(&kiosk.config.event, &c);
+        v["print"] = match &printed {
+            None => Value::Null,
+            Some(Ok(p)) => json!(p.job),
+            Some(Err(e)) => json!({ "error": e.to_string() }),
+        };
+        out.line(&v);
+    } else {
+        out.checkin(&kiosk.config.event, lookup, &c);
+        match &printed {
+            None => {}
+            Some(Ok(p)) => println!("  {}", job_line(&kiosk.config.event, &p.job)),
+            Some(Err(e)) => println!("  ✘ badge non imprimé : {e}"),
+        }
+    }
+    Ok(())
+}
+
+fn checkin_stream(
+    kiosk: &mut Kiosk,
+    out: &Output,
+    day: Option<DaySpec>,
+    print: bool,
+) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
     // Bytes, not lines of UTF-8: a Latin-1 scanner log must not stop the replay.
     for line in stdin.lock().split(b'\n') {
@@ -446,9 +483,7 @@ fn checkin_stream(kiosk: &mut Kiosk, out: &Output, day: Option<DaySpec>) -> anyh
         if code.is_empty() {
             continue;
         }
-        let lookup = Lookup::Code(code.to_owned());
-        let c = kiosk.check_in(&lookup, day)?;
-        out.checkin(&kiosk.config.event, &lookup, &c);
+        checkin_one(kiosk, out, &Lookup::Code(code.to_owned()), day, print)?;
         let _ = std::io::stdout().flush();
     }
     Ok(())

@@ -300,3 +300,32 @@ fn an_event_logo_is_embedded_and_the_qr_still_scans() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn checkin_print_prints_only_the_welcomed() {
+    let ev = Event::new();
+    ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
+    let w = ev.json(&["checkin", "NEC-1001", "--day", "1", "--print"]);
+    assert_eq!(w["outcome"], "welcome");
+    assert_eq!(w["print"]["state"], "done", "{w}");
+    let again = ev.json(&["checkin", "NEC-1001", "--day", "1", "--print"]);
+    assert_eq!(again["outcome"], "already_in");
+    assert!(
+        again["print"].is_null(),
+        "no second badge for a second scan"
+    );
+    let exhibitor = ev.json(&["checkin", "NEC-1005", "--day", "1", "--print"]);
+    assert_eq!(exhibitor["outcome"], "not_today");
+    assert!(exhibitor["print"].is_null());
+    assert_eq!(
+        std::fs::read_dir(ev.path("badges-imprimes"))
+            .unwrap()
+            .count(),
+        1
+    );
+    let human = ev.ok(&["checkin", "NEC-1006", "--day", "1", "--print"]);
+    assert!(
+        human.contains("Bienvenue, Zoé Li") && human.contains("imprimé"),
+        "{human}"
+    );
+}
