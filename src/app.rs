@@ -46,6 +46,15 @@ pub enum AppError {
         "{name} a déjà eu {printed} badge(s) : la borne en libre service n'en réimprime pas plus — adressez-vous à l'accueil"
     )]
     ReprintLimit { name: String, printed: i64 },
+    #[error("dossier de démonstration {path} : {source}")]
+    Demo {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{0} existe déjà et n'est pas une démonstration d'accueil — choisissez un autre dossier avec --dir"
+    )]
+    DemoFolderTaken(PathBuf),
     #[error("aucun badge à produire{}", .0.as_ref().map(|c| format!(" pour la catégorie « {c} »")).unwrap_or_default())]
     NoBadges(Option<String>),
     #[error("aucun inscrit ne correspond à {0} — cherchez la personne avec « accueil search »")]
@@ -454,6 +463,25 @@ impl Kiosk {
         reason: Option<&str>,
         self_service: bool,
     ) -> Result<Printed> {
+        let queued = self.queue_badge(lookup, reason, self_service)?;
+        self.process_print_queue()?;
+        let job = self
+            .store
+            .print_job(queued.job.id)?
+            .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))?;
+        Ok(Printed { job, ..queued })
+    }
+
+    /// Renders a person's badge and puts it in the print queue, without
+    /// sending it: the kiosk's UI thread does this, and a background thread
+    /// runs [`Kiosk::process_print_queue`], so a slow or absent printer never
+    /// freezes the screen.
+    pub fn queue_badge(
+        &mut self,
+        lookup: &Lookup,
+        reason: Option<&str>,
+        self_service: bool,
+    ) -> Result<Printed> {
         let r = self
             .store
             .registrant(lookup)?
@@ -484,7 +512,6 @@ impl Kiosk {
             },
             self.now(),
         )?;
-        self.process_print_queue()?;
         let job = self
             .store
             .print_job(id)?
@@ -494,6 +521,15 @@ impl Kiosk {
             job,
             printed_before,
         })
+    }
+
+    /// A person's live arrival on a day, if any.
+    pub fn arrival_on(&self, registrant: uuid::Uuid, day: Date) -> Result<Option<Arrival>> {
+        Ok(self
+            .store
+            .live_arrivals(registrant)?
+            .into_iter()
+            .find(|a| a.day == day))
     }
 
     /// Checks a person in and, when they are welcome, prints their badge:

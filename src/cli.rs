@@ -138,6 +138,25 @@ enum Command {
         #[arg(long)]
         status: bool,
     },
+    /// Ouvre le kiosque (plein écran) sur la copie locale.
+    #[cfg(feature = "gui")]
+    Kiosk,
+    /// Crée un événement de démonstration (~1 200 inscrits, aujourd'hui et demain) et ouvre le kiosque dessus.
+    Demo {
+        /// Dossier de la démonstration (recréé s'il contient déjà une démonstration).
+        #[arg(long, default_value = "accueil-demo")]
+        dir: PathBuf,
+        /// Crée la démonstration sans ouvrir le kiosque.
+        #[arg(long)]
+        no_window: bool,
+    },
+    /// Rend chaque écran du kiosque en PNG, sans affichage (logiciel), sur une démonstration.
+    #[cfg(feature = "gui")]
+    Screenshot {
+        /// Dossier où écrire les PNG.
+        #[arg(long, value_name = "DOSSIER")]
+        out: PathBuf,
+    },
     /// Attendus et arrivés, par jour, catégorie et kiosque.
     Stats,
     /// Exporte la présence par personne et par jour (CSV pour Excel).
@@ -207,6 +226,38 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    // Verbs that make their own event.
+    match &cli.command {
+        Command::Demo { dir, no_window } => {
+            let config_path = crate::demo::create(dir, 1200)?;
+            println!(
+                "Démonstration prête dans {} — relancez-la avec « accueil --config {} kiosk »",
+                dir.display(),
+                config_path.display()
+            );
+            if *no_window {
+                return Ok(());
+            }
+            #[cfg(feature = "gui")]
+            return Ok(crate::ui::run_kiosk(Kiosk::open(
+                Config::load(&config_path)?,
+                None,
+            )?)?);
+            #[cfg(not(feature = "gui"))]
+            anyhow::bail!(
+                "accueil est compilé sans interface (--no-default-features) : la démonstration est prête, ouvrez-la avec un accueil complet"
+            );
+        }
+        #[cfg(feature = "gui")]
+        Command::Screenshot { out } => {
+            let written = crate::ui::screenshots::render_all(out)?;
+            for path in written {
+                println!("{}", path.display());
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
     let config = Config::load(&cli.config)?;
     let mut kiosk = Kiosk::open(config, cli.db.as_deref())?;
     let out = Output { json: cli.json };
@@ -378,6 +429,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        #[cfg(feature = "gui")]
+        Command::Kiosk => Ok(crate::ui::run_kiosk(kiosk)?),
+        Command::Demo { .. } => Ok(()),
+        #[cfg(feature = "gui")]
+        Command::Screenshot { .. } => Ok(()),
         Command::Stats => {
             let stats = kiosk.stats()?;
             if out.json {

@@ -289,6 +289,76 @@ pub fn registrants_csv(n: usize) -> String {
     out
 }
 
+/// Builds a demo event in `dir`: the example kiosk.toml with today and
+/// tomorrow as the event's days (so scans happen "today"), ~1,200 registrants
+/// with accented names across five categories, some cancelled or pending,
+/// and a quarter of them already in, checked in at two other kiosks. A folder
+/// printer collects badges in `dir/badges-imprimes`. Returns the kiosk.toml
+/// path. The folder is rebuilt when it holds an earlier demo; any other
+/// existing folder is refused.
+pub fn create(
+    dir: &std::path::Path,
+    people: usize,
+) -> Result<std::path::PathBuf, crate::app::AppError> {
+    use crate::app::{AppError, ImportOptions, Kiosk};
+    use crate::config::Config;
+    use crate::domain::DaySpec;
+    use crate::store::Lookup;
+
+    let io = |source: std::io::Error| AppError::Demo {
+        path: dir.to_owned(),
+        source,
+    };
+    const MARKER: &str = ".accueil-demo";
+    if dir.exists() {
+        if !dir.join(MARKER).exists() {
+            return Err(AppError::DemoFolderTaken(dir.to_owned()));
+        }
+        std::fs::remove_dir_all(dir).map_err(io)?;
+    }
+    std::fs::create_dir_all(dir).map_err(io)?;
+    std::fs::write(dir.join(MARKER), "accueil demo\n").map_err(io)?;
+
+    let tz = jiff::tz::TimeZone::get("Europe/Paris").unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = tz.to_datetime(jiff::Timestamp::now()).date();
+    let tomorrow = today.tomorrow().unwrap_or(today);
+    let toml = include_str!("../kiosk.toml")
+        .replace(
+            "days = [\"2022-09-28\", \"2022-09-29\"]",
+            &format!("days = [\"{today}\", \"{tomorrow}\"]"),
+        )
+        .replace(
+            "days = [\"2022-09-29\"]",
+            &format!("days = [\"{tomorrow}\"]"),
+        )
+        .replace(
+            "name = \"Journées nationales de l'innovation publique 2022\"",
+            "name = \"Démo — Journées de l'innovation publique\"",
+        );
+    let config_path = dir.join("kiosk.toml");
+    std::fs::write(&config_path, &toml).map_err(io)?;
+    let csv = dir.join("inscrits.csv");
+    std::fs::write(&csv, registrants_csv(people)).map_err(io)?;
+
+    let config = Config::load(&config_path)?;
+    let mut desk = Kiosk::open(config.clone(), None)?;
+    desk.import_file(&csv, ImportOptions::default(), |_, _| {})?;
+    // Earlier arrivals, at the two other doors.
+    for (kiosk_id, start) in [("accueil-2", 1), ("accueil-3", 2)] {
+        let mut other_config = config.clone();
+        other_config.kiosk.id = kiosk_id.to_owned();
+        other_config.kiosk.name = format!("Accueil {start}");
+        let mut other = Kiosk::open(other_config, None)?;
+        for n in (start..=people).step_by(8) {
+            other.check_in(
+                &Lookup::Code(format!("NEC-{n:06}")),
+                Some(DaySpec::Number(1)),
+            )?;
+        }
+    }
+    Ok(config_path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

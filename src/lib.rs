@@ -14,3 +14,5 @@ pub mod export;
 pub mod import;
 pub mod print;
 pub mod store;
+#[cfg(feature = "gui")]
+pub mod ui;

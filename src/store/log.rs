@@ -152,6 +152,11 @@ impl Store {
         Ok((answer, seen, record))
     }
 
+    /// A registrant's live arrivals (not undone), oldest first.
+    pub fn live_arrivals(&self, registrant: Uuid) -> Result<Vec<Arrival>> {
+        live_arrivals(&self.conn, registrant)
+    }
+
     /// The records about a registrant, in log order.
     pub fn records_of(&self, registrant: Uuid) -> Result<Vec<Record>> {
         let mut stmt = self.conn.prepare_cached(

@@ -1,0 +1,36 @@
+//! The confirmation card: who is about to be checked in.
+
+use slint::ComponentHandle;
+
+use super::{
+    AppWindow, ConfirmAdapter, Screen, Shared, home_adapter, lookup_of, person, result_adapter,
+};
+use crate::store::Lookup;
+
+pub(super) fn wire(window: &AppWindow, desk: &Shared) {
+    let confirm = window.global::<ConfirmAdapter>();
+    let (w, d) = (window.as_weak(), desk.clone());
+    confirm.on_confirm(move || {
+        if let Some(window) = w.upgrade() {
+            let id = window.global::<ConfirmAdapter>().get_person().id;
+            result_adapter::check_in(&window, &d, lookup_of(id));
+        }
+    });
+    let (w, d) = (window.as_weak(), desk.clone());
+    confirm.on_cancel(move || {
+        if let Some(window) = w.upgrade() {
+            home_adapter::reset(&window, &d);
+        }
+    });
+}
+
+pub(super) fn open(window: &AppWindow, desk: &Shared, id: i64) {
+    let d = desk.borrow();
+    let Ok(Some(r)) = d.kiosk.registrant(&Lookup::Id(id)) else {
+        return;
+    };
+    window
+        .global::<ConfirmAdapter>()
+        .set_person(person(&d.kiosk, &r));
+    window.global::<Screen>().set_current("confirm".into());
+}

@@ -1,0 +1,196 @@
+//! The kiosk window (Slint): the only user of slint. The views live in
+//! ui/*.slint, each with an exported adapter global; this module wires them
+//! to the app layer through weak handles. Check-ins and search run on the UI
+//! thread (well under a millisecond); printing runs in a background thread
+//! that reports back with `upgrade_in_event_loop`.
+
+mod confirm_adapter;
+mod home_adapter;
+mod result_adapter;
+pub mod screenshots;
+mod status_adapter;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use slint::ComponentHandle;
+
+use crate::app::{AppError, Kiosk};
+use crate::store::{JobView, Lookup, PrintState};
+
+slint::include_modules!();
+
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error(
+        "fenêtre impossible à ouvrir : {0} — lancez accueil dans une session graphique (DISPLAY/WAYLAND_DISPLAY)"
+    )]
+    Platform(#[from] slint::PlatformError),
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("rendu d'écran impossible : {0}")]
+    Snapshot(String),
+}
+
+/// What the desk holds between callbacks.
+pub(crate) struct Desk {
+    pub kiosk: Kiosk,
+    /// Local ids of the people listed on the home screen, in order.
+    pub listed: Vec<i64>,
+    /// Whom the result screen is about, for undo and reprint.
+    pub last: Option<uuid::Uuid>,
+    /// Wakes the print worker (absent in tests: jobs then stay queued).
+    pub printer: Option<mpsc::Sender<()>>,
+}
+
+pub(crate) type Shared = Rc<RefCell<Desk>>;
+
+/// The kiosk window with its callbacks wired, not yet running.
+pub struct KioskUi {
+    pub window: AppWindow,
+    desk: Shared,
+}
+
+impl KioskUi {
+    /// Builds the window on a kiosk. With `background_printing`, a thread
+    /// sends queued badges to the printer and reports job states back.
+    pub fn new(kiosk: Kiosk, background_printing: bool) -> Result<KioskUi, UiError> {
+        let window = AppWindow::new()?;
+        let printer = if background_printing {
+            Some(spawn_print_worker(&kiosk, window.as_weak())?)
+        } else {
+            None
+        };
+        let desk = Rc::new(RefCell::new(Desk {
+            kiosk,
+            listed: Vec::new(),
+            last: None,
+            printer,
+        }));
+        home_adapter::wire(&window, &desk);
+        confirm_adapter::wire(&window, &desk);
+        result_adapter::wire(&window, &desk);
+        status_adapter::refresh(&window, &desk.borrow().kiosk);
+        window.invoke_arm();
+        Ok(KioskUi { window, desk })
+    }
+
+    /// Shows the window and runs until it is closed.
+    pub fn run(self) -> Result<(), UiError> {
+        self.window.run()?;
+        Ok(())
+    }
+
+    /// The kiosk behind the window (tests, screenshots).
+    pub fn with_kiosk<R>(&self, f: impl FnOnce(&mut Kiosk) -> R) -> R {
+        f(&mut self.desk.borrow_mut().kiosk)
+    }
+}
+
+/// Opens the kiosk window on a kiosk and runs it.
+pub fn run_kiosk(kiosk: Kiosk) -> Result<(), UiError> {
+    KioskUi::new(kiosk, true)?.run()
+}
+
+/// A second connection to the same database, in a thread: sends what the
+/// queue holds, asks the printer how jobs go, and tells the window.
+fn spawn_print_worker(
+    kiosk: &Kiosk,
+    window: slint::Weak<AppWindow>,
+) -> Result<mpsc::Sender<()>, UiError> {
+    let mut worker = Kiosk::open(kiosk.config.clone(), Some(kiosk.store().path()))?;
+    let (tx, rx) = mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("impression".into())
+        .spawn(move || {
+            loop {
+                // Woken by a new job, or every few seconds to retry and follow.
+                match rx.recv_timeout(Duration::from_secs(3)) {
+                    Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+                let report = worker
+                    .process_print_queue()
+                    .and_then(|()| Ok(worker.store().print_jobs(20)?));
+                let printer = worker.config.printer.printer.label();
+                let sent = window.upgrade_in_event_loop(move |w| {
+                    status_adapter::show_print_report(
+                        &w,
+                        &printer,
+                        report.as_deref().map_err(|e| e.to_string()),
+                    );
+                });
+                if sent.is_err() {
+                    return; // the window is gone
+                }
+            }
+        })
+        .map_err(|e| UiError::Snapshot(e.to_string()))?;
+    Ok(tx)
+}
+
+/// How a print job reads on the result screen.
+pub(crate) fn job_words(job: &JobView) -> String {
+    match job.state {
+        PrintState::Queued => match &job.error {
+            Some(e) if job.attempts > 0 => format!("Badge en attente — {e}"),
+            _ => "Badge en file d'impression…".to_owned(),
+        },
+        PrintState::Sent => match &job.error {
+            Some(e) => format!("Badge envoyé — {e}"),
+            None => "Badge envoyé à l'imprimante…".to_owned(),
+        },
+        PrintState::Done => "Badge imprimé ✔".to_owned(),
+        PrintState::Failed => format!(
+            "Impression échouée — {} : adressez-vous à l'accueil",
+            job.error.as_deref().unwrap_or("raison inconnue")
+        ),
+    }
+}
+
+/// `#RRGGBB` → a Slint colour.
+pub(crate) fn colour(hex: &str) -> slint::Color {
+    let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("55"), 16).unwrap_or(0x55);
+    slint::Color::from_rgb_u8(c(1), c(3), c(5))
+}
+
+/// What the screen says about a registrant.
+pub(crate) fn person(kiosk: &Kiosk, r: &crate::domain::Registrant) -> Person {
+    use crate::domain::Status;
+    let event = &kiosk.config.event;
+    let today = kiosk.day(None).map(|(d, _)| d.date).ok();
+    let arrival = today
+        .and_then(|d| kiosk.arrival_on(r.uid, d).ok().flatten())
+        .map(|a| {
+            format!(
+                "arrivé·e à {}",
+                event.timezone.to_datetime(a.at).strftime("%H:%M")
+            )
+        })
+        .unwrap_or_default();
+    Person {
+        id: i32::try_from(r.id).unwrap_or(i32::MAX),
+        first_name: r.first_name.clone().into(),
+        last_name: r.last_name.clone().into(),
+        organisation: r.organisation.clone().into(),
+        category: r.category.clone().into(),
+        colour: colour(
+            event
+                .category(&r.category)
+                .map_or("#555555", |c| c.colour.as_str()),
+        ),
+        status: match r.status {
+            Status::Valid => "",
+            Status::Pending => "inscription en attente",
+            Status::Cancelled => "billet annulé",
+        }
+        .into(),
+        arrival: arrival.into(),
+    }
+}
+
+pub(crate) fn lookup_of(person_id: i32) -> Lookup {
+    Lookup::Id(i64::from(person_id))
+}

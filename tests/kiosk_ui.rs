@@ -1,0 +1,222 @@
+//! The kiosk window driven headlessly (Slint's testing backend with the
+//! software renderer): real key events for a scanner and for staff typing,
+//! elements found by their accessible labels, taps through their default
+//! action. One test function: the platform is installed once per process.
+#![cfg(feature = "gui")]
+
+mod common;
+
+use accueil::app::Kiosk;
+use accueil::config::Config;
+use accueil::domain::Status;
+use accueil::store::{Lookup, PrintState};
+use accueil::ui::{KioskUi, screenshots};
+use i_slint_backend_testing::ElementHandle;
+use slint::platform::{Key, WindowEvent};
+use slint::{ComponentHandle, Model, SharedString};
+
+/// Counts what the person at the desk does.
+#[derive(Default)]
+struct Actions {
+    keys: usize,
+    taps: usize,
+}
+
+fn press(ui: &KioskUi, text: SharedString) {
+    ui.window
+        .window()
+        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    ui.window
+        .window()
+        .dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+/// Types like a keyboard (or a USB scanner): one key event per character.
+fn type_text(ui: &KioskUi, text: &str, actions: &mut Actions) {
+    for c in text.chars() {
+        press(ui, c.to_string().into());
+        actions.keys += 1;
+    }
+}
+
+fn enter(ui: &KioskUi, actions: &mut Actions) {
+    press(ui, Key::Return.into());
+    actions.keys += 1;
+}
+
+fn find(ui: &KioskUi, label: &str) -> ElementHandle {
+    ElementHandle::find_by_accessible_label(&ui.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("no element labelled « {label} » on screen"))
+}
+
+fn tap(ui: &KioskUi, label: &str, actions: &mut Actions) {
+    find(ui, label).invoke_accessible_default_action();
+    actions.taps += 1;
+}
+
+fn outcome(ui: &KioskUi) -> String {
+    find(ui, "Résultat")
+        .accessible_value()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn field_text(ui: &KioskUi) -> String {
+    find(ui, "Scanner ou rechercher")
+        .accessible_value()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_desk_scans_searches_confirms_and_undoes() {
+    screenshots::init_headless();
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = accueil::demo::create(&dir.path().join("demo"), 1200).unwrap();
+    let kiosk = Kiosk::open(Config::load(&config_path).unwrap(), None).unwrap();
+    let ui = KioskUi::new(kiosk, false).unwrap();
+    ui.window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    ui.window.show().unwrap();
+
+    // A scan on the armed home screen: no click, the code then Enter.
+    let mut scan = Actions::default();
+    // NEC-000004: in the demo, arrivals were made for 1, 9, 17… and 2, 10, 18…
+    type_text(&ui, "NEC-000004", &mut scan);
+    enter(&ui, &mut scan);
+    assert_eq!(outcome(&ui), "welcome");
+    assert_eq!(scan.taps, 0, "a scan needs no tap");
+    let jobs = ui.with_kiosk(|k| k.store().print_jobs(5).unwrap());
+    assert_eq!(jobs.len(), 1, "the badge is in the print queue");
+    assert_eq!(
+        jobs[0].state,
+        PrintState::Queued,
+        "sent by the background thread, not the UI"
+    );
+    assert!(
+        find(&ui, "Impression")
+            .accessible_value()
+            .unwrap()
+            .contains("file d'impression")
+    );
+    assert_eq!(
+        field_text(&ui),
+        "",
+        "the field is empty and armed for the next scan"
+    );
+
+    // The same ticket again, straight from the result screen.
+    type_text(&ui, "NEC-000004", &mut scan);
+    enter(&ui, &mut scan);
+    assert_eq!(outcome(&ui), "already_in");
+
+    // Someone the other doors let in earlier.
+    type_text(&ui, "NEC-000001", &mut scan);
+    enter(&ui, &mut scan);
+    assert_eq!(outcome(&ui), "already_in");
+
+    // Unknown and cancelled tickets are refused.
+    type_text(&ui, "NEC-999999", &mut scan);
+    enter(&ui, &mut scan);
+    assert_eq!(outcome(&ui), "unknown");
+    let cancelled = ui.with_kiosk(|k| {
+        (1..=1200)
+            .map(|n| format!("NEC-{n:06}"))
+            .find(|c| {
+                k.registrant(&Lookup::Code(c.clone()))
+                    .unwrap()
+                    .is_some_and(|r| r.status == Status::Cancelled)
+            })
+            .expect("the demo has cancelled tickets")
+    });
+    type_text(&ui, &cancelled, &mut scan);
+    enter(&ui, &mut scan);
+    assert_eq!(outcome(&ui), "cancelled");
+    tap(&ui, "Suivant", &mut scan);
+
+    // Staff find a demo registrant by name: ≤ 5 keystrokes and 2 taps.
+    let target = ui.with_kiosk(|k| {
+        k.registrant(&Lookup::Code("NEC-000012".into()))
+            .unwrap()
+            .unwrap()
+    });
+    let folded = |s: &str| accueil::domain::text::fold(s).replace(' ', "");
+    let typed = format!(
+        "{} {}",
+        &folded(&target.first_name)[..2],
+        &folded(&target.last_name)[..2]
+    );
+    let mut lookup = Actions::default();
+    type_text(&ui, &typed, &mut lookup);
+    let label = format!("{} {}", target.first_name, target.last_name);
+    let rows = ElementHandle::find_by_accessible_label(&ui.window, &label).count();
+    assert!(rows >= 1, "« {typed} » lists {label}");
+    tap(&ui, &label, &mut lookup);
+    tap(&ui, "Enregistrer l'arrivée et imprimer", &mut lookup);
+    assert!(
+        matches!(outcome(&ui).as_str(), "welcome" | "already_in"),
+        "{}",
+        outcome(&ui)
+    );
+    assert!(
+        lookup.keys <= 5 && lookup.taps <= 2,
+        "{} keys, {} taps",
+        lookup.keys,
+        lookup.taps
+    );
+
+    // Accent-free typing finds accented names.
+    tap(&ui, "Suivant", &mut lookup);
+    type_text(&ui, "helene", &mut lookup);
+    let listed = ui.window.global::<accueil::ui::HomeAdapter>().get_results();
+    assert!(listed.row_count() > 0);
+    for p in listed.iter() {
+        let name = format!("{} {}", p.first_name, p.last_name);
+        assert!(name.contains("Hélène"), "« helene » lists {name}");
+    }
+    // The first rows are on screen, ready to tap (later ones once scrolled to).
+    for p in listed.iter().take(5) {
+        let name = format!("{} {}", p.first_name, p.last_name);
+        assert!(
+            find(&ui, &name).accessible_role().is_some(),
+            "{name} is a row staff can tap"
+        );
+    }
+
+    // Undo a mistaken arrival from the result screen: logged, not deleted.
+    press(&ui, Key::Escape.into());
+    let mut undo = Actions::default();
+    ui.window
+        .global::<accueil::ui::HomeAdapter>()
+        .set_query("".into());
+    type_text(&ui, "NEC-000020", &mut undo);
+    enter(&ui, &mut undo);
+    assert_eq!(outcome(&ui), "welcome");
+    tap(&ui, "Annuler l'arrivée", &mut undo);
+    assert_eq!(outcome(&ui), "undone");
+    let live = ui.with_kiosk(|k| {
+        let r = k
+            .registrant(&Lookup::Code("NEC-000020".into()))
+            .unwrap()
+            .unwrap();
+        k.store().live_arrivals(r.uid).unwrap().len()
+    });
+    assert_eq!(live, 0);
+    tap(&ui, "Suivant", &mut undo);
+
+    // Esc leaves the confirmation card without checking anyone in.
+    type_text(&ui, "NEC-00003", &mut undo);
+    let before = ui.with_kiosk(|k| k.store().record_count().unwrap());
+    ui.window
+        .global::<accueil::ui::HomeAdapter>()
+        .invoke_chosen(30);
+    press(&ui, Key::Escape.into());
+    assert_eq!(ui.with_kiosk(|k| k.store().record_count().unwrap()), before);
+    assert!(
+        ElementHandle::find_by_accessible_label(&ui.window, "Enregistrer l'arrivée et imprimer")
+            .next()
+            .is_none()
+    );
+}
