@@ -125,16 +125,15 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
             "Votre badge s'imprime.".to_owned(),
         ),
         Outcome::AlreadyIn => {
-            let when = c.previous.as_ref().map_or_else(String::new, |a| {
-                format!(
-                    " à {} (kiosque {})",
-                    event.timezone.to_datetime(a.at).strftime("%H:%M"),
-                    a.kiosk
+            let (when, kiosk) = c.previous.as_ref().map_or_else(Default::default, |a| {
+                (
+                    format!(" à {}", event.timezone.to_datetime(a.at).strftime("%H:%M")),
+                    format!(" · kiosque {}", a.kiosk),
                 )
             });
             (
                 format!("Déjà enregistré·e{when}"),
-                name,
+                format!("{name}{kiosk}"),
                 "Besoin d'un nouveau badge ? « Réimprimer le badge ».".to_owned(),
             )
         }
