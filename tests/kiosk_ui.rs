@@ -206,6 +206,33 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     assert_eq!(live, 0);
     tap(&ui, "Suivant", &mut undo);
 
+    // A ticket scanned while someone else's card is open is a new scan: the
+    // scanner's Enter must not confirm the person on the card.
+    ui.window
+        .global::<accueil::ui::HomeAdapter>()
+        .invoke_chosen(40);
+    assert!(
+        ElementHandle::find_by_accessible_label(&ui.window, "Enregistrer l'arrivée et imprimer")
+            .next()
+            .is_some()
+    );
+    type_text(&ui, "NEC-000044", &mut undo);
+    enter(&ui, &mut undo);
+    let (on_card, scanned) = ui.with_kiosk(|k| {
+        let live = |code: &str| {
+            let r = k.registrant(&Lookup::Code(code.into())).unwrap().unwrap();
+            k.store().live_arrivals(r.uid).unwrap().len()
+        };
+        (live("NEC-000040"), live("NEC-000044"))
+    });
+    assert_eq!(
+        (on_card, scanned),
+        (0, 1),
+        "the scanned ticket is checked in, not the card"
+    );
+    assert_eq!(outcome(&ui), "welcome");
+    tap(&ui, "Suivant", &mut undo);
+
     // Esc leaves the confirmation card without checking anyone in.
     type_text(&ui, "NEC-00003", &mut undo);
     let before = ui.with_kiosk(|k| k.store().record_count().unwrap());
