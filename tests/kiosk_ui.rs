@@ -233,6 +233,34 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     assert_eq!(outcome(&ui), "welcome");
     tap(&ui, "Suivant", &mut undo);
 
+    // A walk-in: the form says what is missing, then registers, checks in
+    // and queues the badge.
+    tap(&ui, "Inscription sur place", &mut undo);
+    tap(&ui, "Inscrire et imprimer le badge", &mut undo);
+    assert!(
+        find(&ui, "Erreur")
+            .accessible_value()
+            .unwrap()
+            .contains("prénom et nom vides")
+    );
+    find(&ui, "Prénom").set_accessible_value("Élodie");
+    find(&ui, "Nom").set_accessible_value("Quintanilla-Ørsted");
+    find(&ui, "Organisation").set_accessible_value("Mairie d'Arles");
+    tap(&ui, "Inscrire et imprimer le badge", &mut undo);
+    assert_eq!(outcome(&ui), "welcome");
+    let walk_in = ui.with_kiosk(|k| k.search("quintanilla", 5).unwrap().hits);
+    assert_eq!(walk_in.len(), 1);
+    assert_eq!(
+        (walk_in[0].first_name.as_str(), walk_in[0].category.as_str()),
+        ("Élodie", "Participant")
+    );
+    let queued = ui.with_kiosk(|k| k.store().print_jobs(1).unwrap());
+    assert_eq!(
+        queued[0].registrant, walk_in[0].uid,
+        "the walk-in's badge is queued"
+    );
+    tap(&ui, "Suivant", &mut undo);
+
     // Esc leaves the confirmation card without checking anyone in.
     type_text(&ui, "NEC-00003", &mut undo);
     let before = ui.with_kiosk(|k| k.store().record_count().unwrap());

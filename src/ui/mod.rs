@@ -9,6 +9,7 @@ mod home_adapter;
 mod result_adapter;
 pub mod screenshots;
 mod status_adapter;
+mod walk_in_adapter;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -72,6 +73,7 @@ impl KioskUi {
         home_adapter::wire(&window, &desk);
         confirm_adapter::wire(&window, &desk);
         result_adapter::wire(&window, &desk);
+        walk_in_adapter::wire(&window, &desk);
         status_adapter::refresh(&window, &desk.borrow().kiosk);
         window.invoke_arm();
         Ok(KioskUi { window, desk })

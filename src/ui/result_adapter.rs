@@ -56,12 +56,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
 pub(super) fn check_in(window: &AppWindow, desk: &Shared, lookup: Lookup) {
     let outcome = desk.borrow_mut().kiosk.check_in(&lookup, None);
     match outcome {
-        Ok(c) => {
-            show(window, desk, &c);
-            if let (Outcome::Welcome, Some(r)) = (c.outcome, &c.registrant) {
-                queue_badge(window, desk, r.uid, None);
-            }
-        }
+        Ok(c) => show_check_in(window, desk, &c),
         Err(e) => {
             let r = window.global::<ResultAdapter>();
             r.set_outcome("error".into());
@@ -74,6 +69,17 @@ pub(super) fn check_in(window: &AppWindow, desk: &Shared, lookup: Lookup) {
     }
     let home = window.global::<super::HomeAdapter>();
     home.set_query("".into());
+    status_adapter::refresh(window, &desk.borrow().kiosk);
+    window.invoke_arm();
+}
+
+/// Shows a check-in's outcome (from a scan, a search or a walk-in); a
+/// welcome queues the badge.
+pub(super) fn show_check_in(window: &AppWindow, desk: &Shared, c: &CheckIn) {
+    show(window, desk, c);
+    if let (Outcome::Welcome, Some(r)) = (c.outcome, &c.registrant) {
+        queue_badge(window, desk, r.uid, None);
+    }
     status_adapter::refresh(window, &desk.borrow().kiosk);
     window.invoke_arm();
 }

@@ -75,6 +75,8 @@ pub fn render_all(out: &Path) -> Result<Vec<PathBuf>, UiError> {
     shot("5-deja-enregistre", &ui)?;
     home.invoke_submitted("NEC-999999".into());
     shot("6-billet-inconnu", &ui)?;
+    ui.window.global::<super::WalkInAdapter>().invoke_open();
+    shot("7-inscription-sur-place", &ui)?;
     let _ = std::fs::remove_dir_all(&work);
     Ok(written)
 }

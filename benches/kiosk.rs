@@ -1,0 +1,50 @@
+//! Kiosk start-up with 100,000 registrants: opening the database, building
+//! the window, filling the status bar, first frame rendered (software
+//! renderer, no display). See BENCHMARKS.md.
+
+use accueil::app::{ImportOptions, Kiosk};
+use accueil::config::Config;
+use accueil::ui::{HomeAdapter, KioskUi, screenshots};
+use criterion::{Criterion, criterion_group, criterion_main};
+use slint::ComponentHandle;
+
+fn bench(c: &mut Criterion) {
+    screenshots::init_headless();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("inscrits.csv");
+    std::fs::write(&csv, accueil::demo::registrants_csv(100_000)).expect("write csv");
+    let config = Config::parse(include_str!("../kiosk.toml"), dir.path()).expect("kiosk.toml");
+    let db = dir.path().join("k.sqlite");
+    Kiosk::open(config.clone(), Some(&db))
+        .expect("open")
+        .import_file(&csv, ImportOptions::default(), |_, _| {})
+        .expect("import");
+
+    let mut g = c.benchmark_group("kiosk_100k");
+    g.sample_size(20);
+    g.bench_function("cold start to an armed, rendered home screen", |b| {
+        b.iter(|| {
+            let kiosk = Kiosk::open(config.clone(), Some(&db)).expect("open");
+            let ui = KioskUi::new(kiosk, false).expect("window");
+            ui.window
+                .window()
+                .set_size(slint::PhysicalSize::new(1280, 800));
+            ui.window.show().expect("show");
+            ui.window.window().take_snapshot().expect("first frame")
+        })
+    });
+    let kiosk = Kiosk::open(config.clone(), Some(&db)).expect("open");
+    let ui = KioskUi::new(kiosk, false).expect("window");
+    ui.window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    ui.window.show().expect("show");
+    let home = ui.window.global::<HomeAdapter>();
+    g.bench_function("one keystroke: search + result rows", |b| {
+        b.iter(|| home.invoke_query_edited("dup".into()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
