@@ -157,6 +157,8 @@ enum Command {
         #[arg(long, value_name = "DOSSIER")]
         out: PathBuf,
     },
+    /// Calcule l'empreinte argon2 d'un code PIN (lu sur l'entrée standard) pour [kiosk] staff_pin.
+    PinHash,
     /// Attendus et arrivés, par jour, catégorie et kiosque.
     Stats,
     /// Exporte la présence par personne et par jour (CSV pour Excel).
@@ -247,6 +249,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             anyhow::bail!(
                 "accueil est compilé sans interface (--no-default-features) : la démonstration est prête, ouvrez-la avec un accueil complet"
             );
+        }
+        Command::PinHash => {
+            let mut pin = String::new();
+            std::io::stdin()
+                .read_line(&mut pin)
+                .context("lecture du code PIN sur l'entrée standard")?;
+            let pin = pin.trim();
+            if pin.chars().count() < 4 || !pin.chars().all(|c| c.is_ascii_digit()) {
+                anyhow::bail!(
+                    "le code PIN doit compter au moins 4 chiffres — par exemple : echo 4821 | accueil pin-hash"
+                );
+            }
+            let hash = crate::domain::pin::hash(pin)
+                .map_err(|e| anyhow::anyhow!("empreinte impossible : {e}"))?;
+            println!("staff_pin = \"{hash}\"");
+            return Ok(());
         }
         #[cfg(feature = "gui")]
         Command::Screenshot { out } => {
@@ -431,7 +449,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         #[cfg(feature = "gui")]
         Command::Kiosk => Ok(crate::ui::run_kiosk(kiosk)?),
-        Command::Demo { .. } => Ok(()),
+        Command::Demo { .. } | Command::PinHash => Ok(()),
         #[cfg(feature = "gui")]
         Command::Screenshot { .. } => Ok(()),
         Command::Stats => {

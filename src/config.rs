@@ -59,6 +59,19 @@ pub struct KioskIdentity {
     pub id: String,
     /// Shown to staff and organisers ("Accueil porte A").
     pub name: String,
+    pub mode: Mode,
+    /// Argon2 hash (PHC string) of the PIN that unlocks staff mode on a
+    /// self-service kiosk (`accueil pin-hash`).
+    pub staff_pin: Option<String>,
+}
+
+/// Who stands in front of the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Reception staff: search everyone, walk-ins, undo, reprints.
+    Staff,
+    /// Attendees on their own: their own badge, nothing else.
+    SelfService,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -141,6 +154,8 @@ struct RawCategory {
 struct RawKiosk {
     id: String,
     name: String,
+    mode: Option<String>,
+    staff_pin: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -309,6 +324,24 @@ impl RawConfig {
                 "[kiosk] id « {id} » invalide — lettres, chiffres, - et _ seulement (40 au plus), unique par kiosque, par exemple « accueil-1 »"
             ));
         }
+        let mode = match self.kiosk.mode.as_deref() {
+            None | Some("staff") => Mode::Staff,
+            Some("self-service") => Mode::SelfService,
+            Some(other) => {
+                return Err(format!(
+                    "[kiosk] mode « {other} » inconnu — « staff » (accueil) ou « self-service » (borne en libre service)"
+                ));
+            }
+        };
+        let staff_pin = self.kiosk.staff_pin.filter(|p| !p.trim().is_empty());
+        if let Some(pin) = &staff_pin
+            && argon2::PasswordHash::new(pin).is_err()
+        {
+            return Err("[kiosk] staff_pin n'est pas une empreinte argon2 — générez-la avec « accueil pin-hash »".into());
+        }
+        if mode == Mode::SelfService && staff_pin.is_none() {
+            return Err("[kiosk] mode = \"self-service\" demande un staff_pin pour que le personnel puisse reprendre la main — générez-le avec « accueil pin-hash »".into());
+        }
         let kiosk = KioskIdentity {
             name: if self.kiosk.name.trim().is_empty() {
                 id.clone()
@@ -316,6 +349,8 @@ impl RawConfig {
                 self.kiosk.name.trim().to_owned()
             },
             id,
+            mode,
+            staff_pin,
         };
 
         let import = validate_import(self.import)?;

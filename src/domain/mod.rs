@@ -3,6 +3,7 @@
 
 pub mod checkin;
 pub mod event;
+pub mod pin;
 pub mod record;
 pub mod registrant;
 pub mod search;

@@ -3,10 +3,14 @@
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::{AppWindow, HomeAdapter, Screen, Shared, person, result_adapter};
+use crate::config::Mode;
 use crate::store::Lookup;
 
 /// Results shown for a query: enough to find someone, few enough to read.
 const RESULTS: usize = 8;
+/// At a self-service kiosk: letters before any result, and results at most.
+const SELF_SERVICE_MIN_LETTERS: usize = 3;
+const SELF_SERVICE_RESULTS: usize = 5;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let home = window.global::<HomeAdapter>();
@@ -47,16 +51,46 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let (w, d) = (window.as_weak(), desk.clone());
     home.on_chosen(move |id| {
         if let Some(window) = w.upgrade() {
+            let screen = window.global::<Screen>();
+            screen.set_activity(screen.get_activity() + 1);
             super::confirm_adapter::open(&window, &d, i64::from(id));
         }
     });
 }
 
-/// Searches as the staff type.
+/// Searches as the staff type. At a self-service kiosk, nobody can browse
+/// the list: nothing before 3 letters, a handful of results, names and
+/// organisations only.
 pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
     let home = window.global::<HomeAdapter>();
     let mut d = desk.borrow_mut();
-    let result = d.kiosk.search(text, RESULTS);
+    let self_service = d.mode == Mode::SelfService;
+    if self_service
+        && crate::domain::text::fold(text)
+            .split_whitespace()
+            .collect::<String>()
+            .chars()
+            .count()
+            < SELF_SERVICE_MIN_LETTERS
+    {
+        d.listed.clear();
+        home.set_results(ModelRc::default());
+        home.set_hint(
+            if text.trim().is_empty() {
+                ""
+            } else {
+                "Tapez au moins 3 lettres de votre nom"
+            }
+            .into(),
+        );
+        return;
+    }
+    let limit = if self_service {
+        SELF_SERVICE_RESULTS
+    } else {
+        RESULTS
+    };
+    let result = d.kiosk.search(text, limit);
     let (people, hint) = match result {
         Ok(r) if r.hits.is_empty() && !text.trim().is_empty() => (
             Vec::new(),
@@ -73,7 +107,16 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
         Err(e) => (Vec::new(), format!("Recherche impossible : {e}")),
     };
     d.listed = people.iter().map(|r| r.id).collect();
-    let rows: Vec<_> = people.iter().map(|r| person(&d.kiosk, r)).collect();
+    let rows: Vec<_> = people
+        .iter()
+        .map(|r| {
+            if self_service {
+                super::public_person(r)
+            } else {
+                person(&d.kiosk, r)
+            }
+        })
+        .collect();
     home.set_results(ModelRc::new(VecModel::from(rows)));
     home.set_hint(hint.into());
     window.global::<Screen>().set_current("home".into());

@@ -6,6 +6,7 @@
 
 mod confirm_adapter;
 mod home_adapter;
+mod pin_adapter;
 mod result_adapter;
 pub mod screenshots;
 mod status_adapter;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use slint::ComponentHandle;
 
 use crate::app::{AppError, Kiosk};
+use crate::config::Mode;
 use crate::store::{JobView, Lookup, PrintState};
 
 slint::include_modules!();
@@ -44,6 +46,11 @@ pub(crate) struct Desk {
     pub last: Option<uuid::Uuid>,
     /// Wakes the print worker (absent in tests: jobs then stay queued).
     pub printer: Option<mpsc::Sender<()>>,
+    /// Who is at the screen now (staff can unlock a self-service kiosk).
+    pub mode: Mode,
+    /// Wrong staff PINs, and until when the next attempt must wait.
+    pub attempts: crate::domain::pin::Attempts,
+    pub locked_until: Option<std::time::Instant>,
 }
 
 pub(crate) type Shared = Rc<RefCell<Desk>>;
@@ -64,16 +71,22 @@ impl KioskUi {
         } else {
             None
         };
+        let mode = kiosk.config.kiosk.mode;
         let desk = Rc::new(RefCell::new(Desk {
             kiosk,
             listed: Vec::new(),
             last: None,
             printer,
+            mode,
+            attempts: Default::default(),
+            locked_until: None,
         }));
         home_adapter::wire(&window, &desk);
         confirm_adapter::wire(&window, &desk);
         result_adapter::wire(&window, &desk);
         walk_in_adapter::wire(&window, &desk);
+        pin_adapter::wire(&window, &desk);
+        pin_adapter::apply_mode(&window, &desk);
         status_adapter::refresh(&window, &desk.borrow().kiosk);
         window.invoke_arm();
         Ok(KioskUi { window, desk })
@@ -158,7 +171,22 @@ pub(crate) fn colour(hex: &str) -> slint::Color {
     slint::Color::from_rgb_u8(c(1), c(3), c(5))
 }
 
-/// What the screen says about a registrant.
+/// What a self-service screen may show of someone: names and organisation,
+/// nothing about their registration.
+pub(crate) fn public_person(r: &crate::domain::Registrant) -> Person {
+    Person {
+        id: i32::try_from(r.id).unwrap_or(i32::MAX),
+        first_name: r.first_name.clone().into(),
+        last_name: r.last_name.clone().into(),
+        organisation: r.organisation.clone().into(),
+        category: "".into(),
+        colour: colour("#9E9E9E"),
+        status: "".into(),
+        arrival: "".into(),
+    }
+}
+
+/// What the staff screen says about a registrant.
 pub(crate) fn person(kiosk: &Kiosk, r: &crate::domain::Registrant) -> Person {
     use crate::domain::Status;
     let event = &kiosk.config.event;

@@ -86,7 +86,8 @@ pub(super) fn show_check_in(window: &AppWindow, desk: &Shared, c: &CheckIn) {
 
 fn queue_badge(window: &AppWindow, desk: &Shared, uid: uuid::Uuid, reason: Option<&str>) {
     let mut d = desk.borrow_mut();
-    let queued = d.kiosk.queue_badge(&Lookup::Uid(uid), reason, false);
+    let self_service = d.mode == crate::config::Mode::SelfService;
+    let queued = d.kiosk.queue_badge(&Lookup::Uid(uid), reason, self_service);
     let r = window.global::<ResultAdapter>();
     match queued {
         Ok(p) => {

@@ -1,0 +1,168 @@
+//! The self-service kiosk, driven headlessly: attendees find only
+//! themselves, the screen forgets them, staff get in with a PIN that cannot
+//! be guessed by trying.
+#![cfg(feature = "gui")]
+
+use accueil::app::Kiosk;
+use accueil::config::Config;
+use accueil::ui::{HomeAdapter, KioskUi, screenshots};
+use i_slint_backend_testing::ElementHandle;
+use slint::platform::{Key, WindowEvent};
+use slint::{ComponentHandle, Model, SharedString};
+
+fn press(ui: &KioskUi, text: SharedString) {
+    ui.window
+        .window()
+        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    ui.window
+        .window()
+        .dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+fn type_text(ui: &KioskUi, text: &str) {
+    for c in text.chars() {
+        press(ui, c.to_string().into());
+    }
+}
+
+fn present(ui: &KioskUi, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(&ui.window, label)
+        .next()
+        .is_some()
+}
+
+fn find(ui: &KioskUi, label: &str) -> ElementHandle {
+    ElementHandle::find_by_accessible_label(&ui.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("no element labelled « {label} » on screen"))
+}
+
+fn outcome(ui: &KioskUi) -> String {
+    find(ui, "Résultat")
+        .accessible_value()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn self_service_kiosk(dir: &std::path::Path) -> KioskUi {
+    let config_path = accueil::demo::create(&dir.join("borne"), 1200).unwrap();
+    let toml = std::fs::read_to_string(&config_path).unwrap().replace(
+        "mode = \"staff\"",
+        &format!(
+            "mode = \"self-service\"\nstaff_pin = \"{}\"",
+            accueil::domain::pin::hash("4821").unwrap()
+        ),
+    );
+    std::fs::write(&config_path, toml).unwrap();
+    let kiosk = Kiosk::open(Config::load(&config_path).unwrap(), None).unwrap();
+    let ui = KioskUi::new(kiosk, false).unwrap();
+    ui.window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    ui.window.show().unwrap();
+    ui
+}
+
+#[test]
+fn attendees_see_only_themselves_and_staff_need_the_pin() {
+    screenshots::init_headless();
+    let dir = tempfile::tempdir().unwrap();
+    let ui = self_service_kiosk(dir.path());
+    assert!(
+        !present(&ui, "Inscription sur place"),
+        "no walk-ins at a self-service kiosk"
+    );
+    assert!(present(&ui, "Personnel"));
+
+    // Nobody can browse the list: nothing for two letters.
+    type_text(&ui, "du");
+    let home = ui.window.global::<HomeAdapter>();
+    assert_eq!(home.get_results().row_count(), 0);
+    assert!(home.get_hint().contains("3 lettres"));
+    // Three letters: a handful of names and organisations, nothing else.
+    type_text(&ui, "p");
+    let rows: Vec<_> = home.get_results().iter().collect();
+    assert!(!rows.is_empty() && rows.len() <= 5, "{} rows", rows.len());
+    for p in &rows {
+        assert!(
+            p.category.is_empty() && p.status.is_empty() && p.arrival.is_empty(),
+            "{p:?}"
+        );
+    }
+
+    // Left alone for 30 s, the screen forgets the search.
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_secs(31));
+    assert_eq!(home.get_query(), "");
+    assert_eq!(home.get_results().row_count(), 0);
+
+    // A QR code: the badge prints with no tap at all.
+    type_text(&ui, "NEC-000004");
+    press(&ui, Key::Return.into());
+    assert_eq!(outcome(&ui), "welcome");
+    assert!(
+        !present(&ui, "Annuler l'arrivée") && !present(&ui, "Réimprimer le badge"),
+        "no undo, no reprint"
+    );
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_secs(31));
+    assert!(
+        !present(&ui, "Résultat"),
+        "the result does not stay for the next person"
+    );
+
+    // By name: three letters, my row, « C'est bien moi ».
+    let me = ui.with_kiosk(|k| {
+        k.registrant(&accueil::store::Lookup::Code("NEC-000012".into()))
+            .unwrap()
+            .unwrap()
+    });
+    type_text(
+        &ui,
+        &format!(
+            "{} {}",
+            &me.first_name.to_lowercase()[..],
+            &me.last_name.to_lowercase()[..]
+        ),
+    );
+    find(&ui, &format!("{} {}", me.first_name, me.last_name)).invoke_accessible_default_action();
+    find(&ui, "C'est bien moi — imprimer mon badge").invoke_accessible_default_action();
+    assert_eq!(outcome(&ui), "welcome");
+    find(&ui, "Suivant").invoke_accessible_default_action();
+
+    // Wrong PINs are slowed down; even the right one then waits.
+    find(&ui, "Personnel").invoke_accessible_default_action();
+    for attempt in 1..=3 {
+        find(&ui, "Code PIN").set_accessible_value("0000");
+        find(&ui, "Déverrouiller").invoke_accessible_default_action();
+        let error = find(&ui, "Erreur").accessible_value().unwrap().to_string();
+        assert!(error.contains("Code incorrect"), "{attempt}: {error}");
+        if attempt == 3 {
+            assert!(error.contains("réessayez dans 30 s"), "{error}");
+        }
+    }
+    find(&ui, "Code PIN").set_accessible_value("4821");
+    find(&ui, "Déverrouiller").invoke_accessible_default_action();
+    assert!(
+        find(&ui, "Erreur")
+            .accessible_value()
+            .unwrap()
+            .contains("Trop d'essais")
+    );
+    assert!(!present(&ui, "Inscription sur place"), "still locked");
+    find(&ui, "Annuler").invoke_accessible_default_action();
+
+    // On a kiosk that was not attacked, the right PIN opens staff mode, and
+    // staff lock it again when they leave.
+    let other = tempfile::tempdir().unwrap();
+    let ui = self_service_kiosk(other.path());
+    find(&ui, "Personnel").invoke_accessible_default_action();
+    find(&ui, "Code PIN").set_accessible_value("4821");
+    find(&ui, "Déverrouiller").invoke_accessible_default_action();
+    assert!(present(&ui, "Inscription sur place") && present(&ui, "Verrouiller (libre service)"));
+    type_text(&ui, "d");
+    assert!(
+        ui.window.global::<HomeAdapter>().get_results().row_count() > 0,
+        "staff search from the first letter"
+    );
+    find(&ui, "Verrouiller (libre service)").invoke_accessible_default_action();
+    assert!(!present(&ui, "Inscription sur place") && present(&ui, "Personnel"));
+}
