@@ -98,10 +98,21 @@ impl KioskUi {
         Ok(())
     }
 
+    /// Switches who is at the screen (screenshots of both modes).
+    pub fn set_mode(&self, mode: Mode) {
+        self.desk.borrow_mut().mode = mode;
+        pin_adapter::apply_mode(&self.window, &self.desk);
+    }
+
     /// The kiosk behind the window (tests, screenshots).
     pub fn with_kiosk<R>(&self, f: impl FnOnce(&mut Kiosk) -> R) -> R {
         f(&mut self.desk.borrow_mut().kiosk)
     }
+}
+
+/// Back to an empty home screen (screenshots).
+pub(crate) fn home_adapter_reset(ui: &KioskUi) {
+    home_adapter::reset(&ui.window, &ui.desk);
 }
 
 /// Opens the kiosk window on a kiosk and runs it.

@@ -77,6 +77,13 @@ pub fn render_all(out: &Path) -> Result<Vec<PathBuf>, UiError> {
     shot("6-billet-inconnu", &ui)?;
     ui.window.global::<super::WalkInAdapter>().invoke_open();
     shot("7-inscription-sur-place", &ui)?;
+    // The same kiosk as a self-service terminal.
+    ui.with_kiosk(|k| k.config.kiosk.mode = crate::config::Mode::SelfService);
+    ui.set_mode(crate::config::Mode::SelfService);
+    super::home_adapter_reset(&ui);
+    home.set_query("dup".into());
+    home.invoke_query_edited("dup".into());
+    shot("8-libre-service", &ui)?;
     let _ = std::fs::remove_dir_all(&work);
     Ok(written)
 }
