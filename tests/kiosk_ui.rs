@@ -55,6 +55,24 @@ fn tap(ui: &KioskUi, label: &str, actions: &mut Actions) {
     actions.taps += 1;
 }
 
+/// A demo ticket that will be welcomed today: valid, admitted on day 1, not
+/// in yet, and not one of `taken`.
+fn welcome_code(ui: &KioskUi, taken: &[&str]) -> String {
+    ui.with_kiosk(|k| {
+        let day = k.day(None).unwrap().0;
+        (1..=1200)
+            .map(|n| format!("NEC-{n:06}"))
+            .find(|code| {
+                let r = k.registrant(&Lookup::Code(code.clone())).unwrap().unwrap();
+                !taken.contains(&code.as_str())
+                    && r.status == Status::Valid
+                    && k.config.event.category_valid_on(&r.category, day.date)
+                    && k.arrival_on(r.uid, day.date).unwrap().is_none()
+            })
+            .expect("a ticket to welcome")
+    })
+}
+
 fn outcome(ui: &KioskUi) -> String {
     find(ui, "Résultat")
         .accessible_value()
@@ -195,15 +213,40 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     enter(&ui, &mut undo);
     assert_eq!(outcome(&ui), "welcome");
     tap(&ui, "Annuler l'arrivée", &mut undo);
+    assert_eq!(outcome(&ui), "welcome", "undo asks for confirmation first");
+    tap(&ui, "Garder l'arrivée", &mut undo);
+    assert_eq!(outcome(&ui), "welcome");
+    tap(&ui, "Annuler l'arrivée", &mut undo);
+    // The next ticket is scanned before anyone answers: the question goes.
+    let next = welcome_code(&ui, &[]);
+    type_text(&ui, &next, &mut undo);
+    enter(&ui, &mut undo);
+    assert_eq!(outcome(&ui), "welcome");
+    assert!(
+        ElementHandle::find_by_accessible_label(&ui.window, "Confirmer l'annulation")
+            .next()
+            .is_none()
+    );
+    tap(&ui, "Suivant", &mut undo);
+    // A confirmed undo reverts the person on screen, and only them.
+    let last = welcome_code(&ui, &[&next]);
+    type_text(&ui, &last, &mut undo);
+    enter(&ui, &mut undo);
+    tap(&ui, "Annuler l'arrivée", &mut undo);
+    tap(&ui, "Confirmer l'annulation", &mut undo);
     assert_eq!(outcome(&ui), "undone");
-    let live = ui.with_kiosk(|k| {
-        let r = k
-            .registrant(&Lookup::Code("NEC-000020".into()))
-            .unwrap()
-            .unwrap();
-        k.store().live_arrivals(r.uid).unwrap().len()
-    });
-    assert_eq!(live, 0);
+    let live = |code: &str| {
+        ui.with_kiosk(|k| {
+            let r = k.registrant(&Lookup::Code(code.into())).unwrap().unwrap();
+            k.store().live_arrivals(r.uid).unwrap().len()
+        })
+    };
+    assert_eq!(live(&last), 0, "the confirmed undo reverted {last}");
+    assert_eq!(
+        (live("NEC-000020"), live(&next)),
+        (1, 1),
+        "the others are untouched"
+    );
     tap(&ui, "Suivant", &mut undo);
 
     // A ticket scanned while someone else's card is open is a new scan: the
