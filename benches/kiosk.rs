@@ -8,6 +8,17 @@ use accueil::ui::{HomeAdapter, KioskUi, screenshots};
 use criterion::{Criterion, criterion_group, criterion_main};
 use slint::ComponentHandle;
 
+/// The kiosk window on a database, shown at 1280 × 800.
+fn open_window(config: &Config, db: &std::path::Path) -> KioskUi {
+    let kiosk = Kiosk::open(config.clone(), Some(db)).expect("open");
+    let ui = KioskUi::new(kiosk, false).expect("window");
+    ui.window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    ui.window.show().expect("show");
+    ui
+}
+
 fn bench(c: &mut Criterion) {
     screenshots::init_headless();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -24,21 +35,11 @@ fn bench(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("cold start to an armed, rendered home screen", |b| {
         b.iter(|| {
-            let kiosk = Kiosk::open(config.clone(), Some(&db)).expect("open");
-            let ui = KioskUi::new(kiosk, false).expect("window");
-            ui.window
-                .window()
-                .set_size(slint::PhysicalSize::new(1280, 800));
-            ui.window.show().expect("show");
+            let ui = open_window(&config, &db);
             ui.window.window().take_snapshot().expect("first frame")
         })
     });
-    let kiosk = Kiosk::open(config.clone(), Some(&db)).expect("open");
-    let ui = KioskUi::new(kiosk, false).expect("window");
-    ui.window
-        .window()
-        .set_size(slint::PhysicalSize::new(1280, 800));
-    ui.window.show().expect("show");
+    let ui = open_window(&config, &db);
     let home = ui.window.global::<HomeAdapter>();
     g.bench_function("one keystroke: search + result rows", |b| {
         b.iter(|| home.invoke_query_edited("dup".into()))

@@ -3,45 +3,17 @@
 //! be guessed by trying.
 #![cfg(feature = "gui")]
 
+mod common;
+
 use accueil::app::Kiosk;
 use accueil::config::Config;
 use accueil::ui::{HomeAdapter, KioskUi, screenshots};
-use i_slint_backend_testing::ElementHandle;
-use slint::platform::{Key, WindowEvent};
-use slint::{ComponentHandle, Model, SharedString};
-
-fn press(ui: &KioskUi, text: SharedString) {
-    ui.window
-        .window()
-        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-    ui.window
-        .window()
-        .dispatch_event(WindowEvent::KeyReleased { text });
-}
+use common::ui::{find, outcome, present, press, type_keys};
+use slint::platform::Key;
+use slint::{ComponentHandle, Model};
 
 fn type_text(ui: &KioskUi, text: &str) {
-    for c in text.chars() {
-        press(ui, c.to_string().into());
-    }
-}
-
-fn present(ui: &KioskUi, label: &str) -> bool {
-    ElementHandle::find_by_accessible_label(&ui.window, label)
-        .next()
-        .is_some()
-}
-
-fn find(ui: &KioskUi, label: &str) -> ElementHandle {
-    ElementHandle::find_by_accessible_label(&ui.window, label)
-        .next()
-        .unwrap_or_else(|| panic!("no element labelled « {label} » on screen"))
-}
-
-fn outcome(ui: &KioskUi) -> String {
-    find(ui, "Résultat")
-        .accessible_value()
-        .unwrap_or_default()
-        .to_string()
+    type_keys(ui, text);
 }
 
 fn self_service_kiosk(dir: &std::path::Path) -> KioskUi {

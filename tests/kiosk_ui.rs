@@ -11,9 +11,10 @@ use accueil::config::Config;
 use accueil::domain::Status;
 use accueil::store::{Lookup, PrintState};
 use accueil::ui::{KioskUi, screenshots};
+use common::ui::{find, outcome, press, press_enter, type_keys};
 use i_slint_backend_testing::ElementHandle;
-use slint::platform::{Key, WindowEvent};
-use slint::{ComponentHandle, Model, SharedString};
+use slint::platform::Key;
+use slint::{ComponentHandle, Model};
 
 /// Counts what the person at the desk does.
 #[derive(Default)]
@@ -22,32 +23,14 @@ struct Actions {
     taps: usize,
 }
 
-fn press(ui: &KioskUi, text: SharedString) {
-    ui.window
-        .window()
-        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-    ui.window
-        .window()
-        .dispatch_event(WindowEvent::KeyReleased { text });
-}
-
 /// Types like a keyboard (or a USB scanner): one key event per character.
 fn type_text(ui: &KioskUi, text: &str, actions: &mut Actions) {
-    for c in text.chars() {
-        press(ui, c.to_string().into());
-        actions.keys += 1;
-    }
+    actions.keys += type_keys(ui, text);
 }
 
 fn enter(ui: &KioskUi, actions: &mut Actions) {
-    press(ui, Key::Return.into());
+    press_enter(ui);
     actions.keys += 1;
-}
-
-fn find(ui: &KioskUi, label: &str) -> ElementHandle {
-    ElementHandle::find_by_accessible_label(&ui.window, label)
-        .next()
-        .unwrap_or_else(|| panic!("no element labelled « {label} » on screen"))
 }
 
 fn tap(ui: &KioskUi, label: &str, actions: &mut Actions) {
@@ -71,13 +54,6 @@ fn welcome_code(ui: &KioskUi, taken: &[&str]) -> String {
             })
             .expect("a ticket to welcome")
     })
-}
-
-fn outcome(ui: &KioskUi) -> String {
-    find(ui, "Résultat")
-        .accessible_value()
-        .unwrap_or_default()
-        .to_string()
 }
 
 fn field_text(ui: &KioskUi) -> String {

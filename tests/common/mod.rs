@@ -2,6 +2,9 @@
 //! kiosk.toml and SQLite file, the real `accueil` binary, fixtures.
 #![allow(dead_code)]
 
+#[cfg(feature = "gui")]
+pub mod ui;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

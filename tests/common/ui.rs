@@ -1,0 +1,48 @@
+//! Driving the kiosk window headlessly: key events as a keyboard or a USB
+//! scanner sends them, elements found by their accessible labels.
+
+use accueil::ui::KioskUi;
+use i_slint_backend_testing::ElementHandle;
+use slint::platform::{Key, WindowEvent};
+use slint::{ComponentHandle, SharedString};
+
+pub fn press(ui: &KioskUi, text: SharedString) {
+    ui.window
+        .window()
+        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    ui.window
+        .window()
+        .dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+/// Types one key event per character; returns how many keys that was.
+pub fn type_keys(ui: &KioskUi, text: &str) -> usize {
+    for c in text.chars() {
+        press(ui, c.to_string().into());
+    }
+    text.chars().count()
+}
+
+pub fn press_enter(ui: &KioskUi) {
+    press(ui, Key::Return.into());
+}
+
+pub fn present(ui: &KioskUi, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(&ui.window, label)
+        .next()
+        .is_some()
+}
+
+pub fn find(ui: &KioskUi, label: &str) -> ElementHandle {
+    ElementHandle::find_by_accessible_label(&ui.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("no element labelled « {label} » on screen"))
+}
+
+/// The outcome the result screen shows ("welcome", "already_in"…).
+pub fn outcome(ui: &KioskUi) -> String {
+    find(ui, "Résultat")
+        .accessible_value()
+        .unwrap_or_default()
+        .to_string()
+}
