@@ -71,7 +71,10 @@ fn find_existing(conn: &Connection, entry: &SourceEntry) -> Result<Option<Existi
         "id, code, first_name, last_name, organisation, email, category, status, source";
     let row = if entry.code_generated && !entry.email.is_empty() {
         // Files without codes are keyed by e-mail; the generated code tells
-        // apart people who share an e-mail.
+        // apart people who share an e-mail. Known limit: when the people
+        // sharing an e-mail change between two imports (a colleague added),
+        // their generated codes change too and the e-mail match may pick the
+        // wrong sibling; files with ticket codes do not have this problem.
         conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM registrant
              WHERE origin = 'import' AND (code = ?1 OR email = ?2 COLLATE NOCASE)
