@@ -5,10 +5,8 @@
 
 mod common;
 
-use accueil::app::Kiosk;
-use accueil::config::Config;
-use accueil::ui::{HomeAdapter, KioskUi, screenshots};
-use common::ui::{find, outcome, present, press, type_keys};
+use accueil::ui::{HomeAdapter, KioskUi};
+use common::ui::{find, open_kiosk, outcome, present, press, type_keys};
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
 
@@ -26,18 +24,11 @@ fn self_service_kiosk(dir: &std::path::Path) -> KioskUi {
         ),
     );
     std::fs::write(&config_path, toml).unwrap();
-    let kiosk = Kiosk::open(Config::load(&config_path).unwrap(), None).unwrap();
-    let ui = KioskUi::new(kiosk, false).unwrap();
-    ui.window
-        .window()
-        .set_size(slint::PhysicalSize::new(1280, 800));
-    ui.window.show().unwrap();
-    ui
+    open_kiosk(&config_path)
 }
 
 #[test]
 fn attendees_see_only_themselves_and_staff_need_the_pin() {
-    screenshots::init_headless();
     let dir = tempfile::tempdir().unwrap();
     let ui = self_service_kiosk(dir.path());
     assert!(

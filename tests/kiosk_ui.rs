@@ -6,12 +6,10 @@
 
 mod common;
 
-use accueil::app::Kiosk;
-use accueil::config::Config;
 use accueil::domain::Status;
 use accueil::store::{Lookup, PrintState};
-use accueil::ui::{KioskUi, screenshots};
-use common::ui::{find, outcome, press, press_enter, type_keys};
+use accueil::ui::KioskUi;
+use common::ui::{find, open_kiosk, outcome, press, press_enter, type_keys};
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
@@ -65,15 +63,9 @@ fn field_text(ui: &KioskUi) -> String {
 
 #[test]
 fn the_desk_scans_searches_confirms_and_undoes() {
-    screenshots::init_headless();
     let dir = tempfile::tempdir().unwrap();
     let config_path = accueil::demo::create(&dir.path().join("demo"), 1200).unwrap();
-    let kiosk = Kiosk::open(Config::load(&config_path).unwrap(), None).unwrap();
-    let ui = KioskUi::new(kiosk, false).unwrap();
-    ui.window
-        .window()
-        .set_size(slint::PhysicalSize::new(1280, 800));
-    ui.window.show().unwrap();
+    let ui = open_kiosk(&config_path);
 
     // A scan on the armed home screen: no click, the code then Enter.
     let mut scan = Actions::default();

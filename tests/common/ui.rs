@@ -46,3 +46,17 @@ pub fn outcome(ui: &KioskUi) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// The kiosk window on an event's kiosk.toml, without background printing
+/// (jobs stay queued), shown at 1280 × 800 on the headless platform.
+pub fn open_kiosk(config_path: &std::path::Path) -> KioskUi {
+    accueil::ui::screenshots::init_headless();
+    let config = accueil::config::Config::load(config_path).expect("kiosk.toml");
+    let kiosk = accueil::app::Kiosk::open(config, None).expect("open kiosk");
+    let ui = KioskUi::new(kiosk, false).expect("kiosk window");
+    ui.window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    ui.window.show().expect("show");
+    ui
+}
