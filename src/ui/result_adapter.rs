@@ -65,22 +65,25 @@ pub(super) fn check_in(window: &AppWindow, desk: &Shared, lookup: Lookup) {
             r.set_next("Recommencez ; si cela persiste, adressez-vous à l'organisation.".into());
             r.set_print_state("".into());
             window.global::<Screen>().set_current("result".into());
+            ready_for_next_scan(window);
         }
     }
-    let home = window.global::<super::HomeAdapter>();
-    home.set_query("".into());
-    status_adapter::refresh(window, &desk.borrow().kiosk);
-    window.invoke_arm();
 }
 
 /// Shows a check-in's outcome (from a scan, a search or a walk-in); a
-/// welcome queues the badge.
+/// welcome queues the badge. The status bar is counted once per check-in.
 pub(super) fn show_check_in(window: &AppWindow, desk: &Shared, c: &CheckIn) {
     show(window, desk, c);
     if let (Outcome::Welcome, Some(r)) = (c.outcome, &c.registrant) {
         queue_badge(window, desk, r.uid, None);
     }
     status_adapter::refresh(window, &desk.borrow().kiosk);
+    ready_for_next_scan(window);
+}
+
+/// An empty field with the focus: the next scan lands there.
+fn ready_for_next_scan(window: &AppWindow) {
+    window.global::<super::HomeAdapter>().set_query("".into());
     window.invoke_arm();
 }
 
