@@ -72,6 +72,8 @@ pub struct Kiosk {
     pub config: Config,
     store: Store,
     clock: fn() -> Timestamp,
+    /// The event logo, decoded on first use: every badge needs it.
+    logo: std::cell::OnceCell<Logo>,
 }
 
 /// The result of a check-in, for the desk and for scripts.
@@ -189,6 +191,7 @@ impl Kiosk {
             config,
             store,
             clock: Timestamp::now,
+            logo: std::cell::OnceCell::new(),
         })
     }
 
@@ -413,17 +416,38 @@ impl Kiosk {
         }
     }
 
-    fn logo(&self) -> Result<Option<Logo>> {
-        match &self.config.badge.logo {
-            None => Ok(None),
-            Some(path) => {
-                let bytes = std::fs::read(path).map_err(|source| AppError::LogoFile {
-                    path: path.clone(),
-                    source,
-                })?;
-                Ok(Some(Logo::decode(&bytes)?))
-            }
+    /// The configured logo, read and decoded once. A file that cannot be
+    /// read is not remembered: fixed, it is picked up on the next badge.
+    fn logo(&self) -> Result<Option<&Logo>> {
+        let Some(path) = &self.config.badge.logo else {
+            return Ok(None);
+        };
+        if let Some(logo) = self.logo.get() {
+            return Ok(Some(logo));
         }
+        let bytes = std::fs::read(path).map_err(|source| AppError::LogoFile {
+            path: path.clone(),
+            source,
+        })?;
+        let logo = Logo::decode(&bytes)?;
+        Ok(Some(self.logo.get_or_init(|| logo)))
+    }
+
+    /// Draws badges with the configured elements and logo.
+    fn render(
+        &self,
+        badges: &[Badge],
+        format: Format,
+        title: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<u8>> {
+        let style = Style {
+            format,
+            elements: self.config.badge.elements,
+            logo: self.logo()?,
+            title,
+        };
+        Ok(badge::render(badges, &style, progress)?)
     }
 
     /// One person's badge as PDF, in the configured format (or `format`).
@@ -441,14 +465,8 @@ impl Kiosk {
     }
 
     fn render_badge(&self, r: &Registrant, format: Format) -> Result<Vec<u8>> {
-        let logo = self.logo()?;
-        let style = Style {
-            format,
-            elements: self.config.badge.elements,
-            logo: logo.as_ref(),
-            title: &format!("Badge — {}", r.display_name()),
-        };
-        Ok(badge::render(&[self.badge_of(r)], &style, &mut |_| {})?)
+        let title = format!("Badge — {}", r.display_name());
+        self.render(&[self.badge_of(r)], format, &title, &mut |_| {})
     }
 
     /// Prints a person's badge: the job is queued durably first, then handed
@@ -616,15 +634,13 @@ impl Kiosk {
             return Err(AppError::NoBadges(category));
         }
         let badges: Vec<Badge> = people.iter().map(|r| self.badge_of(r)).collect();
-        let logo = self.logo()?;
-        let style = Style {
-            format: format.unwrap_or(self.config.badge.format),
-            elements: self.config.badge.elements,
-            logo: logo.as_ref(),
-            title: &format!("Badges — {}", self.config.event.name),
-        };
         let total = badges.len();
-        let pdf = badge::render(&badges, &style, &mut |done| progress(done, total))?;
+        let pdf = self.render(
+            &badges,
+            format.unwrap_or(self.config.badge.format),
+            &format!("Badges — {}", self.config.event.name),
+            &mut |done| progress(done, total),
+        )?;
         Ok((total, pdf))
     }
 
