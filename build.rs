@@ -1,11 +1,15 @@
-//! Compiles the Slint UI (ui/*.slint) when the `gui` feature is on, with
-//! debug info so that tests find elements by their accessible labels.
+//! Compiles the Slint UI (ui/*.slint) when the `gui` feature is on: with the
+//! English translation bundled (ui/translations/en/LC_MESSAGES/accueil.po;
+//! the French of the @tr() sources is the default), and with debug info so
+//! that tests find elements by their accessible labels.
 
 fn main() {
     #[cfg(feature = "gui")]
     {
         let config = slint_build::CompilerConfiguration::new()
             .with_style("fluent-light".into())
+            .with_bundled_translations("ui/translations")
+            .with_default_translation_context(slint_build::DefaultTranslationContext::None)
             .with_debug_info(true);
         if let Err(e) = slint_build::compile_with_config("ui/app.slint", config) {
             eprintln!("ui/app.slint: {e}");

@@ -63,6 +63,34 @@ pub struct KioskIdentity {
     /// Argon2 hash (PHC string) of the PIN that unlocks staff mode on a
     /// self-service kiosk (`accueil pin-hash`).
     pub staff_pin: Option<String>,
+    /// The language the screen starts in (and returns to when idle).
+    pub language: Language,
+}
+
+/// The kiosk screen's language: French first, English on request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    French,
+    English,
+}
+
+impl Language {
+    /// The code used in kiosk.toml and by the UI's translation bundle.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::French => "fr",
+            Language::English => "en",
+        }
+    }
+
+    /// The other one: what the on-screen language button switches to.
+    pub fn other(self) -> Language {
+        match self {
+            Language::French => Language::English,
+            Language::English => Language::French,
+        }
+    }
 }
 
 /// Who stands in front of the screen.
@@ -156,6 +184,7 @@ struct RawKiosk {
     name: String,
     mode: Option<String>,
     staff_pin: Option<String>,
+    language: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -342,6 +371,15 @@ impl RawConfig {
         if mode == Mode::SelfService && staff_pin.is_none() {
             return Err("[kiosk] mode = \"self-service\" demande un staff_pin pour que le personnel puisse reprendre la main — générez-le avec « accueil pin-hash »".into());
         }
+        let language = match self.kiosk.language.as_deref() {
+            None | Some("fr") => Language::French,
+            Some("en") => Language::English,
+            Some(other) => {
+                return Err(format!(
+                    "[kiosk] language « {other} » inconnue — « fr » (français) ou « en » (anglais)"
+                ));
+            }
+        };
         let kiosk = KioskIdentity {
             name: if self.kiosk.name.trim().is_empty() {
                 id.clone()
@@ -351,6 +389,7 @@ impl RawConfig {
             id,
             mode,
             staff_pin,
+            language,
         };
 
         let import = validate_import(self.import)?;

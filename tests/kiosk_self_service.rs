@@ -41,7 +41,10 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
     type_text(&ui, "du");
     let home = ui.window.global::<HomeAdapter>();
     assert_eq!(home.get_results().row_count(), 0);
-    assert!(home.get_hint().contains("3 lettres"));
+    assert_eq!(
+        find(&ui, "Indication").accessible_value().unwrap(),
+        "Tapez au moins 3 lettres de votre nom"
+    );
     // Three letters: a handful of names and organisations, nothing else.
     type_text(&ui, "p");
     let rows: Vec<_> = home.get_results().iter().collect();
@@ -53,18 +56,24 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
         );
     }
 
-    // Left alone for 30 s, the screen forgets the search.
+    // A visitor switches to English; left alone for 30 s, the screen
+    // forgets the search and is French again for the next person.
+    find(&ui, "English").invoke_accessible_default_action();
+    assert!(present(&ui, "Scan or search"));
     i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_secs(31));
     assert_eq!(home.get_query(), "");
     assert_eq!(home.get_results().row_count(), 0);
+    assert!(present(&ui, "Scanner ou rechercher"));
 
     // A QR code: the badge prints with no tap at all.
     type_text(&ui, "NEC-000004");
     press(&ui, Key::Return.into());
     assert_eq!(outcome(&ui), "welcome");
     assert!(
-        !present(&ui, "Annuler l'arrivée") && !present(&ui, "Réimprimer le badge"),
-        "no undo, no reprint"
+        !present(&ui, "Annuler l'arrivée")
+            && !present(&ui, "Réimprimer le badge")
+            && !present(&ui, "Corriger le nom"),
+        "no undo, no reprint, no editing"
     );
     i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_secs(31));
     assert!(

@@ -252,7 +252,7 @@ fn the_desk_scans_searches_confirms_and_undoes() {
         find(&ui, "Erreur")
             .accessible_value()
             .unwrap()
-            .contains("prénom et nom vides")
+            .contains("au moins le prénom ou le nom")
     );
     find(&ui, "Prénom").set_accessible_value("Élodie");
     find(&ui, "Nom").set_accessible_value("Quintanilla-Ørsted");
@@ -285,4 +285,222 @@ fn the_desk_scans_searches_confirms_and_undoes() {
             .next()
             .is_none()
     );
+
+    fix_a_name_and_reprint(&ui);
+    reprint_for_a_reason(&ui);
+    keyboard_only_walk_in(&ui);
+    switch_to_english_and_back(&ui);
+}
+
+/// The printed badge's job for a person: its reason and title (which
+/// carries the name printed).
+fn last_job(ui: &KioskUi) -> accueil::store::JobView {
+    ui.with_kiosk(|k| k.store().print_jobs(1).unwrap().remove(0))
+}
+
+/// A misspelt name seen on the printed badge: fixed from the result screen,
+/// kept in the local copy and the log, and a new badge queued for it.
+fn fix_a_name_and_reprint(ui: &KioskUi) {
+    let mut fix = Actions::default();
+    let code = welcome_code(ui, &[]);
+    type_text(ui, &code, &mut fix);
+    enter(ui, &mut fix);
+    assert_eq!(outcome(ui), "welcome");
+    let before = ui.with_kiosk(|k| k.registrant(&Lookup::Code(code.clone())).unwrap().unwrap());
+    tap(ui, "Corriger le nom", &mut fix);
+    // The form opens on the person's details, the first field ready.
+    assert_eq!(
+        find(ui, "Nom").accessible_value().unwrap(),
+        before.last_name.as_str()
+    );
+    find(ui, "Nom").set_accessible_value("Lefèvre-Ançelin");
+    tap(ui, "Enregistrer et réimprimer le badge", &mut fix);
+    assert_eq!(outcome(ui), "edited");
+    assert!(
+        find(ui, "Titre")
+            .accessible_value()
+            .unwrap()
+            .contains("Lefèvre-Ançelin")
+    );
+    let after = ui.with_kiosk(|k| k.registrant(&Lookup::Code(code.clone())).unwrap().unwrap());
+    assert_eq!(
+        (after.first_name.as_str(), after.last_name.as_str()),
+        (before.first_name.as_str(), "Lefèvre-Ançelin")
+    );
+    let job = last_job(ui);
+    assert_eq!(job.registrant, after.uid);
+    assert_eq!(job.reason, "réimpression : nom corrigé");
+    assert!(job.title.contains("Lefèvre-Ançelin"), "{}", job.title);
+    assert_eq!(job.state, PrintState::Queued);
+    assert!(
+        ui.with_kiosk(|k| k
+            .arrival_on(after.uid, k.day(None).unwrap().0.date)
+            .unwrap()
+            .is_some()),
+        "the fix leaves the arrival alone"
+    );
+    assert!(fix.taps <= 2 && fix.keys <= code.len() + 1);
+    tap(ui, "Suivant", &mut fix);
+
+    // Before the badge prints: fixed from the confirmation card, which then
+    // shows the new name; cancelling the form changes nothing.
+    let target = welcome_code(ui, &[]);
+    let id = ui.with_kiosk(|k| {
+        k.registrant(&Lookup::Code(target.clone()))
+            .unwrap()
+            .unwrap()
+            .id
+    });
+    ui.window
+        .global::<accueil::ui::HomeAdapter>()
+        .invoke_chosen(i32::try_from(id).unwrap());
+    tap(ui, "Corriger le nom", &mut fix);
+    find(ui, "Prénom").set_accessible_value("Zoé");
+    press(ui, Key::Escape.into());
+    let card = ui
+        .window
+        .global::<accueil::ui::ConfirmAdapter>()
+        .get_person();
+    assert_ne!(
+        card.first_name, "Zoé",
+        "Esc leaves the details as they were"
+    );
+    tap(ui, "Corriger le nom", &mut fix);
+    find(ui, "Prénom").set_accessible_value("Zoé");
+    tap(ui, "Enregistrer", &mut fix);
+    let card = ui
+        .window
+        .global::<accueil::ui::ConfirmAdapter>()
+        .get_person();
+    assert_eq!(card.first_name, "Zoé", "the card shows the fixed name");
+    assert!(
+        ui.with_kiosk(|k| k.store().print_jobs(1).unwrap()[0].registrant) != card_uid(ui, &target),
+        "nothing printed before the arrival is confirmed"
+    );
+    tap(ui, "Enregistrer l'arrivée et imprimer", &mut fix);
+    assert_eq!(outcome(ui), "welcome");
+    assert!(last_job(ui).title.contains("Zoé"));
+    tap(ui, "Suivant", &mut fix);
+
+    // A bad e-mail is refused in words, and nothing is changed.
+    type_text(ui, &target, &mut fix);
+    enter(ui, &mut fix);
+    tap(ui, "Corriger le nom", &mut fix);
+    find(ui, "Courriel").set_accessible_value("zoe@");
+    tap(ui, "Enregistrer et réimprimer le badge", &mut fix);
+    assert!(
+        find(ui, "Erreur")
+            .accessible_value()
+            .unwrap()
+            .contains("« zoe@ »"),
+        "the form says which address is wrong"
+    );
+    tap(ui, "Annuler", &mut fix);
+    assert_eq!(outcome(ui), "already_in", "back to the result screen");
+    tap(ui, "Suivant", &mut fix);
+}
+
+fn card_uid(ui: &KioskUi, code: &str) -> uuid::Uuid {
+    ui.with_kiosk(|k| {
+        k.registrant(&Lookup::Code(code.into()))
+            .unwrap()
+            .unwrap()
+            .uid
+    })
+}
+
+/// Staff say why a badge is printed again; the print log keeps it.
+fn reprint_for_a_reason(ui: &KioskUi) {
+    let mut reprint = Actions::default();
+    type_text(ui, "NEC-000004", &mut reprint);
+    enter(ui, &mut reprint);
+    assert_eq!(outcome(ui), "already_in");
+    let jobs = ui.with_kiosk(|k| k.store().print_jobs(100).unwrap().len());
+    tap(ui, "Réimprimer le badge", &mut reprint);
+    assert_eq!(
+        ui.with_kiosk(|k| k.store().print_jobs(100).unwrap().len()),
+        jobs,
+        "nothing printed before a reason is chosen"
+    );
+    tap(ui, "Ne pas réimprimer", &mut reprint);
+    tap(ui, "Réimprimer le badge", &mut reprint);
+    tap(ui, "Badge perdu", &mut reprint);
+    let job = last_job(ui);
+    assert_eq!(job.reason, "réimpression : badge perdu");
+    assert_eq!(job.registrant, card_uid(ui, "NEC-000004"));
+    assert!(
+        find(ui, "Impression")
+            .accessible_value()
+            .unwrap()
+            .contains("file d'impression"),
+        "the screen follows the new job"
+    );
+    tap(ui, "Suivant", &mut reprint);
+}
+
+/// A fast desk works without the mouse: Tab reaches the buttons, Enter
+/// presses them, the form's first field has the focus, Enter saves.
+fn keyboard_only_walk_in(ui: &KioskUi) {
+    let mut keys = Actions::default();
+    press(ui, Key::Tab.into());
+    keys.keys += 1;
+    enter(ui, &mut keys);
+    assert!(
+        find(ui, "Prénom").accessible_value().is_some(),
+        "Tab then Enter opens the walk-in form"
+    );
+    type_text(ui, "Ysé", &mut keys);
+    press(ui, Key::Tab.into());
+    keys.keys += 1;
+    type_text(ui, "Clavier", &mut keys);
+    enter(ui, &mut keys);
+    assert_eq!(outcome(ui), "welcome");
+    assert_eq!(keys.taps, 0);
+    let r = ui.with_kiosk(|k| k.search("ysé clavier", 1).unwrap().hits.remove(0));
+    assert_eq!(
+        (r.first_name.as_str(), r.last_name.as_str()),
+        ("Ysé", "Clavier")
+    );
+    // The field is armed again: the next scan needs no click either.
+    type_text(ui, "NEC-000004", &mut keys);
+    enter(ui, &mut keys);
+    assert_eq!(outcome(ui), "already_in");
+    // Esc leaves a form without registering anyone.
+    press(ui, Key::Escape.into());
+    let before = ui.with_kiosk(|k| k.store().record_count().unwrap());
+    ui.window
+        .global::<accueil::ui::WalkInAdapter>()
+        .invoke_open();
+    type_text(ui, "Personne", &mut keys);
+    press(ui, Key::Escape.into());
+    assert!(
+        find(ui, "Scanner ou rechercher")
+            .accessible_value()
+            .is_some()
+    );
+    assert_eq!(ui.with_kiosk(|k| k.store().record_count().unwrap()), before);
+}
+
+/// The screen switches to English and back; the words change, not the work.
+fn switch_to_english_and_back(ui: &KioskUi) {
+    let mut act = Actions::default();
+    tap(ui, "English", &mut act);
+    assert!(common::ui::present(ui, "Scan or search"));
+    assert!(!common::ui::present(ui, "Scanner ou rechercher"));
+    assert!(common::ui::present(ui, "Walk-in registration"));
+    type_text(ui, "NEC-000004", &mut act);
+    enter(ui, &mut act);
+    assert_eq!(
+        find(ui, "Title")
+            .accessible_value()
+            .unwrap()
+            .split(" at ")
+            .next(),
+        Some("Already checked in")
+    );
+    assert!(common::ui::present(ui, "Reprint badge"));
+    tap(ui, "Next", &mut act);
+    tap(ui, "Français", &mut act);
+    assert!(common::ui::present(ui, "Scanner ou rechercher"));
+    assert!(common::ui::present(ui, "Inscription sur place"));
 }

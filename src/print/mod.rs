@@ -88,20 +88,6 @@ pub fn media_name(width_mm: f32, height_mm: f32) -> String {
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Printer {
-    /// Short name, for a status bar: the queue, or the folder's own name.
-    pub fn label(&self) -> String {
-        match self {
-            Printer::Cups { queue, .. } => queue.clone(),
-            Printer::Folder { dir } => format!(
-                "PDF dans {}",
-                dir.file_name().map_or_else(
-                    || dir.display().to_string(),
-                    |n| n.to_string_lossy().into_owned()
-                )
-            ),
-        }
-    }
-
     /// Human name, for status lines.
     pub fn describe(&self) -> String {
         match self {

@@ -17,6 +17,15 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         }
     });
     let (w, d) = (window.as_weak(), desk.clone());
+    confirm.on_edit(move || {
+        let Some(window) = w.upgrade() else { return };
+        let id = window.global::<ConfirmAdapter>().get_person().id;
+        let found = d.borrow().kiosk.registrant(&lookup_of(id));
+        if let Ok(Some(r)) = found {
+            super::edit_adapter::open(&window, &d, &r, false);
+        }
+    });
+    let (w, d) = (window.as_weak(), desk.clone());
     confirm.on_cancel(move || {
         if let Some(window) = w.upgrade() {
             home_adapter::reset(&window, &d);

@@ -79,7 +79,7 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
             if text.trim().is_empty() {
                 ""
             } else {
-                "Tapez au moins 3 lettres de votre nom"
+                "min-letters"
             }
             .into(),
         );
@@ -91,20 +91,15 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
         RESULTS
     };
     let result = d.kiosk.search(text, limit);
-    let (people, hint) = match result {
-        Ok(r) if r.hits.is_empty() && !text.trim().is_empty() => (
-            Vec::new(),
-            "Aucun inscrit ne correspond — vérifiez l'orthographe, ou scannez le billet".to_owned(),
-        ),
-        Ok(r) => {
-            let hint = if r.approximate {
-                "Aucun résultat exact ; orthographes proches :"
-            } else {
-                ""
-            };
-            (r.hits, hint.to_owned())
+    let (people, hint, detail) = match result {
+        Ok(r) if r.hits.is_empty() && !text.trim().is_empty() => {
+            (Vec::new(), "no-match", String::new())
         }
-        Err(e) => (Vec::new(), format!("Recherche impossible : {e}")),
+        Ok(r) => {
+            let hint = if r.approximate { "approximate" } else { "" };
+            (r.hits, hint, String::new())
+        }
+        Err(e) => (Vec::new(), "error", e.to_string()),
     };
     d.listed = people.iter().map(|r| r.id).collect();
     let rows: Vec<_> = people
@@ -119,6 +114,7 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
         .collect();
     home.set_results(ModelRc::new(VecModel::from(rows)));
     home.set_hint(hint.into());
+    home.set_hint_detail(detail.into());
     window.global::<Screen>().set_current("home".into());
 }
 

@@ -1,10 +1,13 @@
 //! The kiosk window (Slint): the only user of slint. The views live in
 //! ui/*.slint, each with an exported adapter global; this module wires them
-//! to the app layer through weak handles. Check-ins and search run on the UI
-//! thread (well under a millisecond); printing runs in a background thread
-//! that reports back with `upgrade_in_event_loop`.
+//! to the app layer through weak handles. Rust hands the views data (names,
+//! codes, times) and the views put it in words with `@tr`, French by default
+//! and English from the bundled translation. Check-ins and search run on the
+//! UI thread (well under a millisecond); printing runs in a background
+//! thread that reports back with `upgrade_in_event_loop`.
 
 mod confirm_adapter;
+mod edit_adapter;
 mod home_adapter;
 mod pin_adapter;
 mod result_adapter;
@@ -20,7 +23,7 @@ use std::time::Duration;
 use slint::ComponentHandle;
 
 use crate::app::{AppError, Kiosk};
-use crate::config::Mode;
+use crate::config::{Language, Mode};
 use crate::store::{JobView, Lookup, PrintState};
 
 slint::include_modules!();
@@ -35,6 +38,10 @@ pub enum UiError {
     App(#[from] AppError),
     #[error("rendu d'écran impossible : {0}")]
     Snapshot(String),
+    #[error(
+        "traduction « {0} » absente de l'application — recompilez accueil avec ui/translations"
+    )]
+    Translation(&'static str),
 }
 
 /// What the desk holds between callbacks.
@@ -51,6 +58,18 @@ pub(crate) struct Desk {
     /// Wrong staff PINs, and until when the next attempt must wait.
     pub attempts: crate::domain::pin::Attempts,
     pub locked_until: Option<std::time::Instant>,
+    /// The language on screen now.
+    pub language: Language,
+    /// Whose details the edit form is fixing, and whether saving reprints.
+    pub editing: Option<Editing>,
+}
+
+/// The edit form's subject.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Editing {
+    pub registrant: i64,
+    /// Opened from the result screen: saving reprints the badge.
+    pub reprint: bool,
 }
 
 pub(crate) type Shared = Rc<RefCell<Desk>>;
@@ -72,6 +91,17 @@ impl KioskUi {
             None
         };
         let mode = kiosk.config.kiosk.mode;
+        let language = kiosk.config.kiosk.language;
+        let categories: Vec<slint::SharedString> = kiosk
+            .config
+            .event
+            .categories
+            .iter()
+            .map(|c| c.name.clone().into())
+            .collect();
+        window
+            .global::<Screen>()
+            .set_categories(slint::ModelRc::new(slint::VecModel::from(categories)));
         let desk = Rc::new(RefCell::new(Desk {
             kiosk,
             listed: Vec::new(),
@@ -80,13 +110,23 @@ impl KioskUi {
             mode,
             attempts: Default::default(),
             locked_until: None,
+            language,
+            editing: None,
         }));
         home_adapter::wire(&window, &desk);
         confirm_adapter::wire(&window, &desk);
         result_adapter::wire(&window, &desk);
         walk_in_adapter::wire(&window, &desk);
+        edit_adapter::wire(&window, &desk);
         pin_adapter::wire(&window, &desk);
         pin_adapter::apply_mode(&window, &desk);
+        show_language(&window, language)?;
+        let (w, d) = (window.as_weak(), desk.clone());
+        window.global::<Screen>().on_switch_language(move || {
+            let Some(window) = w.upgrade() else { return };
+            let language = d.borrow().language.other();
+            set_language(&window, &d, language);
+        });
         status_adapter::refresh(&window, &desk.borrow().kiosk);
         window.invoke_arm();
         Ok(KioskUi { window, desk })
@@ -102,6 +142,11 @@ impl KioskUi {
     pub fn set_mode(&self, mode: Mode) {
         self.desk.borrow_mut().mode = mode;
         pin_adapter::apply_mode(&self.window, &self.desk);
+    }
+
+    /// Switches the screen's language (screenshots; staff use the button).
+    pub fn set_language(&self, language: Language) {
+        set_language(&self.window, &self.desk, language);
     }
 
     /// The kiosk behind the window (tests, screenshots).
@@ -140,11 +185,9 @@ fn spawn_print_worker(
                 let report = worker
                     .process_print_queue()
                     .and_then(|()| Ok(worker.store().print_jobs(20)?));
-                let printer = worker.config.printer.printer.label();
                 let sent = window.upgrade_in_event_loop(move |w| {
                     status_adapter::show_print_report(
                         &w,
-                        &printer,
                         report.as_deref().map_err(|e| e.to_string()),
                     );
                 });
@@ -157,23 +200,41 @@ fn spawn_print_worker(
     Ok(tx)
 }
 
-/// How a print job reads on the result screen.
-pub(crate) fn job_words(job: &JobView) -> String {
+/// A print job for the result screen: its state's code and the printer's
+/// (or the queue's) words about a problem; the view phrases them.
+pub(crate) fn job_state(job: &JobView) -> (&'static str, String) {
+    let detail = job.error.clone().unwrap_or_default();
     match job.state {
-        PrintState::Queued => match &job.error {
-            Some(e) if job.attempts > 0 => format!("Badge en attente — {e}"),
-            _ => "Badge en file d'impression…".to_owned(),
-        },
-        PrintState::Sent => match &job.error {
-            Some(e) => format!("Badge envoyé — {e}"),
-            None => "Badge envoyé à l'imprimante…".to_owned(),
-        },
-        PrintState::Done => "Badge imprimé ✔".to_owned(),
-        PrintState::Failed => format!(
-            "Impression échouée — {} : adressez-vous à l'accueil",
-            job.error.as_deref().unwrap_or("raison inconnue")
-        ),
+        PrintState::Queued if job.attempts > 0 && job.error.is_some() => ("waiting", detail),
+        PrintState::Queued => ("queued", String::new()),
+        PrintState::Sent => ("sent", detail),
+        PrintState::Done => ("done", String::new()),
+        PrintState::Failed => ("failed", detail),
     }
+}
+
+/// Puts the screen in a language: the bundled translation for English, the
+/// French of the sources otherwise.
+fn show_language(window: &AppWindow, language: Language) -> Result<(), UiError> {
+    let bundle = match language {
+        Language::French => "",
+        Language::English => "en",
+    };
+    slint::select_bundled_translation(bundle).map_err(|_| UiError::Translation(language.code()))?;
+    window
+        .global::<Screen>()
+        .set_language(language.code().into());
+    Ok(())
+}
+
+/// The language button, and a self-service kiosk going back to its own
+/// language when the next attendee comes.
+pub(crate) fn set_language(window: &AppWindow, desk: &Shared, language: Language) {
+    if let Err(e) = show_language(window, language) {
+        eprintln!("{e}");
+        return;
+    }
+    desk.borrow_mut().language = language;
 }
 
 /// `#RRGGBB` → a Slint colour.
@@ -205,10 +266,11 @@ pub(crate) fn person(kiosk: &Kiosk, r: &crate::domain::Registrant) -> Person {
     let arrival = today
         .and_then(|d| kiosk.arrival_on(r.uid, d).ok().flatten())
         .map(|a| {
-            format!(
-                "arrivé·e à {}",
-                event.timezone.to_datetime(a.at).strftime("%H:%M")
-            )
+            event
+                .timezone
+                .to_datetime(a.at)
+                .strftime("%H:%M")
+                .to_string()
         })
         .unwrap_or_default();
     Person {
@@ -224,8 +286,8 @@ pub(crate) fn person(kiosk: &Kiosk, r: &crate::domain::Registrant) -> Person {
         ),
         status: match r.status {
             Status::Valid => "",
-            Status::Pending => "inscription en attente",
-            Status::Cancelled => "billet annulé",
+            Status::Pending => "pending",
+            Status::Cancelled => "cancelled",
         }
         .into(),
         arrival: arrival.into(),

@@ -10,9 +10,11 @@ use crate::domain::pin;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let p = window.global::<PinAdapter>();
-    let w = window.as_weak();
+    let (w, d) = (window.as_weak(), desk.clone());
     p.on_open(move || {
         let Some(window) = w.upgrade() else { return };
+        // Whatever the attendee typed goes before staff step in.
+        home_adapter::reset(&window, &d);
         let p = window.global::<PinAdapter>();
         p.set_pin("".into());
         p.set_error("".into());
@@ -37,7 +39,8 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             && Instant::now() < until
         {
             let wait = until.saturating_duration_since(Instant::now()).as_secs() + 1;
-            p.set_error(format!("Trop d'essais : réessayez dans {wait} s").into());
+            p.set_error("wait".into());
+            p.set_wait(i32::try_from(wait).unwrap_or(i32::MAX));
             return;
         }
         let hash = desk
@@ -58,16 +61,11 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             desk.attempts.failed();
             let lockout = desk.attempts.lockout();
             if lockout.is_zero() {
-                p.set_error("Code incorrect".into());
+                p.set_error("wrong".into());
             } else {
                 desk.locked_until = Some(Instant::now() + lockout);
-                p.set_error(
-                    format!(
-                        "Code incorrect — trop d'essais : réessayez dans {} s",
-                        lockout.as_secs()
-                    )
-                    .into(),
-                );
+                p.set_error("wrong-wait".into());
+                p.set_wait(i32::try_from(lockout.as_secs()).unwrap_or(i32::MAX));
             }
         }
     });
@@ -83,6 +81,9 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let (w, d) = (window.as_weak(), desk.clone());
     window.global::<Screen>().on_idle(move || {
         if let Some(window) = w.upgrade() {
+            // The next attendee finds the kiosk as configured.
+            let language = d.borrow().kiosk.config.kiosk.language;
+            super::set_language(&window, &d, language);
             home_adapter::reset(&window, &d);
         }
     });

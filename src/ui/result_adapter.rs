@@ -1,11 +1,23 @@
-//! The full-screen outcome of a check-in, and what staff can do from it.
+//! The full-screen outcome of a check-in, and what staff can do from it:
+//! undo, fix the name, reprint for a reason.
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, ResultAdapter, Screen, Shared, home_adapter, job_words, status_adapter};
+use super::{AppWindow, ResultAdapter, Screen, Shared, home_adapter, job_state, status_adapter};
 use crate::app::CheckIn;
-use crate::domain::{DaySpec, Outcome};
+use crate::domain::{DaySpec, Outcome, Registrant};
 use crate::store::Lookup;
+
+/// Why a badge was printed again, as the print log records it.
+pub(super) fn reprint_reason(code: &str) -> &'static str {
+    match code {
+        "lost" => "réimpression : badge perdu",
+        "damaged" => "réimpression : badge abîmé",
+        "misprint" => "réimpression : mal imprimé",
+        "name-fixed" => "réimpression : nom corrigé",
+        _ => "réimpression",
+    }
+}
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let result = window.global::<ResultAdapter>();
@@ -30,25 +42,34 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         match undone {
             Ok(u) => {
                 r.set_outcome("undone".into());
-                r.set_title("Arrivée annulée".into());
-                r.set_detail(
+                r.set_name(
                     u.registrant
                         .map(|p| p.display_name())
                         .unwrap_or_default()
                         .into(),
                 );
-                r.set_next("Rien n'est effacé : l'annulation est inscrite au journal.".into());
-                r.set_print_state("".into());
+                r.set_error("".into());
+                r.set_job_state("".into());
+                r.set_job_id(-1);
             }
-            Err(e) => r.set_next(format!("Annulation impossible : {e}").into()),
+            Err(e) => r.set_error(e.to_string().into()),
         }
         status_adapter::refresh(&window, &d.borrow().kiosk);
     });
     let (w, d) = (window.as_weak(), desk.clone());
-    result.on_reprint(move || {
+    result.on_reprint(move |reason| {
         let Some(window) = w.upgrade() else { return };
         let Some(uid) = d.borrow().last else { return };
-        queue_badge(&window, &d, uid, Some("réimpression à l'accueil"));
+        queue_badge(&window, &d, uid, Some(reprint_reason(&reason)));
+    });
+    let (w, d) = (window.as_weak(), desk.clone());
+    result.on_edit(move || {
+        let Some(window) = w.upgrade() else { return };
+        let Some(uid) = d.borrow().last else { return };
+        let found = d.borrow().kiosk.registrant(&Lookup::Uid(uid));
+        if let Ok(Some(r)) = found {
+            super::edit_adapter::open(&window, &d, &r, true);
+        }
     });
 }
 
@@ -58,12 +79,11 @@ pub(super) fn check_in(window: &AppWindow, desk: &Shared, lookup: Lookup) {
     match outcome {
         Ok(c) => show_check_in(window, desk, &c),
         Err(e) => {
+            desk.borrow_mut().last = None;
             let r = window.global::<ResultAdapter>();
+            clear(&r);
             r.set_outcome("error".into());
-            r.set_title("Erreur".into());
-            r.set_detail(e.to_string().into());
-            r.set_next("Recommencez ; si cela persiste, adressez-vous à l'organisation.".into());
-            r.set_print_state("".into());
+            r.set_error(e.to_string().into());
             window.global::<Screen>().set_current("result".into());
             ready_for_next_scan(window);
         }
@@ -81,6 +101,18 @@ pub(super) fn show_check_in(window: &AppWindow, desk: &Shared, c: &CheckIn) {
     ready_for_next_scan(window);
 }
 
+/// After a name fix from the result screen: the new name, and its badge.
+pub(super) fn show_fixed(window: &AppWindow, desk: &Shared, r: &Registrant) {
+    desk.borrow_mut().last = Some(r.uid);
+    let res = window.global::<ResultAdapter>();
+    clear(&res);
+    res.set_outcome("edited".into());
+    about(&res, desk, r);
+    window.global::<Screen>().set_current("result".into());
+    queue_badge(window, desk, r.uid, Some(reprint_reason("name-fixed")));
+    ready_for_next_scan(window);
+}
+
 /// An empty field with the focus: the next scan lands there.
 fn ready_for_next_scan(window: &AppWindow) {
     window.global::<super::HomeAdapter>().set_query("".into());
@@ -94,104 +126,92 @@ fn queue_badge(window: &AppWindow, desk: &Shared, uid: uuid::Uuid, reason: Optio
     let r = window.global::<ResultAdapter>();
     match queued {
         Ok(p) => {
-            r.set_print_state(job_words(&p.job).into());
+            show_job(window, &p.job);
             r.set_job_id(i32::try_from(p.job.id).unwrap_or(-1));
             if let Some(printer) = &d.printer {
                 let _ = printer.send(());
             }
         }
-        Err(e) => r.set_print_state(format!("Badge non imprimé : {e}").into()),
+        Err(e) => {
+            r.set_job_state("refused".into());
+            r.set_job_detail(e.to_string().into());
+            r.set_job_id(-1);
+        }
     }
 }
 
-fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
-    let mut d = desk.borrow_mut();
-    d.last = c.registrant.as_ref().map(|r| r.uid);
+/// Nothing left over from the previous outcome.
+fn clear(r: &ResultAdapter) {
+    for set in [
+        ResultAdapter::set_first_name,
+        ResultAdapter::set_name,
+        ResultAdapter::set_detail,
+        ResultAdapter::set_time,
+        ResultAdapter::set_at_kiosk,
+        ResultAdapter::set_date,
+        ResultAdapter::set_error,
+        ResultAdapter::set_job_state,
+        ResultAdapter::set_job_detail,
+    ] {
+        set(r, "".into());
+    }
+    r.set_job_id(-1);
+}
+
+/// The person the result screen is about.
+fn about(r: &ResultAdapter, desk: &Shared, p: &Registrant) {
+    let d = desk.borrow();
     let event = &d.kiosk.config.event;
-    let r = window.global::<ResultAdapter>();
-    let first = c.registrant.as_ref().map_or_else(String::new, |p| {
+    r.set_first_name(
         if p.first_name.is_empty() {
-            p.last_name.clone()
+            &p.last_name
         } else {
-            p.first_name.clone()
+            &p.first_name
         }
-    });
-    let name = c
-        .registrant
-        .as_ref()
-        .map(|p| p.display_name())
-        .unwrap_or_default();
-    let detail = c.registrant.as_ref().map_or_else(String::new, |p| {
+        .as_str()
+        .into(),
+    );
+    r.set_name(p.display_name().into());
+    r.set_detail(
         if p.organisation.is_empty() {
             p.category.clone()
         } else {
             format!("{} · {}", p.category, p.organisation)
         }
-    });
-    let (title, detail, next) = match c.outcome {
-        Outcome::Welcome => (
-            format!("Bienvenue, {first} !"),
-            detail,
-            "Votre badge s'imprime.".to_owned(),
-        ),
-        Outcome::AlreadyIn => {
-            let (when, kiosk) = c.previous.as_ref().map_or_else(Default::default, |a| {
-                (
-                    format!(" à {}", event.timezone.to_datetime(a.at).strftime("%H:%M")),
-                    format!(" · kiosque {}", a.kiosk),
-                )
-            });
-            (
-                format!("Déjà enregistré·e{when}"),
-                format!("{name}{kiosk}"),
-                "Besoin d'un nouveau badge ? « Réimprimer le badge ».".to_owned(),
-            )
-        }
-        Outcome::Unknown => (
-            "Billet inconnu".to_owned(),
-            String::new(),
-            "Merci de vous adresser à l'accueil.".to_owned(),
-        ),
-        Outcome::Cancelled => (
-            "Billet annulé".to_owned(),
-            name,
-            "Merci de vous adresser à l'accueil.".to_owned(),
-        ),
-        Outcome::Pending => (
-            "Inscription en attente".to_owned(),
-            name,
-            "Merci de vous adresser à l'accueil.".to_owned(),
-        ),
-        Outcome::NotToday => (
-            format!("Pas attendu·e le {}", c.day.date.strftime("%d/%m")),
-            format!(
-                "{name} — {}",
-                c.registrant
-                    .as_ref()
-                    .map(|p| p.category.as_str())
-                    .unwrap_or("")
-            ),
-            "Merci de vous adresser à l'accueil.".to_owned(),
-        ),
-    };
-    r.set_outcome(c.outcome.as_str().into());
-    r.set_title(title.into());
-    r.set_detail(detail.into());
-    r.set_next(next.into());
-    r.set_print_state("".into());
-    r.set_job_id(-1);
+        .into(),
+    );
     r.set_category_colour(super::colour(
-        c.registrant
-            .as_ref()
-            .and_then(|p| event.category(&p.category))
+        event
+            .category(&p.category)
             .map_or("#555555", |cat| cat.colour.as_str()),
     ));
+}
+
+fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
+    desk.borrow_mut().last = c.registrant.as_ref().map(|r| r.uid);
+    let r = window.global::<ResultAdapter>();
+    clear(&r);
+    if let Some(p) = &c.registrant {
+        about(&r, desk, p);
+    }
+    if let (Outcome::AlreadyIn, Some(a)) = (c.outcome, &c.previous) {
+        let d = desk.borrow();
+        let tz = &d.kiosk.config.event.timezone;
+        r.set_time(tz.to_datetime(a.at).strftime("%H:%M").to_string().into());
+        r.set_at_kiosk(a.kiosk.clone().into());
+    }
+    if c.outcome == Outcome::NotToday {
+        r.set_date(c.day.date.strftime("%d/%m").to_string().into());
+    }
+    r.set_outcome(c.outcome.as_str().into());
     window.global::<Screen>().set_current("result".into());
 }
 
-/// The print worker's news about the job the result screen follows.
+/// The print job's state on the result screen (also the print worker's news
+/// about the job the screen follows).
 pub(super) fn show_job(window: &AppWindow, job: &crate::store::JobView) {
-    window
-        .global::<ResultAdapter>()
-        .set_print_state(job_words(job).into());
+    let r = window.global::<ResultAdapter>();
+    let (state, detail) = job_state(job);
+    r.set_job_state(state.into());
+    r.set_job_detail(detail.into());
 }

@@ -8,6 +8,8 @@ use slint::{ComponentHandle, Model};
 use super::{HomeAdapter, KioskUi, UiError};
 use crate::app::Kiosk;
 use crate::config::Config;
+use crate::config::Language;
+use i_slint_backend_testing::ElementHandle;
 
 /// Installs the headless platform (once per process).
 pub fn init_headless() {
@@ -34,13 +36,45 @@ pub fn snapshot(ui: &KioskUi, path: &Path) -> Result<(), UiError> {
         .map_err(|e| UiError::Snapshot(format!("{}: {e}", path.display())))
 }
 
-/// Renders the main screens into `out` and returns the files written.
+/// Renders every screen, in French then in English, into `out` and returns
+/// the files written (`kiosk-fr-1-accueil.png`, `kiosk-en-1-accueil.png`…).
 pub fn render_all(out: &Path) -> Result<Vec<PathBuf>, UiError> {
     init_headless();
     std::fs::create_dir_all(out)
         .map_err(|e| UiError::Snapshot(format!("{}: {e}", out.display())))?;
-    let work = std::env::temp_dir().join(format!("accueil-screenshots-{}", std::process::id()));
-    let config_path = crate::demo::create(&work, 1200)?;
+    let mut written = Vec::new();
+    for language in [Language::French, Language::English] {
+        let work = std::env::temp_dir().join(format!(
+            "accueil-screenshots-{}-{}",
+            std::process::id(),
+            language.code()
+        ));
+        let rendered = render_language(&work, out, language, &mut written);
+        let _ = std::fs::remove_dir_all(&work);
+        rendered?;
+    }
+    Ok(written)
+}
+
+/// Lets the outcome's white flash fade (mocked time, no waiting). Without
+/// an event loop, timers start and animations advance only when a frame is
+/// drawn: a frame starts the flash's timer, it fires, a frame starts the
+/// fade, the fade ends.
+fn settle(ui: &KioskUi) {
+    for _ in 0..3 {
+        let _ = ui.window.window().take_snapshot();
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(500));
+    }
+}
+
+/// One language's screens, on a fresh demo event in `work`.
+fn render_language(
+    work: &Path,
+    out: &Path,
+    language: Language,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), UiError> {
+    let config_path = crate::demo::create(work, 1200)?;
     let kiosk = Kiosk::open(
         Config::load(&config_path).map_err(crate::app::AppError::from)?,
         None,
@@ -50,40 +84,83 @@ pub fn render_all(out: &Path) -> Result<Vec<PathBuf>, UiError> {
         .window()
         .set_size(slint::PhysicalSize::new(1280, 800));
     ui.window.show()?;
-    let mut written = Vec::new();
+    ui.set_language(language);
     let mut shot = |name: &str, ui: &KioskUi| -> Result<(), UiError> {
-        let path = out.join(format!("kiosk-fr-{name}.png"));
+        let path = out.join(format!("kiosk-{}-{name}.png", language.code()));
         snapshot(ui, &path)?;
         written.push(path);
         Ok(())
     };
-    shot("1-accueil", &ui)?;
+    let tap = |ui: &KioskUi, label: &str| {
+        if let Some(e) = ElementHandle::find_by_accessible_label(&ui.window, label).next() {
+            e.invoke_accessible_default_action();
+        }
+    };
+    let english = language == Language::English;
+    shot("01-accueil", &ui)?;
     let home = ui.window.global::<HomeAdapter>();
     home.set_query("hel".into());
     home.invoke_query_edited("hel".into());
-    shot("2-recherche", &ui)?;
+    shot("02-recherche", &ui)?;
     home.invoke_chosen(home.get_results().row_data(0).map_or(0, |p| p.id));
-    shot("3-confirmation", &ui)?;
+    shot("03-confirmation", &ui)?;
     let code = ui.with_kiosk(|k| {
         k.search("hel", 1)
             .ok()
             .and_then(|r| r.hits.first().map(|h| h.code.clone()))
     });
     home.invoke_submitted(code.clone().unwrap_or_default().into());
-    shot("4-bienvenue", &ui)?;
+    // The white flash is over by the time anyone reads the screen.
+    settle(&ui);
+    shot("04-bienvenue", &ui)?;
+    tap(
+        &ui,
+        if english {
+            "Reprint badge"
+        } else {
+            "Réimprimer le badge"
+        },
+    );
+    shot("05-reimpression-motif", &ui)?;
+    tap(
+        &ui,
+        if english {
+            "Don't reprint"
+        } else {
+            "Ne pas réimprimer"
+        },
+    );
+    tap(
+        &ui,
+        if english {
+            "Fix the name"
+        } else {
+            "Corriger le nom"
+        },
+    );
+    let form = ui.window.global::<super::EditAdapter>();
+    let fixed = format!("{}-Marchal", form.get_last_name());
+    form.set_last_name(fixed.into());
+    shot("06-correction", &ui)?;
+    form.invoke_submit();
+    settle(&ui);
+    shot("07-nom-corrige", &ui)?;
     home.invoke_submitted(code.unwrap_or_default().into());
-    shot("5-deja-enregistre", &ui)?;
+    settle(&ui);
+    shot("08-deja-enregistre", &ui)?;
     home.invoke_submitted("NEC-999999".into());
-    shot("6-billet-inconnu", &ui)?;
+    settle(&ui);
+    shot("09-billet-inconnu", &ui)?;
     ui.window.global::<super::WalkInAdapter>().invoke_open();
-    shot("7-inscription-sur-place", &ui)?;
+    shot("10-inscription-sur-place", &ui)?;
     // The same kiosk as a self-service terminal.
     ui.with_kiosk(|k| k.config.kiosk.mode = crate::config::Mode::SelfService);
     ui.set_mode(crate::config::Mode::SelfService);
     super::home_adapter_reset(&ui);
     home.set_query("dup".into());
     home.invoke_query_edited("dup".into());
-    shot("8-libre-service", &ui)?;
-    let _ = std::fs::remove_dir_all(&work);
-    Ok(written)
+    shot("11-libre-service", &ui)?;
+    ui.window.global::<super::PinAdapter>().invoke_open();
+    shot("12-code-personnel", &ui)?;
+    Ok(())
 }

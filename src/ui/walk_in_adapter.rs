@@ -1,22 +1,24 @@
 //! Registering someone who is not on the list, from the desk.
 
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, SharedString};
 
 use super::{AppWindow, Screen, Shared, WalkInAdapter, home_adapter, result_adapter};
-use crate::domain::Details;
+use crate::app::AppError;
+use crate::domain::{Details, DetailsError};
+
+/// A form's error for the view to phrase: a code, and what it is about.
+pub(super) fn form_error(e: &AppError) -> (&'static str, String) {
+    match e {
+        AppError::Details(DetailsError::NoName) => ("no-name", String::new()),
+        AppError::Details(DetailsError::Email(address)) => ("email", address.clone()),
+        other => ("other", other.to_string()),
+    }
+}
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let form = window.global::<WalkInAdapter>();
-    let event = desk.borrow().kiosk.config.event.clone();
-    let categories: Vec<SharedString> = event
-        .categories
-        .iter()
-        .map(|c| c.name.clone().into())
-        .collect();
-    form.set_categories(ModelRc::new(VecModel::from(categories)));
-
     let w = window.as_weak();
-    let default_category = event.default_category.clone();
+    let default_category = desk.borrow().kiosk.config.event.default_category.clone();
     form.on_open(move || {
         let Some(window) = w.upgrade() else { return };
         let form = window.global::<WalkInAdapter>();
@@ -26,6 +28,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             WalkInAdapter::set_organisation,
             WalkInAdapter::set_email,
             WalkInAdapter::set_error,
+            WalkInAdapter::set_error_detail,
         ] {
             set(&form, SharedString::new());
         }
@@ -54,7 +57,11 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         let registered = d.borrow_mut().kiosk.walk_in(details, None);
         match registered {
             Ok(w) => result_adapter::show_check_in(&window, &d, &w.check_in),
-            Err(e) => form.set_error(e.to_string().into()),
+            Err(e) => {
+                let (code, detail) = form_error(&e);
+                form.set_error(code.into());
+                form.set_error_detail(detail.into());
+            }
         }
     });
 }

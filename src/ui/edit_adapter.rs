@@ -1,0 +1,84 @@
+//! Fixing someone's details at the desk (a misspelt name, a new
+//! organisation): from the confirmation card before the badge prints, or
+//! from the result screen, where saving reprints the badge.
+
+use slint::ComponentHandle;
+
+use super::{
+    AppWindow, EditAdapter, Editing, Screen, Shared, confirm_adapter, result_adapter,
+    walk_in_adapter::form_error,
+};
+use crate::domain::{DetailsPatch, Registrant};
+use crate::store::Lookup;
+
+/// Opens the form on someone's current details.
+pub(super) fn open(window: &AppWindow, desk: &Shared, r: &Registrant, reprint: bool) {
+    desk.borrow_mut().editing = Some(Editing {
+        registrant: r.id,
+        reprint,
+    });
+    let form = window.global::<EditAdapter>();
+    form.set_first_name(r.first_name.clone().into());
+    form.set_last_name(r.last_name.clone().into());
+    form.set_organisation(r.organisation.clone().into());
+    form.set_email(r.email.clone().into());
+    form.set_category(r.category.clone().into());
+    form.set_error("".into());
+    form.set_error_detail("".into());
+    form.set_reprint(reprint);
+    window.global::<Screen>().set_current("edit".into());
+}
+
+pub(super) fn wire(window: &AppWindow, desk: &Shared) {
+    let form = window.global::<EditAdapter>();
+
+    let (w, d) = (window.as_weak(), desk.clone());
+    form.on_cancel(move || {
+        let Some(window) = w.upgrade() else { return };
+        let Some(editing) = d.borrow_mut().editing.take() else {
+            return;
+        };
+        // Back where the form was opened from, unchanged.
+        if editing.reprint {
+            window.global::<Screen>().set_current("result".into());
+            window.invoke_arm();
+        } else {
+            confirm_adapter::open(&window, &d, editing.registrant);
+        }
+    });
+
+    let (w, d) = (window.as_weak(), desk.clone());
+    form.on_submit(move || {
+        let Some(window) = w.upgrade() else { return };
+        let Some(editing) = d.borrow().editing else {
+            return;
+        };
+        let form = window.global::<EditAdapter>();
+        let patch = DetailsPatch {
+            first_name: Some(form.get_first_name().into()),
+            last_name: Some(form.get_last_name().into()),
+            organisation: Some(form.get_organisation().into()),
+            email: Some(form.get_email().into()),
+            category: Some(form.get_category().into()),
+        };
+        let edited = d
+            .borrow_mut()
+            .kiosk
+            .edit(&Lookup::Id(editing.registrant), patch);
+        match edited {
+            Ok(edit) => {
+                d.borrow_mut().editing = None;
+                if editing.reprint {
+                    result_adapter::show_fixed(&window, &d, &edit.registrant);
+                } else {
+                    confirm_adapter::open(&window, &d, edit.registrant.id);
+                }
+            }
+            Err(e) => {
+                let (code, detail) = form_error(&e);
+                form.set_error(code.into());
+                form.set_error_detail(detail.into());
+            }
+        }
+    });
+}

@@ -1,0 +1,176 @@
+//! The kiosk screen speaks French, and English on request: every phrase of
+//! ui/app.slint is a French @tr() source with an English translation in
+//! ui/translations/en/LC_MESSAGES/accueil.po. Slint falls back to the French
+//! silently when a translation is missing, so this test is what keeps
+//! French out of the English screen (and French phrases out of Rust).
+
+use std::collections::BTreeSet;
+
+/// A string literal starting at `s[0] == '"'`: its content and its length.
+fn literal(s: &str) -> Option<(String, usize)> {
+    let mut out = String::new();
+    let mut chars = s.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some((_, e)) = chars.next() {
+                    out.push(match e {
+                        'n' => '\n',
+                        other => other,
+                    });
+                }
+            }
+            '"' => return Some((out, i + 1)),
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// The @tr() sources (singular and plural forms), and every other literal.
+fn slint_strings(source: &str) -> (BTreeSet<String>, Vec<String>) {
+    let mut translated = BTreeSet::new();
+    let mut others = Vec::new();
+    for line in source.lines() {
+        if line.starts_with("import ") {
+            continue;
+        }
+        let code = line.split("//").next().unwrap_or("");
+        let mut rest = code;
+        let mut in_tr = false;
+        while let Some(pos) = rest.find(['"', '@']) {
+            let tail = &rest[pos..];
+            if let Some(after) = tail.strip_prefix("@tr(") {
+                in_tr = true;
+                rest = after;
+                continue;
+            }
+            if let Some(after) = tail.strip_prefix('@') {
+                rest = after;
+                continue;
+            }
+            let Some((text, len)) = literal(tail) else {
+                break;
+            };
+            if in_tr {
+                translated.insert(text);
+                // A plural form follows `|`; anything else ends the sources.
+                let after = tail[len..].trim_start();
+                in_tr = after.starts_with('|');
+            } else {
+                others.push(text);
+            }
+            rest = &tail[len..];
+        }
+    }
+    (translated, others)
+}
+
+/// msgid (and msgid_plural) → translated? (every msgstr non-empty).
+fn po_entries(po: &str) -> Vec<(String, bool)> {
+    let mut entries = Vec::new();
+    // The entry being read: its ids, and whether all its msgstr are there.
+    let mut ids: Vec<String> = Vec::new();
+    let mut translated = true;
+    let mut flush = |ids: &mut Vec<String>, translated: &mut bool| {
+        for id in ids.drain(..).filter(|id| !id.is_empty()) {
+            entries.push((id, *translated));
+        }
+        *translated = true;
+    };
+    for line in po.lines().map(str::trim) {
+        let value = || {
+            line.find('"')
+                .and_then(|i| literal(&line[i..]))
+                .map(|(t, _)| t)
+        };
+        if line.starts_with("msgid ") {
+            flush(&mut ids, &mut translated);
+            ids.extend(value());
+        } else if line.starts_with("msgid_plural ") {
+            ids.extend(value());
+        } else if line.starts_with("msgstr") {
+            translated &= value().is_some_and(|t| !t.trim().is_empty());
+        }
+    }
+    flush(&mut ids, &mut translated);
+    entries
+}
+
+#[test]
+fn every_phrase_on_screen_has_its_english() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let source = std::fs::read_to_string(format!("{root}/ui/app.slint")).unwrap();
+    let po = std::fs::read_to_string(format!("{root}/ui/translations/en/LC_MESSAGES/accueil.po"))
+        .unwrap();
+    let (sources, others) = slint_strings(&source);
+    assert!(sources.len() > 50, "only {} @tr() found", sources.len());
+    let entries = po_entries(&po);
+
+    let missing: Vec<_> = sources
+        .iter()
+        .filter(|s| !entries.iter().any(|(id, ok)| id == *s && *ok))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no English in accueil.po for {missing:#?}"
+    );
+    let stale: Vec<_> = entries
+        .iter()
+        .filter(|(id, _)| !sources.contains(id))
+        .map(|(id, _)| id)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "accueil.po translates phrases no longer on screen: {stale:#?}"
+    );
+
+    // Other literals are codes ("welcome", "no-name"), separators, or the
+    // language button, named in its own language.
+    let allowed = [
+        "English",
+        "Français",
+        "accueil — ",
+        " · ",
+        " : ",
+        " — ",
+        " ",
+        "",
+    ];
+    let phrases: Vec<_> = others
+        .iter()
+        .filter(|s| !allowed.contains(&s.as_str()))
+        .filter(|s| {
+            !s.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_' || c.is_ascii_digit())
+        })
+        .collect();
+    assert!(
+        phrases.is_empty(),
+        "phrases outside @tr() would stay French in English: {phrases:#?}"
+    );
+}
+
+#[test]
+fn the_scanner_reads_its_own_parser() {
+    let (tr, others) = slint_strings(
+        r#"text: a ? @tr("Bonjour {}", x) : @tr("{n} badge" | "{n} badges" % n); b: "code"; c: "Un \"mot\""; // "commentaire""#,
+    );
+    assert_eq!(
+        tr,
+        ["Bonjour {}", "{n} badge", "{n} badges"]
+            .map(String::from)
+            .into()
+    );
+    assert_eq!(others, ["code", "Un \"mot\""]);
+    let po = "msgid \"\"\nmsgstr \"h\"\n\nmsgid \"A\"\nmsgstr \"B\"\n\nmsgid \"C\"\nmsgstr \"\"\n\nmsgid \"{n} x\"\nmsgid_plural \"{n} xs\"\nmsgstr[0] \"y\"\nmsgstr[1] \"\"\n";
+    assert_eq!(
+        po_entries(po),
+        [
+            ("A".into(), true),
+            ("C".into(), false),
+            ("{n} x".into(), false),
+            ("{n} xs".into(), false)
+        ]
+    );
+}
