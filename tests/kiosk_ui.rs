@@ -303,9 +303,19 @@ fn last_job(ui: &KioskUi) -> accueil::store::JobView {
 fn fix_a_name_and_reprint(ui: &KioskUi) {
     let mut fix = Actions::default();
     let code = welcome_code(ui, &[]);
+    let arrived = || -> u32 {
+        let bar = find(ui, "Arrivées").accessible_value().unwrap();
+        bar.split(" / ").next().unwrap().parse().unwrap()
+    };
+    let before_scan = arrived();
     type_text(ui, &code, &mut fix);
     enter(ui, &mut fix);
     assert_eq!(outcome(ui), "welcome");
+    assert_eq!(
+        arrived(),
+        before_scan + 1,
+        "the status bar counts the arrival"
+    );
     let before = ui.with_kiosk(|k| k.registrant(&Lookup::Code(code.clone())).unwrap().unwrap());
     tap(ui, "Corriger le nom", &mut fix);
     // The form opens on the person's details, the first field ready.

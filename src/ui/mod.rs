@@ -53,6 +53,9 @@ pub(crate) struct Desk {
     pub last: Option<uuid::Uuid>,
     /// Wakes the print worker (absent in tests: jobs then stay queued).
     pub printer: Option<mpsc::Sender<()>>,
+    /// Wakes the worker that counts today's arrivals for the status bar
+    /// (absent in tests: the UI thread counts).
+    pub counter: Option<mpsc::Sender<()>>,
     /// Who is at the screen now (staff can unlock a self-service kiosk).
     pub mode: Mode,
     /// Wrong staff PINs, and until when the next attempt must wait.
@@ -81,14 +84,33 @@ pub struct KioskUi {
 }
 
 impl KioskUi {
-    /// Builds the window on a kiosk. With `background_printing`, a thread
-    /// sends queued badges to the printer and reports job states back.
-    pub fn new(kiosk: Kiosk, background_printing: bool) -> Result<KioskUi, UiError> {
+    /// Builds the window on a kiosk. With `background`, one thread sends
+    /// queued badges to the printer and reports job states back, another
+    /// counts today's arrivals for the status bar; without, jobs stay queued
+    /// and the UI thread counts (tests).
+    pub fn new(kiosk: Kiosk, background: bool) -> Result<KioskUi, UiError> {
         let window = AppWindow::new()?;
-        let printer = if background_printing {
-            Some(spawn_print_worker(&kiosk, window.as_weak())?)
+        let (printer, counter) = if background {
+            let w = window.as_weak();
+            let printer = spawn_worker(&kiosk, "impression", PRINT_EVERY, move |k| {
+                let report = k
+                    .process_print_queue()
+                    .and_then(|()| Ok(k.store().print_jobs(20)?))
+                    .map_err(|e| e.to_string());
+                w.upgrade_in_event_loop(move |w| {
+                    status_adapter::show_print_report(&w, report.as_deref().map_err(|e| e.clone()));
+                })
+                .is_ok()
+            })?;
+            let w = window.as_weak();
+            let counter = spawn_worker(&kiosk, "comptage", COUNT_EVERY, move |k| {
+                let today = status_adapter::today(k);
+                w.upgrade_in_event_loop(move |w| status_adapter::show_today(&w, today))
+                    .is_ok()
+            })?;
+            (Some(printer), Some(counter))
         } else {
-            None
+            (None, None)
         };
         let mode = kiosk.config.kiosk.mode;
         let language = kiosk.config.kiosk.language;
@@ -107,6 +129,7 @@ impl KioskUi {
             listed: Vec::new(),
             last: None,
             printer,
+            counter,
             mode,
             attempts: Default::default(),
             locked_until: None,
@@ -127,7 +150,8 @@ impl KioskUi {
             let language = d.borrow().language.other();
             set_language(&window, &d, language);
         });
-        status_adapter::refresh(&window, &desk.borrow().kiosk);
+        status_adapter::show_identity(&window, &desk.borrow().kiosk);
+        status_adapter::show_today(&window, status_adapter::today(&desk.borrow().kiosk));
         window.invoke_arm();
         Ok(KioskUi { window, desk })
     }
@@ -165,33 +189,33 @@ pub fn run_kiosk(kiosk: Kiosk) -> Result<(), UiError> {
     KioskUi::new(kiosk, true)?.run()
 }
 
-/// A second connection to the same database, in a thread: sends what the
-/// queue holds, asks the printer how jobs go, and tells the window.
-fn spawn_print_worker(
+/// How often the print worker retries and follows jobs without being asked.
+const PRINT_EVERY: Duration = Duration::from_secs(3);
+/// How often the status bar is recounted without being asked (arrivals
+/// recorded by another process on this database).
+const COUNT_EVERY: Duration = Duration::from_secs(5);
+
+/// A thread with its own connection to the kiosk's database: runs `work`
+/// when woken (several wake-ups at once count as one) or every `period`;
+/// `work` tells the window and says whether the window is still there.
+fn spawn_worker(
     kiosk: &Kiosk,
-    window: slint::Weak<AppWindow>,
+    name: &str,
+    period: Duration,
+    mut work: impl FnMut(&mut Kiosk) -> bool + Send + 'static,
 ) -> Result<mpsc::Sender<()>, UiError> {
-    let mut worker = Kiosk::open(kiosk.config.clone(), Some(kiosk.store().path()))?;
+    let mut own = Kiosk::open(kiosk.config.clone(), Some(kiosk.store().path()))?;
     let (tx, rx) = mpsc::channel::<()>();
     std::thread::Builder::new()
-        .name("impression".into())
+        .name(name.into())
         .spawn(move || {
             loop {
-                // Woken by a new job, or every few seconds to retry and follow.
-                match rx.recv_timeout(Duration::from_secs(3)) {
-                    Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+                match rx.recv_timeout(period) {
+                    Ok(()) => while rx.try_recv().is_ok() {},
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
                 }
-                let report = worker
-                    .process_print_queue()
-                    .and_then(|()| Ok(worker.store().print_jobs(20)?));
-                let sent = window.upgrade_in_event_loop(move |w| {
-                    status_adapter::show_print_report(
-                        &w,
-                        report.as_deref().map_err(|e| e.to_string()),
-                    );
-                });
-                if sent.is_err() {
+                if !work(&mut own) {
                     return; // the window is gone
                 }
             }

@@ -54,7 +54,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             }
             Err(e) => r.set_error(e.to_string().into()),
         }
-        status_adapter::refresh(&window, &d.borrow().kiosk);
+        status_adapter::refresh(&window, &d);
     });
     let (w, d) = (window.as_weak(), desk.clone());
     result.on_reprint(move |reason| {
@@ -97,7 +97,7 @@ pub(super) fn show_check_in(window: &AppWindow, desk: &Shared, c: &CheckIn) {
     if let (Outcome::Welcome, Some(r)) = (c.outcome, &c.registrant) {
         queue_badge(window, desk, r.uid, None);
     }
-    status_adapter::refresh(window, &desk.borrow().kiosk);
+    status_adapter::refresh(window, desk);
     ready_for_next_scan(window);
 }
 
