@@ -489,6 +489,22 @@ fn keyboard_only_walk_in(ui: &KioskUi) {
             .is_some()
     );
     assert_eq!(ui.with_kiosk(|k| k.store().record_count().unwrap()), before);
+
+    // Tab left the focus on a button, and a ticket is scanned: the scan
+    // still lands in the field, whole and in order.
+    press(ui, Key::Tab.into());
+    let code = welcome_code(ui, &[]);
+    type_text(ui, &code, &mut keys);
+    enter(ui, &mut keys);
+    assert_eq!(outcome(ui), "welcome");
+    let welcomed = ui.with_kiosk(|k| k.store().print_jobs(1).unwrap()[0].registrant);
+    assert_eq!(
+        welcomed,
+        card_uid(ui, &code),
+        "the scanned ticket, not a mangled one"
+    );
+    assert_eq!(keys.taps, 0);
+    tap(ui, "Suivant", &mut keys);
 }
 
 /// The screen switches to English and back; the words change, not the work.

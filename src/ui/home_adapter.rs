@@ -48,6 +48,30 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         }
     });
 
+    // A scanner (or staff) typing while Tab left the focus on a button: the
+    // keys belong in the field. Slint's special keys (arrows, F1…) are in
+    // the private use area; control characters (Tab, Esc) move or close.
+    let (w, d) = (window.as_weak(), desk.clone());
+    window.global::<Screen>().on_stray_key(move |text| {
+        let Some(window) = w.upgrade() else {
+            return false;
+        };
+        let screen = window.global::<Screen>().get_current();
+        let printable = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| !c.is_control() && !('\u{E000}'..='\u{F8FF}').contains(&c));
+        if !printable || (screen != "home" && screen != "result") {
+            return false;
+        }
+        let home = window.global::<HomeAdapter>();
+        let query = format!("{}{text}", home.get_query());
+        home.set_query(query.clone().into());
+        window.invoke_arm_at_end();
+        show_results(&window, &d, &query);
+        true
+    });
+
     let (w, d) = (window.as_weak(), desk.clone());
     home.on_chosen(move |id| {
         if let Some(window) = w.upgrade() {

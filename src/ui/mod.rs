@@ -149,6 +149,8 @@ impl KioskUi {
             let Some(window) = w.upgrade() else { return };
             let language = d.borrow().language.other();
             set_language(&window, &d, language);
+            // The next scan lands in the field, not on this button.
+            window.invoke_arm();
         });
         status_adapter::show_identity(&window, &desk.borrow().kiosk);
         status_adapter::show_today(&window, status_adapter::today(&desk.borrow().kiosk));
