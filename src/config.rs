@@ -572,6 +572,13 @@ path = "data/accueil.sqlite"
         assert_eq!(c.event.categories[0].colour, "#1F6FB2");
         assert_eq!(c.database, Path::new("/srv/event/data/accueil.sqlite"));
         assert_eq!(c.import.separator, None);
+        assert_eq!(c.kiosk.language, Language::French, "French unless asked");
+        let en = MINIMAL.replace(
+            "name = \"Porte A\"",
+            "name = \"Porte A\"\nlanguage = \"en\"",
+        );
+        let c = Config::parse(&en, Path::new("/srv/event")).unwrap();
+        assert_eq!(c.kiosk.language, Language::English);
     }
 
     fn invalid(text: &str) -> String {
@@ -597,6 +604,11 @@ path = "data/accueil.sqlite"
         assert!(m.contains("VIP"), "{m}");
         let m = invalid(&MINIMAL.replace("accueil-1", "accueil 1"));
         assert!(m.contains("[kiosk] id"), "{m}");
+        let m = invalid(&MINIMAL.replace(
+            "name = \"Porte A\"",
+            "name = \"Porte A\"\nlanguage = \"de\"",
+        ));
+        assert!(m.contains("language « de »") && m.contains("« en »"), "{m}");
         let m = invalid(&format!("{MINIMAL}\n[import.columns]\nsurname = \"Nom\"\n"));
         assert!(m.contains("surname") && m.contains("last_name"), "{m}");
     }
