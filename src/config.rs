@@ -166,7 +166,11 @@ struct RawEvent {
     timezone: String,
     days: Vec<String>,
     default_category: String,
+    colour: Option<String>,
 }
+
+/// The kiosk's colour when the event has none: a calm dark blue.
+const DEFAULT_EVENT_COLOUR: &str = "#1F4E8C";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -257,6 +261,27 @@ fn parse_date(where_: &str, s: &str) -> Result<Date, String> {
     })
 }
 
+/// The event's colour: white text sits on it (buttons), so it must be dark
+/// enough for WCAG AA.
+fn event_colour(configured: Option<&str>) -> Result<String, String> {
+    use crate::domain::colour::{AA, contrast_with_white};
+    let Some(c) = configured.map(str::trim) else {
+        return Ok(DEFAULT_EVENT_COLOUR.to_owned());
+    };
+    if !valid_colour(c) {
+        return Err(format!(
+            "[event] colour « {c} » invalide — écrivez-la #RRVVBB, par exemple {DEFAULT_EVENT_COLOUR}"
+        ));
+    }
+    let ratio = contrast_with_white(c);
+    if ratio < AA {
+        return Err(format!(
+            "[event] colour « {c} » trop claire : le texte blanc n'y est pas lisible (contraste {ratio:.1}:1, il faut {AA}:1) — choisissez une teinte plus foncée"
+        ));
+    }
+    Ok(c.to_ascii_uppercase())
+}
+
 fn valid_colour(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
@@ -331,6 +356,7 @@ impl RawConfig {
             days,
             categories,
             default_category: e.default_category.clone(),
+            colour: event_colour(e.colour.as_deref())?,
         };
         match event.category(&e.default_category) {
             Some(c) => event.default_category = c.name.clone(),
@@ -609,6 +635,14 @@ path = "data/accueil.sqlite"
             "name = \"Porte A\"\nlanguage = \"de\"",
         ));
         assert!(m.contains("language « de »") && m.contains("« en »"), "{m}");
+        let with_colour =
+            |c: &str| MINIMAL.replace("timezone =", &format!("colour = \"{c}\"\ntimezone ="));
+        let m = invalid(&with_colour("#FFD700"));
+        assert!(m.contains("#FFD700") && m.contains("trop claire"), "{m}");
+        let m = invalid(&with_colour("bleu"));
+        assert!(m.contains("« bleu » invalide"), "{m}");
+        let c = Config::parse(&with_colour("#6b3fa0"), Path::new(".")).unwrap();
+        assert_eq!(c.event.colour, "#6B3FA0");
         let m = invalid(&format!("{MINIMAL}\n[import.columns]\nsurname = \"Nom\"\n"));
         assert!(m.contains("surname") && m.contains("last_name"), "{m}");
     }

@@ -28,6 +28,9 @@ pub struct Event {
     pub categories: Vec<Category>,
     /// Name of the category given to people whose category is unknown.
     pub default_category: String,
+    /// The event's own colour, `#RRGGBB`, dark enough for white text: the
+    /// kiosk's buttons and bands.
+    pub colour: String,
 }
 
 /// One day of the event: its 1-based number and its date.
@@ -188,6 +191,7 @@ pub(crate) mod tests {
                 },
             ],
             default_category: "Participant".into(),
+            colour: "#1F4E8C".into(),
         }
     }
 

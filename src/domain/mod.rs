@@ -2,6 +2,7 @@
 //! text folding for search and the check-in decision.
 
 pub mod checkin;
+pub mod colour;
 pub mod event;
 pub mod pin;
 pub mod record;

@@ -124,6 +124,9 @@ impl KioskUi {
         window
             .global::<Screen>()
             .set_categories(slint::ModelRc::new(slint::VecModel::from(categories)));
+        window
+            .global::<Screen>()
+            .set_accent(colour(&kiosk.config.event.colour));
         let desk = Rc::new(RefCell::new(Desk {
             kiosk,
             listed: Vec::new(),
