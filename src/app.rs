@@ -37,6 +37,8 @@ pub enum AppError {
     Details(#[from] DetailsError),
     #[error(transparent)]
     Badge(#[from] BadgeError),
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
     #[error("logo {path} illisible : {source} — vérifiez [badge] logo dans kiosk.toml")]
     LogoFile {
         path: PathBuf,
@@ -203,6 +205,11 @@ impl Kiosk {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The copy, for what changes it outside the desk's gestures (sync).
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
     }
 
     pub fn now(&self) -> Timestamp {
@@ -728,6 +735,50 @@ impl Kiosk {
 
     /// Writes attendance per person per day (or only the no-shows) as an
     /// Excel-friendly CSV; returns the number of people written.
+    /// One sync round with the hub of `[hub] url`: this kiosk's records
+    /// up, everyone else's down, the hub's list when it changed (applied as
+    /// an import: arrivals and desk fixes survive it).
+    pub fn sync_once(&mut self, timeout: std::time::Duration) -> Result<crate::sync::Round> {
+        let hub = &self.config.hub;
+        let (Some(url), Some(token)) = (hub.url.as_deref(), hub.token.as_deref()) else {
+            return Err(crate::sync::SyncError::NotConfigured.into());
+        };
+        let client = crate::sync::Client::new(url, token, timeout)?;
+        let me = self.config.kiosk.id.clone();
+        let clock = self.clock;
+        Ok(crate::sync::round(
+            &mut self.store,
+            &me,
+            &client,
+            clock,
+            |store, entries| {
+                let entries: Vec<_> = entries
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| e.into_source(i + 1))
+                    .collect();
+                store.apply_import(&entries, clock(), |_| {}, |_| true)?;
+                Ok(())
+            },
+        )?)
+    }
+
+    /// Own records the hub has not acknowledged yet, and when this kiosk
+    /// last synced.
+    pub fn sync_status(&self) -> Result<(i64, Option<Timestamp>)> {
+        let acked: i64 = self
+            .store
+            .sync_value(crate::sync::ACKED)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let own = self.store.last_seq(&self.config.kiosk.id)?;
+        let last = self
+            .store
+            .sync_value(crate::sync::LAST_SYNC)?
+            .and_then(|v| v.parse().ok());
+        Ok((own - acked, last))
+    }
+
     pub fn export_attendance(&self, out: &Path, only_no_shows: bool) -> Result<usize> {
         let rows = self.store.attendance()?;
         Ok(export::write_attendance(

@@ -161,6 +161,18 @@ enum Command {
     PinHash,
     /// Attendus et arrivés, par jour, catégorie et kiosque.
     Stats,
+    /// Lance le hub : synchronisation des kiosques et page des organisateurs ([hub] de kiosk.toml).
+    Hub {
+        /// Adresse d'écoute (remplace [hub] listen), par exemple 0.0.0.0:8080 ; port 0 : au hasard.
+        #[arg(long, value_name = "ADRESSE:PORT")]
+        listen: Option<std::net::SocketAddr>,
+    },
+    /// Synchronise ce kiosque avec le hub ([hub] url) : envoie ses entrées, reçoit celles des autres.
+    Sync {
+        /// Un seul tour, puis s'arrête (code 0 quand le hub a tout accusé).
+        #[arg(long)]
+        once: bool,
+    },
     /// Exporte la présence par personne et par jour (CSV pour Excel).
     Export {
         /// Fichier CSV à écrire.
@@ -458,6 +470,58 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out.line(&serde_json::to_value(&stats)?);
             } else {
                 print_stats(&kiosk, &stats);
+            }
+            Ok(())
+        }
+        Command::Hub { listen } => {
+            let addr = listen
+                .or(kiosk.config.hub.listen)
+                .ok_or_else(|| anyhow::anyhow!("adresse d'écoute absente — ajoutez [hub] listen = \"0.0.0.0:8080\" à kiosk.toml ou passez --listen"))?;
+            let json = out.json;
+            crate::hub::run(kiosk, addr, |bound| {
+                if json {
+                    println!("{}", json!({ "listening": bound.to_string() }));
+                } else {
+                    println!(
+                        "hub à l'écoute sur http://{bound} — page des organisateurs : http://{bound}/?token=…"
+                    );
+                }
+                use std::io::Write;
+                let _ = std::io::stdout().flush();
+            })?;
+            Ok(())
+        }
+        Command::Sync { once } => {
+            if !once {
+                anyhow::bail!(
+                    "« accueil sync » sans --once : le kiosque (accueil kiosk) synchronise déjà en continu — utilisez « accueil sync --once » pour un tour"
+                );
+            }
+            let round = kiosk.sync_once(std::time::Duration::from_secs(30))?;
+            if out.json {
+                out.line(&serde_json::to_value(&round)?);
+            } else {
+                println!(
+                    "synchronisé : {} envoyée(s), {} reçue(s){}{}",
+                    round.sent,
+                    round.received,
+                    if round.list_updated {
+                        ", liste des inscrits mise à jour"
+                    } else {
+                        ""
+                    },
+                    if round.pending > 0 {
+                        format!(", {} en attente", round.pending)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            if round.pending > 0 {
+                anyhow::bail!(
+                    "{} entrée(s) pas encore accusée(s) par le hub — relancez « accueil sync --once »",
+                    round.pending
+                );
             }
             Ok(())
         }

@@ -23,7 +23,25 @@ pub struct Config {
     pub import: ImportSettings,
     pub badge: BadgeSettings,
     pub printer: PrinterSettings,
+    pub hub: HubSettings,
 }
+
+/// kiosk.toml `[hub]`: the hub's side (`listen`, both tokens) and the
+/// kiosk's side (`url`, `token`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HubSettings {
+    /// Where `accueil hub` listens.
+    pub listen: Option<std::net::SocketAddr>,
+    /// Kiosks' shared secret (hub and kiosks).
+    pub token: Option<String>,
+    /// Organisers' read-only secret for the attendance page (hub).
+    pub dashboard_token: Option<String>,
+    /// The hub a kiosk syncs with, `http://host:port`.
+    pub url: Option<String>,
+}
+
+/// Tokens shorter than this are refused: they are the only lock on the hub.
+pub const MIN_TOKEN_LEN: usize = 16;
 
 /// kiosk.toml `[printer]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +156,17 @@ struct RawConfig {
     badge: RawBadge,
     #[serde(default)]
     printer: RawPrinter,
+    #[serde(default)]
+    hub: RawHub,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHub {
+    listen: Option<String>,
+    token: Option<String>,
+    dashboard_token: Option<String>,
+    url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -431,8 +460,57 @@ impl RawConfig {
             import,
             badge,
             printer,
+            hub: validate_hub(self.hub)?,
         })
     }
+}
+
+fn validate_hub(raw: RawHub) -> Result<HubSettings, String> {
+    let secret = |key: &str, value: Option<String>| -> Result<Option<String>, String> {
+        let Some(v) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        if v.chars().count() < MIN_TOKEN_LEN {
+            return Err(format!(
+                "[hub] {key} trop court ({} caractères, {MIN_TOKEN_LEN} au moins) — tirez-en un au hasard, par exemple avec « openssl rand -hex 16 »",
+                v.chars().count()
+            ));
+        }
+        Ok(Some(v))
+    };
+    let listen = match raw.listen.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(l) => Some(l.parse().map_err(|_| {
+            format!("[hub] listen « {l} » illisible — adresse:port, par exemple « 0.0.0.0:8080 »")
+        })?),
+    };
+    let url = match raw.url.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
+            Some(u.trim_end_matches('/').to_owned())
+        }
+        Some(u) => {
+            return Err(format!(
+                "[hub] url « {u} » illisible — écrivez-la http://machine:port, par exemple http://192.168.1.10:8080"
+            ));
+        }
+    };
+    let hub = HubSettings {
+        listen,
+        token: secret("token", raw.token)?,
+        dashboard_token: secret("dashboard_token", raw.dashboard_token)?,
+        url,
+    };
+    if hub.token.is_none() && (hub.url.is_some() || hub.listen.is_some()) {
+        return Err(
+            "[hub] token manquant — le hub et ses kiosques partagent ce secret (openssl rand -hex 16)"
+                .into(),
+        );
+    }
+    if hub.token.is_some() && hub.token == hub.dashboard_token {
+        return Err("[hub] dashboard_token doit différer de token : la page des organisateurs ne doit pas ouvrir la synchronisation".into());
+    }
+    Ok(hub)
 }
 
 fn validate_printer(raw: RawPrinter, base: &Path) -> Result<PrinterSettings, String> {

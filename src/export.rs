@@ -39,8 +39,8 @@ pub fn is_no_show(row: &AttendanceRow) -> bool {
     row.registrant.status == Status::Valid && row.arrivals.is_empty()
 }
 
-/// Writes the attendance CSV: one row per person, one column per day with the
-/// arrival time (event timezone), then "Venu·e" (oui/non).
+/// Writes the attendance CSV (see [`attendance_csv`]) to a file, whole or
+/// not at all.
 pub fn write_attendance(
     out: &Path,
     event: &Event,
@@ -51,6 +51,20 @@ pub fn write_attendance(
         path: out.to_owned(),
         source,
     };
+    let (buf, written) = attendance_csv(event, rows, only_no_shows).map_err(err)?;
+    write_atomically(out, &buf).map_err(err)?;
+    Ok(written)
+}
+
+/// The attendance CSV for French Excel (UTF-8 BOM, `;`, CRLF): one row per
+/// person, one column per day with the arrival time (event timezone), then
+/// "Venu·e" (oui/non). Returns the bytes and the number of people.
+pub fn attendance_csv(
+    event: &Event,
+    rows: &[AttendanceRow],
+    only_no_shows: bool,
+) -> std::io::Result<(Vec<u8>, usize)> {
+    let err = std::io::Error::other;
     let mut buf: Vec<u8> = b"\xEF\xBB\xBF".to_vec();
     let mut written = 0;
     {
@@ -75,7 +89,7 @@ pub fn write_attendance(
                 .map(|d| format!("Jour {} ({})", d.number, d.date)),
         );
         header.push("Venu·e".to_owned());
-        w.write_record(&header).map_err(|e| err(e.into()))?;
+        w.write_record(&header).map_err(err)?;
         for row in rows.iter().filter(|r| !only_no_shows || is_no_show(r)) {
             let r = &row.registrant;
             let mut record: Vec<String> = [
@@ -106,13 +120,12 @@ pub fn write_attendance(
                 }
                 .to_owned(),
             );
-            w.write_record(&record).map_err(|e| err(e.into()))?;
+            w.write_record(&record).map_err(err)?;
             written += 1;
         }
-        w.flush().map_err(err)?;
+        w.flush()?;
     }
-    write_atomically(out, &buf).map_err(err)?;
-    Ok(written)
+    Ok((buf, written))
 }
 
 /// Writes beside the target, then renames: a reader never sees half a file.

@@ -3,12 +3,12 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// What happened. "Arrived" (an arrival record for a day, not undone),
 /// "badge printed" and "present on day N" are distinct facts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// The person came in on `day`.
@@ -48,7 +48,7 @@ impl RecordKind {
 }
 
 /// One entry of a kiosk's log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// UUIDv7: unique everywhere, ordered by time; uploads are idempotent by it.
     pub id: Uuid,

@@ -119,28 +119,7 @@ impl Store {
                 changed,
             }));
         }
-        let new = fields(details, before.status);
-        let keys = Keys::of(&before.code, &new);
-        let snapshot = serde_json::to_string(&fields(&old, before.status)).unwrap_or_default();
-        tx.prepare_cached(
-            "UPDATE registrant SET first_name = ?2, last_name = ?3, organisation = ?4, email = ?5,
-                category = ?6, last_key = ?7, first_key = ?8, updated_at = ?9,
-                source = CASE WHEN origin = 'import' THEN COALESCE(source, ?10) ELSE source END
-             WHERE id = ?1",
-        )?
-        .execute(params![
-            before.id,
-            new.first_name,
-            new.last_name,
-            new.organisation,
-            new.email,
-            new.category,
-            keys.last,
-            keys.first,
-            ts_text(now),
-            snapshot
-        ])?;
-        index_registrant(&tx, before.id, &keys, false, &mut KnownTerms::new())?;
+        write_details(&tx, &before, details, now)?;
         let record = append(
             &tx,
             kiosk,
@@ -160,4 +139,67 @@ impl Store {
             changed,
         }))
     }
+}
+
+/// Writes a registrant's new details and search entries. An imported
+/// registrant keeps the source's values aside (the first fix snapshots
+/// them), so a re-import does not undo the fix unless the source changes
+/// that field.
+pub(crate) fn write_details(
+    conn: &rusqlite::Connection,
+    before: &Registrant,
+    details: &Details,
+    now: Timestamp,
+) -> Result<()> {
+    let new = fields(details, before.status);
+    let keys = Keys::of(&before.code, &new);
+    let snapshot =
+        serde_json::to_string(&fields(&before.details(), before.status)).unwrap_or_default();
+    conn.prepare_cached(
+        "UPDATE registrant SET first_name = ?2, last_name = ?3, organisation = ?4, email = ?5,
+            category = ?6, last_key = ?7, first_key = ?8, updated_at = ?9,
+            source = CASE WHEN origin = 'import' THEN COALESCE(source, ?10) ELSE source END
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        before.id,
+        new.first_name,
+        new.last_name,
+        new.organisation,
+        new.email,
+        new.category,
+        keys.last,
+        keys.first,
+        ts_text(now),
+        snapshot
+    ])?;
+    index_registrant(conn, before.id, &keys, false, &mut KnownTerms::new())?;
+    Ok(())
+}
+
+/// Creates a walk-in registered at another kiosk, from its `walk_in`
+/// record, unless this copy has them already.
+pub(crate) fn create_remote_walk_in(
+    conn: &rusqlite::Connection,
+    uid: Uuid,
+    code: &str,
+    details: &Details,
+    now: Timestamp,
+) -> Result<()> {
+    if find_registrant(conn, &Lookup::Uid(uid))?.is_some() {
+        return Ok(());
+    }
+    insert_registrant(
+        conn,
+        NewRegistrant {
+            uid,
+            code,
+            fields: &fields(details, Status::Valid),
+            origin: Origin::WalkIn,
+            extra: "{}",
+            now: &ts_text(now),
+        },
+        &mut KnownTerms::new(),
+    )?;
+    Ok(())
 }

@@ -316,6 +316,15 @@ impl Store {
 
         report.committed = accept(&report);
         if report.committed {
+            // A hub hands the list out by revision: kiosks fetch it again
+            // when this number moves.
+            if report.added + report.updated + report.cancelled > 0 {
+                tx.prepare_cached(
+                    "INSERT INTO sync_state (key, value) VALUES ('list_rev', '1')
+                     ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                )?
+                .execute([])?;
+            }
             tx.commit()?;
         }
         Ok(report)

@@ -77,6 +77,60 @@ fn live_arrivals(conn: &Connection, registrant: Uuid) -> Result<Vec<Arrival>> {
     .collect()
 }
 
+/// The columns of a record, as `SELECT {RECORD_COLUMNS} FROM record` reads them.
+pub(crate) const RECORD_COLUMNS: &str =
+    "id, kiosk, seq, at, kind, registrant, day, reverts, payload";
+
+pub(crate) type RecordRow = (
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+pub(crate) fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+pub(crate) fn record_of(row: RecordRow) -> Result<Record> {
+    let (id, kiosk, seq, at, kind, reg, day, reverts, payload) = row;
+    Ok(Record {
+        id: parse_uuid("record.id", &id)?,
+        kiosk,
+        seq,
+        at: parse_ts(&at)?,
+        kind: RecordKind::parse_stored(&kind).ok_or(StoreError::Corrupt {
+            column: "record.kind",
+            value: kind.clone(),
+        })?,
+        registrant: parse_uuid("record.registrant", &reg)?,
+        day: day.as_deref().map(parse_day).transpose()?,
+        reverts: reverts
+            .as_deref()
+            .map(|u| parse_uuid("record.reverts", u))
+            .transpose()?,
+        payload: serde_json::from_str(&payload).map_err(|_| StoreError::Corrupt {
+            column: "record.payload",
+            value: payload.clone(),
+        })?,
+    })
+}
+
 /// Appends a record to this kiosk's log, with the next sequence number.
 pub(crate) fn append(
     conn: &Connection,
@@ -163,43 +217,8 @@ impl Store {
             "SELECT id, kiosk, seq, at, kind, registrant, day, reverts, payload FROM record
              WHERE registrant = ?1 ORDER BY at, id",
         )?;
-        let rows = stmt.query_map([registrant.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, Option<String>>(7)?,
-                r.get::<_, String>(8)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, kiosk, seq, at, kind, reg, day, reverts, payload) = row?;
-            Ok(Record {
-                id: parse_uuid("record.id", &id)?,
-                kiosk,
-                seq,
-                at: parse_ts(&at)?,
-                kind: RecordKind::parse_stored(&kind).ok_or(StoreError::Corrupt {
-                    column: "record.kind",
-                    value: kind.clone(),
-                })?,
-                registrant: parse_uuid("record.registrant", &reg)?,
-                day: day.as_deref().map(parse_day).transpose()?,
-                reverts: reverts
-                    .as_deref()
-                    .map(|u| parse_uuid("record.reverts", u))
-                    .transpose()?,
-                payload: serde_json::from_str(&payload).map_err(|_| StoreError::Corrupt {
-                    column: "record.payload",
-                    value: payload.clone(),
-                })?,
-            })
-        })
-        .collect()
+        let rows = stmt.query_map([registrant.to_string()], record_row)?;
+        rows.map(|row| record_of(row?)).collect::<Result<Vec<_>>>()
     }
 
     /// Number of records in the log (all kiosks).

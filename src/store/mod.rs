@@ -9,6 +9,7 @@ mod import;
 mod log;
 mod print;
 mod search;
+mod sync;
 
 use std::path::{Path, PathBuf};
 
@@ -24,10 +25,12 @@ pub use import::{ImportChange, ImportReport};
 pub use log::{AttendanceRow, CheckinTx, Counts};
 pub use print::{JobView, NewJob, PrintState, QueuedPrint};
 pub use search::SearchResult;
+pub use sync::{Applied, DoubleEntry, ListEntry, Marks};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_print_queue.sql"),
+    include_str!("migrations/0003_sync.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +56,10 @@ pub enum StoreError {
         "base de données : valeur « {value} » inattendue dans {column} — la base a été modifiée hors d'accueil"
     )]
     Corrupt { column: &'static str, value: String },
+    #[error(
+        "deux kiosques portent l'identifiant « {kiosk} » (entrée n° {seq} en double) — donnez à chacun un [kiosk] id unique dans kiosk.toml"
+    )]
+    SeqClash { kiosk: String, seq: i64 },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,472 @@
+//! `accueil hub`: the HTTP server kiosks sync with, and the organisers'
+//! live attendance page. Its own SQLite database (the same schema as a
+//! kiosk's) holds the list and every kiosk's records. Kiosks authenticate
+//! with `[hub] token`, organisers with `[hub] dashboard_token`; a missing
+//! or wrong secret gets 401 and nothing else.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::watch;
+
+use crate::app::{AppError, Kiosk};
+use crate::sync::{DOWNLOAD_BATCH, ListResponse, Refusal, SyncRequest, SyncResponse};
+
+/// The dashboard: one page, its script and style inside, no CDN.
+const PAGE: &str = include_str!("page.html");
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error(
+        "[hub] token et dashboard_token sont nécessaires au hub — ajoutez-les à kiosk.toml (openssl rand -hex 16)"
+    )]
+    NoTokens,
+    #[error(
+        "écoute sur {addr} impossible : {source} — l'adresse est-elle déjà prise ? changez [hub] listen ou --listen"
+    )]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("serveur arrêté : {0}")]
+    Serve(std::io::Error),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+/// What the handlers share: the hub's copy and who may see what.
+pub struct Hub {
+    kiosk: Mutex<Kiosk>,
+    token: String,
+    dashboard_token: String,
+    /// Bumped when arrivals come in: the open pages refresh.
+    changes: watch::Sender<u64>,
+}
+
+impl Hub {
+    pub fn new(kiosk: Kiosk) -> Result<Arc<Hub>, HubError> {
+        let hub = &kiosk.config.hub;
+        let (Some(token), Some(dashboard_token)) = (hub.token.clone(), hub.dashboard_token.clone())
+        else {
+            return Err(HubError::NoTokens);
+        };
+        Ok(Arc::new(Hub {
+            kiosk: Mutex::new(kiosk),
+            token,
+            dashboard_token,
+            changes: watch::channel(0).0,
+        }))
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut Kiosk) -> R) -> R {
+        // A handler that panicked left the copy as SQLite left it: consistent.
+        let mut k = self.kiosk.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut k)
+    }
+}
+
+/// Equal secrets, compared in time that does not depend on where they
+/// differ.
+fn same_secret(given: &str, expected: &str) -> bool {
+    let (a, b) = (given.as_bytes(), expected.as_bytes());
+    let mut diff = u8::from(a.len() != b.len());
+    for (i, &x) in b.iter().enumerate() {
+        diff |= x ^ a.get(i).copied().unwrap_or(0);
+    }
+    diff == 0
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The secret sent as `Authorization: Bearer …`, or `?token=…` (a page
+/// opened from a link, an EventSource).
+fn given<'a>(headers: &'a HeaderMap, query: &'a TokenQuery) -> &'a str {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or(query.token.as_deref())
+        .unwrap_or("")
+}
+
+fn unauthorized() -> Response {
+    (StatusCode::UNAUTHORIZED, "401\n").into_response()
+}
+
+/// A request the hub could not serve: its status and why, in words.
+#[derive(Debug)]
+struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, self.1).into_response()
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+}
+
+/// The hub's routes.
+pub fn router(hub: Arc<Hub>) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/api/sync", post(sync))
+        .route("/api/list", get(list))
+        .route("/api/stats", get(stats))
+        .route("/api/events", get(events))
+        .route("/export/presences.csv", get(export_attendance))
+        .route("/export/absents.csv", get(export_no_shows))
+        .with_state(hub)
+}
+
+async fn blocking<R: Send + 'static>(
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(internal)
+}
+
+async fn sync(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+    Json(req): Json<SyncRequest>,
+) -> Response {
+    if !same_secret(given(&headers, &q), &hub.token) {
+        return unauthorized();
+    }
+    let h = hub.clone();
+    let answer = blocking(move || h.with(|k| exchange(k, &req))).await;
+    match answer {
+        Ok(Ok((res, arrivals))) => {
+            if arrivals > 0 {
+                hub.changes.send_modify(|n| *n += 1);
+            }
+            Json(res).into_response()
+        }
+        Ok(Err(e)) | Err(e) => e.into_response(),
+    }
+}
+
+/// One kiosk's exchange, in the hub's copy: its upload kept (or, when the
+/// hub lacks earlier records, its acknowledgement put back so it resends),
+/// then what it lacks. Returns the answer and the arrivals that came in.
+fn exchange(k: &mut Kiosk, req: &SyncRequest) -> Result<(SyncResponse, usize), ApiError> {
+    let store = k.store_mut();
+    let held = store.marks().map_err(internal)?;
+    let has = held.get(&req.kiosk).copied().unwrap_or(0);
+    let mut arrivals = 0;
+    match crate::sync::accept_upload(&req.kiosk, has, &req.records) {
+        Ok(new) if !new.is_empty() => {
+            let applied = store
+                .apply_records(new, Timestamp::now())
+                .map_err(internal)?;
+            arrivals = applied.arrivals;
+        }
+        Ok(_) | Err(Refusal::Gap { .. }) => {}
+        Err(refused) => return Err(ApiError(StatusCode::BAD_REQUEST, refused.to_string())),
+    }
+    let held = store.marks().map_err(internal)?;
+    let mut records = Vec::new();
+    let mut more = false;
+    for (kiosk, after) in crate::sync::to_download(&req.marks, &held) {
+        let room = DOWNLOAD_BATCH - records.len();
+        let batch = store
+            .records_after(&kiosk, after, room + 1)
+            .map_err(internal)?;
+        if batch.len() > room {
+            records.extend(batch.into_iter().take(room));
+            more = true;
+            break;
+        }
+        records.extend(batch);
+    }
+    let list_rev = list_rev(k).map_err(internal)?;
+    Ok((
+        SyncResponse {
+            acked: held.get(&req.kiosk).copied().unwrap_or(0),
+            records,
+            more,
+            list_rev,
+        },
+        arrivals,
+    ))
+}
+
+fn list_rev(k: &Kiosk) -> Result<i64, crate::store::StoreError> {
+    Ok(k.store()
+        .sync_value("list_rev")?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+async fn list(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    if !same_secret(given(&headers, &q), &hub.token) {
+        return unauthorized();
+    }
+    let h = hub.clone();
+    match blocking(move || {
+        h.with(|k| -> Result<ListResponse, crate::store::StoreError> {
+            Ok(ListResponse {
+                list_rev: list_rev(k)?,
+                entries: k.store().list_entries()?,
+            })
+        })
+    })
+    .await
+    {
+        Ok(Ok(list)) => Json(list).into_response(),
+        Ok(Err(e)) => internal(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn organiser(hub: &Hub, headers: &HeaderMap, q: &TokenQuery) -> bool {
+    same_secret(given(headers, q), &hub.dashboard_token)
+}
+
+async fn page(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    if !organiser(&hub, &headers, &q) {
+        return unauthorized();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (
+                header::HeaderName::from_static("content-security-policy"),
+                "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+            ),
+            (
+                header::HeaderName::from_static("referrer-policy"),
+                "no-referrer",
+            ),
+        ],
+        PAGE,
+    )
+        .into_response()
+}
+
+async fn stats(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    if !organiser(&hub, &headers, &q) {
+        return unauthorized();
+    }
+    let h = hub.clone();
+    match blocking(move || h.with(|k| dashboard(k))).await {
+        Ok(Ok(v)) => Json(v).into_response(),
+        Ok(Err(e)) => internal(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The page's live feed: the figures now, then again after every change
+/// (changes that come faster than the figures are computed count as one).
+async fn events(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    use futures_util::StreamExt;
+    if !organiser(&hub, &headers, &q) {
+        return unauthorized();
+    }
+    let changes = tokio_stream::wrappers::WatchStream::new(hub.changes.subscribe());
+    let stream = changes.then(move |_| {
+        let h = hub.clone();
+        async move {
+            let figures =
+                blocking(move || h.with(|k| dashboard(k).map_err(|e| e.to_string()))).await;
+            let data = match figures {
+                Ok(Ok(v)) => v.to_string(),
+                Ok(Err(e)) => json!({ "error": e }).to_string(),
+                Err(_) => json!({ "error": "hub" }).to_string(),
+            };
+            Ok::<_, std::convert::Infallible>(SseEvent::default().event("stats").data(data))
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+async fn export_attendance(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    export(hub, headers, q, false).await
+}
+
+async fn export_no_shows(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    export(hub, headers, q, true).await
+}
+
+/// The attendance CSVs for French Excel, as `accueil export` writes them.
+async fn export(hub: Arc<Hub>, headers: HeaderMap, q: TokenQuery, no_shows: bool) -> Response {
+    if !organiser(&hub, &headers, &q) {
+        return unauthorized();
+    }
+    let h = hub.clone();
+    let csv = blocking(move || {
+        h.with(|k| -> Result<Vec<u8>, String> {
+            let rows = k.store().attendance().map_err(|e| e.to_string())?;
+            crate::export::attendance_csv(&k.config.event, &rows, no_shows)
+                .map(|(bytes, _)| bytes)
+                .map_err(|e| e.to_string())
+        })
+    })
+    .await;
+    let name = if no_shows {
+        "absents.csv"
+    } else {
+        "presences.csv"
+    };
+    match csv {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) => internal(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Everything the page shows, as JSON: today's and each day's arrivals
+/// against the expected, per category and per kiosk, arrivals per quarter
+/// of an hour, double entries, the last arrivals.
+pub fn dashboard(k: &Kiosk) -> Result<Value, AppError> {
+    let event = &k.config.event;
+    let tz = &event.timezone;
+    let stats = k.stats()?;
+    let (today, _) = k.day(None)?;
+    let arrivals = k.store().arrivals_on(today.date)?;
+    let mut quarters: std::collections::BTreeMap<String, i64> = Default::default();
+    for (at, ..) in &arrivals {
+        let t = tz.to_datetime(*at);
+        let minute = t.minute() - t.minute() % 15;
+        *quarters
+            .entry(format!("{:02}:{:02}", t.hour(), minute))
+            .or_default() += 1;
+    }
+    let last: Vec<Value> = arrivals
+        .iter()
+        .rev()
+        .take(12)
+        .map(|(at, kiosk, name, category)| {
+            json!({
+                "at": tz.to_datetime(*at).strftime("%H:%M").to_string(),
+                "kiosk": kiosk,
+                "name": name,
+                "category": category,
+            })
+        })
+        .collect();
+    let doubles: Vec<Value> = k
+        .store()
+        .double_entries()?
+        .into_iter()
+        .map(|d| {
+            json!({
+                "name": d.name,
+                "day": d.day.to_string(),
+                "arrivals": d.arrivals.iter().map(|(kiosk, at)| json!({
+                    "kiosk": kiosk,
+                    "at": tz.to_datetime(*at).strftime("%H:%M").to_string(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "event": event.name,
+        "colour": event.colour,
+        "today": today.number,
+        "stats": stats,
+        "quarters": quarters.into_iter().map(|(at, n)| json!({ "at": at, "arrivals": n })).collect::<Vec<_>>(),
+        "last_arrivals": last,
+        "double_entries": doubles,
+        "generated_at": tz.to_datetime(Timestamp::now()).strftime("%H:%M:%S").to_string(),
+    }))
+}
+
+/// Serves the hub on `listener` until the process stops.
+pub async fn serve(listener: tokio::net::TcpListener, hub: Arc<Hub>) -> Result<(), HubError> {
+    axum::serve(listener, router(hub))
+        .await
+        .map_err(HubError::Serve)
+}
+
+/// Binds `addr` and serves, on a runtime of its own; `ready` is told the
+/// address actually bound (port 0 picks one).
+pub fn run(kiosk: Kiosk, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Result<(), HubError> {
+    let hub = Hub::new(kiosk)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(HubError::Serve)?;
+    runtime.block_on(async move {
+        // SO_REUSEADDR: a hub restarted after a crash gets its port back at
+        // once, despite the connections the crash left in TIME_WAIT.
+        let bind = || -> std::io::Result<tokio::net::TcpListener> {
+            let socket = if addr.is_ipv4() {
+                tokio::net::TcpSocket::new_v4()?
+            } else {
+                tokio::net::TcpSocket::new_v6()?
+            };
+            socket.set_reuseaddr(true)?;
+            socket.bind(addr)?;
+            socket.listen(1024)
+        };
+        let listener = bind().map_err(|source| HubError::Listen { addr, source })?;
+        ready(listener.local_addr().map_err(HubError::Serve)?);
+        serve(listener, hub).await
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("0123456789abcdef", "0123456789abcdef"));
+        assert!(!same_secret("0123456789abcdeX", "0123456789abcdef"));
+        assert!(!same_secret("0123456789abcdef0", "0123456789abcdef"));
+        assert!(!same_secret("0123456789abcde", "0123456789abcdef"));
+        assert!(!same_secret("", "0123456789abcdef"));
+    }
+}

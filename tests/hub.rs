@@ -1,0 +1,430 @@
+//! Several kiosks, one hub: the real `accueil hub` as a child process on
+//! 127.0.0.1 (port 0), kiosks as event folders with their own SQLite files
+//! syncing through the real binary (`accueil sync --once`).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::process::{Child, Stdio};
+
+use accueil::store::Lookup;
+use common::{Event, KIOSK_TOML, synthetic_csv};
+
+const TOKEN: &str = "jeton-des-kiosques-0123456789";
+const DASHBOARD: &str = "jeton-des-organisateurs-abcdef";
+
+/// The example kiosk.toml as kiosk `id`, with a `[hub]` section.
+fn toml(id: &str, hub: &str) -> String {
+    KIOSK_TOML
+        .replace("id = \"accueil-1\"", &format!("id = \"{id}\""))
+        .replace("[hub]\n", &format!("[hub]\n{hub}\n"))
+}
+
+fn hub_event() -> Event {
+    let ev = Event::with_config(&toml(
+        "hub",
+        &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
+    ));
+    ev.write("inscrits.csv", synthetic_csv(300));
+    ev.ok(&["import", "inscrits.csv"]);
+    ev
+}
+
+fn kiosk_event(id: &str, hub: SocketAddr, token: &str) -> Event {
+    Event::with_config(&toml(
+        id,
+        &format!("url = \"http://{hub}\"\ntoken = \"{token}\""),
+    ))
+}
+
+/// `accueil hub` running in the hub's folder; killed (SIGKILL) when dropped.
+struct HubProcess {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl HubProcess {
+    fn start(ev: &Event, listen: &str) -> HubProcess {
+        let mut child = ev
+            .command(&["--json", "hub", "--listen", listen])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the hub");
+        // The hub says where it listens once it does: no waiting by the clock.
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("hub's first line");
+        let v: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let addr = v["listening"]
+            .as_str()
+            .expect("listening")
+            .parse()
+            .expect("address");
+        HubProcess { child, addr }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill(); // SIGKILL: no goodbye, no flush
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn sync(ev: &Event) -> serde_json::Value {
+    ev.json(&["sync", "--once"])
+}
+
+fn check_in(ev: &Event, codes: &[String]) {
+    let mut child = ev
+        .command(&["checkin", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("checkin -");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(codes.join("\n").as_bytes())
+        .expect("codes");
+    assert!(child.wait().expect("checkin").success());
+}
+
+fn codes(range: std::ops::RangeInclusive<usize>) -> Vec<String> {
+    range.map(|i| format!("S-{i:06}")).collect()
+}
+
+/// Every record id a copy holds.
+fn record_ids(ev: &Event, db: Option<&str>) -> BTreeSet<String> {
+    let kiosk = match db {
+        Some(name) => accueil::app::Kiosk::open(ev.config(), Some(&ev.path(name))).unwrap(),
+        None => ev.kiosk(),
+    };
+    let marks = kiosk.store().marks().unwrap();
+    marks
+        .keys()
+        .flat_map(|k| kiosk.store().records_after(k, 0, 1_000_000).unwrap())
+        .map(|r| r.id.to_string())
+        .collect()
+}
+
+fn http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::new()
+}
+
+#[test]
+fn kiosks_join_sync_and_converge_through_the_hub() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let kiosks: Vec<Event> = ["porte-a", "porte-b", "porte-c"]
+        .iter()
+        .map(|id| kiosk_event(id, hub.addr, TOKEN))
+        .collect();
+
+    // Joining: a new kiosk takes the whole list from the hub.
+    for k in &kiosks {
+        let round = sync(k);
+        assert_eq!(round["list_updated"], true);
+        assert_eq!(k.kiosk().store().registrant_count().unwrap(), 300);
+    }
+
+    // Each door works on its own copy.
+    check_in(&kiosks[0], &codes(1..=10));
+    check_in(&kiosks[1], &codes(11..=20));
+    kiosks[2].ok(&[
+        "walk-in",
+        "--first-name",
+        "Zoé",
+        "--last-name",
+        "Nouvelle-Arrivée",
+    ]);
+    kiosks[2].ok(&["edit", "S-000005", "--first-name", "Hélène-Marie"]);
+
+    // Two rounds each: the first sends, the second brings the others'.
+    for _ in 0..2 {
+        for k in &kiosks {
+            let round = sync(k);
+            assert_eq!(round["pending"], 0, "{round}");
+        }
+    }
+    let hub_ids = record_ids(&hub_ev, None);
+    assert_eq!(
+        hub_ids.len(),
+        10 + 10 + 2 + 1,
+        "arrivals, the walk-in and their arrival, the fix"
+    );
+    for k in &kiosks {
+        assert_eq!(record_ids(k, None), hub_ids, "every record everywhere");
+        let kiosk = k.kiosk();
+        // The walk-in registered at porte-c can be found at every door…
+        let hits = kiosk.search("nouvelle", 5).unwrap().hits;
+        assert_eq!(hits.len(), 1, "the walk-in is known everywhere");
+        // …the name fixed at porte-c is fixed everywhere…
+        let fixed = kiosk
+            .registrant(&Lookup::Code("S-000005".into()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(fixed.first_name, "Hélène-Marie");
+        // …and someone let in at porte-a is already in at porte-b.
+        let stats = kiosk.stats().unwrap();
+        assert_eq!(stats.days[0].tally.arrived, 21);
+    }
+    let at_b = kiosks[1].json(&["checkin", "S-000003"]);
+    assert_eq!(at_b["outcome"], "already_in");
+
+    // A re-import at the hub reaches the kiosks; their fix survives it.
+    let mut csv = synthetic_csv(300);
+    csv.push_str("S-000300;Tardif;Jeanne;Mairie;jt@example.fr;Participant\n");
+    hub_ev.write("inscrits.csv", csv);
+    drop(hub);
+    hub_ev.ok(&["import", "inscrits.csv"]);
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let k = kiosk_event("porte-a", hub.addr, TOKEN);
+    std::fs::copy(kiosks[0].path("accueil.sqlite"), k.path("accueil.sqlite")).unwrap();
+    let round = sync(&k);
+    assert_eq!(round["list_updated"], true);
+    let kiosk = k.kiosk();
+    assert!(
+        kiosk
+            .registrant(&Lookup::Code("S-000300".into()))
+            .unwrap()
+            .is_some()
+    );
+    let fixed = kiosk
+        .registrant(&Lookup::Code("S-000005".into()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        fixed.first_name, "Hélène-Marie",
+        "the desk fix survives the new list"
+    );
+}
+
+#[test]
+fn bad_or_missing_credentials_get_401_and_nothing_else() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let base = format!("http://{}", hub.addr);
+    let c = http();
+    let body = serde_json::json!({ "kiosk": "x", "records": [], "marks": {} });
+    for (what, token) in [
+        ("none", None),
+        ("wrong", Some("pas-le-bon-jeton-0000")),
+        ("organisers'", Some(DASHBOARD)),
+    ] {
+        let mut req = c.post(format!("{base}/api/sync")).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().unwrap();
+        assert_eq!(res.status(), 401, "sync with {what} token");
+        assert_eq!(res.text().unwrap().trim(), "401");
+        let res = c
+            .get(format!("{base}/api/list?token={}", token.unwrap_or("")))
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 401, "list with {what} token");
+    }
+    for path in [
+        "/",
+        "/api/stats",
+        "/api/events",
+        "/export/presences.csv",
+        "/export/absents.csv",
+    ] {
+        for token in ["", "faux", TOKEN] {
+            let res = c.get(format!("{base}{path}?token={token}")).send().unwrap();
+            assert_eq!(res.status(), 401, "{path} with « {token} »");
+            let text = res.text().unwrap();
+            assert!(
+                !text.contains("S-0000") && !text.contains("Dupont"),
+                "{path} leaks: {text}"
+            );
+        }
+    }
+    // The right secrets open their doors, and only theirs.
+    let res = c
+        .get(format!("{base}/api/list"))
+        .bearer_auth(TOKEN)
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = c.get(format!("{base}/?token={DASHBOARD}")).send().unwrap();
+    assert_eq!(res.status(), 200);
+    let csv = c
+        .get(format!("{base}/export/absents.csv?token={DASHBOARD}"))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBFCode;Nom;"), "Excel CSV");
+
+    // A kiosk with the wrong token is told so in one actionable line.
+    let k = kiosk_event("porte-z", hub.addr, "pas-le-bon-jeton-0000");
+    let out = k.run(&["sync", "--once"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("jeton") && err.contains("[hub] token"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_offline_kiosk_and_a_killed_hub_lose_and_duplicate_nothing() {
+    let hub_ev = hub_event();
+    let mut hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let port = hub.addr;
+    let a = kiosk_event("porte-a", port, TOKEN);
+    sync(&a);
+    hub.kill();
+
+    // 250 check-ins with the hub down: the door keeps working, syncs fail
+    // with a clear message and lose nothing.
+    check_in(&a, &codes(1..=250));
+    let out = a.run(&["sync", "--once"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hub injoignable"));
+
+    // The hub comes back; kiosk A syncs in a loop while checking more people
+    // in, and the hub is killed again once it holds part of the stream.
+    let mut hub = HubProcess::start(&hub_ev, &port.to_string());
+    let hub_db = hub_ev.path("accueil.sqlite");
+    let worker = {
+        let dir = a.dir.path().to_owned();
+        std::thread::spawn(move || {
+            for chunk in 0..5 {
+                // S-000250…S-000299, then people already in (the list is
+                // S-000000…S-000299): everyone is in at the end.
+                let codes: Vec<String> = (250 + chunk * 50..300 + chunk * 50)
+                    .map(|i| format!("S-{:06}", i % 300))
+                    .collect();
+                let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_accueil"))
+                    .current_dir(&dir)
+                    .args(["checkin", "-"])
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                c.stdin
+                    .take()
+                    .unwrap()
+                    .write_all(codes.join("\n").as_bytes())
+                    .unwrap();
+                c.wait().unwrap();
+                let _ = std::process::Command::new(env!("CARGO_BIN_EXE_accueil"))
+                    .current_dir(&dir)
+                    .args(["sync", "--once"])
+                    .output();
+            }
+        })
+    };
+    // Kill -9 as soon as the hub holds some of A's records (a condition,
+    // not a clock).
+    let held = || {
+        accueil::app::Kiosk::open(hub_ev.config(), Some(&hub_db))
+            .ok()
+            .and_then(|k| k.store().marks().ok())
+            .and_then(|m| m.get("porte-a").copied())
+            .unwrap_or(0)
+    };
+    while held() == 0 && !worker.is_finished() {
+        std::thread::yield_now();
+    }
+    hub.kill();
+    worker.join().unwrap();
+    let hub = HubProcess::start(&hub_ev, &port.to_string());
+
+    let round = sync(&a);
+    assert_eq!(round["pending"], 0, "{round}");
+    let own = a
+        .kiosk()
+        .store()
+        .records_after("porte-a", 0, 10_000)
+        .unwrap();
+    let at_hub = accueil::app::Kiosk::open(hub_ev.config(), None)
+        .unwrap()
+        .store()
+        .records_after("porte-a", 0, 10_000)
+        .unwrap();
+    assert_eq!(own.len(), at_hub.len(), "nothing lost");
+    assert_eq!(own, at_hub, "the same records, in the same order");
+    let ids: BTreeSet<_> = at_hub.iter().map(|r| r.id).collect();
+    assert_eq!(ids.len(), at_hub.len(), "nothing duplicated");
+    assert_eq!(
+        at_hub.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        (1..=at_hub.len() as i64).collect::<Vec<_>>()
+    );
+    // 300 people, each let in once (the loop came back to the first 250).
+    let stats = accueil::app::Kiosk::open(hub_ev.config(), None)
+        .unwrap()
+        .stats()
+        .unwrap();
+    assert_eq!(stats.days[0].tally.arrived, 300);
+    drop(hub);
+}
+
+#[test]
+fn the_same_person_at_two_offline_kiosks_counts_once_and_is_flagged() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    let b = kiosk_event("porte-b", hub.addr, TOKEN);
+    sync(&a);
+    sync(&b);
+    // The Wi-Fi is down between them: both let S-000042 in.
+    assert_eq!(a.json(&["checkin", "S-000042"])["outcome"], "welcome");
+    assert_eq!(b.json(&["checkin", "S-000042"])["outcome"], "welcome");
+    for k in [&a, &b, &a] {
+        sync(k);
+    }
+    let stats: serde_json::Value = http()
+        .get(format!("http://{}/api/stats", hub.addr))
+        .bearer_auth(DASHBOARD)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        stats["stats"]["days"][0]["arrived"], 1,
+        "counted once: {stats}"
+    );
+    let doubles = stats["double_entries"].as_array().unwrap();
+    assert_eq!(doubles.len(), 1, "{stats}");
+    let kiosks: BTreeSet<_> = doubles[0]["arrivals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kiosk"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        kiosks,
+        BTreeSet::from(["porte-a".to_owned(), "porte-b".to_owned()])
+    );
+    // Both records are kept, at the hub and at both kiosks.
+    assert_eq!(record_ids(&a, None), record_ids(&hub_ev, None));
+    assert_eq!(
+        a.kiosk()
+            .store()
+            .live_arrivals(
+                a.kiosk()
+                    .registrant(&Lookup::Code("S-000042".into()))
+                    .unwrap()
+                    .unwrap()
+                    .uid
+            )
+            .unwrap()
+            .len(),
+        2
+    );
+}
