@@ -428,3 +428,203 @@ fn the_same_person_at_two_offline_kiosks_counts_once_and_is_flagged() {
         2
     );
 }
+
+/// A real headless Chromium driven over WebDriver (Debian's chromium and
+/// chromium-driver; .ci/run installs them).
+struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    http: reqwest::blocking::Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let driver = std::process::Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect(
+                "chromedriver not found — apt-get install chromium chromium-driver (.ci/run does)",
+            );
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::blocking::Client::new();
+        // Ready when its status says so (bounded: a driver that never
+        // comes up fails the test).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !http
+            .get(format!("{base}/status"))
+            .send()
+            .ok()
+            .and_then(|r| r.json::<serde_json::Value>().ok())
+            .is_some_and(|v| v["value"]["ready"] == true)
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "chromedriver did not start"
+            );
+            std::thread::yield_now();
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let caps = serde_json::json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "pageLoadStrategy": "eager",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                         "--disable-component-update", "--disable-sync", "--no-first-run",
+                         format!("--user-data-dir={}", profile.path().display()), "--window-size=412,1400"]
+            }
+        }}});
+        let s: serde_json::Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let session = s["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {s}"))
+            .to_owned();
+        Browser {
+            driver,
+            base,
+            session,
+            http,
+            _profile: profile,
+        }
+    }
+
+    fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let res: serde_json::Value = self
+            .http
+            .request(method, url)
+            .json(&body)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        res["value"].clone()
+    }
+
+    fn open(&self, url: &str) {
+        self.call(
+            reqwest::Method::POST,
+            "/url",
+            serde_json::json!({ "url": url }),
+        );
+    }
+
+    /// The text of the elements matching a CSS selector.
+    fn texts(&self, css: &str) -> Vec<String> {
+        let found = self.call(
+            reqwest::Method::POST,
+            "/elements",
+            serde_json::json!({ "using": "css selector", "value": css }),
+        );
+        found
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e.as_object()?.values().next()?.as_str().map(str::to_owned))
+            .map(|id| {
+                self.call(
+                    reqwest::Method::GET,
+                    &format!("/element/{id}/text"),
+                    serde_json::json!({}),
+                )
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+            })
+            .collect()
+    }
+
+    /// Waits (up to `secs`) until the page shows what `ok` wants; returns
+    /// how long it took.
+    fn until(&self, secs: u64, what: &str, ok: impl Fn(&Browser) -> bool) -> std::time::Duration {
+        let start = std::time::Instant::now();
+        while !ok(self) {
+            assert!(
+                start.elapsed().as_secs() < secs,
+                "the page never showed {what}"
+            );
+        }
+        start.elapsed()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self
+            .http
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .send();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver (.ci/run installs them)"]
+fn the_organisers_page_follows_check_ins_live_in_a_real_browser() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    sync(&a);
+    check_in(&a, &codes(1..=3));
+    sync(&a);
+
+    let browser = Browser::start();
+    browser.open(&format!("http://{}/?token={DASHBOARD}", hub.addr));
+    browser.until(10, "3 arrivals", |b| b.texts("#arrived") == ["3"]);
+    assert_eq!(browser.texts("#expected"), ["300"]);
+    assert_eq!(
+        browser.texts("#t-today")[0].to_lowercase(),
+        "aujourd'hui",
+        "French first"
+    );
+    assert!(browser.texts("#kiosks td")[0].contains("porte-a"));
+
+    // A check-in at the door, through the CLI: on the open page, no reload.
+    // The walk-in's name is hostile HTML: it must show as text.
+    a.ok(&[
+        "walk-in",
+        "--first-name",
+        "<img src=x onerror=alert(1)>",
+        "--last-name",
+        "Test",
+    ]);
+    sync(&a);
+    let took = browser.until(10, "the walk-in", |b| b.texts("#arrived") == ["4"]);
+    assert!(took.as_secs() < 2, "live within a second or so: {took:?}");
+    let last = browser.texts("#last tr");
+    assert!(
+        last[0].contains("<img src=x onerror=alert(1)> Test"),
+        "{last:?}"
+    );
+    let images = browser.call(
+        reqwest::Method::POST,
+        "/elements",
+        serde_json::json!({ "using": "css selector", "value": "#last img" }),
+    );
+    assert_eq!(images.as_array().map(Vec::len), Some(0), "no HTML injected");
+
+    // A wrong token opens nothing.
+    browser.open(&format!("http://{}/?token=faux", hub.addr));
+    assert!(browser.texts("#arrived").is_empty());
+}

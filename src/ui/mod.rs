@@ -56,6 +56,9 @@ pub(crate) struct Desk {
     /// Wakes the worker that counts today's arrivals for the status bar
     /// (absent in tests: the UI thread counts).
     pub counter: Option<mpsc::Sender<()>>,
+    /// Wakes the sync worker after a check-in, so other kiosks and the
+    /// organisers' page see it within a second (absent without a hub).
+    pub syncer: Option<mpsc::Sender<()>>,
     /// Who is at the screen now (staff can unlock a self-service kiosk).
     pub mode: Mode,
     /// Wrong staff PINs, and until when the next attempt must wait.
@@ -112,6 +115,33 @@ impl KioskUi {
         } else {
             (None, None)
         };
+        let syncer = if background && kiosk.config.hub.url.is_some() {
+            let w = window.as_weak();
+            Some(spawn_worker(&kiosk, "synchro", SYNC_EVERY, move |k| {
+                let round = k.sync_once(SYNC_TIMEOUT);
+                let (waiting, last) = k.sync_status().unwrap_or((0, None));
+                let tz = k.config.event.timezone.clone();
+                let last = last.map(|t| tz.to_datetime(t).strftime("%H:%M").to_string());
+                let online = round.is_ok();
+                // Others' arrivals change the counts.
+                let today = match &round {
+                    Ok(r) if r.arrivals > 0 || r.list_updated => Some(status_adapter::today(k)),
+                    _ => None,
+                };
+                w.upgrade_in_event_loop(move |w| {
+                    status_adapter::show_sync(&w, online, waiting, last);
+                    if let Some(today) = today {
+                        status_adapter::show_today(&w, today);
+                    }
+                })
+                .is_ok()
+            })?)
+        } else {
+            None
+        };
+        window
+            .global::<StatusAdapter>()
+            .set_sync_enabled(syncer.is_some());
         let mode = kiosk.config.kiosk.mode;
         let language = kiosk.config.kiosk.language;
         let categories: Vec<slint::SharedString> = kiosk
@@ -133,6 +163,7 @@ impl KioskUi {
             last: None,
             printer,
             counter,
+            syncer,
             mode,
             attempts: Default::default(),
             locked_until: None,
@@ -196,6 +227,10 @@ pub fn run_kiosk(kiosk: Kiosk) -> Result<(), UiError> {
 
 /// How often the print worker retries and follows jobs without being asked.
 const PRINT_EVERY: Duration = Duration::from_secs(3);
+/// How often a kiosk with a hub syncs without being asked (others'
+/// arrivals show here within this), and how long it waits for the hub.
+const SYNC_EVERY: Duration = Duration::from_millis(700);
+const SYNC_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often the status bar is recounted without being asked (arrivals
 /// recorded by another process on this database).
 const COUNT_EVERY: Duration = Duration::from_secs(5);

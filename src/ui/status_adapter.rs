@@ -73,6 +73,18 @@ pub(super) fn refresh(window: &AppWindow, desk: &Shared) {
         }
         None => show_today(window, today(&d.kiosk)),
     }
+    if let Some(syncer) = &d.syncer {
+        let _ = syncer.send(());
+    }
+}
+
+/// The hub's news: reachable or not, this kiosk's records it has not
+/// acknowledged yet, and when the last sync succeeded ("09:14").
+pub(super) fn show_sync(window: &AppWindow, online: bool, waiting: i64, last: Option<String>) {
+    let s = window.global::<StatusAdapter>();
+    s.set_online(online);
+    s.set_sync_waiting(count(waiting.max(0)));
+    s.set_last_sync(last.unwrap_or_default().into());
 }
 
 fn count(n: impl TryInto<i32>) -> i32 {
