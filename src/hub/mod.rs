@@ -375,13 +375,20 @@ pub fn dashboard(k: &Kiosk) -> Result<Value, AppError> {
     let stats = k.stats()?;
     let (today, _) = k.day(None)?;
     let arrivals = k.store().arrivals_on(today.date)?;
-    let mut quarters: std::collections::BTreeMap<String, i64> = Default::default();
-    for (at, ..) in &arrivals {
+    // Quarters of an hour from the first arrival to the last, empty ones
+    // included: the chart's gaps are real gaps.
+    let quarter_of = |at: &Timestamp| {
         let t = tz.to_datetime(*at);
-        let minute = t.minute() - t.minute() % 15;
-        *quarters
-            .entry(format!("{:02}:{:02}", t.hour(), minute))
-            .or_default() += 1;
+        i64::from(t.hour()) * 4 + i64::from(t.minute()) / 15
+    };
+    let mut quarters: std::collections::BTreeMap<i64, i64> = Default::default();
+    if let (Some(first), Some(last)) = (arrivals.first(), arrivals.last()) {
+        for q in quarter_of(&first.0)..=quarter_of(&last.0) {
+            quarters.insert(q, 0);
+        }
+    }
+    for (at, ..) in &arrivals {
+        *quarters.entry(quarter_of(at)).or_default() += 1;
     }
     let last: Vec<Value> = arrivals
         .iter()
@@ -416,7 +423,10 @@ pub fn dashboard(k: &Kiosk) -> Result<Value, AppError> {
         "colour": event.colour,
         "today": today.number,
         "stats": stats,
-        "quarters": quarters.into_iter().map(|(at, n)| json!({ "at": at, "arrivals": n })).collect::<Vec<_>>(),
+        "quarters": quarters
+            .into_iter()
+            .map(|(q, n)| json!({ "at": format!("{:02}:{:02}", q / 4, q % 4 * 15), "arrivals": n }))
+            .collect::<Vec<_>>(),
         "last_arrivals": last,
         "double_entries": doubles,
         "generated_at": tz.to_datetime(Timestamp::now()).strftime("%H:%M:%S").to_string(),

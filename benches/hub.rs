@@ -1,0 +1,196 @@
+//! The hub's figures on loopback (see BENCHMARKS.md): a new kiosk joining
+//! an event of 10,000 registrants, 50 kiosks uploading at once, and a
+//! check-in travelling from one kiosk to another and to the organisers'
+//! live page.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use accueil::app::{ImportOptions, Kiosk};
+use accueil::config::Config;
+use accueil::domain::{Record, RecordKind};
+use accueil::store::Lookup;
+use accueil::sync::SyncRequest;
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+
+const TOKEN: &str = "jeton-des-kiosques-0123456789";
+const DASHBOARD: &str = "jeton-des-organisateurs-abcdef";
+
+fn config(dir: &Path, id: &str, hub: &str) -> Config {
+    let toml = include_str!("../kiosk.toml")
+        .replace("id = \"accueil-1\"", &format!("id = \"{id}\""))
+        .replace("[hub]\n", &format!("[hub]\n{hub}\n"));
+    Config::parse(&toml, dir).expect("kiosk.toml")
+}
+
+/// A hub in this process on 127.0.0.1 with `n` registrants.
+fn start_hub(dir: &Path, n: usize) -> SocketAddr {
+    let csv = dir.join("inscrits.csv");
+    std::fs::write(&csv, accueil::demo::registrants_csv(n)).expect("csv");
+    let config = config(
+        dir,
+        "hub",
+        &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
+    );
+    let mut hub = Kiosk::open(config, Some(&dir.join("hub.sqlite"))).expect("hub db");
+    hub.import_file(&csv, ImportOptions::default(), |_, _| {})
+        .expect("import");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        accueil::hub::run(hub, "127.0.0.1:0".parse().unwrap(), |a| {
+            let _ = tx.send(a);
+        })
+        .expect("hub");
+    });
+    rx.recv().expect("hub address")
+}
+
+fn kiosk(dir: &Path, id: &str, hub: SocketAddr) -> Kiosk {
+    let config = config(
+        dir,
+        id,
+        &format!("url = \"http://{hub}\"\ntoken = \"{TOKEN}\""),
+    );
+    Kiosk::open(config, Some(&dir.join(format!("{id}.sqlite")))).expect("kiosk db")
+}
+
+fn arrivals(kiosk: &str, n: i64) -> Vec<Record> {
+    (1..=n)
+        .map(|seq| Record {
+            id: uuid::Uuid::now_v7(),
+            kiosk: kiosk.to_owned(),
+            seq,
+            at: jiff::Timestamp::now(),
+            kind: RecordKind::Arrival,
+            registrant: uuid::Uuid::now_v7(),
+            day: Some(jiff::civil::date(2022, 9, 28)),
+            reverts: None,
+            payload: serde_json::json!({}),
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub = start_hub(dir.path(), 10_000);
+    let mut g = c.benchmark_group("hub_loopback");
+    g.sample_size(10);
+
+    // A new kiosk points at the hub: the whole list (and log) comes down.
+    g.bench_function("full join: 10,000 registrants into an empty kiosk", |b| {
+        b.iter_batched(
+            || {
+                let d = tempfile::tempdir().expect("tempdir");
+                let k = kiosk(d.path(), "nouveau", hub);
+                (d, k)
+            },
+            |(d, mut k)| {
+                let round = k.sync_once(Duration::from_secs(60)).expect("join");
+                assert!(round.list_updated);
+                assert_eq!(k.store().registrant_count().unwrap(), 10_000);
+                (d, k)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
+    // 50 kiosks upload 200 arrivals each at the same moment: 10,000 records.
+    let http = reqwest::blocking::Client::new();
+    let mut round = 0;
+    g.throughput(criterion::Throughput::Elements(50 * 200));
+    g.bench_function("50 kiosks upload 200 records each at once", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                round += 1;
+                let batches: Vec<SyncRequest> = (0..50)
+                    .map(|k| {
+                        let id = format!("r{round}-k{k}");
+                        SyncRequest {
+                            records: arrivals(&id, 200),
+                            kiosk: id,
+                            marks: Default::default(),
+                        }
+                    })
+                    .collect();
+                let start = Instant::now();
+                std::thread::scope(|s| {
+                    for req in &batches {
+                        let http = http.clone();
+                        s.spawn(move || {
+                            let res = http
+                                .post(format!("http://{hub}/api/sync"))
+                                .bearer_auth(TOKEN)
+                                .json(req)
+                                .send()
+                                .expect("upload");
+                            assert!(res.status().is_success());
+                        });
+                    }
+                });
+                total += start.elapsed();
+            }
+            total
+        })
+    });
+    g.finish();
+    let mut g = c.benchmark_group("hub_loopback_live");
+    g.sample_size(20);
+
+    // One check-in at kiosk A: uploaded, then downloaded by kiosk B (whose
+    // background thread asks every 0.7 s), and pushed to an open page. On a
+    // hub of its own: the one above now holds the upload test's records.
+    let hd = tempfile::tempdir().expect("tempdir");
+    let hub = start_hub(hd.path(), 10_000);
+    let da = tempfile::tempdir().expect("tempdir");
+    let mut a = kiosk(da.path(), "porte-a", hub);
+    let mut b_kiosk = kiosk(da.path(), "porte-b", hub);
+    a.sync_once(Duration::from_secs(60)).expect("join a");
+    b_kiosk.sync_once(Duration::from_secs(60)).expect("join b");
+    let page = reqwest::blocking::Client::builder()
+        .timeout(None)
+        .build()
+        .expect("client")
+        .get(format!("http://{hub}/api/events?token={DASHBOARD}"))
+        .send()
+        .expect("live feed");
+    let mut feed = BufReader::new(page);
+    let mut next_event = move || {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            feed.read_line(&mut line).expect("feed");
+            if line.starts_with("data:") {
+                return;
+            }
+        }
+    };
+    next_event(); // the figures as the page opens
+    let mut n = 0usize;
+    g.bench_function("check-in at A → on B and on the open page", |b| {
+        b.iter(|| {
+            // The next ticket that is welcomed (some are cancelled or
+            // pending, and record nothing).
+            loop {
+                n += 1;
+                let code = format!("NEC-{:06}", n % 10_000 + 1);
+                let c = a.check_in(&Lookup::Code(code), None).expect("check-in");
+                if c.outcome == accueil::domain::Outcome::Welcome {
+                    break;
+                }
+            }
+            a.sync_once(Duration::from_secs(10)).expect("upload");
+            next_event();
+            let got = b_kiosk
+                .sync_once(Duration::from_secs(10))
+                .expect("download");
+            assert!(got.received >= 1);
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
