@@ -23,11 +23,16 @@ fn toml(id: &str, hub: &str) -> String {
 }
 
 fn hub_event() -> Event {
+    hub_event_of(300)
+}
+
+/// A hub whose list holds `n` people, `S-000000`…
+fn hub_event_of(n: usize) -> Event {
     let ev = Event::with_config(&toml(
         "hub",
         &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
     ));
-    ev.write("inscrits.csv", synthetic_csv(300));
+    ev.write("inscrits.csv", synthetic_csv(n));
     ev.ok(&["import", "inscrits.csv"]);
     ev
 }
@@ -282,16 +287,16 @@ fn bad_or_missing_credentials_get_401_and_nothing_else() {
 
 #[test]
 fn an_offline_kiosk_and_a_killed_hub_lose_and_duplicate_nothing() {
-    let hub_ev = hub_event();
+    let hub_ev = hub_event_of(600);
     let mut hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
     let port = hub.addr;
     let a = kiosk_event("porte-a", port, TOKEN);
     sync(&a);
     hub.kill();
 
-    // 250 check-ins with the hub down: the door keeps working, syncs fail
+    // 500 check-ins with the hub down: the door keeps working, syncs fail
     // with a clear message and lose nothing.
-    check_in(&a, &codes(1..=250));
+    check_in(&a, &codes(0..=499));
     let out = a.run(&["sync", "--once"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("hub injoignable"));
@@ -304,10 +309,10 @@ fn an_offline_kiosk_and_a_killed_hub_lose_and_duplicate_nothing() {
         let dir = a.dir.path().to_owned();
         std::thread::spawn(move || {
             for chunk in 0..5 {
-                // S-000250…S-000299, then people already in (the list is
-                // S-000000…S-000299): everyone is in at the end.
-                let codes: Vec<String> = (250 + chunk * 50..300 + chunk * 50)
-                    .map(|i| format!("S-{:06}", i % 300))
+                // S-000500…S-000599, then people already in (the list is
+                // S-000000…S-000599): everyone is in at the end.
+                let codes: Vec<String> = (500 + chunk * 50..550 + chunk * 50)
+                    .map(|i| format!("S-{:06}", i % 600))
                     .collect();
                 let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_accueil"))
                     .current_dir(&dir)
@@ -365,12 +370,12 @@ fn an_offline_kiosk_and_a_killed_hub_lose_and_duplicate_nothing() {
         at_hub.iter().map(|r| r.seq).collect::<Vec<_>>(),
         (1..=at_hub.len() as i64).collect::<Vec<_>>()
     );
-    // 300 people, each let in once (the loop came back to the first 250).
+    // 600 people, each let in once (the loop came back to the first ones).
     let stats = accueil::app::Kiosk::open(hub_ev.config(), None)
         .unwrap()
         .stats()
         .unwrap();
-    assert_eq!(stats.days[0].tally.arrived, 300);
+    assert_eq!(stats.days[0].tally.arrived, 600);
     drop(hub);
 }
 

@@ -129,6 +129,9 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/api/events", get(events))
         .route("/export/presences.csv", get(export_attendance))
         .route("/export/absents.csv", get(export_no_shows))
+        // A kiosk back after a day offline sends its log in batches of
+        // 2,000 records (~1 MB); the default 2 MB limit leaves too little room.
+        .layer(axum::extract::DefaultBodyLimit::max(32 << 20))
         .with_state(hub)
 }
 
