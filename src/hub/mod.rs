@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -105,6 +105,50 @@ fn unauthorized() -> Response {
     (StatusCode::UNAUTHORIZED, "401\n").into_response()
 }
 
+/// A request from a kiosk (`[hub] token`): handlers that take it cannot be
+/// reached without it.
+struct FromKiosk;
+/// A request from an organiser (`[hub] dashboard_token`).
+struct FromOrganiser;
+
+/// The secret a request carries, read from its parts.
+fn secret_of(parts: &axum::http::request::Parts) -> String {
+    let query = parts
+        .uri
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<TokenQuery>(q).ok())
+        .unwrap_or_default();
+    given(&parts.headers, &query).to_owned()
+}
+
+impl axum::extract::FromRequestParts<Arc<Hub>> for FromKiosk {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        hub: &Arc<Hub>,
+    ) -> Result<Self, Response> {
+        if same_secret(&secret_of(parts), &hub.token) {
+            Ok(FromKiosk)
+        } else {
+            Err(unauthorized())
+        }
+    }
+}
+
+impl axum::extract::FromRequestParts<Arc<Hub>> for FromOrganiser {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        hub: &Arc<Hub>,
+    ) -> Result<Self, Response> {
+        if same_secret(&secret_of(parts), &hub.dashboard_token) {
+            Ok(FromOrganiser)
+        } else {
+            Err(unauthorized())
+        }
+    }
+}
+
 /// A request the hub could not serve: its status and why, in words.
 #[derive(Debug)]
 struct ApiError(StatusCode, String);
@@ -141,15 +185,7 @@ async fn blocking<R: Send + 'static>(
     tokio::task::spawn_blocking(f).await.map_err(internal)
 }
 
-async fn sync(
-    State(hub): State<Arc<Hub>>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-    Json(req): Json<SyncRequest>,
-) -> Response {
-    if !same_secret(given(&headers, &q), &hub.token) {
-        return unauthorized();
-    }
+async fn sync(_: FromKiosk, State(hub): State<Arc<Hub>>, Json(req): Json<SyncRequest>) -> Response {
     let h = hub.clone();
     let answer = blocking(move || h.with(|k| exchange(k, &req))).await;
     match answer {
@@ -215,14 +251,7 @@ fn list_rev(k: &Kiosk) -> Result<i64, crate::store::StoreError> {
         .unwrap_or(0))
 }
 
-async fn list(
-    State(hub): State<Arc<Hub>>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-) -> Response {
-    if !same_secret(given(&headers, &q), &hub.token) {
-        return unauthorized();
-    }
+async fn list(_: FromKiosk, State(hub): State<Arc<Hub>>) -> Response {
     let h = hub.clone();
     match blocking(move || {
         h.with(|k| -> Result<ListResponse, crate::store::StoreError> {
@@ -240,18 +269,7 @@ async fn list(
     }
 }
 
-fn organiser(hub: &Hub, headers: &HeaderMap, q: &TokenQuery) -> bool {
-    same_secret(given(headers, q), &hub.dashboard_token)
-}
-
-async fn page(
-    State(hub): State<Arc<Hub>>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-) -> Response {
-    if !organiser(&hub, &headers, &q) {
-        return unauthorized();
-    }
+async fn page(_: FromOrganiser) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -270,14 +288,7 @@ async fn page(
         .into_response()
 }
 
-async fn stats(
-    State(hub): State<Arc<Hub>>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-) -> Response {
-    if !organiser(&hub, &headers, &q) {
-        return unauthorized();
-    }
+async fn stats(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
     let h = hub.clone();
     match blocking(move || h.with(|k| dashboard(k))).await {
         Ok(Ok(v)) => Json(v).into_response(),
@@ -288,15 +299,8 @@ async fn stats(
 
 /// The page's live feed: the figures now, then again after every change
 /// (changes that come faster than the figures are computed count as one).
-async fn events(
-    State(hub): State<Arc<Hub>>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-) -> Response {
+async fn events(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
     use futures_util::StreamExt;
-    if !organiser(&hub, &headers, &q) {
-        return unauthorized();
-    }
     let changes = tokio_stream::wrappers::WatchStream::new(hub.changes.subscribe());
     let stream = changes.then(move |_| {
         let h = hub.clone();
@@ -316,27 +320,17 @@ async fn events(
         .into_response()
 }
 
-async fn export_attendance(
-    State(hub): State<Arc<Hub>>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-) -> Response {
-    export(hub, headers, q, false).await
+async fn export_attendance(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
+    export(hub, false).await
 }
 
-async fn export_no_shows(
-    State(hub): State<Arc<Hub>>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-) -> Response {
-    export(hub, headers, q, true).await
+async fn export_no_shows(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
+    export(hub, true).await
 }
 
 /// The attendance CSVs for French Excel, as `accueil export` writes them.
-async fn export(hub: Arc<Hub>, headers: HeaderMap, q: TokenQuery, no_shows: bool) -> Response {
-    if !organiser(&hub, &headers, &q) {
-        return unauthorized();
-    }
+/// Called only by handlers that took a [`FromOrganiser`].
+async fn export(hub: Arc<Hub>, no_shows: bool) -> Response {
     let h = hub.clone();
     let csv = blocking(move || {
         h.with(|k| -> Result<Vec<u8>, String> {

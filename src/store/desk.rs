@@ -51,18 +51,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let uid = Uuid::now_v7();
         let code = walk_in_code(uid);
-        insert_registrant(
-            &tx,
-            NewRegistrant {
-                uid,
-                code: &code,
-                fields: &fields(details, Status::Valid),
-                origin: Origin::WalkIn,
-                extra: "{}",
-                now: &ts_text(now),
-            },
-            &mut KnownTerms::new(),
-        )?;
+        insert_walk_in(&tx, uid, &code, details, now)?;
         let record = append(
             &tx,
             kiosk,
@@ -189,6 +178,17 @@ pub(crate) fn create_remote_walk_in(
     if find_registrant(conn, &Lookup::Uid(uid))?.is_some() {
         return Ok(());
     }
+    insert_walk_in(conn, uid, code, details, now)
+}
+
+/// A walk-in's row: valid, with no source behind it.
+fn insert_walk_in(
+    conn: &rusqlite::Connection,
+    uid: Uuid,
+    code: &str,
+    details: &Details,
+    now: Timestamp,
+) -> Result<()> {
     insert_registrant(
         conn,
         NewRegistrant {
