@@ -253,8 +253,7 @@ pub fn round(
         done.sent += usize::try_from(res.acked - acked).unwrap_or(0);
         store.set_sync_value(ACKED, &res.acked.to_string())?;
         store.set_sync_value(LAST_SYNC, &now().to_string())?;
-        let own = store.marks()?.get(me).copied().unwrap_or(0);
-        done.pending = own - res.acked;
+        done.pending = store.last_seq(me)? - res.acked;
         if !res.more && (done.pending <= 0 || sending == 0) {
             return Ok(done);
         }

@@ -204,8 +204,7 @@ async fn sync(_: FromKiosk, State(hub): State<Arc<Hub>>, Json(req): Json<SyncReq
 /// then what it lacks. Returns the answer and the arrivals that came in.
 fn exchange(k: &mut Kiosk, req: &SyncRequest) -> Result<(SyncResponse, usize), ApiError> {
     let store = k.store_mut();
-    let held = store.marks().map_err(internal)?;
-    let has = held.get(&req.kiosk).copied().unwrap_or(0);
+    let has = store.last_seq(&req.kiosk).map_err(internal)?;
     let mut arrivals = 0;
     match crate::sync::accept_upload(&req.kiosk, has, &req.records) {
         Ok(new) if !new.is_empty() => {

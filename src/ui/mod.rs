@@ -115,29 +115,28 @@ impl KioskUi {
         } else {
             (None, None)
         };
-        let syncer = if background && kiosk.config.hub.url.is_some() {
-            let w = window.as_weak();
-            Some(spawn_worker(&kiosk, "synchro", SYNC_EVERY, move |k| {
-                let round = k.sync_once(SYNC_TIMEOUT);
-                let (waiting, last) = k.sync_status().unwrap_or((0, None));
-                let tz = k.config.event.timezone.clone();
-                let last = last.map(|t| tz.to_datetime(t).strftime("%H:%M").to_string());
-                let online = round.is_ok();
-                // Others' arrivals change the counts.
-                let today = match &round {
-                    Ok(r) if r.arrivals > 0 || r.list_updated => Some(status_adapter::today(k)),
-                    _ => None,
-                };
-                w.upgrade_in_event_loop(move |w| {
-                    status_adapter::show_sync(&w, online, waiting, last);
-                    if let Some(today) = today {
-                        status_adapter::show_today(&w, today);
+        let syncer = match (&counter, kiosk.config.hub.url.is_some()) {
+            (Some(counter), true) => {
+                let w = window.as_weak();
+                let counter = counter.clone();
+                Some(spawn_worker(&kiosk, "synchro", SYNC_EVERY, move |k| {
+                    let round = k.sync_once(SYNC_TIMEOUT);
+                    // Others' arrivals change the counts: the counting
+                    // thread recounts.
+                    if matches!(&round, Ok(r) if r.arrivals > 0 || r.list_updated) {
+                        let _ = counter.send(());
                     }
-                })
-                .is_ok()
-            })?)
-        } else {
-            None
+                    let (waiting, last) = k.sync_status().unwrap_or((0, None));
+                    let tz = k.config.event.timezone.clone();
+                    let last = last.map(|t| tz.to_datetime(t).strftime("%H:%M").to_string());
+                    let online = round.is_ok();
+                    w.upgrade_in_event_loop(move |w| {
+                        status_adapter::show_sync(&w, online, waiting, last)
+                    })
+                    .is_ok()
+                })?)
+            }
+            _ => None,
         };
         window
             .global::<StatusAdapter>()
