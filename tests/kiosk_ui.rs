@@ -490,6 +490,29 @@ fn keyboard_only_walk_in(ui: &KioskUi) {
     );
     assert_eq!(ui.with_kiosk(|k| k.store().record_count().unwrap()), before);
 
+    // A name that is not the first listed, without the mouse: Tab past the
+    // walk-in button to the second row, Enter, then Enter on the card.
+    type_text(ui, "hel", &mut keys);
+    let second = ui
+        .window
+        .global::<accueil::ui::HomeAdapter>()
+        .get_results()
+        .row_data(1)
+        .expect("two people for « hel »");
+    for _ in 0..3 {
+        press(ui, Key::Tab.into());
+    }
+    enter(ui, &mut keys);
+    let card = ui
+        .window
+        .global::<accueil::ui::ConfirmAdapter>()
+        .get_person();
+    assert_eq!(
+        card.id, second.id,
+        "Tab, Tab, Tab, Enter opens the second row"
+    );
+    press(ui, Key::Escape.into());
+
     // Tab left the focus on a button, and a ticket is scanned: the scan
     // still lands in the field, whole and in order.
     press(ui, Key::Tab.into());
