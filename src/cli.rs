@@ -10,7 +10,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
-use crate::app::{AppError, CheckIn, ImportOptions, Imported, Kiosk, Stats, Undo, UndoOutcome};
+use crate::app::{
+    AppError, CheckIn, ImportOptions, Imported, Kiosk, PretixImported, Stats, Undo, UndoOutcome,
+};
 use crate::badge::Format;
 use crate::config::Config;
 use crate::domain::{
@@ -46,10 +48,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Importe les inscrits (CSV ou XLSX) : tout ou rien ; ré-importer met à jour sans perdre les arrivées.
+    /// Importe les inscrits (CSV ou XLSX, ou pretix avec --from pretix) : tout ou rien ; ré-importer met à jour sans perdre les arrivées.
     Import {
         /// Export de la plateforme d'inscription (.csv, .txt, .xlsx).
-        file: PathBuf,
+        #[arg(required_unless_present = "from", conflicts_with = "from")]
+        file: Option<PathBuf>,
+        /// Télécharge la liste d'enregistrement pretix de [source] (et ses entrées déjà faites).
+        #[arg(long, value_parser = ["pretix"])]
+        from: Option<String>,
         /// Montre ce qui changerait sans rien écrire.
         #[arg(long)]
         dry_run: bool,
@@ -294,9 +300,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Import {
             file,
+            from: _,
             dry_run,
             force,
-        } => import(&mut kiosk, &out, &file, ImportOptions { dry_run, force }),
+        } => {
+            let options = ImportOptions { dry_run, force };
+            match file {
+                Some(file) => import(&mut kiosk, &out, &file, options),
+                None => import_pretix(&mut kiosk, &out, options),
+            }
+        }
         Command::Search { query, limit } => {
             let result = kiosk.search(&query.join(" "), limit)?;
             if out.json {
@@ -497,6 +510,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "« accueil sync » sans --once : le kiosque (accueil kiosk) synchronise déjà en continu — utilisez « accueil sync --once » pour un tour"
                 );
             }
+            if kiosk.talks_to_pretix() {
+                return sync_pretix(&mut kiosk, &out);
+            }
             let round = kiosk.sync_once(std::time::Duration::from_secs(30))?;
             if out.json {
                 out.line(&serde_json::to_value(&round)?);
@@ -685,6 +701,93 @@ fn import(
             };
             println!("  {what} : {} [{}]", c.name, c.code);
         }
+    }
+    Ok(())
+}
+
+fn import_pretix(kiosk: &mut Kiosk, out: &Output, options: ImportOptions) -> anyhow::Result<()> {
+    let bar = progress_bar(out.json, "pretix");
+    let result = kiosk.import_pretix(options, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let imported: PretixImported = result?;
+    let r = &imported.report;
+    if out.json {
+        out.line(&json!({
+            "dry_run": options.dry_run,
+            "committed": r.committed,
+            "source": imported.source,
+            "positions": imported.positions,
+            "added": r.added,
+            "updated": r.updated,
+            "unchanged": r.unchanged,
+            "cancelled": r.cancelled,
+            "arrivals": imported.arrivals,
+            "warnings": imported.warnings,
+            "changes": r.changes,
+        }));
+        return Ok(());
+    }
+    println!(
+        "{} — {} billet(s) téléchargé(s)",
+        imported.source, imported.positions
+    );
+    for w in &imported.warnings {
+        println!("  attention, {w}");
+    }
+    let verb = if options.dry_run {
+        "Simulation, rien n'est écrit :"
+    } else {
+        "Import :"
+    };
+    println!(
+        "{verb} {} ajouté(s), {} mis à jour, {} inchangé(s), {} annulé(s) (absents de pretix), {} entrée(s) faite(s) dans pretix reprise(s)",
+        r.added, r.updated, r.unchanged, r.cancelled, imported.arrivals
+    );
+    Ok(())
+}
+
+/// `accueil sync --once` on the copy that talks to pretix: push, pull,
+/// exit 0 only when pretix settled every arrival and undo.
+fn sync_pretix(kiosk: &mut Kiosk, out: &Output) -> anyhow::Result<()> {
+    let round = kiosk.pretix_once(std::time::Duration::from_secs(30), true)?;
+    if out.json {
+        out.line(&serde_json::to_value(&round)?);
+    } else {
+        println!(
+            "pretix : {} arrivée(s) enregistrée(s), {} déjà entrée(s), {} annulation(s), {} restée(s) locale(s) ; liste {}, {} entrée(s) faite(s) dans pretix reprise(s)",
+            round.accepted,
+            round.already_in,
+            round.annulled,
+            round.local,
+            if round.list_changed { "mise à jour" } else { "inchangée" },
+            round.arrivals_in
+        );
+        for w in &round.warnings {
+            println!("  attention, {w}");
+        }
+    }
+    for n in &round.notices {
+        eprintln!(
+            "pretix : {} [{}] — {}",
+            n.name,
+            n.code,
+            crate::pretix::reason_text(n.reason.as_deref().unwrap_or_default())
+        );
+    }
+    if let Some(why) = &round.retry {
+        anyhow::bail!(
+            "pretix demande de réessayer ({why}) : {} entrée(s) en attente — relancez « accueil sync --once »",
+            round.pending
+        );
+    }
+    if round.pending > 0 {
+        anyhow::bail!(
+            "{} entrée(s) pas encore acceptée(s) par pretix — relancez « accueil sync --once »",
+            round.pending
+        );
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod domain;
 pub mod export;
 pub mod hub;
 pub mod import;
+pub mod pretix;
 pub mod print;
 pub mod store;
 pub mod sync;

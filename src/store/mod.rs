@@ -7,6 +7,7 @@
 mod desk;
 mod import;
 mod log;
+mod pretix;
 mod print;
 mod search;
 mod sync;
@@ -23,6 +24,7 @@ use crate::domain::{Origin, Registrant, Status};
 pub use desk::Edit;
 pub use import::{ImportChange, ImportReport};
 pub use log::{AttendanceRow, CheckinTx, Counts};
+pub use pretix::{PretixNotice, PretixPending, RemoteArrival};
 pub use print::{JobView, NewJob, PrintState, QueuedPrint};
 pub use search::SearchResult;
 pub use sync::{Applied, DoubleEntry, ListEntry, Marks};
@@ -31,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_print_queue.sql"),
     include_str!("migrations/0003_sync.sql"),
+    include_str!("migrations/0004_pretix.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

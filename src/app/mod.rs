@@ -17,6 +17,10 @@ use crate::domain::{
 use crate::export::{self, ExportError};
 use crate::import::{self, ImportError, RowProblem};
 use crate::print::{self, JobState};
+mod pretix;
+
+pub use pretix::{PretixImported, PretixRound};
+
 use crate::store::{
     Edit, ImportReport, JobView, Lookup, NewJob, PrintState, SearchResult, Store, StoreError,
 };
@@ -39,6 +43,12 @@ pub enum AppError {
     Badge(#[from] BadgeError),
     #[error(transparent)]
     Sync(#[from] crate::sync::SyncError),
+    #[error(transparent)]
+    Pretix(#[from] crate::pretix::PretixError),
+    #[error(
+        "[source] de kiosk.toml ne désigne pas pretix — ajoutez kind = \"pretix\", url, organizer, event et checkin_list"
+    )]
+    NoPretix,
     #[error("logo {path} illisible : {source} — vérifiez [badge] logo dans kiosk.toml")]
     LogoFile {
         path: PathBuf,
@@ -234,12 +244,29 @@ impl Kiosk {
         progress: impl FnMut(usize, usize),
     ) -> Result<Imported> {
         let parsed = import::read_file(path, &self.config.import, &self.config.event)?;
-        let total = parsed.entries.len();
-        let mut progress = progress;
+        let report = self.apply_entries(&parsed.entries, options, progress)?;
+        Ok(Imported {
+            format: parsed.format,
+            rows: parsed.entries.len(),
+            warnings: parsed.warnings,
+            report,
+        })
+    }
+
+    /// Merges a source list into the copy, all or nothing; refuses a list
+    /// that would cancel more than half of the people (a wrong file, a wrong
+    /// check-in list) unless forced.
+    fn apply_entries(
+        &mut self,
+        entries: &[crate::domain::SourceEntry],
+        options: ImportOptions,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<ImportReport> {
+        let total = entries.len();
         let now = self.now();
         let mut refused = None;
         let report = self.store.apply_import(
-            &parsed.entries,
+            entries,
             now,
             |done| progress(done, total),
             |report| {
@@ -254,15 +281,10 @@ impl Kiosk {
                 !options.dry_run && refused.is_none()
             },
         )?;
-        if let Some(e) = refused {
-            return Err(e);
+        match refused {
+            Some(e) => Err(e),
+            None => Ok(report),
         }
-        Ok(Imported {
-            format: parsed.format,
-            rows: total,
-            warnings: parsed.warnings,
-            report,
-        })
     }
 
     pub fn search(&self, query: &str, limit: usize) -> Result<SearchResult> {

@@ -1,0 +1,246 @@
+//! A copy and pretix: the list comes down (positions → registrants, pretix's
+//! check-ins → arrivals), arrivals and undos go up (redeem, annul).
+//!
+//! Who talks to pretix: the hub when there is one (it holds every kiosk's
+//! log), else each kiosk for itself. The door never waits for it.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{AppError, ImportOptions, Kiosk, Result};
+use crate::config::{PretixSettings, Source};
+use crate::pretix::{self, Answer, Client, Pending, Push, Verdict};
+use crate::store::{ImportReport, PretixNotice, RemoteArrival};
+
+/// sync_state keys: the last time pretix answered, and the last full
+/// download of the list.
+pub const PRETIX_CONTACT: &str = "pretix_contact";
+pub const PRETIX_PULLED: &str = "pretix_pulled";
+
+/// What a download of the list did.
+#[derive(Debug, Clone)]
+pub struct PretixImported {
+    /// "pretix nec/nec2022, liste 1", for the report.
+    pub source: String,
+    /// Positions pretix listed (add-ons included).
+    pub positions: usize,
+    pub report: ImportReport,
+    /// Tickets taken with an adjustment, in words.
+    pub warnings: Vec<String>,
+    /// pretix's check-ins brought in as arrivals.
+    pub arrivals: usize,
+}
+
+/// What one round with pretix did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PretixRound {
+    /// Arrivals pretix stored.
+    pub accepted: usize,
+    /// Arrivals pretix had already (the ticket was in).
+    pub already_in: usize,
+    /// Undos pretix annulled.
+    pub annulled: usize,
+    /// Records settled without asking pretix (walk-ins, undone before sent…).
+    pub local: usize,
+    /// This round's refusals and the check-ins pretix kept despite an undo.
+    pub notices: Vec<PretixNotice>,
+    /// pretix asked to be asked again later (its own error).
+    pub retry: Option<String>,
+    /// Arrivals and undos still to settle.
+    pub pending: i64,
+    /// The list was downloaded this round.
+    pub pulled: bool,
+    /// …and changed the copy (people added, updated or cancelled).
+    pub list_changed: bool,
+    /// pretix's check-ins brought in as arrivals.
+    pub arrivals_in: usize,
+    pub warnings: Vec<String>,
+}
+
+/// How many pending records are read at a time.
+const PUSH_BATCH: usize = 100;
+
+impl Kiosk {
+    fn pretix_settings(&self) -> Result<&PretixSettings> {
+        match &self.config.source {
+            Source::Pretix(p) => Ok(p),
+            Source::File => Err(AppError::NoPretix),
+        }
+    }
+
+    /// Talks to pretix: through the hub when there is one, else here.
+    pub fn talks_to_pretix(&self) -> bool {
+        matches!(self.config.source, Source::Pretix(_)) && self.config.hub.url.is_none()
+    }
+
+    pub fn pretix_client(&self, timeout: Duration) -> Result<Client> {
+        Ok(Client::new(self.pretix_settings()?, timeout)?)
+    }
+
+    /// `accueil import --from pretix`: downloads the check-in list.
+    pub fn import_pretix(
+        &mut self,
+        options: ImportOptions,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<PretixImported> {
+        let client = self.pretix_client(Duration::from_secs(60))?;
+        self.pull_pretix(&client, options, progress)
+    }
+
+    fn pull_pretix(
+        &mut self,
+        client: &Client,
+        options: ImportOptions,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<PretixImported> {
+        let settings = self.pretix_settings()?.clone();
+        let items = client.items()?;
+        let mut positions = client.positions(progress)?;
+        // Pages asked one after the other may overlap when the list
+        // changes meanwhile.
+        let mut seen = std::collections::HashSet::new();
+        positions.retain(|p| seen.insert(p.id));
+        let download = pretix::download_of(
+            &positions,
+            &items,
+            &self.config.event,
+            &settings.products,
+            settings.checkin_list,
+        );
+        let report = self.apply_entries(&download.entries, options, |_, _| {})?;
+        let mut arrivals = 0;
+        if report.committed {
+            let remote: Vec<RemoteArrival> = download
+                .checkins
+                .iter()
+                .map(|c| RemoteArrival {
+                    id: c.id,
+                    code: c.code.clone(),
+                    at: c.at,
+                })
+                .collect();
+            let event = &self.config.event;
+            let me = self.config.kiosk.id.clone();
+            arrivals = self.store.bring_in_pretix_checkins(&me, &remote, |at| {
+                let date = event.timezone.to_datetime(at).date();
+                match event.resolve_day(None, date) {
+                    Ok((day, _)) => day.date,
+                    Err(_) => event.first_day().date,
+                }
+            })?;
+            let now = self.now().to_string();
+            self.store.set_sync_value(PRETIX_PULLED, &now)?;
+            self.store.set_sync_value(PRETIX_CONTACT, &now)?;
+        }
+        Ok(PretixImported {
+            source: format!(
+                "pretix {}/{}, liste {}",
+                settings.organizer, settings.event, settings.checkin_list
+            ),
+            positions: download.positions,
+            report,
+            warnings: download.warnings,
+            arrivals,
+        })
+    }
+
+    /// Sends every arrival and undo pretix has not settled, oldest first,
+    /// until none is left or pretix asks to wait.
+    fn push_pretix(&mut self, client: &Client, round: &mut PretixRound) -> Result<()> {
+        let list = client.list();
+        loop {
+            let batch = self.store.pretix_pending(PUSH_BATCH)?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            for p in batch {
+                let pending = Pending {
+                    reverted: p.reverted.as_deref().and_then(Answer::parse_stored),
+                    record: p.record,
+                    code: p.code,
+                    walk_in: p.walk_in,
+                    undone: p.undone,
+                };
+                let id = pending.record.id;
+                let (verdict, forced) = match pretix::plan(&pending, list, self.now()) {
+                    Push::Local { why } => (
+                        Verdict::Settled(Answer::Local, Some(why.to_owned())),
+                        false,
+                    ),
+                    Push::Redeem(body) => {
+                        let (http, reply) = client.redeem(&body)?;
+                        (pretix::judge_redeem(http, &reply), body.force)
+                    }
+                    Push::Annul { nonce } => (pretix::judge_annul(client.annul(&nonce)?), false),
+                };
+                self.store
+                    .set_sync_value(PRETIX_CONTACT, &self.now().to_string())?;
+                let (answer, reason) = match verdict {
+                    Verdict::Retry(why) => {
+                        round.retry = Some(why);
+                        return Ok(());
+                    }
+                    Verdict::Settled(answer, reason) => (answer, reason),
+                };
+                self.store
+                    .settle_pretix(id, answer.as_str(), reason.as_deref(), forced, self.now())?;
+                match answer {
+                    Answer::Accepted => round.accepted += 1,
+                    Answer::AlreadyIn => round.already_in += 1,
+                    Answer::Annulled => round.annulled += 1,
+                    Answer::Local => round.local += 1,
+                    Answer::Refused | Answer::AnnulRefused => {
+                        round.notices.extend(
+                            self.store
+                                .pretix_notices(20)?
+                                .into_iter()
+                                .filter(|n| n.record == id),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// One round with pretix: push what waits, then (when `pull`) download
+    /// the list and bring pretix's check-ins in. `accueil sync --once` and
+    /// the background of a kiosk without hub, or of the hub.
+    pub fn pretix_once(&mut self, timeout: Duration, pull: bool) -> Result<PretixRound> {
+        let client = self.pretix_client(timeout)?;
+        let mut round = PretixRound::default();
+        self.push_pretix(&client, &mut round)?;
+        if pull {
+            let imported = self.pull_pretix(&client, ImportOptions::default(), |_, _| {})?;
+            let r = &imported.report;
+            round.pulled = true;
+            round.list_changed = r.added + r.updated + r.cancelled > 0;
+            round.arrivals_in = imported.arrivals;
+            round.warnings = imported.warnings;
+        }
+        round.pending = self.store.pretix_pending_count()?;
+        Ok(round)
+    }
+
+    /// Whether the list is due for a download (`[source] refresh_seconds`).
+    pub fn pretix_pull_due(&self) -> Result<bool> {
+        let every = self.pretix_settings()?.refresh;
+        let last: Option<Timestamp> = self
+            .store
+            .sync_value(PRETIX_PULLED)?
+            .and_then(|v| v.parse().ok());
+        Ok(last.is_none_or(|t| {
+            self.now().duration_since(t) >= jiff::SignedDuration::try_from(every).unwrap_or_default()
+        }))
+    }
+
+    /// Arrivals and undos waiting for pretix, and when pretix last answered.
+    pub fn pretix_status(&self) -> Result<(i64, Option<Timestamp>)> {
+        let last = self
+            .store
+            .sync_value(PRETIX_CONTACT)?
+            .and_then(|v| v.parse().ok());
+        Ok((self.store.pretix_pending_count()?, last))
+    }
+}
