@@ -97,7 +97,7 @@ fn bench(c: &mut Criterion) {
     });
 
     // 50 kiosks upload 200 arrivals each at the same moment: 10,000 records.
-    let http = reqwest::blocking::Client::new();
+    let http = accueil::http_client().build().expect("http client");
     let mut round = 0;
     g.throughput(criterion::Throughput::Elements(50 * 200));
     g.bench_function("50 kiosks upload 200 records each at once", |b| {
@@ -149,7 +149,7 @@ fn bench(c: &mut Criterion) {
     let mut b_kiosk = kiosk(da.path(), "porte-b", hub);
     a.sync_once(Duration::from_secs(60)).expect("join a");
     b_kiosk.sync_once(Duration::from_secs(60)).expect("join b");
-    let page = reqwest::blocking::Client::builder()
+    let page = accueil::http_client()
         .timeout(None)
         .build()
         .expect("client")

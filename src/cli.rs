@@ -762,7 +762,11 @@ fn sync_pretix(kiosk: &mut Kiosk, out: &Output) -> anyhow::Result<()> {
             round.already_in,
             round.annulled,
             round.local,
-            if round.list_changed { "mise à jour" } else { "inchangée" },
+            if round.list_changed {
+                "mise à jour"
+            } else {
+                "inchangée"
+            },
             round.arrivals_in
         );
         for w in &round.warnings {

@@ -588,7 +588,9 @@ fn validate_source(raw: RawSource, event: &Event) -> Result<Source, String> {
             || raw.token.is_some()
             || !raw.products.is_empty();
         if pretix_keys {
-            return Err("[source] : clés pretix sans kind = \"pretix\" — ajoutez-le, ou retirez-les".into());
+            return Err(
+                "[source] : clés pretix sans kind = \"pretix\" — ajoutez-le, ou retirez-les".into(),
+            );
         }
         return Ok(Source::File);
     }
@@ -600,7 +602,9 @@ fn validate_source(raw: RawSource, event: &Event) -> Result<Source, String> {
     let text = |key: &str, v: Option<String>, example: &str| -> Result<String, String> {
         v.map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
-            .ok_or_else(|| format!("[source] {key} manquant pour pretix — par exemple {key} = \"{example}\""))
+            .ok_or_else(|| {
+                format!("[source] {key} manquant pour pretix — par exemple {key} = \"{example}\"")
+            })
     };
     let url = text("url", raw.url, "https://pretix.eu")?;
     if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -610,7 +614,9 @@ fn validate_source(raw: RawSource, event: &Event) -> Result<Source, String> {
     }
     let organizer = text("organizer", raw.organizer, "mon-organisation")?;
     let slug = |key: &str, v: &str| -> Result<(), String> {
-        if v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
+        if v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        {
             Ok(())
         } else {
             Err(format!(
@@ -644,7 +650,10 @@ fn validate_source(raw: RawSource, event: &Event) -> Result<Source, String> {
         organizer,
         event: pretix_event,
         checkin_list,
-        token: raw.token.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
+        token: raw
+            .token
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty()),
         refresh: std::time::Duration::from_secs(refresh_seconds),
         products,
     }))

@@ -2,7 +2,7 @@
 //!
 //! Layers, one direction: [`domain`] (types and rules, no I/O) ←
 //! [`store`] (the only rusqlite user) / [`badge`] / [`print`] / [`import`] /
-//! [`export`] / [`sync`] ← [`app`] (lookup → decide → record → badge →
+//! [`export`] / [`sync`] / [`pretix`] ← [`app`] (lookup → decide → record → badge →
 //! print) ← [`ui`] (the only slint user), [`hub`] (the HTTP server) and
 //! [`cli`].
 
@@ -21,3 +21,12 @@ pub mod store;
 pub mod sync;
 #[cfg(feature = "gui")]
 pub mod ui;
+
+/// An HTTP client builder with HTTPS ready: reqwest is built with rustls
+/// but no crypto provider of its own; this installs ring (once per process)
+/// before any client is made.
+pub fn http_client() -> reqwest::blocking::ClientBuilder {
+    // Installing twice is harmless: the first provider stays.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::builder().user_agent(concat!("accueil/", env!("CARGO_PKG_VERSION")))
+}

@@ -154,7 +154,7 @@ pub struct Client {
 
 impl Client {
     pub fn new(url: &str, token: &str, timeout: Duration) -> Result<Client, SyncError> {
-        let http = reqwest::blocking::Client::builder()
+        let http = crate::http_client()
             .timeout(timeout)
             .build()
             .map_err(|source| SyncError::Unreachable {

@@ -124,7 +124,7 @@ fn record_ids(ev: &Event, db: Option<&str>) -> BTreeSet<String> {
 }
 
 fn http() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::new()
+    accueil::http_client().build().expect("http client")
 }
 
 #[test]
@@ -459,7 +459,7 @@ impl Browser {
                 "chromedriver not found — apt-get install chromium chromium-driver (.ci/run does)",
             );
         let base = format!("http://127.0.0.1:{port}");
-        let http = reqwest::blocking::Client::new();
+        let http = accueil::http_client().build().expect("http client");
         // Ready when its status says so (bounded: a driver that never
         // comes up fails the test).
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);

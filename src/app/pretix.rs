@@ -165,10 +165,9 @@ impl Kiosk {
                 };
                 let id = pending.record.id;
                 let (verdict, forced) = match pretix::plan(&pending, list, self.now()) {
-                    Push::Local { why } => (
-                        Verdict::Settled(Answer::Local, Some(why.to_owned())),
-                        false,
-                    ),
+                    Push::Local { why } => {
+                        (Verdict::Settled(Answer::Local, Some(why.to_owned())), false)
+                    }
                     Push::Redeem(body) => {
                         let (http, reply) = client.redeem(&body)?;
                         (pretix::judge_redeem(http, &reply), body.force)
@@ -184,8 +183,13 @@ impl Kiosk {
                     }
                     Verdict::Settled(answer, reason) => (answer, reason),
                 };
-                self.store
-                    .settle_pretix(id, answer.as_str(), reason.as_deref(), forced, self.now())?;
+                self.store.settle_pretix(
+                    id,
+                    answer.as_str(),
+                    reason.as_deref(),
+                    forced,
+                    self.now(),
+                )?;
                 match answer {
                     Answer::Accepted => round.accepted += 1,
                     Answer::AlreadyIn => round.already_in += 1,
@@ -231,7 +235,8 @@ impl Kiosk {
             .sync_value(PRETIX_PULLED)?
             .and_then(|v| v.parse().ok());
         Ok(last.is_none_or(|t| {
-            self.now().duration_since(t) >= jiff::SignedDuration::try_from(every).unwrap_or_default()
+            self.now().duration_since(t)
+                >= jiff::SignedDuration::try_from(every).unwrap_or_default()
         }))
     }
 

@@ -13,7 +13,9 @@ pub enum PretixError {
         "jeton pretix absent — mettez [source] token dans kiosk.toml ou la variable d'environnement {PRETIX_TOKEN_VAR}"
     )]
     NoToken,
-    #[error("pretix injoignable ({url}) : {source} — le kiosque continue sur sa copie et renverra plus tard")]
+    #[error(
+        "pretix injoignable ({url}) : {source} — le kiosque continue sur sa copie et renverra plus tard"
+    )]
     Unreachable { url: String, source: reqwest::Error },
     #[error(
         "pretix refuse le jeton (HTTP {status}) — vérifiez [source] token ou {PRETIX_TOKEN_VAR} : un jeton d'équipe avec les droits d'enregistrement sur l'événement"
@@ -30,7 +32,10 @@ pub enum PretixError {
         body: String,
     },
     #[error("réponse de pretix illisible ({what}) : {source}")]
-    Decode { what: String, source: reqwest::Error },
+    Decode {
+        what: String,
+        source: reqwest::Error,
+    },
 }
 
 /// pretix caps pages at 50 results.
@@ -49,13 +54,9 @@ pub struct Client {
 impl Client {
     pub fn new(settings: &PretixSettings, timeout: Duration) -> Result<Client, PretixError> {
         let token = settings.token().ok_or(PretixError::NoToken)?;
-        // reqwest is built with rustls but no crypto provider chosen: ring.
-        // Installing twice is harmless (the first one stays).
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let api = format!("{}/api/v1/organizers/{}", settings.url, settings.organizer);
-        let http = reqwest::blocking::Client::builder()
+        let http = crate::http_client()
             .timeout(timeout)
-            .user_agent(concat!("accueil/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|source| PretixError::Unreachable {
                 url: settings.url.clone(),
@@ -95,7 +96,12 @@ impl Client {
         }
     }
 
-    fn get<T: DeserializeOwned>(&self, what: &str, path: &str, query: &[(&str, String)]) -> Result<T, PretixError> {
+    fn get<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, PretixError> {
         let res = self.send(self.http.get(format!("{}{path}", self.api)).query(query))?;
         match res.status().as_u16() {
             200..=299 => res.json().map_err(|source| PretixError::Decode {
@@ -156,7 +162,10 @@ impl Client {
     ) -> Result<Vec<Position>, PretixError> {
         self.all(
             "la liste d'enregistrement",
-            &format!("/events/{}/checkinlists/{}/positions/", self.event, self.list),
+            &format!(
+                "/events/{}/checkinlists/{}/positions/",
+                self.event, self.list
+            ),
             &[("ignore_status", "true".into())],
             progress,
         )

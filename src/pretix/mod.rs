@@ -315,9 +315,13 @@ pub struct Pending {
 #[serde(tag = "call", rename_all = "snake_case")]
 pub enum Push {
     Redeem(Redeem),
-    Annul { nonce: String },
+    Annul {
+        nonce: String,
+    },
     /// Settle it without a call, for this reason.
-    Local { why: &'static str },
+    Local {
+        why: &'static str,
+    },
 }
 
 /// The body of `/checkinrpc/redeem/`.
@@ -358,7 +362,9 @@ pub fn plan(p: &Pending, list: u64, now: Timestamp) -> Push {
                 why: "nothing_in_pretix",
             },
         },
-        _ => Push::Local { why: "not_an_entry" },
+        _ => Push::Local {
+            why: "not_an_entry",
+        },
     }
 }
 
@@ -502,7 +508,9 @@ mod tests {
                 position(serde_json::json!({"order__status": "c", "item": 5})),
                 position(serde_json::json!({"order__status": "p", "blocked": ["admin"]})),
                 position(serde_json::json!({"order__status": "e"})),
-                position(serde_json::json!({"attendee_name_parts": {"full_name": "Marie-Ève Le Bihan"}})),
+                position(
+                    serde_json::json!({"attendee_name_parts": {"full_name": "Marie-Ève Le Bihan"}}),
+                ),
                 position(serde_json::json!({"attendee_name_parts": {}, "attendee_name": null})),
                 position(serde_json::json!({"addon_to": 6})),
                 position(serde_json::json!({"attendee_email": "pas un courriel"})),
@@ -531,7 +539,11 @@ mod tests {
         assert_eq!(d.entries[5].last_name, "(sans nom) RVCQV");
         assert_eq!(d.entries.len(), 7, "the add-on is not a person");
         assert_eq!(d.entries[6].email, "");
-        assert!(d.warnings.iter().any(|w| w.contains("Dîner")), "{:?}", d.warnings);
+        assert!(
+            d.warnings.iter().any(|w| w.contains("Dîner")),
+            "{:?}",
+            d.warnings
+        );
         assert!(d.warnings.iter().any(|w| w.contains("pas un courriel")));
     }
 
@@ -583,7 +595,10 @@ mod tests {
             (p.record.id.to_string(), p.record.at, false, vec![7])
         );
         let (p, now) = pending(RecordKind::Arrival, 600);
-        assert!(matches!(plan(&p, 7, now), Push::Redeem(Redeem { force: true, .. })));
+        assert!(matches!(
+            plan(&p, 7, now),
+            Push::Redeem(Redeem { force: true, .. })
+        ));
         let (mut p, now) = pending(RecordKind::Arrival, 2);
         p.walk_in = true;
         assert_eq!(plan(&p, 7, now), Push::Local { why: "walk_in" });
@@ -602,7 +617,12 @@ mod tests {
                 nonce: uuid::Uuid::nil().to_string()
             }
         );
-        for other in [None, Some(Answer::AlreadyIn), Some(Answer::Refused), Some(Answer::Local)] {
+        for other in [
+            None,
+            Some(Answer::AlreadyIn),
+            Some(Answer::Refused),
+            Some(Answer::Local),
+        ] {
             p.reverted = other;
             assert!(matches!(plan(&p, 7, now), Push::Local { .. }), "{other:?}");
         }
@@ -624,8 +644,18 @@ mod tests {
             Verdict::Settled(Answer::AlreadyIn, None)
         );
         for reason in [
-            "invalid", "unpaid", "canceled", "product", "rules", "revoked", "incomplete",
-            "ambiguous", "blocked", "unapproved", "invalid_time", "annulled",
+            "invalid",
+            "unpaid",
+            "canceled",
+            "product",
+            "rules",
+            "revoked",
+            "incomplete",
+            "ambiguous",
+            "blocked",
+            "unapproved",
+            "invalid_time",
+            "annulled",
         ] {
             let http = if reason == "invalid" { 404 } else { 400 };
             assert_eq!(
@@ -634,14 +664,26 @@ mod tests {
             );
             assert_ne!(reason_text(reason), reason_text("?"), "{reason} in words");
         }
-        assert!(matches!(judge_redeem(400, &reply("error", Some("error"))), Verdict::Retry(_)));
-        assert!(matches!(judge_redeem(502, &RedeemReply::default()), Verdict::Retry(_)));
+        assert!(matches!(
+            judge_redeem(400, &reply("error", Some("error"))),
+            Verdict::Retry(_)
+        ));
+        assert!(matches!(
+            judge_redeem(502, &RedeemReply::default()),
+            Verdict::Retry(_)
+        ));
         assert_eq!(
             judge_redeem(400, &RedeemReply::default()),
             Verdict::Settled(Answer::Refused, Some("error".into()))
         );
         assert_eq!(judge_annul(200), Verdict::Settled(Answer::Annulled, None));
-        assert!(matches!(judge_annul(400), Verdict::Settled(Answer::AnnulRefused, _)));
-        assert!(matches!(judge_annul(404), Verdict::Settled(Answer::Local, _)));
+        assert!(matches!(
+            judge_annul(400),
+            Verdict::Settled(Answer::AnnulRefused, _)
+        ));
+        assert!(matches!(
+            judge_annul(404),
+            Verdict::Settled(Answer::Local, _)
+        ));
     }
 }

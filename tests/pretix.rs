@@ -1,0 +1,516 @@
+//! Against a real pretix (../shared/pretix-peer, started by .ci/run): the
+//! list comes down intact, arrivals and undos go up once, pretix's own
+//! check-ins come back, refusals are told.
+//!
+//! `#[ignore]`d in plain `cargo test`; `.ci/run` starts the peer, exports
+//! its `peer.env` and runs them with `--include-ignored`. Without those
+//! variables they fail, loudly, rather than pass without a server.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Mutex, MutexGuard};
+
+use accueil::store::Lookup;
+use common::{Event, KIOSK_TOML};
+use serde_json::{Value, json};
+
+/// The peer, from the environment `peer.env` describes.
+struct Peer {
+    url: String,
+    organizer: String,
+    event: String,
+    list: u64,
+    token: String,
+    http: reqwest::blocking::Client,
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} absent: these tests need a real pretix — run \
+             `../shared/pretix-peer/pretix-peer.sh start` and export the variables of its peer.env \
+             (.ci/run does both)"
+        )
+    })
+}
+
+/// The tests share one server: they take turns, so that pretix's counts
+/// are not moved by another test meanwhile.
+static TURN: Mutex<()> = Mutex::new(());
+/// Tickets a test already used (checked in, cancelled, annulled…).
+static USED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn peer() -> (Peer, MutexGuard<'static, ()>) {
+    let turn = TURN.lock().unwrap_or_else(|p| p.into_inner());
+    let peer = Peer {
+        url: env("PRETIX_BASE_URL"),
+        organizer: env("PRETIX_ORGANIZER"),
+        event: env("PRETIX_EVENT"),
+        list: env("PRETIX_CHECKINLIST_ID").parse().expect("list id"),
+        token: env("PRETIX_API_TOKEN"),
+        http: accueil::http_client().build().expect("http client"),
+    };
+    (peer, turn)
+}
+
+impl Peer {
+    fn api(&self, path: &str) -> String {
+        format!("{}/api/v1/organizers/{}{path}", self.url, self.organizer)
+    }
+
+    fn get(&self, path: &str) -> Value {
+        let res = self
+            .http
+            .get(self.api(path))
+            .header("Authorization", format!("Token {}", self.token))
+            .send()
+            .expect("pretix answers");
+        assert!(res.status().is_success(), "GET {path}: {}", res.status());
+        res.json().expect("json")
+    }
+
+    fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let res = self
+            .http
+            .post(self.api(path))
+            .header("Authorization", format!("Token {}", self.token))
+            .json(&body)
+            .send()
+            .expect("pretix answers");
+        let status = res.status().as_u16();
+        (status, res.json().unwrap_or(Value::Null))
+    }
+
+    fn event_path(&self, rest: &str) -> String {
+        format!("/events/{}{rest}", self.event)
+    }
+
+    /// Every position of the list, every status, straight from pretix.
+    fn positions(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        for page in 1.. {
+            let p = self.get(&self.event_path(&format!(
+                "/checkinlists/{}/positions/?ignore_status=true&page_size=50&page={page}",
+                self.list
+            )));
+            out.extend(p["results"].as_array().cloned().unwrap_or_default());
+            if p["next"].is_null() {
+                return out;
+            }
+        }
+        unreachable!()
+    }
+
+    /// One position, by its secret.
+    fn position(&self, secret: &str) -> Value {
+        self.positions()
+            .into_iter()
+            .find(|p| p["secret"] == secret)
+            .unwrap_or_else(|| panic!("no position {secret}"))
+    }
+
+    /// Entries pretix holds for a ticket on the list.
+    fn entries(&self, secret: &str) -> Vec<Value> {
+        self.position(secret)["checkins"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c["list"] == self.list && c["type"] == "entry")
+            .collect()
+    }
+
+    /// `n` paid tickets nobody has used yet (not in by pretix, not taken
+    /// by an earlier test of this run).
+    fn fresh(&self, n: usize) -> Vec<String> {
+        let mut used = USED.lock().unwrap_or_else(|p| p.into_inner());
+        let picked: Vec<String> = self
+            .positions()
+            .into_iter()
+            .filter(|p| {
+                p["order__status"] == "p"
+                    && p["addon_to"].is_null()
+                    && p["checkins"].as_array().is_some_and(|c| c.is_empty())
+            })
+            .filter_map(|p| p["secret"].as_str().map(str::to_owned))
+            .filter(|s| !used.contains(s))
+            .take(n)
+            .collect();
+        assert_eq!(
+            picked.len(),
+            n,
+            "the peer has run out of unused tickets — `pretix-peer.sh reset` then start it again"
+        );
+        used.extend(picked.iter().cloned());
+        picked
+    }
+
+    /// The seeder's pending and cancelled samples.
+    fn sample(&self, status: &str) -> String {
+        self.positions()
+            .into_iter()
+            .find(|p| {
+                p["order__status"] == status
+                    && p["attendee_name_parts"]["family_name"]
+                        == if status == "n" { "Impayé" } else { "Annulée" }
+            })
+            .and_then(|p| p["secret"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| panic!("no {status} sample on the peer"))
+    }
+
+    /// A kiosk folder working from this pretix (its token in kiosk.toml
+    /// unless `token_in_file` is false).
+    fn kiosk(&self, id: &str, token_in_file: bool) -> Event {
+        self.kiosk_at(id, &self.url, token_in_file)
+    }
+
+    fn kiosk_at(&self, id: &str, url: &str, token_in_file: bool) -> Event {
+        let token = if token_in_file {
+            format!("token = \"{}\"\n", self.token)
+        } else {
+            String::new()
+        };
+        Event::with_config(&format!(
+            "{}\n[source]\nkind = \"pretix\"\nurl = \"{url}\"\norganizer = \"{}\"\nevent = \"{}\"\ncheckin_list = {}\n{token}",
+            KIOSK_TOML.replace("id = \"accueil-1\"", &format!("id = \"{id}\"")),
+            self.organizer,
+            self.event,
+            self.list
+        ))
+    }
+}
+
+fn registrant(ev: &Event, code: &str) -> accueil::domain::Registrant {
+    ev.kiosk()
+        .registrant(&Lookup::Code(code.into()))
+        .expect("store")
+        .unwrap_or_else(|| panic!("{code} not in the copy"))
+}
+
+/// The time of the person's live arrival in the copy.
+fn arrival_time(ev: &Event, code: &str) -> jiff::Timestamp {
+    let r = registrant(ev, code);
+    let arrivals = ev.kiosk().store().live_arrivals(r.uid).expect("arrivals");
+    assert_eq!(arrivals.len(), 1, "{arrivals:?}");
+    arrivals[0].at
+}
+
+fn pretix_time(checkin: &Value) -> jiff::Timestamp {
+    checkin["datetime"]
+        .as_str()
+        .expect("datetime")
+        .parse()
+        .expect("ISO 8601")
+}
+
+#[test]
+#[ignore = "needs a real pretix: .ci/run starts ../shared/pretix-peer"]
+fn the_download_matches_pretix_counts_with_accents_intact() {
+    let (peer, _turn) = peer();
+    let ev = peer.kiosk("accueil-dl", true);
+    let report = ev.json(&["import", "--from", "pretix"]);
+    let status = peer.get(&peer.event_path(&format!("/checkinlists/{}/status/", peer.list)));
+    let positions = peer.positions();
+    assert_eq!(report["positions"], positions.len());
+    assert!(report["committed"].as_bool().unwrap());
+
+    // pretix's own counts: paid tickets per product, people in.
+    let stats = ev.json(&["stats"]);
+    let kiosk = ev.kiosk();
+    let mut valid_per_category: BTreeMap<String, i64> = BTreeMap::new();
+    for p in &positions {
+        let code = p["secret"].as_str().unwrap();
+        let r = kiosk
+            .registrant(&Lookup::Code(code.into()))
+            .unwrap()
+            .unwrap_or_else(|| panic!("{code} missing"));
+        // Names exactly as pretix holds them, accents and all.
+        assert_eq!(r.first_name, p["attendee_name_parts"]["given_name"]);
+        assert_eq!(r.last_name, p["attendee_name_parts"]["family_name"]);
+        assert_eq!(r.organisation, p["company"].as_str().unwrap_or(""));
+        if r.status == accueil::domain::Status::Valid {
+            *valid_per_category.entry(r.category.clone()).or_default() += 1;
+        }
+    }
+    assert!(
+        positions
+            .iter()
+            .any(|p| p["attendee_name"].as_str().is_some_and(|n| !n.is_ascii())),
+        "the peer seeds accented names"
+    );
+    assert_eq!(
+        valid_per_category.values().sum::<i64>(),
+        status["position_count"].as_i64().unwrap(),
+        "paid tickets: ours vs pretix's /status/"
+    );
+    for item in status["items"].as_array().unwrap() {
+        let name = item["name"].as_str().unwrap();
+        assert_eq!(
+            valid_per_category.get(name).copied().unwrap_or(0),
+            item["position_count"].as_i64().unwrap(),
+            "{name}"
+        );
+    }
+    // Everyone pretix counts in is in here too (the kiosk is on day 1
+    // outside the event's dates, as are pretix's check-ins).
+    let arrived: i64 = stats["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["arrived"].as_i64().unwrap())
+        .sum();
+    assert_eq!(arrived, status["checkin_count"].as_i64().unwrap());
+
+    // Accent-, case- and typo-tolerant search over what came down.
+    let accented = positions
+        .iter()
+        .filter_map(|p| p["attendee_name_parts"]["family_name"].as_str())
+        .find(|n| !n.is_ascii() && n.len() > 4)
+        .expect("an accented family name");
+    let folded: String = accented
+        .chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'É' => 'E',
+            'â' | 'à' => 'a',
+            'ç' => 'c',
+            'î' | 'ï' => 'i',
+            'ô' => 'o',
+            'û' | 'ü' => 'u',
+            c => c,
+        })
+        .collect::<String>()
+        .to_lowercase();
+    let found = ev.ok(&["search", &folded]);
+    assert!(found.contains(accented), "{folded} → {found}");
+
+    // Downloading again changes nothing.
+    let again = ev.json(&["import", "--from", "pretix"]);
+    assert_eq!(
+        (&again["added"], &again["updated"], &again["cancelled"]),
+        (&json!(0), &json!(0), &json!(0))
+    );
+}
+
+#[test]
+#[ignore = "needs a real pretix: .ci/run starts ../shared/pretix-peer"]
+fn an_arrival_reaches_pretix_once_even_when_sent_again() {
+    let (peer, _turn) = peer();
+    let ev = peer.kiosk("accueil-push", true);
+    ev.ok(&["import", "--from", "pretix"]);
+    let code = peer.fresh(1).remove(0);
+    let out = ev.json(&["checkin", &code]);
+    assert_eq!(out["outcome"], "welcome");
+    ev.ok(&["sync", "--once"]);
+
+    let entries = peer.entries(&code);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(
+        pretix_time(&entries[0]),
+        arrival_time(&ev, &code),
+        "pretix has the time of the scan, not of the upload"
+    );
+
+    // The answer is lost (a crash between pretix's 201 and our write):
+    // the same arrival goes again, with the same nonce.
+    rusqlite::Connection::open(ev.path("accueil.sqlite"))
+        .unwrap()
+        .execute("DELETE FROM pretix_push", [])
+        .unwrap();
+    let round = ev.json(&["sync", "--once"]);
+    assert_eq!(round["accepted"], 1, "{round}");
+    assert_eq!(round["pending"], 0);
+    assert_eq!(peer.entries(&code).len(), 1, "no duplicate in pretix");
+    // And still one arrival here: pretix's check-in is ours.
+    assert_eq!(ev.json(&["checkin", &code])["outcome"], "already_in");
+}
+
+#[test]
+#[ignore = "needs a real pretix: .ci/run starts ../shared/pretix-peer"]
+fn a_checkin_made_in_pretix_shows_at_the_kiosk_after_refresh() {
+    let (peer, _turn) = peer();
+    // The token from the environment, not from kiosk.toml.
+    let ev = peer.kiosk("accueil-pull", false);
+    let with_env = |args: &[&str]| {
+        let out = ev
+            .command(args)
+            .env("ACCUEIL_PRETIX_TOKEN", &peer.token)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    with_env(&["import", "--from", "pretix"]);
+    let code = peer.fresh(1).remove(0);
+    let (status, _) = peer.post(
+        "/checkinrpc/redeem/",
+        json!({"secret": code, "lists": [peer.list]}),
+    );
+    assert_eq!(status, 201);
+
+    let out = with_env(&["sync", "--once"]);
+    assert!(
+        out.contains("1 entrée(s) faite(s) dans pretix reprise(s)"),
+        "{out}"
+    );
+    let seen: Value = serde_json::from_str(with_env(&["--json", "checkin", &code]).trim()).unwrap();
+    assert_eq!(seen["outcome"], "already_in", "{seen}");
+    assert_eq!(seen["previous"]["kiosk"], "pretix");
+    let entry = &peer.entries(&code)[0];
+    let gap = pretix_time(entry).duration_since(arrival_time(&ev, &code));
+    assert!(
+        gap.abs() < jiff::SignedDuration::from_millis(1),
+        "the time pretix has ({gap})"
+    );
+
+    // Refreshing again brings nothing twice, and pushes nothing back.
+    let out = with_env(&["--json", "sync", "--once"]);
+    let round: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        (&round["arrivals_in"], &round["accepted"]),
+        (&json!(0), &json!(0))
+    );
+    assert_eq!(peer.entries(&code).len(), 1);
+
+    // Without a token anywhere: one line saying where to put it.
+    let out = ev.run(&["sync", "--once"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ACCUEIL_PRETIX_TOKEN"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+#[ignore = "needs a real pretix: .ci/run starts ../shared/pretix-peer"]
+fn pending_and_cancelled_tickets_are_refused_and_pretix_refusals_are_told() {
+    let (peer, _turn) = peer();
+    let ev = peer.kiosk("accueil-refus", true);
+    ev.ok(&["import", "--from", "pretix"]);
+
+    let pending = ev.ok(&["checkin", &peer.sample("n")]);
+    assert!(pending.contains("en attente"), "{pending}");
+    let cancelled = ev.ok(&["checkin", &peer.sample("c")]);
+    assert!(cancelled.contains("Billet annulé"), "{cancelled}");
+
+    // Cancelled in pretix after the copy was downloaded: the door lets the
+    // person in from its copy; pretix refuses, and staff are told.
+    let code = peer.fresh(1).remove(0);
+    let order = peer.position(&code)["order"].as_str().unwrap().to_owned();
+    let (status, _) = peer.post(
+        &peer.event_path(&format!("/orders/{order}/mark_canceled/")),
+        json!({"send_email": false}),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(ev.json(&["checkin", &code])["outcome"], "welcome");
+    let out = ev.run(&["sync", "--once"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "settled, if refused: {err}");
+    assert!(err.contains("billet annulé dans pretix"), "{err}");
+    assert!(peer.entries(&code).is_empty(), "pretix did not let it in");
+    // The refresh of the same round brought the cancellation here.
+    assert_eq!(ev.json(&["checkin", &code])["outcome"], "cancelled");
+    assert_eq!(
+        registrant(&ev, &code).status,
+        accueil::domain::Status::Cancelled
+    );
+    let log = rusqlite::Connection::open(ev.path("accueil.sqlite")).unwrap();
+    let (answer, reason): (String, String) = log
+        .query_row("SELECT answer, reason FROM pretix_push", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((answer.as_str(), reason.as_str()), ("refused", "canceled"));
+}
+
+#[test]
+#[ignore = "needs a real pretix: .ci/run starts ../shared/pretix-peer"]
+fn an_undo_within_15_minutes_annuls_in_pretix() {
+    let (peer, _turn) = peer();
+    let ev = peer.kiosk("accueil-annul", true);
+    ev.ok(&["import", "--from", "pretix"]);
+    let [sent, unsent]: [String; 2] = peer.fresh(2).try_into().unwrap();
+
+    ev.ok(&["checkin", &sent]);
+    ev.ok(&["sync", "--once"]);
+    assert_eq!(peer.entries(&sent).len(), 1);
+    ev.ok(&["undo", &sent]);
+    // Undone before pretix heard of it: pretix never hears of it.
+    ev.ok(&["checkin", &unsent]);
+    ev.ok(&["undo", &unsent]);
+    let round = ev.json(&["sync", "--once"]);
+    assert_eq!(
+        (&round["annulled"], &round["accepted"]),
+        (&json!(1), &json!(0)),
+        "{round}"
+    );
+    assert!(peer.entries(&sent).is_empty(), "annulled in pretix");
+    assert!(peer.entries(&unsent).is_empty());
+    let log = peer.get(&peer.event_path("/checkins/?page_size=50&ordering=-datetime"));
+    let pos = peer.position(&sent)["id"].clone();
+    assert!(
+        log["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["position"] == pos && c["error_reason"] == "annulled"),
+        "pretix's log shows the annulment"
+    );
+    // Checked in again after the undo: a new arrival, a new nonce.
+    ev.ok(&["checkin", &sent]);
+    ev.ok(&["sync", "--once"]);
+    assert_eq!(peer.entries(&sent).len(), 1);
+}
+
+#[test]
+#[ignore = "needs a real pretix: .ci/run starts ../shared/pretix-peer"]
+fn without_pretix_the_door_keeps_working_and_catches_up() {
+    let (peer, _turn) = peer();
+    let ev = peer.kiosk("accueil-horsligne", true);
+    ev.ok(&["import", "--from", "pretix"]);
+    let codes = peer.fresh(3);
+    // pretix unreachable (a port nobody listens on): same copy, new address.
+    let online = std::fs::read_to_string(ev.path("kiosk.toml")).unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap(); // dropped: nobody listens there any more
+    ev.write(
+        "kiosk.toml",
+        online.replace(&peer.url, &format!("http://{closed}")),
+    );
+    for c in &codes {
+        assert_eq!(ev.json(&["checkin", c])["outcome"], "welcome");
+    }
+    let out = ev.run(&["sync", "--once"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pretix injoignable"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+
+    ev.write("kiosk.toml", &online);
+    let round = ev.json(&["sync", "--once"]);
+    assert_eq!(
+        (&round["accepted"], &round["pending"]),
+        (&json!(3), &json!(0)),
+        "{round}"
+    );
+    let seen: HashSet<usize> = codes.iter().map(|c| peer.entries(c).len()).collect();
+    assert_eq!(seen, HashSet::from([1]));
+
+    // A wrong token is told in one line.
+    ev.write(
+        "kiosk.toml",
+        online.replace(&peer.token, "mauvais-jeton-0123456789abcdef"),
+    );
+    let out = ev.run(&["sync", "--once"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("pretix refuse le jeton"),
+        "{err}"
+    );
+}
