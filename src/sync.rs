@@ -37,6 +37,18 @@ pub struct SyncResponse {
     pub more: bool,
     /// The revision of the hub's list: fetch `/api/list` when it moved.
     pub list_rev: i64,
+    /// The hub's dealings with pretix, when the hub talks to pretix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pretix: Option<PretixNews>,
+}
+
+/// How things stand with pretix: arrivals and undos waiting for it, when it
+/// last answered, and its latest refusals for the desk.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PretixNews {
+    pub pending: i64,
+    pub last_contact: Option<jiff::Timestamp>,
+    pub notices: Vec<crate::store::PretixNotice>,
 }
 
 /// `GET /api/list`.
@@ -210,6 +222,8 @@ impl Client {
 pub const ACKED: &str = "acked";
 pub const HUB_LIST_REV: &str = "hub_list_rev";
 pub const LAST_SYNC: &str = "last_sync";
+/// The hub's [`PretixNews`], as JSON.
+pub const HUB_PRETIX: &str = "hub_pretix";
 
 fn int(store: &Store, key: &str) -> Result<i64, StoreError> {
     Ok(store
@@ -246,6 +260,9 @@ pub fn round(
             apply_list(store, list.entries)?;
             store.set_sync_value(HUB_LIST_REV, &list.list_rev.to_string())?;
             done.list_updated = true;
+        }
+        if let Some(news) = &res.pretix {
+            store.set_sync_value(HUB_PRETIX, &serde_json::to_string(news).unwrap_or_default())?;
         }
         let applied = store.apply_records(&res.records, now())?;
         done.received += applied.new;

@@ -5,12 +5,12 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::{Child, Stdio};
 
 use accueil::store::Lookup;
-use common::{Event, KIOSK_TOML, synthetic_csv};
+use common::{Event, HubProcess, KIOSK_TOML, synthetic_csv};
 
 const TOKEN: &str = "jeton-des-kiosques-0123456789";
 const DASHBOARD: &str = "jeton-des-organisateurs-abcdef";
@@ -42,47 +42,6 @@ fn kiosk_event(id: &str, hub: SocketAddr, token: &str) -> Event {
         id,
         &format!("url = \"http://{hub}\"\ntoken = \"{token}\""),
     ))
-}
-
-/// `accueil hub` running in the hub's folder; killed (SIGKILL) when dropped.
-struct HubProcess {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl HubProcess {
-    fn start(ev: &Event, listen: &str) -> HubProcess {
-        let mut child = ev
-            .command(&["--json", "hub", "--listen", listen])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the hub");
-        // The hub says where it listens once it does: no waiting by the clock.
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("hub's first line");
-        let v: serde_json::Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
-        let addr = v["listening"]
-            .as_str()
-            .expect("listening")
-            .parse()
-            .expect("address");
-        HubProcess { child, addr }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill(); // SIGKILL: no goodbye, no flush
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for HubProcess {
-    fn drop(&mut self) {
-        self.kill();
-    }
 }
 
 fn sync(ev: &Event) -> serde_json::Value {

@@ -59,6 +59,9 @@ pub struct PretixRound {
     pub warnings: Vec<String>,
 }
 
+/// pretix's refusals the desk is shown (newest first).
+const NOTICES: usize = 10;
+
 /// How many pending records are read at a time.
 const PUSH_BATCH: usize = 100;
 
@@ -238,6 +241,24 @@ impl Kiosk {
             self.now().duration_since(t)
                 >= jiff::SignedDuration::try_from(every).unwrap_or_default()
         }))
+    }
+
+    /// How things stand with pretix, for the desk: from this copy when it
+    /// talks to pretix, else as the hub last told.
+    pub fn pretix_news(&self) -> Result<crate::sync::PretixNews> {
+        if self.talks_to_pretix() {
+            let (pending, last_contact) = self.pretix_status()?;
+            return Ok(crate::sync::PretixNews {
+                pending,
+                last_contact,
+                notices: self.store.pretix_notices(NOTICES)?,
+            });
+        }
+        Ok(self
+            .store
+            .sync_value(crate::sync::HUB_PRETIX)?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default())
     }
 
     /// Arrivals and undos waiting for pretix, and when pretix last answered.

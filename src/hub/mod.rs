@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -19,7 +20,7 @@ use serde_json::{Value, json};
 use tokio::sync::watch;
 
 use crate::app::{AppError, Kiosk};
-use crate::sync::{DOWNLOAD_BATCH, ListResponse, Refusal, SyncRequest, SyncResponse};
+use crate::sync::{DOWNLOAD_BATCH, ListResponse, PretixNews, Refusal, SyncRequest, SyncResponse};
 
 /// The dashboard: one page, its script and style inside, no CDN.
 const PAGE: &str = include_str!("page.html");
@@ -50,6 +51,10 @@ pub struct Hub {
     dashboard_token: String,
     /// Bumped when arrivals come in: the open pages refresh.
     changes: watch::Sender<u64>,
+    /// With `[source] kind = "pretix"`: the pretix thread's latest news
+    /// (handed to kiosks with each sync), and how to wake it.
+    pretix: Mutex<Option<PretixNews>>,
+    wake_pretix: std::sync::OnceLock<std::sync::mpsc::Sender<()>>,
 }
 
 impl Hub {
@@ -64,6 +69,8 @@ impl Hub {
             token,
             dashboard_token,
             changes: watch::channel(0).0,
+            pretix: Mutex::new(None),
+            wake_pretix: std::sync::OnceLock::new(),
         }))
     }
 
@@ -189,10 +196,14 @@ async fn sync(_: FromKiosk, State(hub): State<Arc<Hub>>, Json(req): Json<SyncReq
     let h = hub.clone();
     let answer = blocking(move || h.with(|k| exchange(k, &req))).await;
     match answer {
-        Ok(Ok((res, arrivals))) => {
+        Ok(Ok((mut res, arrivals))) => {
             if arrivals > 0 {
                 hub.changes.send_modify(|n| *n += 1);
+                if let Some(wake) = hub.wake_pretix.get() {
+                    let _ = wake.send(());
+                }
             }
+            res.pretix = hub.pretix.lock().unwrap_or_else(|p| p.into_inner()).clone();
             Json(res).into_response()
         }
         Ok(Err(e)) | Err(e) => e.into_response(),
@@ -238,6 +249,7 @@ fn exchange(k: &mut Kiosk, req: &SyncRequest) -> Result<(SyncResponse, usize), A
             records,
             more,
             list_rev,
+            pretix: None,
         },
         arrivals,
     ))
@@ -436,10 +448,78 @@ pub async fn serve(listener: tokio::net::TcpListener, hub: Arc<Hub>) -> Result<(
         .map_err(HubError::Serve)
 }
 
+/// How often the hub pushes to pretix without being woken by an upload,
+/// and how long it waits for pretix.
+const PRETIX_EVERY: Duration = Duration::from_secs(2);
+const PRETIX_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The hub's pretix thread, on its own connection to the hub's copy: pushes
+/// arrivals and undos as kiosks upload them (woken by each upload, else
+/// every [`PRETIX_EVERY`]), downloads the list every `refresh_seconds`;
+/// tells open pages and kiosks. Says on stderr when pretix goes away and
+/// comes back.
+fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let _ = hub.wake_pretix.set(tx);
+    let hub = Arc::downgrade(hub);
+    std::thread::Builder::new()
+        .name("pretix".into())
+        .spawn(move || {
+            let mut last_error: Option<String> = None;
+            loop {
+                match rx.recv_timeout(PRETIX_EVERY) {
+                    Ok(()) => while rx.try_recv().is_ok() {},
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+                let Some(hub) = hub.upgrade() else { return };
+                let pull = own.pretix_pull_due().unwrap_or(true);
+                let round = own.pretix_once(PRETIX_TIMEOUT, pull);
+                let error = round.as_ref().err().map(ToString::to_string);
+                if error != last_error {
+                    match &error {
+                        Some(e) => eprintln!("hub : {e}"),
+                        None => eprintln!("hub : pretix répond de nouveau"),
+                    }
+                    last_error = error;
+                }
+                if let Ok(r) = &round {
+                    if r.arrivals_in > 0 || r.list_changed {
+                        hub.changes.send_modify(|n| *n += 1);
+                    }
+                    for n in &r.notices {
+                        eprintln!(
+                            "hub : pretix refuse {} [{}] — {}",
+                            n.name,
+                            n.code,
+                            crate::pretix::reason_text(n.reason.as_deref().unwrap_or_default())
+                        );
+                    }
+                }
+                let news = own.pretix_news().ok();
+                *hub.pretix.lock().unwrap_or_else(|p| p.into_inner()) = news;
+            }
+        })
+        .map_err(HubError::Serve)?;
+    Ok(())
+}
+
 /// Binds `addr` and serves, on a runtime of its own; `ready` is told the
-/// address actually bound (port 0 picks one).
+/// address actually bound (port 0 picks one). A hub with a pretix
+/// `[source]` is the one that talks to pretix.
 pub fn run(kiosk: Kiosk, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Result<(), HubError> {
+    let pretix = if kiosk.talks_to_pretix() {
+        Some(Kiosk::open(
+            kiosk.config.clone(),
+            Some(kiosk.store().path()),
+        )?)
+    } else {
+        None
+    };
     let hub = Hub::new(kiosk)?;
+    if let Some(own) = pretix {
+        start_pretix(&hub, own)?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::log::{append, record_of, record_row};
@@ -37,7 +37,7 @@ pub struct RemoteArrival {
 
 /// Something pretix said that the desk should hear: a refused arrival, an
 /// undo pretix kept.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PretixNotice {
     pub record: Uuid,
     pub code: String,

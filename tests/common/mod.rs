@@ -5,6 +5,7 @@
 #[cfg(feature = "gui")]
 pub mod ui;
 
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -123,4 +124,45 @@ pub fn synthetic_csv(n: usize) -> String {
         ));
     }
     s
+}
+
+/// `accueil hub` running in the hub's folder; killed (SIGKILL) when dropped.
+pub struct HubProcess {
+    pub child: std::process::Child,
+    pub addr: std::net::SocketAddr,
+}
+
+impl HubProcess {
+    pub fn start(ev: &Event, listen: &str) -> HubProcess {
+        let mut child = ev
+            .command(&["--json", "hub", "--listen", listen])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("start the hub");
+        // The hub says where it listens once it does: no waiting by the clock.
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("hub's first line");
+        let v: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let addr = v["listening"]
+            .as_str()
+            .expect("listening")
+            .parse()
+            .expect("address");
+        HubProcess { child, addr }
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill(); // SIGKILL: no goodbye, no flush
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
 }
