@@ -290,6 +290,72 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     reprint_for_a_reason(&ui);
     keyboard_only_walk_in(&ui);
     switch_to_english_and_back(&ui);
+    pretix_refusals_are_told_to_staff(&ui);
+}
+
+/// pretix's refusals as a hub hands them over (or this kiosk's own talk
+/// with pretix), with two fictitious people.
+fn hand_over_refusals(ui: &KioskUi) {
+    let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+    let notice = |name: &str, reason: &str, when: &str| accueil::store::PretixNotice {
+        record: uuid::Uuid::now_v7(),
+        code: "x".into(),
+        name: name.into(),
+        answer: "refused".into(),
+        reason: Some(reason.into()),
+        at: at(when),
+    };
+    let news = accueil::sync::PretixNews {
+        pending: 0,
+        last_contact: Some(at("2026-11-29T09:00:00Z")),
+        // Newest first, as the hub sends them.
+        notices: vec![
+            notice("Céline Annulée", "canceled", "2026-11-29T08:59:00Z"),
+            notice("Paul Impayé", "unpaid", "2026-11-29T08:58:00Z"),
+        ],
+    };
+    ui.with_kiosk(|k| {
+        k.store()
+            .set_sync_value(
+                accueil::sync::HUB_PRETIX,
+                &serde_json::to_string(&news).unwrap(),
+            )
+            .unwrap()
+    });
+    ui.show_pretix_notices();
+}
+
+/// pretix refused arrivals the kiosk let in: staff read who and why, oldest
+/// first, and clear them one by one; seen ones do not come back.
+fn pretix_refusals_are_told_to_staff(ui: &KioskUi) {
+    assert!(!common::ui::present(ui, "Refus de pretix"));
+    hand_over_refusals(ui);
+    let banner = || {
+        find(ui, "Refus de pretix")
+            .accessible_value()
+            .unwrap()
+            .to_string()
+    };
+    let first = banner();
+    assert!(
+        first.contains("Paul Impayé")
+            && first.contains("commande non payée dans pretix")
+            && first.contains("(+1 autre)"),
+        "{first}"
+    );
+    find(ui, "Vu").invoke_accessible_default_action();
+    let second = banner();
+    assert!(
+        second.contains("Céline Annulée") && second.contains("billet annulé dans pretix"),
+        "{second}"
+    );
+    assert!(!second.contains('+'), "{second}");
+    find(ui, "Vu").invoke_accessible_default_action();
+    assert!(!common::ui::present(ui, "Refus de pretix"));
+    // The next round of the sync thread brings the same news: nothing new.
+    ui.show_pretix_notices();
+    assert!(!common::ui::present(ui, "Refus de pretix"));
+    assert_eq!(field_text(ui), "", "the field is armed again");
 }
 
 /// The printed badge's job for a person: its reason and title (which

@@ -18,6 +18,8 @@ use crate::store::{ImportReport, PretixNotice, RemoteArrival};
 /// download of the list.
 pub const PRETIX_CONTACT: &str = "pretix_contact";
 pub const PRETIX_PULLED: &str = "pretix_pulled";
+/// …and the newest refusal staff marked seen on this kiosk.
+pub const PRETIX_SEEN: &str = "pretix_seen";
 
 /// What a download of the list did.
 #[derive(Debug, Clone)]
@@ -259,6 +261,27 @@ impl Kiosk {
             .sync_value(crate::sync::HUB_PRETIX)?
             .and_then(|v| serde_json::from_str(&v).ok())
             .unwrap_or_default())
+    }
+
+    /// pretix's refusals staff have not marked seen, oldest first.
+    pub fn unseen_pretix_notices(&self) -> Result<Vec<PretixNotice>> {
+        let seen: Option<Timestamp> = self
+            .store
+            .sync_value(PRETIX_SEEN)?
+            .and_then(|v| v.parse().ok());
+        let mut unseen: Vec<PretixNotice> = self
+            .pretix_news()?
+            .notices
+            .into_iter()
+            .filter(|n| seen.is_none_or(|s| n.at > s))
+            .collect();
+        unseen.reverse();
+        Ok(unseen)
+    }
+
+    /// Staff saw pretix's refusals up to `at`.
+    pub fn mark_pretix_notices_seen(&self, at: Timestamp) -> Result<()> {
+        Ok(self.store.set_sync_value(PRETIX_SEEN, &at.to_string())?)
     }
 
     /// Arrivals and undos waiting for pretix, and when pretix last answered.

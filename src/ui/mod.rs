@@ -115,23 +115,43 @@ impl KioskUi {
         } else {
             (None, None)
         };
-        let syncer = match (&counter, kiosk.config.hub.url.is_some()) {
-            (Some(counter), true) => {
+        let hub = kiosk.config.hub.url.is_some();
+        let pretix = kiosk.talks_to_pretix();
+        let syncer = match &counter {
+            Some(counter) if hub || pretix => {
                 let w = window.as_weak();
                 let counter = counter.clone();
-                Some(spawn_worker(&kiosk, "synchro", SYNC_EVERY, move |k| {
-                    let round = k.sync_once(SYNC_TIMEOUT);
+                let every = if hub { SYNC_EVERY } else { PRETIX_EVERY };
+                Some(spawn_worker(&kiosk, "synchro", every, move |k| {
+                    // With a hub, the hub talks to pretix and hands its
+                    // refusals over; without, this kiosk talks to pretix.
+                    let (online, recount) = if pretix {
+                        let pull = k.pretix_pull_due().unwrap_or(true);
+                        let round = k.pretix_once(PRETIX_TIMEOUT, pull);
+                        let recount =
+                            matches!(&round, Ok(r) if r.arrivals_in > 0 || r.list_changed);
+                        (round.is_ok(), recount)
+                    } else {
+                        let round = k.sync_once(SYNC_TIMEOUT);
+                        let recount = matches!(&round, Ok(r) if r.arrivals > 0 || r.list_updated);
+                        (round.is_ok(), recount)
+                    };
                     // Others' arrivals change the counts: the counting
                     // thread recounts.
-                    if matches!(&round, Ok(r) if r.arrivals > 0 || r.list_updated) {
+                    if recount {
                         let _ = counter.send(());
                     }
-                    let (waiting, last) = k.sync_status().unwrap_or((0, None));
+                    let (waiting, last) = if pretix {
+                        k.pretix_status().unwrap_or((0, None))
+                    } else {
+                        k.sync_status().unwrap_or((0, None))
+                    };
                     let tz = k.config.event.timezone.clone();
                     let last = last.map(|t| tz.to_datetime(t).strftime("%H:%M").to_string());
-                    let online = round.is_ok();
+                    let unseen = k.unseen_pretix_notices().unwrap_or_default();
                     w.upgrade_in_event_loop(move |w| {
-                        status_adapter::show_sync(&w, online, waiting, last)
+                        status_adapter::show_sync(&w, online, waiting, last);
+                        status_adapter::show_notices(&w, &unseen);
                     })
                     .is_ok()
                 })?)
@@ -141,6 +161,10 @@ impl KioskUi {
         window
             .global::<StatusAdapter>()
             .set_sync_enabled(syncer.is_some());
+        window
+            .global::<StatusAdapter>()
+            .set_sync_peer(if pretix { "pretix" } else { "hub" }.into());
+        status_adapter::show_notices(&window, &kiosk.unseen_pretix_notices().unwrap_or_default());
         let mode = kiosk.config.kiosk.mode;
         let language = kiosk.config.kiosk.language;
         let categories: Vec<slint::SharedString> = kiosk
@@ -175,6 +199,7 @@ impl KioskUi {
         walk_in_adapter::wire(&window, &desk);
         edit_adapter::wire(&window, &desk);
         pin_adapter::wire(&window, &desk);
+        status_adapter::wire(&window, &desk);
         pin_adapter::apply_mode(&window, &desk);
         show_language(&window, language)?;
         let (w, d) = (window.as_weak(), desk.clone());
@@ -208,6 +233,18 @@ impl KioskUi {
         set_language(&self.window, &self.desk, language);
     }
 
+    /// Shows pretix's refusals staff have not seen, as the sync thread
+    /// does after each round (tests and screenshots run without it).
+    pub fn show_pretix_notices(&self) {
+        let unseen = self
+            .desk
+            .borrow()
+            .kiosk
+            .unseen_pretix_notices()
+            .unwrap_or_default();
+        status_adapter::show_notices(&self.window, &unseen);
+    }
+
     /// The kiosk behind the window (tests, screenshots).
     pub fn with_kiosk<R>(&self, f: impl FnOnce(&mut Kiosk) -> R) -> R {
         f(&mut self.desk.borrow_mut().kiosk)
@@ -230,6 +267,10 @@ const PRINT_EVERY: Duration = Duration::from_secs(3);
 /// arrivals show here within this), and how long it waits for the hub.
 const SYNC_EVERY: Duration = Duration::from_millis(700);
 const SYNC_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often a kiosk without hub pushes to pretix without being asked (it
+/// is woken after each check-in), and how long it waits for pretix.
+const PRETIX_EVERY: Duration = Duration::from_secs(2);
+const PRETIX_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often the status bar is recounted without being asked (arrivals
 /// recorded by another process on this database).
 const COUNT_EVERY: Duration = Duration::from_secs(5);

@@ -5,7 +5,7 @@ use slint::ComponentHandle;
 use super::{AppWindow, ResultAdapter, Shared, StatusAdapter};
 use crate::app::Kiosk;
 use crate::print::Printer;
-use crate::store::{JobView, PrintState};
+use crate::store::{JobView, PretixNotice, PrintState};
 
 /// What does not change while the kiosk runs: event, kiosk, printer.
 pub(super) fn show_identity(window: &AppWindow, kiosk: &Kiosk) {
@@ -113,4 +113,39 @@ pub(super) fn show_print_report(window: &AppWindow, jobs: Result<&[JobView], Str
         }
         Err(e) => s.set_printer_problem(e.into()),
     }
+}
+
+/// pretix's refusals staff have not marked seen: the oldest on the banner,
+/// how many more behind it.
+pub(super) fn show_notices(window: &AppWindow, unseen: &[PretixNotice]) {
+    let s = window.global::<StatusAdapter>();
+    match unseen.first() {
+        Some(n) => {
+            s.set_notice_name(n.name.clone().into());
+            s.set_notice_reason(n.reason.clone().unwrap_or_default().into());
+            s.set_notice_more(count(unseen.len() - 1));
+        }
+        None => {
+            s.set_notice_name("".into());
+            s.set_notice_reason("".into());
+            s.set_notice_more(0);
+        }
+    }
+}
+
+/// « Vu » on the banner: that refusal is seen, the next one shows.
+pub(super) fn wire(window: &AppWindow, desk: &Shared) {
+    let (w, d) = (window.as_weak(), desk.clone());
+    window.global::<StatusAdapter>().on_notice_seen(move || {
+        let Some(window) = w.upgrade() else { return };
+        let d = d.borrow();
+        let unseen = d.kiosk.unseen_pretix_notices().unwrap_or_default();
+        if let Some(first) = unseen.first() {
+            if let Err(e) = d.kiosk.mark_pretix_notices_seen(first.at) {
+                eprintln!("{e}");
+            }
+        }
+        show_notices(&window, unseen.get(1..).unwrap_or_default());
+        window.invoke_arm();
+    });
 }
