@@ -140,10 +140,11 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         let Some(window) = w.upgrade() else { return };
         let d = d.borrow();
         let unseen = d.kiosk.unseen_pretix_notices().unwrap_or_default();
-        if let Some(first) = unseen.first() {
-            if let Err(e) = d.kiosk.mark_pretix_notices_seen(first.at) {
-                eprintln!("{e}");
-            }
+        if let Some(Err(e)) = unseen
+            .first()
+            .map(|first| d.kiosk.mark_pretix_notices_seen(first.at))
+        {
+            eprintln!("{e}");
         }
         show_notices(&window, unseen.get(1..).unwrap_or_default());
         window.invoke_arm();
