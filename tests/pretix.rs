@@ -171,13 +171,15 @@ impl Peer {
         } else {
             String::new()
         };
-        Event::with_config(&format!(
-            "{}\n[source]\nkind = \"pretix\"\nurl = \"{url}\"\norganizer = \"{}\"\nevent = \"{}\"\ncheckin_list = {}\n{token}",
-            KIOSK_TOML.replace("id = \"accueil-1\"", &format!("id = \"{id}\"")),
-            self.organizer,
-            self.event,
-            self.list
-        ))
+        let source = format!(
+            "[source]\nkind = \"pretix\"\nurl = \"{url}\"\norganizer = \"{}\"\nevent = \"{}\"\ncheckin_list = {}\n{token}",
+            self.organizer, self.event, self.list
+        );
+        Event::with_config(
+            &KIOSK_TOML
+                .replace("id = \"accueil-1\"", &format!("id = \"{id}\""))
+                .replacen("[source]\n", &source, 1),
+        )
     }
 }
 

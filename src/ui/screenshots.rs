@@ -153,6 +153,35 @@ fn render_language(
     shot("09-billet-inconnu", &ui)?;
     ui.window.global::<super::WalkInAdapter>().invoke_open();
     shot("10-inscription-sur-place", &ui)?;
+    ui.window.global::<super::WalkInAdapter>().invoke_cancel();
+    // pretix refused an arrival the door let in (its order was cancelled
+    // after the last refresh), as the hub hands it over.
+    let someone = ui.with_kiosk(|k| {
+        k.search("dup", 1)
+            .ok()
+            .and_then(|r| r.hits.first().map(|h| format!("{} {}", h.first_name, h.last_name)))
+    });
+    let news = crate::sync::PretixNews {
+        pending: 0,
+        last_contact: Some(jiff::Timestamp::now()),
+        notices: vec![crate::store::PretixNotice {
+            record: uuid::Uuid::now_v7(),
+            code: String::new(),
+            name: someone.unwrap_or_default(),
+            answer: "refused".into(),
+            reason: Some("canceled".into()),
+            at: jiff::Timestamp::now(),
+        }],
+    };
+    ui.with_kiosk(|k| {
+        k.store().set_sync_value(
+            crate::sync::HUB_PRETIX,
+            &serde_json::to_string(&news).unwrap_or_default(),
+        )
+    })
+    .map_err(crate::app::AppError::from)?;
+    ui.show_pretix_notices();
+    shot("13-refus-pretix", &ui)?;
     // The same kiosk as a self-service terminal.
     ui.with_kiosk(|k| k.config.kiosk.mode = crate::config::Mode::SelfService);
     ui.set_mode(crate::config::Mode::SelfService);
