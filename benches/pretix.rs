@@ -44,9 +44,14 @@ fn bench(c: &mut Criterion) {
 
     // pretix alone: every page of the check-in list, nothing stored.
     let probe = kiosk(dir.path(), "probe.sqlite");
-    let client = probe.pretix_client(Duration::from_secs(60)).expect("client");
+    let client = probe
+        .pretix_client(Duration::from_secs(60))
+        .expect("client");
     let n = client.positions(|_, _| {}).expect("positions").len();
-    assert!(n >= 2_000, "the peer holds {n} positions: seed it with 2,000");
+    assert!(
+        n >= 2_000,
+        "the peer holds {n} positions: seed it with 2,000"
+    );
     g.bench_function("pretix_paging_2000", |b| {
         b.iter(|| client.positions(|_, _| {}).expect("positions"))
     });

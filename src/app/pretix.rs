@@ -18,6 +18,8 @@ use crate::store::{ImportReport, PretixNotice, RemoteArrival};
 /// download of the list.
 pub const PRETIX_CONTACT: &str = "pretix_contact";
 pub const PRETIX_PULLED: &str = "pretix_pulled";
+/// …whether its last call failed ("1")…
+pub const PRETIX_OFFLINE: &str = "pretix_offline";
 /// …and the newest refusal staff marked seen on this kiosk.
 pub const PRETIX_SEEN: &str = "pretix_seen";
 
@@ -135,9 +137,9 @@ impl Kiosk {
                     Err(_) => event.first_day().date,
                 }
             })?;
-            let now = self.now().to_string();
-            self.store.set_sync_value(PRETIX_PULLED, &now)?;
-            self.store.set_sync_value(PRETIX_CONTACT, &now)?;
+            self.store
+                .set_sync_value(PRETIX_PULLED, &self.now().to_string())?;
+            self.pretix_answered()?;
         }
         Ok(PretixImported {
             source: format!(
@@ -179,8 +181,7 @@ impl Kiosk {
                     }
                     Push::Annul { nonce } => (pretix::judge_annul(client.annul(&nonce)?), false),
                 };
-                self.store
-                    .set_sync_value(PRETIX_CONTACT, &self.now().to_string())?;
+                self.pretix_answered()?;
                 let (answer, reason) = match verdict {
                     Verdict::Retry(why) => {
                         round.retry = Some(why);
@@ -217,6 +218,27 @@ impl Kiosk {
     /// the list and bring pretix's check-ins in. `accueil sync --once` and
     /// the background of a kiosk without hub, or of the hub.
     pub fn pretix_once(&mut self, timeout: Duration, pull: bool) -> Result<PretixRound> {
+        let round = self.pretix_round(timeout, pull);
+        if let Err(AppError::Pretix(_)) = &round {
+            self.store.set_sync_value(PRETIX_OFFLINE, "1")?;
+        }
+        round
+    }
+
+    /// pretix answered: when, and that it can be reached.
+    fn pretix_answered(&self) -> Result<()> {
+        self.store
+            .set_sync_value(PRETIX_CONTACT, &self.now().to_string())?;
+        Ok(self.store.set_sync_value(PRETIX_OFFLINE, "0")?)
+    }
+
+    /// Whether pretix answered the last time it was asked (a round with
+    /// nothing to send asks nothing).
+    pub fn pretix_online(&self) -> bool {
+        !matches!(self.store.sync_value(PRETIX_OFFLINE), Ok(Some(v)) if v == "1")
+    }
+
+    fn pretix_round(&mut self, timeout: Duration, pull: bool) -> Result<PretixRound> {
         let client = self.pretix_client(timeout)?;
         let mut round = PretixRound::default();
         self.push_pretix(&client, &mut round)?;

@@ -130,7 +130,7 @@ impl KioskUi {
                         let round = k.pretix_once(PRETIX_TIMEOUT, pull);
                         let recount =
                             matches!(&round, Ok(r) if r.arrivals_in > 0 || r.list_changed);
-                        (round.is_ok(), recount)
+                        (round.is_ok() && k.pretix_online(), recount)
                     } else {
                         let round = k.sync_once(SYNC_TIMEOUT);
                         let recount = matches!(&round, Ok(r) if r.arrivals > 0 || r.list_updated);

@@ -157,9 +157,11 @@ fn render_language(
     // pretix refused an arrival the door let in (its order was cancelled
     // after the last refresh), as the hub hands it over.
     let someone = ui.with_kiosk(|k| {
-        k.search("dup", 1)
-            .ok()
-            .and_then(|r| r.hits.first().map(|h| format!("{} {}", h.first_name, h.last_name)))
+        k.search("dup", 1).ok().and_then(|r| {
+            r.hits
+                .first()
+                .map(|h| format!("{} {}", h.first_name, h.last_name))
+        })
     });
     let news = crate::sync::PretixNews {
         pending: 0,
