@@ -173,9 +173,9 @@ enum Command {
         #[arg(long, value_name = "ADRESSE:PORT")]
         listen: Option<std::net::SocketAddr>,
     },
-    /// Synchronise ce kiosque avec le hub ([hub] url) : envoie ses entrées, reçoit celles des autres.
+    /// Synchronise avec le hub ([hub] url) : envoie ses entrées, reçoit celles des autres ; ou, sans hub, avec pretix ([source]).
     Sync {
-        /// Un seul tour, puis s'arrête (code 0 quand le hub a tout accusé).
+        /// Un seul tour, puis s'arrête (code 0 quand le hub, ou pretix, a tout accusé).
         #[arg(long)]
         once: bool,
     },
