@@ -582,6 +582,23 @@ fn the_hub_talks_to_pretix_for_its_kiosks() {
     );
     assert_eq!(news.notices[0].code, cancelled);
     assert_eq!(news.notices[0].reason.as_deref(), Some("canceled"));
+    // The organisers' page says it too.
+    let stats: Value = peer
+        .http
+        .get(format!("http://{}/api/stats", hub.addr))
+        .bearer_auth("jeton-des-organisateurs-abcdef")
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let px = &stats["pretix"];
+    assert_eq!(
+        (&px["online"], &px["pending"]),
+        (&json!(true), &json!(0)),
+        "{px}"
+    );
+    assert_eq!(px["notices"][0]["fr"], "billet annulé dans pretix");
+    assert_eq!(px["notices"][0]["name"], news.notices[0].name);
 
     // A check-in made in pretix: the hub's refresh brings it in (here asked
     // for at once on the hub's copy), the kiosk gets it from the hub.

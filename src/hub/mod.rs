@@ -426,6 +426,28 @@ pub fn dashboard(k: &Kiosk) -> Result<Value, AppError> {
             })
         })
         .collect();
+    // The hub's dealings with pretix, when it talks to pretix: is it up to
+    // date, and whom did it refuse.
+    let pretix = if k.talks_to_pretix() {
+        let news = k.pretix_news()?;
+        let hhmm = |t: &Timestamp| tz.to_datetime(*t).strftime("%H:%M").to_string();
+        json!({
+            "online": k.pretix_online(),
+            "pending": news.pending,
+            "last_contact": news.last_contact.as_ref().map(hhmm),
+            "notices": news.notices.iter().map(|n| {
+                let reason = n.reason.as_deref().unwrap_or_default();
+                json!({
+                    "name": n.name,
+                    "at": hhmm(&n.at),
+                    "fr": crate::pretix::reason_text(reason),
+                    "en": crate::pretix::reason_text_en(reason),
+                })
+            }).collect::<Vec<_>>(),
+        })
+    } else {
+        Value::Null
+    };
     Ok(json!({
         "event": event.name,
         "colour": event.colour,
@@ -437,6 +459,7 @@ pub fn dashboard(k: &Kiosk) -> Result<Value, AppError> {
             .collect::<Vec<_>>(),
         "last_arrivals": last,
         "double_entries": doubles,
+        "pretix": pretix,
         "generated_at": tz.to_datetime(Timestamp::now()).strftime("%H:%M:%S").to_string(),
     }))
 }
@@ -497,7 +520,12 @@ fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
                     }
                 }
                 let news = own.pretix_news().ok();
-                *hub.pretix.lock().unwrap_or_else(|p| p.into_inner()) = news;
+                let mut held = hub.pretix.lock().unwrap_or_else(|p| p.into_inner());
+                if *held != news {
+                    // Waiting entries went, a refusal came: the pages show it.
+                    hub.changes.send_modify(|n| *n += 1);
+                    *held = news;
+                }
             }
         })
         .map_err(HubError::Serve)?;

@@ -442,6 +442,31 @@ pub fn reason_text(reason: &str) -> &'static str {
     }
 }
 
+/// The same in English, for the organisers' page.
+pub fn reason_text_en(reason: &str) -> &'static str {
+    match reason {
+        "invalid" => "ticket unknown to pretix",
+        "unpaid" => "order not paid in pretix",
+        "canceled" => "ticket cancelled in pretix",
+        "already_redeemed" => "already in according to pretix",
+        "product" => "product not admitted on this pretix list",
+        "rules" => "refused by the pretix list's rules",
+        "revoked" => "ticket revoked in pretix (a new one was issued)",
+        "incomplete" => "information to complete in pretix",
+        "ambiguous" => "ambiguous code in pretix",
+        "blocked" => "ticket blocked in pretix",
+        "unapproved" => "order not approved yet in pretix",
+        "invalid_time" => "ticket not valid at this time according to pretix",
+        "annulled" => "entry annulled in pretix",
+        "too_late" => "pretix refused the undo (over 15 minutes): the entry stays there",
+        "unknown_nonce" => "pretix did not have this entry",
+        "walk_in" => "walk-in: unknown to pretix",
+        "undone_before_sent" => "undone before it was sent",
+        "nothing_in_pretix" => "nothing to undo in pretix",
+        _ => "refused by pretix",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -663,6 +688,11 @@ mod tests {
                 Verdict::Settled(Answer::Refused, Some(reason.into()))
             );
             assert_ne!(reason_text(reason), reason_text("?"), "{reason} in words");
+            assert_ne!(
+                reason_text_en(reason),
+                reason_text_en("?"),
+                "{reason} in English"
+            );
         }
         assert!(matches!(
             judge_redeem(400, &reply("error", Some("error"))),
