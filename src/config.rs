@@ -898,4 +898,50 @@ path = "data/accueil.sqlite"
         let m = invalid(&MINIMAL.replace("[kiosk]", "[kiosk]\ncolor = 1"));
         assert!(m.starts_with("syntax") && m.contains("color"), "{m}");
     }
+
+    const PRETIX: &str = r#"
+[source]
+kind = "pretix"
+url = "https://pretix.eu/"
+organizer = "nec"
+event = "nec2022"
+checkin_list = 7
+[source.products]
+"Billet exposant" = "exposant"
+"#;
+
+    #[test]
+    fn a_pretix_source_validates() {
+        let c = Config::parse(&format!("{MINIMAL}{PRETIX}"), Path::new(".")).unwrap();
+        let Source::Pretix(p) = c.source else {
+            panic!("not pretix")
+        };
+        assert_eq!(p.url, "https://pretix.eu", "no trailing slash");
+        assert_eq!((p.organizer.as_str(), p.checkin_list), ("nec", 7));
+        assert_eq!(p.refresh, std::time::Duration::from_secs(120));
+        assert_eq!(
+            p.products.get("Billet exposant").map(String::as_str),
+            Some("Exposant"),
+            "the category's own spelling"
+        );
+        let file = Config::parse(MINIMAL, Path::new(".")).unwrap();
+        assert_eq!(file.source, Source::File, "files unless told");
+    }
+
+    #[test]
+    fn pretix_mistakes_are_named() {
+        let with =
+            |from: &str, to: &str| invalid(&format!("{MINIMAL}{}", PRETIX.replace(from, to)));
+        assert!(with("checkin_list = 7\n", "").contains("checkin_list manquant"));
+        assert!(with("kind = \"pretix\"", "kind = \"eventbrite\"").contains("« file »"));
+        assert!(with("https://pretix.eu/", "pretix.eu").contains("https://pretix.eu"));
+        assert!(with("event = \"nec2022\"", "event = \"nec 2022\"").contains("[source] event"));
+        assert!(with("\"exposant\"", "\"VIP\"").contains("[[categories]]"));
+        assert!(
+            with("checkin_list = 7", "checkin_list = 7\nrefresh_seconds = 5")
+                .contains("30 au moins")
+        );
+        let half = invalid(&format!("{MINIMAL}[source]\norganizer = \"nec\"\n"));
+        assert!(half.contains("kind = \"pretix\""), "{half}");
+    }
 }

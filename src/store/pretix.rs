@@ -238,3 +238,157 @@ impl Store {
         Ok(added)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{SourceEntry, Status};
+
+    fn store_with(codes: &[&str]) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("k.sqlite")).unwrap();
+        let entries: Vec<SourceEntry> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| SourceEntry {
+                line: i + 1,
+                code: (*code).into(),
+                code_generated: false,
+                first_name: "Hélène".into(),
+                last_name: format!("Dupont {i}"),
+                organisation: String::new(),
+                email: String::new(),
+                category: "Participant".into(),
+                status: Status::Valid,
+                extra: Default::default(),
+            })
+            .collect();
+        store
+            .apply_import(&entries, Timestamp::UNIX_EPOCH, |_| {}, |_| true)
+            .unwrap();
+        (dir, store)
+    }
+
+    fn uid(store: &Store, code: &str) -> Uuid {
+        store
+            .registrant(&super::super::Lookup::Code(code.into()))
+            .unwrap()
+            .unwrap()
+            .uid
+    }
+
+    fn arrive(store: &Store, code: &str, at: &str) -> Record {
+        append(
+            &store.conn,
+            "k1",
+            at.parse().unwrap(),
+            NewRecord {
+                kind: RecordKind::Arrival,
+                registrant: uid(store, code),
+                day: Some(DAY.parse().unwrap()),
+                reverts: None,
+                payload: serde_json::json!({ "code": code }),
+            },
+        )
+        .unwrap()
+    }
+
+    const DAY: &str = "2022-09-28";
+
+    #[test]
+    fn pending_records_carry_what_plan_needs() {
+        let (_dir, store) = store_with(&["A", "B"]);
+        let a = arrive(&store, "A", "2026-11-29T09:00:00Z");
+        let b = arrive(&store, "B", "2026-11-29T09:01:00Z");
+        append(
+            &store.conn,
+            "k1",
+            "2026-11-29T09:02:00Z".parse().unwrap(),
+            NewRecord {
+                kind: RecordKind::Undo,
+                registrant: b.registrant,
+                day: b.day,
+                reverts: Some(b.id),
+                payload: serde_json::json!({}),
+            },
+        )
+        .unwrap();
+        let pending = store.pretix_pending(10).unwrap();
+        assert_eq!(pending.len(), 3, "two arrivals and an undo");
+        assert_eq!((pending[0].code.as_str(), pending[0].undone), ("A", false));
+        assert_eq!((pending[1].code.as_str(), pending[1].undone), ("B", true));
+        assert_eq!(pending[2].reverted, None, "B's arrival not settled yet");
+        store
+            .settle_pretix(a.id, "accepted", None, false, Timestamp::UNIX_EPOCH)
+            .unwrap();
+        store
+            .settle_pretix(
+                b.id,
+                "refused",
+                Some("canceled"),
+                false,
+                Timestamp::UNIX_EPOCH,
+            )
+            .unwrap();
+        let pending = store.pretix_pending(10).unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].reverted.as_deref(), Some("refused"));
+        assert_eq!(store.pretix_pending_count().unwrap(), 1);
+        let notices = store.pretix_notices(5).unwrap();
+        assert_eq!(notices.len(), 1);
+        assert_eq!(
+            (notices[0].name.as_str(), notices[0].reason.as_deref()),
+            ("Hélène Dupont 1", Some("canceled"))
+        );
+    }
+
+    #[test]
+    fn pretix_checkins_come_in_once_and_ours_are_recognised() {
+        let (_dir, mut store) = store_with(&["A", "B", "C"]);
+        let ours = arrive(&store, "A", "2026-11-29T09:00:00.123Z");
+        arrive(&store, "B", "2026-11-29T08:00:00Z");
+        let remote = |id, code: &str, at: &str| RemoteArrival {
+            id,
+            code: code.into(),
+            at: at.parse().unwrap(),
+        };
+        let checkins = [
+            // Our own arrival, as pretix stored it (same person, same time).
+            remote(1, "A", "2026-11-29T10:00:00.123+01:00"),
+            // B is in already that day (another door of pretix's).
+            remote(2, "B", "2026-11-29T09:30:00Z"),
+            // C came in through pretix only.
+            remote(3, "C", "2026-11-29T09:45:00Z"),
+            // Not on this copy's list: left for a later refresh.
+            remote(4, "Z", "2026-11-29T09:45:00Z"),
+        ];
+        let day = |_: Timestamp| DAY.parse().unwrap();
+        assert_eq!(
+            store
+                .bring_in_pretix_checkins("k1", &checkins, day)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .bring_in_pretix_checkins("k1", &checkins, day)
+                .unwrap(),
+            0,
+            "once"
+        );
+        let c = store.live_arrivals(uid(&store, "C")).unwrap();
+        assert_eq!((c.len(), c[0].kiosk.as_str()), (1, "pretix"));
+        assert_eq!(
+            c[0].at,
+            "2026-11-29T09:45:00Z".parse().unwrap(),
+            "pretix's time"
+        );
+        assert_eq!(store.live_arrivals(ours.registrant).unwrap().len(), 1);
+        assert_eq!(store.live_arrivals(uid(&store, "B")).unwrap().len(), 1);
+        assert_eq!(
+            store.pretix_pending_count().unwrap(),
+            2,
+            "only A's and B's own arrivals go to pretix, not C's"
+        );
+    }
+}
