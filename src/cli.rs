@@ -19,7 +19,7 @@ use crate::domain::{
     Arrival, DayReason, DaySpec, Details, DetailsPatch, Event, EventDay, Outcome, Registrant,
 };
 use crate::import::ImportError;
-use crate::store::{JobView, Lookup, PrintState};
+use crate::store::{ImportReport, JobView, Lookup, PrintState};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -410,13 +410,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             category,
             layout,
         } => {
-            let bar = progress_bar(out.json, "Badges");
-            let result = kiosk.badges_pdf(category.as_deref(), layout, &mut |done, total| {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
-            });
-            bar.finish_and_clear();
-            let (n, pdf) = result?;
+            let (n, pdf) = with_progress(out.json, "Badges", |progress| {
+                kiosk.badges_pdf(category.as_deref(), layout, progress)
+            })?;
             write_pdf(&path, &pdf)?;
             if out.json {
                 out.line(&json!({ "path": path, "bytes": pdf.len(), "badges": n }));
@@ -649,27 +645,20 @@ fn import(
     file: &Path,
     options: ImportOptions,
 ) -> anyhow::Result<()> {
-    let bar = progress_bar(out.json, "Import");
-    let result = kiosk.import_file(file, options, |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    });
-    bar.finish_and_clear();
-    let imported: Imported = result?;
+    let imported: Imported = with_progress(out.json, "Import", |progress| {
+        kiosk.import_file(file, options, progress)
+    })?;
     let r = &imported.report;
     if out.json {
-        out.line(&json!({
-            "dry_run": options.dry_run,
-            "committed": r.committed,
-            "format": imported.format,
-            "rows": imported.rows,
-            "added": r.added,
-            "updated": r.updated,
-            "unchanged": r.unchanged,
-            "cancelled": r.cancelled,
-            "warnings": imported.warnings,
-            "changes": r.changes,
-        }));
+        out.line(&import_json(
+            options,
+            r,
+            json!({
+                "format": imported.format,
+                "rows": imported.rows,
+                "warnings": imported.warnings,
+            }),
+        ));
         return Ok(());
     }
     println!(
@@ -706,28 +695,21 @@ fn import(
 }
 
 fn import_pretix(kiosk: &mut Kiosk, out: &Output, options: ImportOptions) -> anyhow::Result<()> {
-    let bar = progress_bar(out.json, "pretix");
-    let result = kiosk.import_pretix(options, |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    });
-    bar.finish_and_clear();
-    let imported: PretixImported = result?;
+    let imported: PretixImported = with_progress(out.json, "pretix", |progress| {
+        kiosk.import_pretix(options, progress)
+    })?;
     let r = &imported.report;
     if out.json {
-        out.line(&json!({
-            "dry_run": options.dry_run,
-            "committed": r.committed,
-            "source": imported.source,
-            "positions": imported.positions,
-            "added": r.added,
-            "updated": r.updated,
-            "unchanged": r.unchanged,
-            "cancelled": r.cancelled,
-            "arrivals": imported.arrivals,
-            "warnings": imported.warnings,
-            "changes": r.changes,
-        }));
+        out.line(&import_json(
+            options,
+            r,
+            json!({
+                "source": imported.source,
+                "positions": imported.positions,
+                "arrivals": imported.arrivals,
+                "warnings": imported.warnings,
+            }),
+        ));
         return Ok(());
     }
     println!(
@@ -774,12 +756,7 @@ fn sync_pretix(kiosk: &mut Kiosk, out: &Output) -> anyhow::Result<()> {
         }
     }
     for n in &round.notices {
-        eprintln!(
-            "pretix : {} [{}] — {}",
-            n.name,
-            n.code,
-            crate::pretix::reason_text(n.reason.as_deref().unwrap_or_default())
-        );
+        eprintln!("pretix : {}", crate::pretix::notice_line(n));
     }
     if let Some(why) = &round.retry {
         anyhow::bail!(
@@ -794,6 +771,39 @@ fn sync_pretix(kiosk: &mut Kiosk, out: &Output) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What every import reports, from a file or from pretix, with the
+/// source's own fields.
+fn import_json(options: ImportOptions, r: &ImportReport, source: Value) -> Value {
+    let mut v = json!({
+        "dry_run": options.dry_run,
+        "committed": r.committed,
+        "added": r.added,
+        "updated": r.updated,
+        "unchanged": r.unchanged,
+        "cancelled": r.cancelled,
+        "changes": r.changes,
+    });
+    if let (Some(all), Value::Object(own)) = (v.as_object_mut(), source) {
+        all.extend(own);
+    }
+    v
+}
+
+/// Runs `work` with a progress bar fed by its (done, total) reports.
+fn with_progress<T>(
+    json: bool,
+    label: &'static str,
+    work: impl FnOnce(&mut dyn FnMut(usize, usize)) -> T,
+) -> T {
+    let bar = progress_bar(json, label);
+    let out = work(&mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    out
 }
 
 /// A progress bar on stderr, drawn only on a terminal and never with --json.

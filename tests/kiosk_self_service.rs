@@ -139,27 +139,6 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
     assert!(!present(&ui, "Inscription sur place") && present(&ui, "Personnel"));
 
     // pretix's refusals name people: never on the attendees' screen.
-    let at: jiff::Timestamp = "2026-11-29T08:58:00Z".parse().unwrap();
-    let news = accueil::sync::PretixNews {
-        pending: 0,
-        last_contact: Some(at),
-        notices: vec![accueil::store::PretixNotice {
-            record: uuid::Uuid::now_v7(),
-            code: "x".into(),
-            name: "Paul Impayé".into(),
-            answer: "refused".into(),
-            reason: Some("unpaid".into()),
-            at,
-        }],
-    };
-    ui.with_kiosk(|k| {
-        k.store()
-            .set_sync_value(
-                accueil::sync::HUB_PRETIX,
-                &serde_json::to_string(&news).unwrap(),
-            )
-            .unwrap()
-    });
-    ui.show_pretix_notices();
+    common::ui::hand_over_refusals(&ui, &[("Paul Impayé", "unpaid", "2026-11-29T08:58:00Z")]);
     assert!(!present(&ui, "Refus de pretix"));
 }

@@ -293,43 +293,17 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     pretix_refusals_are_told_to_staff(&ui);
 }
 
-/// pretix's refusals as a hub hands them over (or this kiosk's own talk
-/// with pretix), with two fictitious people.
-fn hand_over_refusals(ui: &KioskUi) {
-    let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
-    let notice = |name: &str, reason: &str, when: &str| accueil::store::PretixNotice {
-        record: uuid::Uuid::now_v7(),
-        code: "x".into(),
-        name: name.into(),
-        answer: "refused".into(),
-        reason: Some(reason.into()),
-        at: at(when),
-    };
-    let news = accueil::sync::PretixNews {
-        pending: 0,
-        last_contact: Some(at("2026-11-29T09:00:00Z")),
-        // Newest first, as the hub sends them.
-        notices: vec![
-            notice("Céline Annulée", "canceled", "2026-11-29T08:59:00Z"),
-            notice("Paul Impayé", "unpaid", "2026-11-29T08:58:00Z"),
-        ],
-    };
-    ui.with_kiosk(|k| {
-        k.store()
-            .set_sync_value(
-                accueil::sync::HUB_PRETIX,
-                &serde_json::to_string(&news).unwrap(),
-            )
-            .unwrap()
-    });
-    ui.show_pretix_notices();
-}
-
 /// pretix refused arrivals the kiosk let in: staff read who and why, oldest
 /// first, and clear them one by one; seen ones do not come back.
 fn pretix_refusals_are_told_to_staff(ui: &KioskUi) {
     assert!(!common::ui::present(ui, "Refus de pretix"));
-    hand_over_refusals(ui);
+    common::ui::hand_over_refusals(
+        ui,
+        &[
+            ("Céline Annulée", "canceled", "2026-11-29T08:59:00Z"),
+            ("Paul Impayé", "unpaid", "2026-11-29T08:58:00Z"),
+        ],
+    );
     let banner = || {
         find(ui, "Refus de pretix")
             .accessible_value()

@@ -146,6 +146,19 @@ impl Peer {
         picked
     }
 
+    /// Cancels the ticket's order in pretix (after the kiosk downloaded it).
+    fn cancel(&self, secret: &str) {
+        let order = self.position(secret)["order"]
+            .as_str()
+            .expect("order code")
+            .to_owned();
+        let (status, _) = self.post(
+            &self.event_path(&format!("/orders/{order}/mark_canceled/")),
+            json!({"send_email": false}),
+        );
+        assert_eq!(status, 200, "cancel {order}");
+    }
+
     /// The seeder's pending and cancelled samples.
     fn sample(&self, status: &str) -> String {
         self.positions()
@@ -403,12 +416,7 @@ fn pending_and_cancelled_tickets_are_refused_and_pretix_refusals_are_told() {
     // Cancelled in pretix after the copy was downloaded: the door lets the
     // person in from its copy; pretix refuses, and staff are told.
     let code = peer.fresh(1).remove(0);
-    let order = peer.position(&code)["order"].as_str().unwrap().to_owned();
-    let (status, _) = peer.post(
-        &peer.event_path(&format!("/orders/{order}/mark_canceled/")),
-        json!({"send_email": false}),
-    );
-    assert_eq!(status, 200);
+    peer.cancel(&code);
     assert_eq!(ev.json(&["checkin", &code])["outcome"], "welcome");
     let out = ev.run(&["sync", "--once"]);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -547,14 +555,7 @@ fn the_hub_talks_to_pretix_for_its_kiosks() {
     );
     kiosk.ok(&["sync", "--once"]);
     let [code, cancelled, in_pretix]: [String; 3] = peer.fresh(3).try_into().unwrap();
-    let order = peer.position(&cancelled)["order"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    peer.post(
-        &peer.event_path(&format!("/orders/{order}/mark_canceled/")),
-        json!({"send_email": false}),
-    );
+    peer.cancel(&cancelled);
     assert_eq!(kiosk.json(&["checkin", &code])["outcome"], "welcome");
     assert_eq!(kiosk.json(&["checkin", &cancelled])["outcome"], "welcome");
     kiosk.ok(&["sync", "--once"]);
@@ -628,14 +629,7 @@ fn scans_decided_offline_are_forced_and_a_late_undo_stays_local() {
     let ev = peer.kiosk("accueil-force", true);
     ev.ok(&["import", "--from", "pretix"]);
     let [late, cancelled]: [String; 2] = peer.fresh(2).try_into().unwrap();
-    let order = peer.position(&cancelled)["order"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    peer.post(
-        &peer.event_path(&format!("/orders/{order}/mark_canceled/")),
-        json!({"send_email": false}),
-    );
+    peer.cancel(&cancelled);
     // Both let in twenty minutes ago by a kiosk that could not reach pretix
     // (its copy still thought the second ticket valid).
     {

@@ -511,12 +511,7 @@ fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
                         hub.changes.send_modify(|n| *n += 1);
                     }
                     for n in &r.notices {
-                        eprintln!(
-                            "hub : pretix refuse {} [{}] — {}",
-                            n.name,
-                            n.code,
-                            crate::pretix::reason_text(n.reason.as_deref().unwrap_or_default())
-                        );
+                        eprintln!("hub : pretix : {}", crate::pretix::notice_line(n));
                     }
                 }
                 let news = own.pretix_news().ok();

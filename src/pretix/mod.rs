@@ -442,6 +442,17 @@ pub fn reason_text(reason: &str) -> &'static str {
     }
 }
 
+/// A refusal in one line, for logs and the command line:
+/// "Céline Annulée [3jgk…] — billet annulé dans pretix".
+pub fn notice_line(n: &crate::store::PretixNotice) -> String {
+    format!(
+        "{} [{}] — {}",
+        n.name,
+        n.code,
+        reason_text(n.reason.as_deref().unwrap_or_default())
+    )
+}
+
 /// The same in English, for the organisers' page.
 pub fn reason_text_en(reason: &str) -> &'static str {
     match reason {

@@ -60,3 +60,33 @@ pub fn open_kiosk(config_path: &std::path::Path) -> KioskUi {
     ui.window.show().expect("show");
     ui
 }
+
+/// pretix's refusals as a hub hands them over to a kiosk (`(name, reason
+/// code, when)`, newest first), then shown as the sync thread would.
+pub fn hand_over_refusals(ui: &KioskUi, refusals: &[(&str, &str, &str)]) {
+    let notices = refusals
+        .iter()
+        .map(|(name, reason, at)| accueil::store::PretixNotice {
+            record: uuid::Uuid::now_v7(),
+            code: "x".into(),
+            name: (*name).into(),
+            answer: "refused".into(),
+            reason: Some((*reason).into()),
+            at: at.parse().expect("time"),
+        })
+        .collect();
+    let news = accueil::sync::PretixNews {
+        pending: 0,
+        last_contact: None,
+        notices,
+    };
+    ui.with_kiosk(|k| {
+        k.store()
+            .set_sync_value(
+                accueil::sync::HUB_PRETIX,
+                &serde_json::to_string(&news).expect("json"),
+            )
+            .expect("store")
+    });
+    ui.show_pretix_notices();
+}
