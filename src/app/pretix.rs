@@ -218,7 +218,14 @@ impl Kiosk {
     /// the list and bring pretix's check-ins in. `accueil sync --once` and
     /// the background of a kiosk without hub, or of the hub.
     pub fn pretix_once(&mut self, timeout: Duration, pull: bool) -> Result<PretixRound> {
-        let round = self.pretix_round(timeout, pull);
+        let client = self.pretix_client(timeout)?;
+        self.pretix_round(&client, pull)
+    }
+
+    /// [`Kiosk::pretix_once`] with a client kept by the caller (a thread
+    /// that comes back every few seconds keeps its connections).
+    pub fn pretix_round(&mut self, client: &Client, pull: bool) -> Result<PretixRound> {
+        let round = self.push_and_pull(client, pull);
         if let Err(AppError::Pretix(_)) = &round {
             self.store.set_sync_value(PRETIX_OFFLINE, "1")?;
         }
@@ -238,12 +245,28 @@ impl Kiosk {
         !matches!(self.store.sync_value(PRETIX_OFFLINE), Ok(Some(v)) if v == "1")
     }
 
-    fn pretix_round(&mut self, timeout: Duration, pull: bool) -> Result<PretixRound> {
-        let client = self.pretix_client(timeout)?;
+    /// The round of a thread that comes back every few seconds (the
+    /// kiosk's, the hub's): the list downloaded when due, the client kept in
+    /// `kept` between rounds (made on first use, so that a missing token is
+    /// told each round until it is fixed).
+    pub fn pretix_round_kept(
+        &mut self,
+        kept: &mut Option<Client>,
+        timeout: Duration,
+    ) -> Result<PretixRound> {
+        let pull = self.pretix_pull_due()?;
+        let client = match kept {
+            Some(c) => c,
+            None => kept.insert(self.pretix_client(timeout)?),
+        };
+        self.pretix_round(client, pull)
+    }
+
+    fn push_and_pull(&mut self, client: &Client, pull: bool) -> Result<PretixRound> {
         let mut round = PretixRound::default();
-        self.push_pretix(&client, &mut round)?;
+        self.push_pretix(client, &mut round)?;
         if pull {
-            let imported = self.pull_pretix(&client, ImportOptions::default(), |_, _| {})?;
+            let imported = self.pull_pretix(client, ImportOptions::default(), |_, _| {})?;
             let r = &imported.report;
             round.pulled = true;
             round.list_changed = r.added + r.updated + r.cancelled > 0;

@@ -489,6 +489,8 @@ fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
         .name("pretix".into())
         .spawn(move || {
             let mut last_error: Option<String> = None;
+            // Kept between rounds: its connections to pretix stay open.
+            let mut client = None;
             loop {
                 match rx.recv_timeout(PRETIX_EVERY) {
                     Ok(()) => while rx.try_recv().is_ok() {},
@@ -496,8 +498,7 @@ fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
                     Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
                 }
                 let Some(hub) = hub.upgrade() else { return };
-                let pull = own.pretix_pull_due().unwrap_or(true);
-                let round = own.pretix_once(PRETIX_TIMEOUT, pull);
+                let round = own.pretix_round_kept(&mut client, PRETIX_TIMEOUT);
                 let error = round.as_ref().err().map(ToString::to_string);
                 if error != last_error {
                     match &error {

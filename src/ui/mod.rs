@@ -122,12 +122,12 @@ impl KioskUi {
                 let w = window.as_weak();
                 let counter = counter.clone();
                 let every = if hub { SYNC_EVERY } else { PRETIX_EVERY };
+                let mut client = None;
                 Some(spawn_worker(&kiosk, "synchro", every, move |k| {
                     // With a hub, the hub talks to pretix and hands its
                     // refusals over; without, this kiosk talks to pretix.
                     let (online, recount) = if pretix {
-                        let pull = k.pretix_pull_due().unwrap_or(true);
-                        let round = k.pretix_once(PRETIX_TIMEOUT, pull);
+                        let round = k.pretix_round_kept(&mut client, PRETIX_TIMEOUT);
                         let recount =
                             matches!(&round, Ok(r) if r.arrivals_in > 0 || r.list_changed);
                         (round.is_ok() && k.pretix_online(), recount)
