@@ -77,7 +77,9 @@ impl Kiosk {
         }
     }
 
-    /// Talks to pretix: through the hub when there is one, else here.
+    /// Whether this copy is the one that talks to pretix: a pretix
+    /// `[source]` and no hub to go through (the hub's own copy, or a kiosk
+    /// working without hub).
     pub fn talks_to_pretix(&self) -> bool {
         matches!(self.config.source, Source::Pretix(_)) && self.config.hub.url.is_none()
     }
