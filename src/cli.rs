@@ -229,7 +229,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let message = format!("{e:#}");
+            let message = one_line(&e);
             if json {
                 let mut v = json!({ "error": message.lines().next().unwrap_or("") });
                 if let Some(AppError::Import(ImportError::BadRows { problems, .. })) =
@@ -243,6 +243,19 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, each said once: the module
+/// errors already quote their source in their own words.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut message = e.to_string();
+    for cause in e.chain().skip(1) {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message = format!("{message} : {text}");
+        }
+    }
+    message
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -1037,5 +1050,27 @@ fn print_stats(kiosk: &Kiosk, stats: &Stats) {
         for (k, n) in &d.kiosks {
             println!("  kiosque {k} : {n} arrivée(s)");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_say_each_cause_once() {
+        let io = std::io::Error::other("disque plein");
+        let e = anyhow::Error::new(crate::export::ExportError::Write {
+            path: "presences.csv".into(),
+            source: io,
+        });
+        let line = one_line(&e);
+        assert_eq!(line.matches("disque plein").count(), 1, "{line}");
+        let with_context = anyhow::Error::new(std::io::Error::other("fermé"))
+            .context("lecture de l'entrée standard");
+        assert_eq!(
+            one_line(&with_context),
+            "lecture de l'entrée standard : fermé"
+        );
     }
 }

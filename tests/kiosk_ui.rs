@@ -301,6 +301,8 @@ fn pretix_refusals_are_told_to_staff(ui: &KioskUi) {
         ui,
         &[
             ("Céline Annulée", "canceled", "2026-11-29T08:59:00Z"),
+            // Let in at another door: that desk is told, not this one.
+            ("Jean autre porte", "blocked", "2026-11-29T08:58:30Z"),
             ("Paul Impayé", "unpaid", "2026-11-29T08:58:00Z"),
         ],
     );

@@ -583,6 +583,10 @@ fn the_hub_talks_to_pretix_for_its_kiosks() {
     );
     assert_eq!(news.notices[0].code, cancelled);
     assert_eq!(news.notices[0].reason.as_deref(), Some("canceled"));
+    // The banner of the door that let her in (porte-b's) shows it.
+    let banner = kiosk.kiosk().unseen_pretix_notices().unwrap();
+    assert_eq!(banner.len(), 1);
+    assert_eq!(banner[0].kiosk, "porte-b");
     // The organisers' page says it too.
     let stats: Value = peer
         .http

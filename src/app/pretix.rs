@@ -310,8 +310,10 @@ impl Kiosk {
             .unwrap_or_default())
     }
 
-    /// pretix's refusals staff have not marked seen, oldest first.
+    /// pretix's refusals staff have not marked seen, oldest first: those
+    /// about this kiosk's own scans (a hub knows every door's).
     pub fn unseen_pretix_notices(&self) -> Result<Vec<PretixNotice>> {
+        let me = &self.config.kiosk.id;
         let seen: Option<Timestamp> = self
             .store
             .sync_value(PRETIX_SEEN)?
@@ -320,7 +322,7 @@ impl Kiosk {
             .pretix_news()?
             .notices
             .into_iter()
-            .filter(|n| seen.is_none_or(|s| n.at > s))
+            .filter(|n| &n.kiosk == me && seen.is_none_or(|s| n.at > s))
             .collect();
         unseen.reverse();
         Ok(unseen)

@@ -439,6 +439,7 @@ pub fn dashboard(k: &Kiosk) -> Result<Value, AppError> {
                 let reason = n.reason.as_deref().unwrap_or_default();
                 json!({
                     "name": n.name,
+                    "kiosk": n.kiosk,
                     "at": hhmm(&n.at),
                     "fr": crate::pretix::reason_text(reason),
                     "en": crate::pretix::reason_text_en(reason),

@@ -45,6 +45,8 @@ const PAGE_SIZE: usize = 50;
 pub struct Client {
     /// `<url>/api/v1/organizers/<org>`
     api: String,
+    /// `<url>`, for messages.
+    server: String,
     event: String,
     list: u64,
     token: String,
@@ -64,6 +66,7 @@ impl Client {
             })?;
         Ok(Client {
             api,
+            server: settings.url.clone(),
             event: settings.event.clone(),
             list: settings.checkin_list,
             token,
@@ -85,7 +88,7 @@ impl Client {
             .header("Accept-Language", "fr")
             .send()
             .map_err(|source| PretixError::Unreachable {
-                url: self.api.clone(),
+                url: self.server.clone(),
                 source,
             })?;
         match res.status().as_u16() {

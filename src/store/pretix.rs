@@ -40,6 +40,9 @@ pub struct RemoteArrival {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PretixNotice {
     pub record: Uuid,
+    /// The kiosk that let the person in (or undid it): its desk is told.
+    #[serde(default)]
+    pub kiosk: String,
     pub code: String,
     pub name: String,
     pub answer: String,
@@ -131,7 +134,7 @@ impl Store {
     pub fn pretix_notices(&self, limit: usize) -> Result<Vec<PretixNotice>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.record, COALESCE(g.code, ''), TRIM(COALESCE(g.first_name, '') || ' ' || COALESCE(g.last_name, '')),
-                    p.answer, p.reason, p.at
+                    p.answer, p.reason, p.at, r.kiosk
              FROM pretix_push p
              JOIN record r ON r.id = p.record
              LEFT JOIN registrant g ON g.uid = r.registrant
@@ -147,12 +150,14 @@ impl Store {
                 r.get::<_, String>(3)?,
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
             ))
         })?;
         rows.map(|row| {
-            let (record, code, name, answer, reason, at) = row?;
+            let (record, code, name, answer, reason, at, kiosk) = row?;
             Ok(PretixNotice {
                 record: super::parse_uuid("pretix_push.record", &record)?,
+                kiosk,
                 code,
                 name,
                 answer,

@@ -168,6 +168,7 @@ fn render_language(
         last_contact: Some(jiff::Timestamp::now()),
         notices: vec![crate::store::PretixNotice {
             record: uuid::Uuid::now_v7(),
+            kiosk: ui.with_kiosk(|k| k.config.kiosk.id.clone()),
             code: String::new(),
             name: someone.unwrap_or_default(),
             answer: "refused".into(),

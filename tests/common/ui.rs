@@ -62,12 +62,19 @@ pub fn open_kiosk(config_path: &std::path::Path) -> KioskUi {
 }
 
 /// pretix's refusals as a hub hands them over to a kiosk (`(name, reason
-/// code, when)`, newest first), then shown as the sync thread would.
+/// code, when)`, newest first, about this kiosk's scans unless the name
+/// says « autre porte »), then shown as the sync thread would.
 pub fn hand_over_refusals(ui: &KioskUi, refusals: &[(&str, &str, &str)]) {
+    let me = ui.with_kiosk(|k| k.config.kiosk.id.clone());
     let notices = refusals
         .iter()
         .map(|(name, reason, at)| accueil::store::PretixNotice {
             record: uuid::Uuid::now_v7(),
+            kiosk: if name.contains("autre porte") {
+                "porte-b".into()
+            } else {
+                me.clone()
+            },
             code: "x".into(),
             name: (*name).into(),
             answer: "refused".into(),
