@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::{AppError, ImportOptions, Kiosk, Result};
 use crate::config::{PretixSettings, Source};
 use crate::pretix::{self, Answer, Client, Pending, Push, Verdict};
-use crate::store::{ImportReport, PretixNotice, RemoteArrival};
+use crate::store::{ImportReport, PretixNotice};
 
 /// sync_state keys: the last time pretix answered, and the last full
 /// download of the list.
@@ -121,24 +121,17 @@ impl Kiosk {
         let report = self.apply_entries(&download.entries, options, |_, _| {})?;
         let mut arrivals = 0;
         if report.committed {
-            let remote: Vec<RemoteArrival> = download
-                .checkins
-                .iter()
-                .map(|c| RemoteArrival {
-                    id: c.id,
-                    code: c.code.clone(),
-                    at: c.at,
-                })
-                .collect();
             let event = &self.config.event;
             let me = self.config.kiosk.id.clone();
-            arrivals = self.store.bring_in_pretix_checkins(&me, &remote, |at| {
-                let date = event.timezone.to_datetime(at).date();
-                match event.resolve_day(None, date) {
-                    Ok((day, _)) => day.date,
-                    Err(_) => event.first_day().date,
-                }
-            })?;
+            arrivals = self
+                .store
+                .bring_in_pretix_checkins(&me, &download.checkins, |at| {
+                    let date = event.timezone.to_datetime(at).date();
+                    match event.resolve_day(None, date) {
+                        Ok((day, _)) => day.date,
+                        Err(_) => event.first_day().date,
+                    }
+                })?;
             self.store
                 .set_sync_value(PRETIX_PULLED, &self.now().to_string())?;
             self.pretix_answered()?;
@@ -179,11 +172,15 @@ impl Kiosk {
                     }
                     Push::Redeem(body) => {
                         let (http, reply) = client.redeem(&body)?;
+                        self.pretix_answered()?;
                         (pretix::judge_redeem(http, &reply), body.force)
                     }
-                    Push::Annul { nonce } => (pretix::judge_annul(client.annul(&nonce)?), false),
+                    Push::Annul { nonce } => {
+                        let http = client.annul(&nonce)?;
+                        self.pretix_answered()?;
+                        (pretix::judge_annul(http), false)
+                    }
                 };
-                self.pretix_answered()?;
                 let (answer, reason) = match verdict {
                     Verdict::Retry(why) => {
                         round.retry = Some(why);
@@ -313,14 +310,18 @@ impl Kiosk {
     /// pretix's refusals staff have not marked seen, oldest first: those
     /// about this kiosk's own scans (a hub knows every door's).
     pub fn unseen_pretix_notices(&self) -> Result<Vec<PretixNotice>> {
+        self.unseen_among(self.pretix_news()?.notices)
+    }
+
+    /// Of `notices` (newest first, as in [`crate::sync::PretixNews`]), those
+    /// about this kiosk's scans that staff have not marked seen, oldest first.
+    pub fn unseen_among(&self, notices: Vec<PretixNotice>) -> Result<Vec<PretixNotice>> {
         let me = &self.config.kiosk.id;
         let seen: Option<Timestamp> = self
             .store
             .sync_value(PRETIX_SEEN)?
             .and_then(|v| v.parse().ok());
-        let mut unseen: Vec<PretixNotice> = self
-            .pretix_news()?
-            .notices
+        let mut unseen: Vec<PretixNotice> = notices
             .into_iter()
             .filter(|n| &n.kiosk == me && seen.is_none_or(|s| n.at > s))
             .collect();

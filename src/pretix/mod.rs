@@ -18,6 +18,7 @@ pub use client::{Client, PretixError};
 use crate::domain::registrant::plausible_email;
 use crate::domain::text::squeeze;
 use crate::domain::{Event, Record, RecordKind, SourceEntry, Status};
+use crate::store::RemoteArrival;
 
 /// One page of a pretix list.
 #[derive(Debug, Deserialize)]
@@ -115,21 +116,12 @@ pub struct ItemStatus {
     pub position_count: i64,
 }
 
-/// A check-in pretix holds that the local copy should know as an arrival.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteCheckin {
-    /// pretix's id of the check-in.
-    pub id: i64,
-    /// The ticket's secret, i.e. the local code.
-    pub code: String,
-    pub at: Timestamp,
-}
-
 /// The list as pretix gave it, ready for the local copy.
 #[derive(Debug, Clone, Default)]
 pub struct Download {
     pub entries: Vec<SourceEntry>,
-    pub checkins: Vec<RemoteCheckin>,
+    /// pretix's check-ins (entries on the list), to know as arrivals.
+    pub checkins: Vec<RemoteArrival>,
     /// Tickets taken with an adjustment, in words.
     pub warnings: Vec<String>,
     /// Positions pretix listed (add-ons included).
@@ -205,7 +197,7 @@ pub fn download_of(
             p.checkins
                 .iter()
                 .filter(|c| c.list == list && c.kind == "entry")
-                .map(|c| RemoteCheckin {
+                .map(|c| RemoteArrival {
                     id: c.id,
                     code: p.secret.trim().to_owned(),
                     at: c.datetime,

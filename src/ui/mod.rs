@@ -141,14 +141,16 @@ impl KioskUi {
                     if recount {
                         let _ = counter.send(());
                     }
+                    // pretix's news: this kiosk's own, or the hub's.
+                    let news = k.pretix_news().unwrap_or_default();
                     let (waiting, last) = if pretix {
-                        k.pretix_status().unwrap_or((0, None))
+                        (news.pending, news.last_contact)
                     } else {
                         k.sync_status().unwrap_or((0, None))
                     };
                     let tz = k.config.event.timezone.clone();
                     let last = last.map(|t| tz.to_datetime(t).strftime("%H:%M").to_string());
-                    let unseen = k.unseen_pretix_notices().unwrap_or_default();
+                    let unseen = k.unseen_among(news.notices).unwrap_or_default();
                     w.upgrade_in_event_loop(move |w| {
                         status_adapter::show_sync(&w, online, waiting, last);
                         status_adapter::show_notices(&w, &unseen);
