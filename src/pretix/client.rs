@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::{Item, ListStatus, Page, Position, Redeem, RedeemReply};
+use super::{Item, Page, Position, Redeem, RedeemReply};
 use crate::config::{PRETIX_TOKEN_VAR, PretixSettings};
 
 #[derive(Debug, thiserror::Error)]
@@ -171,15 +171,6 @@ impl Client {
             ),
             &[("ignore_status", "true".into())],
             progress,
-        )
-    }
-
-    /// pretix's counts for the list.
-    pub fn status(&self) -> Result<ListStatus, PretixError> {
-        self.get(
-            "les comptes de la liste",
-            &format!("/events/{}/checkinlists/{}/status/", self.event, self.list),
-            &[],
         )
     }
 

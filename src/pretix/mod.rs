@@ -99,23 +99,6 @@ impl Item {
     }
 }
 
-/// `/checkinlists/<id>/status/`: pretix's own counts.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct ListStatus {
-    pub checkin_count: i64,
-    pub position_count: i64,
-    #[serde(default)]
-    pub items: Vec<ItemStatus>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct ItemStatus {
-    pub id: i64,
-    pub name: serde_json::Value,
-    pub checkin_count: i64,
-    pub position_count: i64,
-}
-
 /// The list as pretix gave it, ready for the local copy.
 #[derive(Debug, Clone, Default)]
 pub struct Download {
