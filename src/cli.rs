@@ -15,6 +15,7 @@ use crate::app::{
 };
 use crate::badge::Format;
 use crate::config::Config;
+use crate::domain::keyboard::Mix;
 use crate::domain::{
     Arrival, DayReason, DaySpec, Details, DetailsPatch, Event, EventDay, Outcome, Registrant,
 };
@@ -165,6 +166,11 @@ enum Command {
     },
     /// Calcule l'empreinte argon2 d'un code PIN (lu sur l'entrée standard) pour [kiosk] staff_pin.
     PinHash,
+    /// Tester le lecteur : pour chaque code lu (argument, ou une ligne par scan sur l'entrée standard), ce qui est arrivé, le billet reconnu et le réglage du clavier du lecteur.
+    ScanTest {
+        /// Codes lus ; sans code, lit l'entrée standard (scannez, puis Ctrl+D).
+        codes: Vec<String>,
+    },
     /// Attendus et arrivés, par jour, catégorie et kiosque.
     Stats,
     /// Lance le hub : synchronisation des kiosques et page des organisateurs ([hub] de kiosk.toml).
@@ -342,6 +348,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::ScanTest { codes } => scan_test(&mut kiosk, &out, codes),
         Command::Checkin { who, day, print } => match who.code.as_deref() {
             Some("-") => checkin_stream(&mut kiosk, &out, day, print),
             _ => checkin_one(&mut kiosk, &out, &who.lookup()?, day, print),
@@ -668,7 +675,10 @@ fn import(
             r,
             json!({
                 "format": imported.format,
+                "profile": imported.profile.id,
+                "profile_label": imported.profile.label,
                 "rows": imported.rows,
+                "skipped": imported.skipped,
                 "warnings": imported.warnings,
             }),
         ));
@@ -680,6 +690,7 @@ fn import(
         imported.rows,
         imported.format
     );
+    println!("format reconnu : {}", imported.profile.label);
     for w in &imported.warnings {
         println!("  attention, {w}");
     }
@@ -911,6 +922,9 @@ impl Output {
             ),
         };
         println!("{text} [{}{}]", c.day, day_note(c.day_reason));
+        for line in scanner_lines(c.scan.via, &c.scan.ambiguous) {
+            println!("{line}");
+        }
     }
 
     fn undo(&self, event: &Event, lookup: &Lookup, u: &Undo) {
@@ -950,7 +964,107 @@ fn checkin_json(event: &Event, c: &CheckIn) -> Value {
         "registrant": c.registrant.as_ref().map(registrant_json),
         "previous": c.previous.as_ref().map(|a| arrival_json(event, a)),
         "record": c.record.as_ref().map(|r| r.id),
+        "scanner": scanner_json(c.scan.via, &c.scan.ambiguous),
     })
+}
+
+/// `scanner` in JSON output: null when the code was read as typed; else
+/// the keyboard mix-up undone (`layout`, `us/fr`: scanner/computer) or the
+/// tickets the scan could be (`ambiguous`).
+fn scanner_json(via: Option<Mix>, ambiguous: &[(Mix, Registrant)]) -> Value {
+    match (via, ambiguous) {
+        (Some(m), _) => json!({
+            "layout": m.key(),
+            "scanner": m.scanner.key(),
+            "host": m.host.key(),
+            "message": m.describe(),
+            "advice": m.advice(),
+        }),
+        (None, []) => Value::Null,
+        (None, list) => json!({
+            "ambiguous": list.iter().map(|(m, r)| json!({
+                "layout": m.key(),
+                "code": r.code,
+                "name": r.display_name(),
+            })).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// What staff should know about the scanner, when a scan said something.
+fn scanner_lines(via: Option<Mix>, ambiguous: &[(Mix, Registrant)]) -> Vec<String> {
+    match (via, ambiguous) {
+        (Some(m), _) => vec![format!(
+            "  ⚠ billet reconnu malgré le clavier : {} — {}",
+            m.describe(),
+            m.advice()
+        )],
+        (None, []) => Vec::new(),
+        (None, list) => {
+            let mut lines = vec![
+                "  ⚠ plusieurs billets possibles selon la disposition du clavier du lecteur : personne n'est enregistré".to_owned(),
+            ];
+            for (m, r) in list {
+                lines.push(format!(
+                    "    {} [{}] — si {}",
+                    r.display_name(),
+                    r.code,
+                    m.describe()
+                ));
+            }
+            lines.push(
+                "    réglez le lecteur sur le clavier du poste, ou fixez scanner_layout dans kiosk.toml [kiosk] (« accueil scan-test » aide à trouver lequel)".to_owned(),
+            );
+            lines
+        }
+    }
+}
+
+/// `accueil scan-test`: « Tester le lecteur » without a screen.
+fn scan_test(kiosk: &mut Kiosk, out: &Output, codes: Vec<String>) -> anyhow::Result<()> {
+    let mut one = |read: &str| -> anyhow::Result<()> {
+        let t = kiosk.test_scan(read)?;
+        if out.json {
+            out.line(&json!({
+                "read": t.read,
+                "visible": t.visible(),
+                "registrant": t.registrant.as_ref().map(registrant_json),
+                "scanner": scanner_json(t.via, &t.ambiguous),
+                "likely": t.likely.iter().map(|(m, code)| json!({
+                    "layout": m.key(),
+                    "code": code,
+                    "message": m.describe(),
+                })).collect::<Vec<_>>(),
+                "verdict": t.verdict(),
+            }));
+        } else {
+            println!(
+                "reçu : « {} » ({} caractère(s))",
+                t.visible(),
+                t.read.chars().count()
+            );
+            println!("  {}", t.verdict());
+        }
+        Ok(())
+    };
+    if codes.is_empty() {
+        let stdin = std::io::stdin();
+        for line in stdin.lock().split(b'\n') {
+            let line = line.context("lecture de l'entrée standard")?;
+            let line = String::from_utf8_lossy(&line);
+            let read = line.strip_suffix('\r').unwrap_or(&line);
+            if read.is_empty() {
+                continue;
+            }
+            one(read)?;
+            let _ = std::io::stdout().flush();
+        }
+    } else {
+        for code in &codes {
+            one(code)?;
+        }
+    }
+    Ok(())
 }
 
 fn day_note(reason: DayReason) -> &'static str {

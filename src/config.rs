@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::badge::{Elements, Format};
-use crate::domain::{Category, Event, Policy};
+use crate::domain::keyboard::{Mix, ScannerLayout};
+use crate::domain::text::sort_key;
+use crate::domain::{Category, Event, Policy, Status};
 use crate::import::{Column, Encoding, ImportSettings};
 use crate::print::Printer;
 
@@ -126,6 +128,8 @@ pub struct KioskIdentity {
     pub staff_pin: Option<String>,
     /// The language the screen starts in (and returns to when idle).
     pub language: Language,
+    /// How unknown scans are tried against keyboard mix-ups.
+    pub scanner_layout: ScannerLayout,
 }
 
 /// The kiosk screen's language: French first, English on request.
@@ -277,6 +281,7 @@ struct RawKiosk {
     mode: Option<String>,
     staff_pin: Option<String>,
     language: Option<String>,
+    scanner_layout: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -298,8 +303,14 @@ struct RawImport {
     separator: Option<String>,
     encoding: Option<String>,
     sheet: Option<String>,
+    profile: Option<String>,
+    header_row: Option<usize>,
     #[serde(default)]
     columns: BTreeMap<String, String>,
+    #[serde(default)]
+    status: BTreeMap<String, String>,
+    #[serde(default)]
+    categories: BTreeMap<String, String>,
 }
 
 impl Config {
@@ -494,6 +505,15 @@ impl RawConfig {
                 ));
             }
         };
+        let scanner_layout = match self.kiosk.scanner_layout.as_deref().map(str::trim) {
+            None | Some("") => ScannerLayout::Auto,
+            Some(value) => ScannerLayout::parse(value).ok_or_else(|| {
+                format!(
+                    "[kiosk] scanner_layout « {value} » inconnu — « auto », « none », ou lecteur/poste parmi : {}",
+                    Mix::ALL.map(|m| m.key()).join(", ")
+                )
+            })?,
+        };
         let kiosk = KioskIdentity {
             name: if self.kiosk.name.trim().is_empty() {
                 id.clone()
@@ -504,9 +524,10 @@ impl RawConfig {
             mode,
             staff_pin,
             language,
+            scanner_layout,
         };
 
-        let import = validate_import(self.import)?;
+        let import = validate_import(self.import, &event)?;
         let badge = validate_badge(self.badge, base)?;
         let printer = validate_printer(self.printer, base)?;
         let source = validate_source(self.source, &event)?;
@@ -743,7 +764,7 @@ fn validate_badge(raw: RawBadge, base: &Path) -> Result<BadgeSettings, String> {
     Ok(settings)
 }
 
-fn validate_import(raw: RawImport) -> Result<ImportSettings, String> {
+fn validate_import(raw: RawImport, event: &Event) -> Result<ImportSettings, String> {
     let separator = match raw.separator.as_deref() {
         None | Some("auto") => None,
         Some(";") => Some(b';'),
@@ -759,12 +780,33 @@ fn validate_import(raw: RawImport) -> Result<ImportSettings, String> {
         None | Some("auto") => Encoding::Auto,
         Some("utf-8") | Some("utf8") => Encoding::Utf8,
         Some("windows-1252") | Some("cp1252") | Some("latin1") => Encoding::Windows1252,
+        Some("mac-roman") | Some("macintosh") => Encoding::MacRoman,
         Some(other) => {
             return Err(format!(
-                "[import] encoding « {other} » invalide — « auto », « utf-8 » ou « windows-1252 »"
+                "[import] encoding « {other} » invalide — « auto », « utf-8 », « windows-1252 » ou « mac-roman »"
             ));
         }
     };
+    let profile = match raw.profile.as_deref().map(str::trim) {
+        None | Some("") | Some("auto") => None,
+        Some(id) => match crate::import::profile::by_id(id) {
+            Some(p) => Some(p.id.to_owned()),
+            None => {
+                return Err(format!(
+                    "[import] profile « {id} » inconnu — « auto » ou l'un de : {}",
+                    crate::import::profile::PROFILES
+                        .iter()
+                        .filter(|p| p.attendees)
+                        .map(|p| p.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        },
+    };
+    if raw.header_row == Some(0) {
+        return Err("[import] header_row commence à 1 (la première ligne du fichier)".into());
+    }
     let mut columns = BTreeMap::new();
     for (key, header) in raw.columns {
         let column = Column::from_key(&key).ok_or_else(|| {
@@ -778,11 +820,44 @@ fn validate_import(raw: RawImport) -> Result<ImportSettings, String> {
         }
         columns.insert(column, header);
     }
+    let mut statuses = BTreeMap::new();
+    for (word, meaning) in raw.status {
+        let status = match meaning.trim() {
+            "valid" => Status::Valid,
+            "pending" => Status::Pending,
+            "cancelled" => Status::Cancelled,
+            other => {
+                return Err(format!(
+                    "[import.status] « {word} » = « {other} » : attendu « valid » (admis), « pending » (en attente) ou « cancelled » (annulé)"
+                ));
+            }
+        };
+        statuses.insert(sort_key(&word), status);
+    }
+    let mut categories = BTreeMap::new();
+    for (value, category) in raw.categories {
+        let Some(c) = event.category(&category) else {
+            return Err(format!(
+                "[import.categories] « {value} » = « {category} » : pas une des [[categories]] ({})",
+                event
+                    .categories
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        };
+        categories.insert(sort_key(&value), c.name.clone());
+    }
     Ok(ImportSettings {
         separator,
         encoding,
         sheet: raw.sheet,
         columns,
+        profile,
+        header_row: raw.header_row,
+        statuses,
+        categories,
     })
 }
 

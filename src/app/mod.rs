@@ -21,8 +21,10 @@ mod pretix;
 
 pub use pretix::{PretixImported, PretixRound};
 
+use crate::domain::keyboard::Mix;
 use crate::store::{
-    Edit, ImportReport, JobView, Lookup, NewJob, PrintState, SearchResult, Store, StoreError,
+    CodeMatch, Edit, ImportReport, JobView, Lookup, NewJob, PrintState, SearchResult, Store,
+    StoreError,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +101,90 @@ pub struct CheckIn {
     pub previous: Option<Arrival>,
     /// The arrival recorded (`welcome` only).
     pub record: Option<Record>,
+    /// How the scanned code was read, when not as typed.
+    pub scan: ScanNote,
+}
+
+/// What a scan says about the scanner's keyboard layout.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScanNote {
+    /// The ticket was found only once this keyboard mix-up was undone (a
+    /// scanner in US mode on an AZERTY computer): staff should fix the
+    /// scanner's setting.
+    pub via: Option<Mix>,
+    /// The scan could be several tickets, each under another mix-up:
+    /// nobody was checked in.
+    pub ambiguous: Vec<(Mix, Registrant)>,
+}
+
+/// What « Tester le lecteur » found out about one scan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanTest {
+    /// Exactly what arrived.
+    pub read: String,
+    /// Whom it designates, as read or once a keyboard mix-up is undone.
+    pub registrant: Option<Registrant>,
+    pub via: Option<Mix>,
+    pub ambiguous: Vec<(Mix, Registrant)>,
+    /// No ticket matched: the mix-ups under which what arrived reads as a
+    /// plausible code.
+    pub likely: Vec<(Mix, String)>,
+    /// kiosk.toml `[kiosk] scanner_layout`.
+    pub pinned: crate::domain::keyboard::ScannerLayout,
+}
+
+impl ScanTest {
+    /// What arrived, with invisible characters shown (a scanner that adds
+    /// a Tab or a prefix is found out here).
+    pub fn visible(&self) -> String {
+        self.read
+            .chars()
+            .map(|c| match c {
+                '\t' => "⇥".to_owned(),
+                '\r' | '\n' => "↵".to_owned(),
+                c if c.is_control() => format!("\\u{{{:04x}}}", c as u32),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    /// The verdict, in a sentence for staff.
+    pub fn verdict(&self) -> String {
+        let mixed = |m: &Mix| format!("{} — {}", m.describe(), m.advice());
+        match (&self.registrant, self.via, self.ambiguous.first(), self.likely.first()) {
+            (Some(r), None, _, _) => format!(
+                "billet reconnu tel quel : {} — le lecteur est bien réglé",
+                r.display_name()
+            ),
+            (Some(r), Some(m), _, _) => format!(
+                "billet reconnu une fois la disposition du clavier corrigée : {} ; {}",
+                r.display_name(),
+                mixed(&m)
+            ),
+            (None, _, Some((m, _)), _) => format!(
+                "plusieurs billets possibles selon la disposition du clavier : personne n'est enregistré ; {}",
+                mixed(m)
+            ),
+            (None, _, None, Some((m, code))) => format!(
+                "aucun billet, mais « {} » ressemble à « {code} » tapé de travers : {}",
+                self.read.trim(),
+                mixed(m)
+            ),
+            (None, _, None, None) if self.read.trim().is_empty() => {
+                "rien reçu : le lecteur n'a rien tapé (ou seulement Entrée)".to_owned()
+            }
+            (None, _, None, None) => "aucun billet ne porte ce code, et il ne ressemble pas à un code mal tapé : scannez un billet de l'événement".to_owned(),
+        }
+    }
+}
+
+impl From<&CodeMatch> for ScanNote {
+    fn from(m: &CodeMatch) -> ScanNote {
+        ScanNote {
+            via: m.via,
+            ambiguous: m.ambiguous.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -144,7 +230,11 @@ pub struct Printed {
 #[derive(Debug, Clone)]
 pub struct Imported {
     pub format: String,
+    /// The platform the export was recognised as.
+    pub profile: &'static import::Profile,
     pub rows: usize,
+    /// Rows that are not people (pretix add-ons), left out.
+    pub skipped: usize,
     pub warnings: Vec<RowProblem>,
     pub report: ImportReport,
 }
@@ -198,7 +288,8 @@ impl Kiosk {
     /// Opens the kiosk's database (`db` overrides kiosk.toml's).
     pub fn open(config: Config, db: Option<&Path>) -> Result<Kiosk> {
         let path: PathBuf = db.map_or_else(|| config.database.clone(), Path::to_owned);
-        let store = Store::open(&path)?;
+        let mut store = Store::open(&path)?;
+        store.set_scanner_layout(config.kiosk.scanner_layout);
         Ok(Kiosk {
             config,
             store,
@@ -247,7 +338,9 @@ impl Kiosk {
         let report = self.apply_entries(&parsed.entries, options, progress)?;
         Ok(Imported {
             format: parsed.format,
+            profile: parsed.profile,
             rows: parsed.entries.len(),
+            skipped: parsed.skipped,
             warnings: parsed.warnings,
             report,
         })
@@ -325,14 +418,59 @@ impl Kiosk {
             Outcome::AlreadyIn => seen.arrival_on(day.date).cloned(),
             _ => None,
         };
+        self.remember_mix(seen.scan.via)?;
         Ok(CheckIn {
             outcome,
             day,
             day_reason,
+            scan: ScanNote::from(&seen.scan),
             registrant: seen.registrant,
             previous,
             record,
         })
+    }
+
+    /// What a scanned or typed code designates, and how it was read: as
+    /// typed, or once a keyboard mix-up was undone (remembered, so the next
+    /// scan tries it first), or ambiguously.
+    pub fn resolve_scan(&mut self, code: &str) -> Result<CodeMatch> {
+        let found = self.store.resolve_code(code)?;
+        self.remember_mix(found.via)?;
+        Ok(found)
+    }
+
+    /// « Tester le lecteur »: what a scan brought, whom it designates, and
+    /// what it says of the scanner's keyboard setting.
+    pub fn test_scan(&mut self, read: &str) -> Result<ScanTest> {
+        let found = self.resolve_scan(read)?;
+        let likely = if found.registrant.is_none() && found.ambiguous.is_empty() {
+            crate::domain::keyboard::likely_mixes(read.trim())
+        } else {
+            Vec::new()
+        };
+        Ok(ScanTest {
+            read: read.to_owned(),
+            registrant: found.registrant,
+            via: found.via,
+            ambiguous: found.ambiguous,
+            likely,
+            pinned: self.config.kiosk.scanner_layout,
+        })
+    }
+
+    /// What the scanner's habits are here: the mix-up unknown scans last
+    /// matched under.
+    pub fn remembered_mix(&self) -> Result<Option<Mix>> {
+        Ok(self.store.remembered_mix()?)
+    }
+
+    fn remember_mix(&mut self, via: Option<Mix>) -> Result<()> {
+        if let Some(mix) = via
+            && self.store.remembered_mix()? != Some(mix)
+        {
+            self.store.remember_mix(mix)?;
+        }
+        Ok(())
     }
 
     /// Reverts a person's last arrival (on `day` when given), by appending an

@@ -112,29 +112,6 @@ pub fn is_near(typed: &str, word: &str) -> bool {
         })
 }
 
-/// Scanners configured for a US keyboard on a French (AZERTY) machine type
-/// `&é"'(-è_çà` instead of `1234567890`. Returns the code as it was meant,
-/// when it differs.
-pub fn azerty_digits(scanned: &str) -> Option<String> {
-    let fixed: String = scanned
-        .chars()
-        .map(|c| match c {
-            '&' => '1',
-            'é' => '2',
-            '"' => '3',
-            '\'' => '4',
-            '(' => '5',
-            '§' => '6',
-            'è' => '7',
-            '!' => '8',
-            'ç' => '9',
-            'à' => '0',
-            c => c,
-        })
-        .collect();
-    (fixed != scanned).then_some(fixed)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,11 +160,5 @@ mod tests {
             "4 letters are not typo-tolerant"
         );
         assert!(!is_near("martin", "dupont"));
-    }
-
-    #[test]
-    fn azerty_scanner_digits_are_recovered() {
-        assert_eq!(azerty_digits("NEC-à&é\"").as_deref(), Some("NEC-0123"));
-        assert_eq!(azerty_digits("NEC-0123"), None);
     }
 }

@@ -1,15 +1,18 @@
-//! Finding the columns of a source by their headers.
+//! Finding the columns of a source by their headers, as a profile says.
 
 use std::collections::BTreeMap;
 
+use super::profile::Profile;
 use crate::domain::text::sort_key;
 
-/// A column accueil interprets. Other columns are kept as extra fields.
+/// A column accueil interprets. Other columns are kept as free fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Column {
     Code,
     LastName,
     FirstName,
+    /// « NOM Prénom » in one column, when there is no other name column.
+    FullName,
     Organisation,
     Email,
     Category,
@@ -17,10 +20,11 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 7] = [
+    pub const ALL: [Column; 8] = [
         Column::Code,
         Column::LastName,
         Column::FirstName,
+        Column::FullName,
         Column::Organisation,
         Column::Email,
         Column::Category,
@@ -33,6 +37,7 @@ impl Column {
             Column::Code => "code",
             Column::LastName => "last_name",
             Column::FirstName => "first_name",
+            Column::FullName => "full_name",
             Column::Organisation => "organisation",
             Column::Email => "email",
             Column::Category => "category",
@@ -50,97 +55,25 @@ impl Column {
             Column::Code => "Code",
             Column::LastName => "Nom",
             Column::FirstName => "Prénom",
+            Column::FullName => "Nom et prénom",
             Column::Organisation => "Organisation",
             Column::Email => "Courriel",
             Column::Category => "Catégorie",
             Column::Status => "Statut",
         }
     }
-
-    /// Headers recognised by default, folded (no case, accents or punctuation).
-    fn defaults(self) -> &'static [&'static str] {
-        match self {
-            Column::Code => &[
-                "code",
-                "billet",
-                "ticket",
-                "code billet",
-                "numero de billet",
-                "n billet",
-                "no billet",
-                "ticket code",
-                "ticket id",
-                "ticket number",
-                "secret",
-                "qr code",
-                "code qr",
-                "code barre",
-                "barcode",
-            ],
-            Column::LastName => &[
-                "nom",
-                "nom de famille",
-                "nom d usage",
-                "last name",
-                "lastname",
-                "surname",
-                "family name",
-                "attendee last name",
-            ],
-            Column::FirstName => &[
-                "prenom",
-                "first name",
-                "firstname",
-                "given name",
-                "attendee first name",
-            ],
-            Column::Organisation => &[
-                "organisation",
-                "organization",
-                "structure",
-                "company",
-                "societe",
-                "entreprise",
-                "etablissement",
-                "organisme",
-                "collectivite",
-                "employeur",
-                "administration",
-                "company name",
-            ],
-            Column::Email => &[
-                "courriel",
-                "e mail",
-                "email",
-                "mail",
-                "adresse e mail",
-                "adresse email",
-                "adresse mail",
-                "adresse electronique",
-                "email address",
-                "e mail address",
-            ],
-            Column::Category => &[
-                "categorie",
-                "category",
-                "type",
-                "profil",
-                "type de billet",
-                "ticket type",
-                "type d inscription",
-                "produit",
-                "product",
-                "tarif",
-            ],
-            Column::Status => &["statut", "status", "etat", "state", "order status"],
-        }
-    }
 }
 
-/// Where each column is, and the uninterpreted columns with their headers.
+/// Where each column is, the status flags, the rows to skip, and the
+/// uninterpreted columns kept with their headers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mapping {
     found: BTreeMap<Column, usize>,
+    /// (column, flag rule index in the profile)
+    pub flags: Vec<(usize, usize)>,
+    /// Columns whose being filled marks a row that is not a person.
+    pub skip_filled: Vec<usize>,
+    /// Free fields: (column, header), duplicate headers numbered.
     pub extra: Vec<(usize, String)>,
 }
 
@@ -148,23 +81,53 @@ impl Mapping {
     pub fn index(&self, column: Column) -> Option<usize> {
         self.found.get(&column).copied()
     }
+
+    /// How many of accueil's columns were found (to compare header rows).
+    pub fn found_count(&self) -> usize {
+        self.found.len()
+    }
 }
 
-/// Maps headers to columns. A configured header replaces the defaults for its
-/// column and must be present. Last and first name are required.
+/// Why a header row cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapError {
+    /// A configured header is not there.
+    Missing(Vec<String>),
+    /// No name column.
+    NoNames,
+    /// A header accueil would read appears twice.
+    Duplicate { header: String, columns: Vec<usize> },
+}
+
+/// Maps headers as `profile` says; `overrides` (kiosk.toml
+/// `[import.columns]`) replace the profile's candidates for their column
+/// and must be present.
 pub fn map(
     headers: &[String],
+    profile: &Profile,
     overrides: &BTreeMap<Column, String>,
-    separator: Option<u8>,
-) -> Result<Mapping, String> {
+) -> Result<Mapping, MapError> {
     let folded: Vec<String> = headers.iter().map(|h| sort_key(h)).collect();
+    // The form's account columns at the start (Microsoft Forms): skipped.
+    let mut metadata: Vec<usize> = Vec::new();
+    for (i, h) in folded.iter().enumerate().take(7) {
+        if profile.leading_metadata.contains(&h.as_str())
+            && !metadata.iter().any(|&m| folded[m] == *h)
+        {
+            metadata.push(i);
+        }
+    }
+    let position = |want: &str, taken: &BTreeMap<Column, usize>| {
+        folded.iter().enumerate().find_map(|(i, h)| {
+            (h == want && !metadata.contains(&i) && !taken.values().any(|&t| t == i)).then_some(i)
+        })
+    };
     let mut found = BTreeMap::new();
     let mut missing = Vec::new();
     for column in Column::ALL {
-        let position = match overrides.get(&column) {
+        let at = match overrides.get(&column) {
             Some(header) => {
-                let want = sort_key(header);
-                let p = folded.iter().position(|h| *h == want);
+                let p = position(&sort_key(header), &found);
                 if p.is_none() {
                     missing.push(format!(
                         "colonne « {header} » absente (kiosk.toml [import.columns] {})",
@@ -173,50 +136,95 @@ pub fn map(
                 }
                 p
             }
-            None => column
-                .defaults()
+            None => profile
+                .columns
                 .iter()
-                .find_map(|d| folded.iter().position(|h| h == d)),
+                .filter(|(c, _)| *c == column)
+                .flat_map(|(_, hs)| hs.iter())
+                .find_map(|h| position(h, &found)),
         };
-        match position {
-            Some(p) if found.values().any(|&q| q == p) => {}
-            Some(p) => {
-                found.insert(column, p);
-            }
-            None if overrides.contains_key(&column) => {}
-            None if matches!(column, Column::LastName | Column::FirstName) => {
-                missing.push(format!(
-                    "colonne « {} » absente — renommez l'en-tête ou indiquez-le dans kiosk.toml [import.columns] {}",
-                    column.label(),
-                    column.key()
-                ));
-            }
-            None => {}
+        if let Some(at) = at {
+            found.insert(column, at);
         }
     }
     if !missing.is_empty() {
-        let mut message = format!(
-            "{} (en-têtes lus : {})",
-            missing.join(" ; "),
-            headers.join(" | ")
-        );
-        if headers.len() == 1 && separator.is_some() {
-            message.push_str(" — une seule colonne lue : vérifiez le séparateur dans kiosk.toml [import] separator");
-        }
-        return Err(message);
+        return Err(MapError::Missing(missing));
     }
-    let extra = headers
+    // Both name parts: the full-name column is a copy of them, not kept.
+    let mut copies = Vec::new();
+    if found.contains_key(&Column::LastName) || found.contains_key(&Column::FirstName) {
+        copies.extend(found.remove(&Column::FullName));
+    }
+    let mapping_has_names = [Column::LastName, Column::FirstName, Column::FullName]
+        .iter()
+        .any(|c| found.contains_key(c));
+    if !mapping_has_names {
+        return Err(MapError::NoNames);
+    }
+    for &at in found.values() {
+        let same: Vec<usize> = folded
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| **h == folded[at] && !metadata.contains(i))
+            .map(|(i, _)| i)
+            .collect();
+        if same.len() > 1 {
+            return Err(MapError::Duplicate {
+                header: headers[at].trim().to_owned(),
+                columns: same,
+            });
+        }
+    }
+    let mut flags = Vec::new();
+    for (rule, flag) in profile.flags.iter().enumerate() {
+        for (i, h) in folded.iter().enumerate() {
+            if flag.headers.contains(&h.as_str()) && !found.values().any(|&f| f == i) {
+                flags.push((i, rule));
+            }
+        }
+    }
+    let skip_filled = folded
         .iter()
         .enumerate()
-        .filter(|(i, h)| !found.values().any(|p| p == i) && !h.trim().is_empty())
-        .map(|(i, h)| (i, h.trim().to_owned()))
+        .filter(|(_, h)| profile.skip_filled.contains(&h.as_str()))
+        .map(|(i, _)| i)
         .collect();
-    Ok(Mapping { found, extra })
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut extra = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let name = h.trim();
+        let is_read = found.values().any(|&f| f == i) || flags.iter().any(|(f, _)| *f == i);
+        if name.is_empty()
+            || is_read
+            || metadata.contains(&i)
+            || copies.contains(&i)
+            || profile.platform.contains(&folded[i].as_str())
+        {
+            continue;
+        }
+        let n = seen.entry(folded[i].clone()).or_insert(0);
+        *n += 1;
+        extra.push((
+            i,
+            if *n == 1 {
+                name.to_owned()
+            } else {
+                format!("{name} ({n})")
+            },
+        ));
+    }
+    Ok(Mapping {
+        found,
+        flags,
+        skip_filled,
+        extra,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::profile::{GENERIC, MICROSOFT_FORMS};
 
     fn headers(s: &str) -> Vec<String> {
         s.split('|').map(str::to_owned).collect()
@@ -226,8 +234,8 @@ mod tests {
     fn french_and_english_defaults() {
         let m = map(
             &headers("N° billet|NOM|Prénom|E-mail|Société|Allergies"),
+            &GENERIC,
             &BTreeMap::new(),
-            None,
         )
         .unwrap();
         assert_eq!(m.index(Column::Code), Some(0));
@@ -238,8 +246,8 @@ mod tests {
         assert_eq!(m.extra, vec![(5, "Allergies".to_owned())]);
         let m = map(
             &headers("First name|Last name|Company"),
+            &GENERIC,
             &BTreeMap::new(),
-            None,
         )
         .unwrap();
         assert_eq!(m.index(Column::LastName), Some(1));
@@ -249,22 +257,57 @@ mod tests {
     fn overrides_replace_defaults() {
         let mut o = BTreeMap::new();
         o.insert(Column::LastName, "Nom de naissance".to_owned());
-        let m = map(&headers("Nom|Nom de naissance|Prénom"), &o, None).unwrap();
+        let m = map(&headers("Nom|Nom de naissance|Prénom"), &GENERIC, &o).unwrap();
         assert_eq!(m.index(Column::LastName), Some(1));
         assert_eq!(m.extra, vec![(0, "Nom".to_owned())]);
         o.insert(Column::Email, "Mél".to_owned());
-        let err = map(&headers("Nom de naissance|Prénom"), &o, None).unwrap_err();
-        assert!(err.contains("« Mél »") && err.contains("email"), "{err}");
+        let err = map(&headers("Nom de naissance|Prénom"), &GENERIC, &o).unwrap_err();
+        let MapError::Missing(m) = err else { panic!() };
+        assert!(m[0].contains("« Mél »") && m[0].contains("email"), "{m:?}");
     }
 
     #[test]
-    fn one_column_hints_at_the_separator() {
-        let err = map(
-            &headers("Nom;Prénom;Courriel"),
+    fn a_header_read_twice_is_an_error_an_extra_one_is_numbered() {
+        let err = map(&headers("Nom|Prénom|Nom"), &GENERIC, &BTreeMap::new()).unwrap_err();
+        assert_eq!(
+            err,
+            MapError::Duplicate {
+                header: "Nom".into(),
+                columns: vec![0, 2]
+            }
+        );
+        let m = map(
+            &headers("Nom|Prénom|Siège|Siège"),
+            &GENERIC,
             &BTreeMap::new(),
-            Some(b','),
         )
-        .unwrap_err();
-        assert!(err.contains("séparateur"), "{err}");
+        .unwrap();
+        assert_eq!(
+            m.extra,
+            vec![(2, "Siège".to_owned()), (3, "Siège (2)".to_owned())]
+        );
+    }
+
+    #[test]
+    fn the_account_name_of_microsoft_forms_is_not_a_last_name() {
+        let h = headers(
+            "ID|Heure de début|Heure de fin|Adresse de messagerie|Nom|Nom de famille|Prénom|Structure",
+        );
+        let m = map(&h, &MICROSOFT_FORMS, &BTreeMap::new()).unwrap();
+        assert_eq!(m.index(Column::LastName), Some(5));
+        assert_eq!(m.index(Column::Email), Some(3));
+        assert!(!m.extra.iter().any(|(i, _)| *i == 4), "{:?}", m.extra);
+        // A question also titled « Nom »: the later one.
+        let h = headers("ID|Heure de début|Heure de fin|Adresse de messagerie|Nom|Nom|Prénom");
+        let m = map(&h, &MICROSOFT_FORMS, &BTreeMap::new()).unwrap();
+        assert_eq!(m.index(Column::LastName), Some(5));
+    }
+
+    #[test]
+    fn no_name_column() {
+        assert_eq!(
+            map(&headers("Code|Mail"), &GENERIC, &BTreeMap::new()),
+            Err(MapError::NoNames)
+        );
     }
 }

@@ -1,16 +1,25 @@
 //! Reading registration exports: CSV (`,` `;` or tab, UTF-8 with or without
-//! BOM, UTF-16 or Windows-1252 as French Excel writes it) and XLSX. Produces
-//! validated [`SourceEntry`]s, or every bad row with its line and reason.
+//! BOM, UTF-16, Windows-1252 or Mac Roman as Excel writes them) and
+//! workbooks. The platform that made the file is recognised by its headers
+//! ([`profile`]); the result is validated [`SourceEntry`]s, or every bad
+//! row with its line and reason. Nothing is guessed: a status word nobody
+//! mapped is an error, a code that cannot match a ticket is a warning.
 
 mod columns;
+pub mod profile;
 mod table;
+mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use columns::Column;
+pub use profile::Profile;
 pub use table::{Encoding, Table};
+
+use columns::{MapError, Mapping};
+use profile::{COMMON_STATUSES, GENERIC, PROFILES, YURPLAN, YURPLAN_ORDER};
 
 use crate::domain::registrant::{generated_code, plausible_email};
 use crate::domain::text::{sort_key, squeeze};
@@ -19,16 +28,26 @@ use crate::domain::{Event, SourceEntry, Status};
 /// kiosk.toml `[import]`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportSettings {
-    /// `None`: detected from the header line.
+    /// `None`: detected from the first lines.
     pub separator: Option<u8>,
     pub encoding: Encoding,
-    /// XLSX: the sheet to read; the first one by default.
+    /// Workbooks: the sheet to read; by default the one listing attendees.
     pub sheet: Option<String>,
-    /// Header names that replace the defaults for some columns.
+    /// Header names that replace the profile's for some columns.
     pub columns: BTreeMap<Column, String>,
+    /// A profile's id (`helloasso`…): used whatever the headers say.
+    pub profile: Option<String>,
+    /// The line (CSV) or row (sheet) of the headers, counted from 1; by
+    /// default the first one that reads as headers.
+    pub header_row: Option<usize>,
+    /// `[import.status]`: a status word (folded) → its meaning.
+    pub statuses: BTreeMap<String, Status>,
+    /// `[import.categories]`: a ticket type (folded) → a category's name.
+    pub categories: BTreeMap<String, String>,
 }
 
-/// A problem on one row of the source.
+/// A problem on one row of the source (or, for file-wide notes, on its
+/// header line).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RowProblem {
     pub line: usize,
@@ -73,6 +92,14 @@ pub enum ImportError {
     NoEntries { path: PathBuf },
     #[error("{path} : {message}")]
     Columns { path: PathBuf, message: String },
+    #[error(
+        "{path} : {what} liste des commandes (acheteurs), pas les participants — {hint}, ou indiquez la feuille dans kiosk.toml [import] sheet"
+    )]
+    OrdersOnly {
+        path: PathBuf,
+        what: String,
+        hint: &'static str,
+    },
     #[error("{path} : {} ligne(s) en erreur, rien n'a été importé :\n{}", problems.len(), list(problems))]
     BadRows {
         path: PathBuf,
@@ -80,22 +107,36 @@ pub enum ImportError {
     },
 }
 
+/// At most this many problems in the message (all of them in `--json`).
+const LISTED_PROBLEMS: usize = 30;
+
 fn list(problems: &[RowProblem]) -> String {
-    problems
+    let mut lines: Vec<String> = problems
         .iter()
+        .take(LISTED_PROBLEMS)
         .map(|p| format!("  {p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if problems.len() > LISTED_PROBLEMS {
+        lines.push(format!(
+            "  … et {} autre(s) (toutes avec --json)",
+            problems.len() - LISTED_PROBLEMS
+        ));
+    }
+    lines.join("\n")
 }
 
 /// What a readable source gave.
 #[derive(Debug, Clone)]
 pub struct Parsed {
     pub entries: Vec<SourceEntry>,
-    /// Rows imported with an adjustment (unknown category…).
+    /// Rows imported with an adjustment, and what cannot match at the door.
     pub warnings: Vec<RowProblem>,
-    /// How the file was read ("CSV ; windows-1252"), for the report.
+    /// How the file was read ("CSV, séparateur « ; », windows-1252").
     pub format: String,
+    /// The platform recognised.
+    pub profile: &'static Profile,
+    /// Rows that are not people (pretix add-ons).
+    pub skipped: usize,
 }
 
 /// Reads and validates a registration export.
@@ -108,36 +149,430 @@ pub fn read_file(
         path: path.to_owned(),
         source,
     })?;
-    let table = Table::read(path, &bytes, settings)?;
-    entries_from_table(path, &table, settings, event)
+    read_bytes(path, &bytes, settings, event)
 }
 
-/// Turns a table into entries: maps columns, validates every row, and fails
-/// with the complete list of bad rows when there is any.
-pub fn entries_from_table(
+/// [`read_file`] on bytes already read; `path` names the source in messages.
+pub fn read_bytes(
     path: &Path,
-    table: &Table,
+    bytes: &[u8],
     settings: &ImportSettings,
     event: &Event,
 ) -> Result<Parsed, ImportError> {
-    let mapping =
-        columns::map(&table.headers, &settings.columns, table.separator).map_err(|message| {
-            ImportError::Columns {
-                path: path.to_owned(),
-                message,
+    let tables = table::read(path, bytes, settings)?;
+    let found = choose(path, &tables, settings)?;
+    entries(path, &found, settings, event)
+}
+
+/// The header row and profile of a table.
+struct Found<'t> {
+    table: &'t Table,
+    /// Index of the header row in `table.rows`.
+    at: usize,
+    profile: &'static Profile,
+    mapping: Mapping,
+}
+
+/// What a table says about itself.
+enum Detection<'t> {
+    Attendees(Found<'t>),
+    Orders(&'static Profile),
+    Unreadable(String),
+}
+
+/// How many rows may stand above the headers (titles, blank lines).
+const HEADER_SEARCH: usize = 30;
+
+/// Picks the table that lists attendees: the only one of a CSV, the first
+/// such sheet of a workbook (pretix's first sheet lists orders).
+fn choose<'t>(
+    path: &Path,
+    tables: &'t [Table],
+    settings: &ImportSettings,
+) -> Result<Found<'t>, ImportError> {
+    let mut first_failure = None;
+    let mut orders = None;
+    for table in tables {
+        match detect(table, settings) {
+            Detection::Attendees(found) => return Ok(found),
+            Detection::Orders(profile) => {
+                orders.get_or_insert((table, profile));
             }
-        })?;
-    let width = table.headers.len();
+            Detection::Unreadable(message) => {
+                first_failure.get_or_insert(message);
+            }
+        }
+    }
+    if let Some((table, profile)) = orders {
+        return Err(ImportError::OrdersOnly {
+            path: path.to_owned(),
+            what: match &table.sheet {
+                Some(s) => format!("la feuille « {s} »"),
+                None => "ce fichier".into(),
+            },
+            hint: profile.export,
+        });
+    }
+    match first_failure {
+        Some(message) => Err(ImportError::Columns {
+            path: path.to_owned(),
+            message,
+        }),
+        None => Err(ImportError::NoHeader {
+            path: path.to_owned(),
+        }),
+    }
+}
+
+fn is_blank(cells: &[String]) -> bool {
+    cells.iter().all(|c| c.trim().is_empty())
+}
+
+fn detect<'t>(table: &'t Table, settings: &ImportSettings) -> Detection<'t> {
+    let forced = settings.profile.as_deref().and_then(profile::by_id);
+    let candidates: Vec<usize> = match settings.header_row {
+        Some(line) => table
+            .rows
+            .iter()
+            .position(|(l, _)| *l == line)
+            .into_iter()
+            .collect(),
+        None => table
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, cells))| !is_blank(cells))
+            .take(HEADER_SEARCH)
+            .map(|(i, _)| i)
+            .collect(),
+    };
+    let Some(&first) = candidates.first() else {
+        return Detection::Unreadable(match settings.header_row {
+            Some(line) => {
+                format!("pas de ligne {line} — corrigez [import] header_row dans kiosk.toml")
+            }
+            None => "aucune ligne d'en-tête — le fichier est vide".into(),
+        });
+    };
+    for &at in &candidates {
+        let headers = &table.rows[at].1;
+        if let Some(message) = wrong_separator(table, headers) {
+            return Detection::Unreadable(message);
+        }
+        let folded: Vec<String> = headers.iter().map(|h| sort_key(h)).collect();
+        let try_map = |profile: &'static Profile| {
+            columns::map(headers, profile, &settings.columns).map(|mapping| Found {
+                table,
+                at,
+                profile,
+                mapping,
+            })
+        };
+        if let Some(profile) = forced {
+            match try_map(profile) {
+                Ok(found) => return Detection::Attendees(found),
+                Err(MapError::NoNames) if settings.header_row.is_none() => continue,
+                Err(e) => return Detection::Unreadable(explain(e, headers, profile, table)),
+            }
+        }
+        let recognised = PROFILES
+            .iter()
+            .copied()
+            .filter_map(|p| {
+                p.signatures
+                    .iter()
+                    .filter(|set| set.iter().all(|h| folded.iter().any(|f| f == h)))
+                    .map(|set| set.len())
+                    .max()
+                    .map(|score| (score, p))
+            })
+            .max_by_key(|(score, _)| *score)
+            .map(|(_, p)| p);
+        if let Some(profile) = recognised {
+            if !profile.attendees {
+                return Detection::Orders(profile);
+            }
+            return match try_map(profile) {
+                Ok(found) => Detection::Attendees(found),
+                Err(e) => Detection::Unreadable(explain(e, headers, profile, table)),
+            };
+        }
+        match try_map(&GENERIC) {
+            // A title row reads as nothing; a header row names at least two
+            // columns, or is the first line.
+            Ok(found)
+                if found.mapping.found_count() >= 2
+                    || at == first
+                    || settings.header_row.is_some() =>
+            {
+                return Detection::Attendees(yurplan_or(found, settings));
+            }
+            Ok(_) => continue,
+            Err(MapError::NoNames) if settings.header_row.is_none() => continue,
+            Err(e) => return Detection::Unreadable(explain(e, headers, &GENERIC, table)),
+        }
+    }
+    let headers = &table.rows[first].1;
+    Detection::Unreadable(explain(
+        MapError::NoNames,
+        headers,
+        forced.unwrap_or(&GENERIC),
+        table,
+    ))
+}
+
+/// A CSV read with a separator it does not use: one column whose header
+/// holds another separator (« Nom;Prénom » read with « , »).
+fn wrong_separator(table: &Table, headers: &[String]) -> Option<String> {
+    let used = table.separator?;
+    if headers.iter().filter(|h| !h.trim().is_empty()).count() != 1 {
+        return None;
+    }
+    let header = headers.iter().find(|h| !h.trim().is_empty())?;
+    let other = [b';', b',', b'\t']
+        .into_iter()
+        .filter(|&s| s != used)
+        .max_by_key(|&s| header.bytes().filter(|&b| b == s).count())
+        .filter(|&s| header.bytes().any(|b| b == s))?;
+    let name = |s: u8| match s {
+        b'\t' => "tabulation".to_owned(),
+        s => format!("« {} »", char::from(s)),
+    };
+    Some(format!(
+        "une seule colonne lue (« {} ») : le fichier sépare ses colonnes par {}, pas par {} — corrigez le séparateur dans kiosk.toml [import] separator, ou mettez-le à \"auto\"",
+        header.trim(),
+        name(other),
+        name(used)
+    ))
+}
+
+/// Yurplan's export reads as a plain list; its order numbers tell it.
+fn yurplan_or<'t>(found: Found<'t>, settings: &ImportSettings) -> Found<'t> {
+    let headers = &found.table.rows[found.at].1;
+    let is_yurplan = headers.iter().enumerate().any(|(i, h)| {
+        YURPLAN_ORDER.contains(&sort_key(h).as_str())
+            && found.table.rows[found.at + 1..]
+                .iter()
+                .take(20)
+                .filter_map(|(_, cells)| cells.get(i))
+                .any(|v| v.trim().starts_with("YPT"))
+    });
+    if !is_yurplan {
+        return found;
+    }
+    match columns::map(headers, &YURPLAN, &settings.columns) {
+        Ok(mapping) => Found {
+            profile: &YURPLAN,
+            mapping,
+            ..found
+        },
+        Err(_) => found,
+    }
+}
+
+fn explain(error: MapError, headers: &[String], profile: &Profile, table: &Table) -> String {
+    let read = headers
+        .iter()
+        .map(|h| h.trim())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let mut message = match error {
+        MapError::Missing(missing) => format!("{} (en-têtes lus : {read})", missing.join(" ; ")),
+        MapError::NoNames => format!(
+            "colonnes « Nom » et « Prénom » introuvables{} — renommez les en-têtes, ou indiquez-les dans kiosk.toml [import.columns] last_name / first_name (ou full_name pour une colonne « NOM Prénom ») ; si les en-têtes ne sont pas sur la première ligne, indiquez-la dans [import] header_row (en-têtes lus : {read})",
+            if profile.id == GENERIC.id {
+                String::new()
+            } else {
+                format!(" pour le format {}", profile.label)
+            }
+        ),
+        MapError::Duplicate { header, columns } => format!(
+            "en-tête « {header} » en double (colonnes {}) : accueil ne sait pas laquelle lire — renommez l'une d'elles",
+            columns
+                .iter()
+                .map(|c| spreadsheet_column(*c))
+                .collect::<Vec<_>>()
+                .join(" et ")
+        ),
+    };
+    if headers.len() == 1 && table.separator.is_some() {
+        message.push_str(
+            " — une seule colonne lue : vérifiez le séparateur dans kiosk.toml [import] separator",
+        );
+    }
+    message
+}
+
+/// 0 → "A", 27 → "AB", as spreadsheets name columns.
+fn spreadsheet_column(mut i: usize) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(char::from(b'A' + (i % 26) as u8));
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    name.iter().rev().collect()
+}
+
+/// Lines, for a message: "3, 7, 12" or "3, 7, 12… (40 en tout)".
+fn lines_text(lines: &[usize]) -> String {
+    const SHOWN: usize = 8;
+    let shown: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
+    if lines.len() > SHOWN {
+        format!("{}… ({} en tout)", shown.join(", "), lines.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn yes_no(value: &str) -> Option<bool> {
+    match sort_key(value).as_str() {
+        "oui" | "yes" | "true" | "vrai" | "1" | "x" | "ja" | "o" | "y" => Some(true),
+        "" | "non" | "no" | "false" | "faux" | "0" | "nein" | "n" => Some(false),
+        _ => None,
+    }
+}
+
+/// Particles that belong to the last name they precede (« Marie de LA TOUR »).
+const PARTICLES: &[&str] = &[
+    "de", "du", "des", "d", "le", "la", "les", "van", "von", "der", "den", "di", "da", "del",
+    "della", "dos", "ben", "el", "al", "y",
+];
+
+/// A word written in capitals: two letters or more, none in lower case.
+fn in_capitals(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| !c.is_lowercase())
+}
+
+/// Splits a full name into (first, last). The words in capitals are the
+/// last name (« DUPONT Marie-Hélène », « Marie de LA TOUR »); without them
+/// (or with nothing else), `last_first` says the order. `false` when the
+/// split had to rely on the order.
+fn split_full_name(full: &str, last_first: bool) -> (String, String, bool) {
+    let words: Vec<&str> = full.split_whitespace().collect();
+    match words.len() {
+        0 => return (String::new(), String::new(), true),
+        1 => return (String::new(), words[0].to_owned(), true),
+        _ => {}
+    }
+    let caps: Vec<usize> = (0..words.len())
+        .filter(|&i| in_capitals(words[i]))
+        .collect();
+    let contiguous = caps.windows(2).all(|w| w[1] == w[0] + 1);
+    if !caps.is_empty() && caps.len() < words.len() && contiguous {
+        let mut start = caps[0];
+        let end = caps[caps.len() - 1];
+        while start > 0 && PARTICLES.contains(&sort_key(words[start - 1]).as_str()) {
+            start -= 1;
+        }
+        // The particle must not take the whole first name.
+        if start == 0 && end + 1 == words.len() {
+            start = caps[0];
+        }
+        let last = words[start..=end].join(" ");
+        let first: Vec<&str> = words[..start]
+            .iter()
+            .chain(words[end + 1..].iter())
+            .copied()
+            .collect();
+        return (first.join(" "), last, true);
+    }
+    if last_first {
+        (words[1..].join(" "), words[0].to_owned(), false)
+    } else {
+        (words[0].to_owned(), words[1..].join(" "), false)
+    }
+}
+
+/// A code Excel has turned into scientific notation (« 3,98102E+22 »):
+/// the digits are gone from the file.
+fn in_scientific_notation(code: &str) -> bool {
+    let upper = code.to_ascii_uppercase();
+    let Some((mantissa, exponent)) = upper.split_once('E') else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    !mantissa.is_empty()
+        && mantissa
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && mantissa.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && !exponent.is_empty()
+        && exponent.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Turns the rows below the headers into entries: every row validated,
+/// every bad row listed.
+fn entries(
+    path: &Path,
+    found: &Found<'_>,
+    settings: &ImportSettings,
+    event: &Event,
+) -> Result<Parsed, ImportError> {
+    let Found {
+        table,
+        at,
+        profile,
+        mapping,
+    } = found;
+    let headers = &table.rows[*at].1;
+    let header_line = table.rows[*at].0;
+    let rows = &table.rows[at + 1..];
+    let width = headers.len();
+    let header_of = |c: Column| -> String {
+        mapping
+            .index(c)
+            .and_then(|i| headers.get(i))
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let full_name_last_first = mapping
+        .index(Column::FullName)
+        .and_then(|i| headers.get(i))
+        .is_some_and(|h| sort_key(h).starts_with("nom"));
+    // Yes/No columns are flags only when every value is one; otherwise
+    // they are free fields like any other.
+    type Flags = Vec<(usize, usize)>;
+    let (flags, not_flags): (Flags, Flags) = mapping.flags.iter().copied().partition(|(col, _)| {
+        rows.iter()
+            .all(|(_, cells)| cells.get(*col).is_none_or(|v| yes_no(v).is_some()))
+    });
+    let mut extra_columns = mapping.extra.clone();
+    extra_columns.extend(
+        not_flags
+            .iter()
+            .map(|(col, _)| (*col, headers[*col].trim().to_owned())),
+    );
+
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
-    let mut entries = Vec::with_capacity(table.rows.len());
+    let mut entries = Vec::with_capacity(rows.len());
     let mut code_lines: HashMap<String, usize> = HashMap::new();
-    for (line, cells) in &table.rows {
+    let mut skipped = 0;
+    let mut url_codes: Vec<usize> = Vec::new();
+    let mut no_code: Vec<usize> = Vec::new();
+    let mut guessed_names: Vec<usize> = Vec::new();
+    let mut unknown_status: Vec<(usize, String)> = Vec::new();
+    let mut status_seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unknown_categories: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+
+    for (line, cells) in rows {
         let line = *line;
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        if is_blank(cells) {
             continue;
         }
-        if cells.len() > width {
+        if mapping
+            .skip_filled
+            .iter()
+            .any(|&i| cells.get(i).is_some_and(|v| !v.trim().is_empty()))
+        {
+            skipped += 1;
+            continue;
+        }
+        if cells.len() > width && cells[width..].iter().any(|c| !c.trim().is_empty()) {
             problems.push(RowProblem {
                 line,
                 message: format!(
@@ -156,6 +591,16 @@ pub fn entries_from_table(
         };
         let code = get(Column::Code);
         if !code.is_empty() {
+            if in_scientific_notation(&code) {
+                problems.push(RowProblem {
+                    line,
+                    message: format!(
+                        "code « {code} » arrondi par Excel (notation scientifique) : les chiffres du billet sont perdus — exportez à nouveau depuis la plateforme sans enregistrer le fichier dans Excel, ou mettez la colonne « {} » au format Texte avant de coller les codes",
+                        header_of(Column::Code)
+                    ),
+                });
+                continue;
+            }
             if let Some(first) = code_lines.get(&code.to_lowercase()) {
                 problems.push(RowProblem {
                     line,
@@ -164,9 +609,24 @@ pub fn entries_from_table(
                 continue;
             }
             code_lines.insert(code.to_lowercase(), line);
+            let lower = code.to_ascii_lowercase();
+            if lower.starts_with("http://") || lower.starts_with("https://") {
+                url_codes.push(line);
+            }
+        } else if mapping.index(Column::Code).is_some() {
+            no_code.push(line);
         }
-        let first_name = get(Column::FirstName);
-        let last_name = get(Column::LastName);
+        let (first_name, last_name) = match mapping.index(Column::FullName) {
+            Some(_) => {
+                let (first, last, sure) =
+                    split_full_name(&get(Column::FullName), full_name_last_first);
+                if !sure {
+                    guessed_names.push(line);
+                }
+                (first, last)
+            }
+            None => (get(Column::FirstName), get(Column::LastName)),
+        };
         if first_name.is_empty() && last_name.is_empty() {
             problems.push(RowProblem {
                 line,
@@ -174,7 +634,10 @@ pub fn entries_from_table(
             });
             continue;
         }
-        let email = get(Column::Email);
+        let mut email = get(Column::Email);
+        if matches!(sort_key(&email).as_str(), "anonymous" | "anonyme") {
+            email.clear();
+        }
         if !email.is_empty() && !plausible_email(&email) {
             problems.push(RowProblem {
                 line,
@@ -182,34 +645,53 @@ pub fn entries_from_table(
             });
             continue;
         }
-        let status_text = get(Column::Status);
-        let Some(status) = Status::from_source(&status_text) else {
-            problems.push(RowProblem {
-                line,
-                message: format!(
-                    "statut « {status_text} » inconnu — attendu : confirmé, en attente ou annulé"
-                ),
+        let mut status = Status::Valid;
+        if mapping.index(Column::Status).is_some() {
+            let raw = get(Column::Status);
+            *status_seen.entry(raw.clone()).or_default() += 1;
+            let key = sort_key(&raw);
+            let meaning = settings.statuses.get(&key).copied().or_else(|| {
+                profile
+                    .statuses
+                    .iter()
+                    .chain(COMMON_STATUSES)
+                    .find(|(word, _)| *word == key)
+                    .map(|(_, s)| *s)
             });
-            continue;
-        };
+            match meaning {
+                Some(s) => status = s,
+                None => {
+                    unknown_status.push((line, raw));
+                    continue;
+                }
+            }
+        }
+        for &(col, rule) in &flags {
+            let flag = &profile.flags[rule];
+            let answer = cells.get(col).and_then(|v| yes_no(v)).unwrap_or(false);
+            if answer == flag.when {
+                status = worst(status, flag.status);
+            }
+        }
         let category_text = get(Column::Category);
-        let category = match event.category(&category_text) {
+        let mapped = settings
+            .categories
+            .get(&sort_key(&category_text))
+            .map(String::as_str)
+            .unwrap_or(&category_text);
+        let category = match event.category(mapped) {
             Some(c) => c.name.clone(),
             None => {
                 if !category_text.is_empty() {
-                    warnings.push(RowProblem {
-                        line,
-                        message: format!(
-                            "catégorie « {category_text} » inconnue de kiosk.toml — « {} » retenue",
-                            event.default_category
-                        ),
-                    });
+                    unknown_categories
+                        .entry(category_text.clone())
+                        .or_default()
+                        .push(line);
                 }
                 event.default_category.clone()
             }
         };
-        let extra = mapping
-            .extra
+        let extra = extra_columns
             .iter()
             .filter_map(|(i, header)| {
                 let v = squeeze(cells.get(*i)?);
@@ -229,6 +711,26 @@ pub fn entries_from_table(
             extra,
         });
     }
+
+    if !unknown_status.is_empty() {
+        let seen = status_seen
+            .iter()
+            .map(|(v, n)| {
+                let v = if v.is_empty() { "(vide)" } else { v };
+                format!("« {v} » ({n})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let column = header_of(Column::Status);
+        for (line, raw) in &unknown_status {
+            problems.push(RowProblem {
+                line: *line,
+                message: format!(
+                    "statut « {raw} » inconnu — valeurs lues dans « {column} » : {seen} — dites ce qu'il signifie dans kiosk.toml [import.status], par exemple \"{raw}\" = \"cancelled\" (ou \"valid\", \"pending\")"
+                ),
+            });
+        }
+    }
     assign_codes(&mut entries, &mut problems);
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.line);
@@ -242,11 +744,91 @@ pub fn entries_from_table(
             path: path.to_owned(),
         });
     }
+
+    // What cannot match at the door, said once each.
+    let code_column = header_of(Column::Code);
+    if mapping.index(Column::Code).is_none() {
+        warnings.push(RowProblem {
+            line: header_line,
+            message: format!(
+                "pas de colonne de code : codes générés — les QR codes des billets ne correspondront pas (ce que porte le QR d'un billet {} : {}) ; les personnes se trouvent par leur nom, ou indiquez la colonne dans [import.columns] code",
+                profile.label, profile.qr
+            ),
+        });
+    }
+    if !no_code.is_empty() {
+        warnings.push(RowProblem {
+            line: no_code[0],
+            message: format!(
+                "{} ligne(s) sans code dans « {code_column} » (lignes {}) : codes générés — leurs billets ne correspondront pas au scan",
+                no_code.len(),
+                lines_text(&no_code)
+            ),
+        });
+    }
+    if !url_codes.is_empty() {
+        warnings.push(RowProblem {
+            line: url_codes[0],
+            message: format!(
+                "la colonne « {code_column} » contient des adresses web ({} ligne(s) : {}) : un lien vers le billet n'est en général pas ce que son QR code contient — vérifiez un billet avec « Tester le lecteur », ou indiquez la bonne colonne dans [import.columns] code",
+                url_codes.len(),
+                lines_text(&url_codes)
+            ),
+        });
+    }
+    if !guessed_names.is_empty() {
+        warnings.push(RowProblem {
+            line: guessed_names[0],
+            message: format!(
+                "« {} » : {} nom(s) sans nom de famille en capitales, découpé(s) au premier espace (lignes {}) — vérifiez-les, ou exportez nom et prénom dans deux colonnes",
+                header_of(Column::FullName),
+                guessed_names.len(),
+                lines_text(&guessed_names)
+            ),
+        });
+    }
+    for (value, lines) in &unknown_categories {
+        warnings.push(RowProblem {
+            line: lines[0],
+            message: format!(
+                "catégorie « {value} » inconnue de kiosk.toml ({} ligne(s) : {}) — « {} » retenue ; reliez-la dans kiosk.toml [import.categories], par exemple \"{value}\" = \"{}\"",
+                lines.len(),
+                lines_text(lines),
+                event.default_category,
+                event.default_category
+            ),
+        });
+    }
+    if skipped > 0 {
+        warnings.push(RowProblem {
+            line: header_line,
+            message: format!(
+                "{skipped} ligne(s) d'options (add-ons) ignorée(s) : ce ne sont pas des personnes"
+            ),
+        });
+    }
+    warnings.sort_by_key(|w| w.line);
+    let mut format = table.format.clone();
+    if header_line > 1 {
+        format.push_str(&format!(", en-têtes ligne {header_line}"));
+    }
     Ok(Parsed {
         entries,
         warnings,
-        format: table.format.clone(),
+        format,
+        profile,
+        skipped,
     })
+}
+
+/// The more restrictive of two statuses.
+fn worst(a: Status, b: Status) -> Status {
+    let rank = |s: Status| match s {
+        Status::Valid => 0,
+        Status::Pending => 1,
+        Status::Cancelled => 2,
+    };
+    if rank(b) > rank(a) { b } else { a }
 }
 
 /// Gives every entry without a ticket code a generated one: from the e-mail
@@ -291,24 +873,24 @@ mod tests {
     use super::*;
     use crate::domain::event::tests::sample_event;
 
-    fn parse(text: &str) -> Result<Parsed, ImportError> {
-        let table = Table::read(
+    fn parse_with(text: &str, settings: &ImportSettings) -> Result<Parsed, ImportError> {
+        read_bytes(
             Path::new("t.csv"),
             text.as_bytes(),
-            &ImportSettings::default(),
-        )?;
-        entries_from_table(
-            Path::new("t.csv"),
-            &table,
-            &ImportSettings::default(),
+            settings,
             &sample_event(),
         )
+    }
+
+    fn parse(text: &str) -> Result<Parsed, ImportError> {
+        parse_with(text, &ImportSettings::default())
     }
 
     #[test]
     fn reads_french_headers_and_falls_back_on_unknown_category() {
         let p = parse("Nom;Prénom;Structure;Courriel;Catégorie;Billet;Régime\nDupont;Hélène;Mairie;h@x.fr;Exposant;NEC-1;végétarien\nMartin;Jean;;;VIP;NEC-2;\n").unwrap();
         assert_eq!(p.entries.len(), 2);
+        assert_eq!(p.profile.id, "generic");
         let h = &p.entries[0];
         assert_eq!(
             (h.first_name.as_str(), h.code.as_str(), h.category.as_str()),
@@ -321,6 +903,7 @@ mod tests {
         assert_eq!(p.entries[1].category, "Participant");
         assert_eq!(p.warnings.len(), 1);
         assert!(p.warnings[0].message.contains("VIP"));
+        assert!(p.warnings[0].message.contains("[import.categories]"));
         assert_eq!(p.warnings[0].line, 3);
     }
 
@@ -349,12 +932,156 @@ mod tests {
             a.entries[1].code, a.entries[2].code,
             "shared e-mail, two people"
         );
+        assert!(
+            a.warnings
+                .iter()
+                .any(|w| w.message.contains("codes générés")),
+            "{:?}",
+            a.warnings
+        );
     }
 
     #[test]
     fn missing_column_names_the_fix() {
-        let err = parse("Name,Mail\nDupont,h@x.fr\n").unwrap_err().to_string();
+        let err = parse("Name2,Mail\nDupont,h@x.fr\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("Prénom") || err.contains("Nom"), "{err}");
         assert!(err.contains("[import.columns]"), "{err}");
+        assert!(err.contains("header_row"), "{err}");
+    }
+
+    #[test]
+    fn title_rows_above_the_headers_are_skipped() {
+        let p = parse("Journées de l'innovation publique;;\nListe des inscrits au 12/09;;\n;;\nNom;Prénom;Code\nDupont;Marie;A1\n").unwrap();
+        assert_eq!(p.entries[0].line, 5);
+        assert_eq!(p.entries[0].code, "A1");
+        assert!(p.format.contains("ligne 4"), "{}", p.format);
+        let forced = ImportSettings {
+            header_row: Some(4),
+            ..ImportSettings::default()
+        };
+        assert_eq!(
+            parse_with("x\ny\nz\nNom;Prénom\nDupont;Marie\n", &forced)
+                .unwrap()
+                .entries
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_status_nobody_mapped_is_an_error_that_lists_the_values() {
+        let text = "Nom;Prénom;Statut\nA;B;Confirmé\nC;D;Remboursement en cours\nE;F;Remboursement en cours\n";
+        let err = parse(text).unwrap_err();
+        let ImportError::BadRows { problems, .. } = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(problems.len(), 2);
+        let m = &problems[0].message;
+        assert!(
+            m.contains("« Confirmé » (1)") && m.contains("« Remboursement en cours » (2)"),
+            "{m}"
+        );
+        assert!(m.contains("[import.status]"), "{m}");
+        let mut settings = ImportSettings::default();
+        settings
+            .statuses
+            .insert(sort_key("Remboursement en cours"), Status::Cancelled);
+        let p = parse_with(text, &settings).unwrap();
+        assert_eq!(p.entries[1].status, Status::Cancelled);
+    }
+
+    #[test]
+    fn yes_no_columns_decide_a_status() {
+        let p = parse("Nom;Prénom;Annulé;Payé\nA;B;Non;Oui\nC;D;Oui;Oui\nE;F;non;non\n").unwrap();
+        let s: Vec<Status> = p.entries.iter().map(|e| e.status).collect();
+        assert_eq!(s, [Status::Valid, Status::Cancelled, Status::Pending]);
+        // Not Yes/No throughout: a free field, not a status.
+        let p = parse("Nom;Prénom;Payé\nA;B;45 €\nC;D;Oui\n").unwrap();
+        assert!(p.entries.iter().all(|e| e.status == Status::Valid));
+        assert_eq!(
+            p.entries[0].extra.get("Payé").map(String::as_str),
+            Some("45 €")
+        );
+    }
+
+    #[test]
+    fn urls_and_missing_codes_are_warned_about() {
+        let p = parse("Nom;Prénom;Billet\nA;B;https://exemple.fr/b/1.pdf\nC;D;\n").unwrap();
+        let all: String = p.warnings.iter().map(|w| w.message.clone()).collect();
+        assert!(all.contains("adresses web"), "{all}");
+        assert!(all.contains("1 ligne(s) sans code"), "{all}");
+    }
+
+    #[test]
+    fn excel_scientific_notation_is_refused() {
+        let err = parse("Nom;Prénom;Code-barres\nA;B;3,98102E+22\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("notation scientifique"), "{err}");
+        assert!(in_scientific_notation("3.98102E+22"));
+        assert!(!in_scientific_notation("E22"));
+        assert!(!in_scientific_notation("NEC-2E"));
+    }
+
+    #[test]
+    fn full_names_split_on_capitals() {
+        let s = |t, lf| split_full_name(t, lf);
+        assert_eq!(
+            s("DUPONT Marie-Hélène", true),
+            ("Marie-Hélène".into(), "DUPONT".into(), true)
+        );
+        assert_eq!(
+            s("Marie-Hélène DUPONT", true),
+            ("Marie-Hélène".into(), "DUPONT".into(), true)
+        );
+        assert_eq!(
+            s("Marie de LA TOUR", false),
+            ("Marie".into(), "de LA TOUR".into(), true)
+        );
+        assert_eq!(
+            s("N'DIAYE Jean-Baptiste", false),
+            ("Jean-Baptiste".into(), "N'DIAYE".into(), true)
+        );
+        assert_eq!(
+            s("LE GOFF Anne Sophie", false),
+            ("Anne Sophie".into(), "LE GOFF".into(), true)
+        );
+        // No capitals: the header's order, flagged.
+        assert_eq!(
+            s("marie dupont", false),
+            ("marie".into(), "dupont".into(), false)
+        );
+        assert_eq!(
+            s("dupont marie", true),
+            ("marie".into(), "dupont".into(), false)
+        );
+        assert_eq!(
+            s("DUPONT MARIE", true),
+            ("MARIE".into(), "DUPONT".into(), false)
+        );
+        assert_eq!(s("Dupont", true), ("".into(), "Dupont".into(), true));
+    }
+
+    #[test]
+    fn one_full_name_column() {
+        let p = parse("Horodateur;NOM Prénom;Adresse e-mail\n12/09/2022 10:01:02;DUPONT Hélène;h@x.fr\n12/09/2022 10:03:00;Jean MARTIN;j@x.fr\n").unwrap();
+        assert_eq!(p.profile.id, "google-forms");
+        let names: Vec<(&str, &str)> = p
+            .entries
+            .iter()
+            .map(|e| (e.first_name.as_str(), e.last_name.as_str()))
+            .collect();
+        assert_eq!(names, [("Hélène", "DUPONT"), ("Jean", "MARTIN")]);
+        assert!(!p.entries[0].extra.contains_key("Horodateur"));
+    }
+
+    #[test]
+    fn spreadsheet_column_names() {
+        assert_eq!(spreadsheet_column(0), "A");
+        assert_eq!(spreadsheet_column(25), "Z");
+        assert_eq!(spreadsheet_column(26), "AA");
+        assert_eq!(spreadsheet_column(27), "AB");
     }
 }

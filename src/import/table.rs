@@ -1,101 +1,112 @@
-//! Decoding a file into a header row and data rows, whatever its format.
+//! Decoding a file into rows of text, whatever its format: CSV in any of the
+//! encodings and separators French spreadsheets write, or every sheet of a
+//! workbook. Which row holds the headers is decided later, by the profiles.
 
 use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Data, Reader};
 
-use super::{ImportError, ImportSettings};
+use super::{ImportError, ImportSettings, xlsx};
 
 /// The text encoding of a CSV file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Encoding {
-    /// BOM if any, else UTF-8 if valid, else Windows-1252.
+    /// BOM if any, else UTF-8 if valid, else Windows-1252 or Mac Roman,
+    /// whichever reads as French.
     #[default]
     Auto,
     Utf8,
     Windows1252,
+    /// What Excel for Mac writes as « CSV (Macintosh) ».
+    MacRoman,
 }
 
-/// Headers, then rows with the line (CSV) or row (sheet) number people see
-/// when they open the file.
+/// The rows of one CSV file or one sheet, each with the line (CSV) or row
+/// (sheet) number people see when they open the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
-    pub headers: Vec<String>,
     pub rows: Vec<(usize, Vec<String>)>,
     /// The CSV separator, when the source is CSV.
     pub separator: Option<u8>,
+    /// The sheet's name, when the source is a workbook.
+    pub sheet: Option<String>,
+    /// How the file was read, for the report ("CSV, séparateur « ; », UTF-8").
     pub format: String,
 }
 
-impl Table {
-    pub fn read(
-        path: &Path,
-        bytes: &[u8],
-        settings: &ImportSettings,
-    ) -> Result<Table, ImportError> {
-        if bytes.starts_with(b"PK\x03\x04") {
-            return Table::read_workbook(path, bytes, settings);
-        }
-        let (text, encoding) = decode(bytes, settings.encoding);
-        let separator = settings
-            .separator
-            .unwrap_or_else(|| detect_separator(&text));
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(separator)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut records = reader.records();
-        let csv_error = |source: csv::Error| ImportError::Csv {
-            path: path.to_owned(),
-            line: source.position().map_or(0, |p| p.line()),
-            source,
-        };
-        let headers: Vec<String> = match records.next() {
-            Some(r) => r
-                .map_err(csv_error)?
-                .iter()
-                .map(|h| h.trim().to_owned())
-                .collect(),
-            None => {
-                return Err(ImportError::NoHeader {
+/// Reads a file into tables: one for CSV; one per sheet for a workbook
+/// (only `[import] sheet` when set).
+pub fn read(
+    path: &Path,
+    bytes: &[u8],
+    settings: &ImportSettings,
+) -> Result<Vec<Table>, ImportError> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return read_workbook(path, bytes, settings);
+    }
+    read_csv(path, bytes, settings).map(|t| vec![t])
+}
+
+fn read_csv(path: &Path, bytes: &[u8], settings: &ImportSettings) -> Result<Table, ImportError> {
+    let (mut text, encoding) = decode(bytes, settings.encoding);
+    // Classic Mac files end lines with a lone CR.
+    if !text.contains('\n') && text.contains('\r') {
+        text = text.replace('\r', "\n");
+    }
+    let separator = settings
+        .separator
+        .unwrap_or_else(|| detect_separator(&text));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line() as usize);
+                rows.push((line, record.iter().map(str::to_owned).collect()));
+            }
+            Err(source) => {
+                return Err(ImportError::Csv {
                     path: path.to_owned(),
+                    line: source.position().map_or(0, |p| p.line()),
+                    source,
                 });
             }
-        };
-        let mut rows = Vec::new();
-        for record in records {
-            let record = record.map_err(csv_error)?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            rows.push((line, record.iter().map(str::to_owned).collect()));
         }
-        let sep_name = match separator {
-            b'\t' => "tabulation".to_owned(),
-            s => format!("« {} »", char::from(s)),
-        };
-        Ok(Table {
-            headers,
-            rows,
-            separator: Some(separator),
-            format: format!("CSV, séparateur {sep_name}, {encoding}"),
-        })
     }
+    let sep_name = match separator {
+        b'\t' => "tabulation".to_owned(),
+        s => format!("« {} »", char::from(s)),
+    };
+    Ok(Table {
+        rows,
+        separator: Some(separator),
+        sheet: None,
+        format: format!("CSV, séparateur {sep_name}, {encoding}"),
+    })
+}
 
-    fn read_workbook(
-        path: &Path,
-        bytes: &[u8],
-        settings: &ImportSettings,
-    ) -> Result<Table, ImportError> {
-        let workbook_error = |source| ImportError::Workbook {
-            path: path.to_owned(),
-            source,
-        };
-        let mut book =
-            calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(workbook_error)?;
-        let names = book.sheet_names();
-        let sheet = match &settings.sheet {
-            Some(wanted) => names
+fn read_workbook(
+    path: &Path,
+    bytes: &[u8],
+    settings: &ImportSettings,
+) -> Result<Vec<Table>, ImportError> {
+    let workbook_error = |source| ImportError::Workbook {
+        path: path.to_owned(),
+        source,
+    };
+    let mut book =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(workbook_error)?;
+    let names = book.sheet_names();
+    let wanted: Vec<String> = match &settings.sheet {
+        Some(wanted) => vec![
+            names
                 .iter()
                 .find(|n| *n == wanted)
                 .cloned()
@@ -104,94 +115,177 @@ impl Table {
                     sheet: wanted.clone(),
                     available: names.join(", "),
                 })?,
-            None => names
-                .first()
-                .cloned()
-                .ok_or_else(|| ImportError::NoHeader {
-                    path: path.to_owned(),
-                })?,
-        };
-        let range = book.worksheet_range(&sheet).map_err(workbook_error)?;
-        let first_row = range.start().map_or(0, |(r, _)| r as usize);
-        let mut rows = range.rows().enumerate().map(|(i, cells)| {
-            (
-                first_row + i + 1,
-                cells.iter().map(cell_text).collect::<Vec<_>>(),
-            )
+        ],
+        None => names.clone(),
+    };
+    if wanted.is_empty() {
+        return Err(ImportError::NoHeader {
+            path: path.to_owned(),
         });
-        let headers = loop {
-            match rows.next() {
-                Some((_, cells)) if cells.iter().all(|c| c.trim().is_empty()) => continue,
-                Some((_, cells)) => break cells.into_iter().map(|c| c.trim().to_owned()).collect(),
-                None => {
-                    return Err(ImportError::NoHeader {
-                        path: path.to_owned(),
-                    });
-                }
-            }
-        };
-        Ok(Table {
-            headers,
-            rows: rows.collect(),
+    }
+    // Numbers as Excel stores them (a 23-digit barcode is a float to
+    // calamine); only for .xlsx, the format every platform exports.
+    let exact = if bytes.starts_with(b"PK\x03\x04") {
+        xlsx::exact_numbers(bytes, &wanted).unwrap_or_default()
+    } else {
+        Default::default()
+    };
+    let mut tables = Vec::with_capacity(wanted.len());
+    for sheet in wanted {
+        let range = book.worksheet_range(&sheet).map_err(workbook_error)?;
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        let patches = exact.get(&sheet);
+        let rows = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                let row = first_row as usize + i;
+                let texts = cells
+                    .iter()
+                    .enumerate()
+                    .map(|(j, cell)| {
+                        let col = first_col as usize + j;
+                        patches
+                            .and_then(|p| p.get(&(row, col)))
+                            .cloned()
+                            .unwrap_or_else(|| cell_text(cell))
+                    })
+                    .collect();
+                (row + 1, texts)
+            })
+            .collect();
+        tables.push(Table {
+            rows,
             separator: None,
             format: format!("classeur, feuille « {sheet} »"),
-        })
+            sheet: Some(sheet),
+        });
     }
+    Ok(tables)
 }
 
+/// A cell as Excel shows it in a « Standard » cell: whole numbers without a
+/// decimal point, others with at most 15 significant digits.
 fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
-        // Ticket numbers typed into Excel become floats: 1234.0 → "1234".
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => number_text(*f),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(true) => "VRAI".into(),
+        Data::Bool(false) => "FAUX".into(),
         other => other.to_string(),
     }
 }
 
-/// Decodes text: a BOM wins (UTF-8, UTF-16); otherwise UTF-8 when valid, else
-/// Windows-1252, which is what Excel writes in France ("CSV (séparateur :
-/// point-virgule)").
-fn decode(bytes: &[u8], encoding: Encoding) -> (String, &'static str) {
+fn number_text(f: f64) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return format!("{}", f as i64);
+    }
+    // 15 significant digits, as Excel displays, without trailing zeros.
+    let text = format!("{f:.14e}");
+    match text.parse::<f64>() {
+        Ok(rounded) => {
+            let plain = format!("{rounded}");
+            if plain.len() > 20 { text } else { plain }
+        }
+        Err(_) => f.to_string(),
+    }
+}
+
+/// Decodes text: a BOM wins (UTF-8, UTF-16); otherwise UTF-8 when valid,
+/// else Windows-1252 (Excel on Windows in France, « CSV (séparateur :
+/// point-virgule) ») or Mac Roman (Excel for Mac), whichever turns the
+/// bytes above 127 into letters.
+pub fn decode(bytes: &[u8], encoding: Encoding) -> (String, &'static str) {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return (text.into_owned(), enc.name());
     }
-    let utf8 = match encoding {
-        Encoding::Utf8 => true,
-        Encoding::Windows1252 => false,
-        Encoding::Auto => std::str::from_utf8(bytes).is_ok(),
-    };
-    if utf8 {
-        let (text, _) = encoding_rs::UTF_8.decode_without_bom_handling(bytes);
-        (text.into_owned(), "UTF-8")
-    } else {
-        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-        (text.into_owned(), "windows-1252")
-    }
-}
-
-/// The separator of the header line: the most frequent of `;` `,` and tab
-/// outside quotes; `,` when there is none.
-fn detect_separator(text: &str) -> u8 {
-    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0)];
-    let mut quoted = false;
-    for b in header.bytes() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            for (sep, n) in counts.iter_mut() {
-                if b == *sep {
-                    *n += 1;
-                }
+    let chosen = match encoding {
+        Encoding::Utf8 => encoding_rs::UTF_8,
+        Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
+        Encoding::MacRoman => encoding_rs::MACINTOSH,
+        Encoding::Auto if std::str::from_utf8(bytes).is_ok() => encoding_rs::UTF_8,
+        Encoding::Auto => {
+            if letters(bytes, encoding_rs::MACINTOSH) > letters(bytes, encoding_rs::WINDOWS_1252) {
+                encoding_rs::MACINTOSH
+            } else {
+                encoding_rs::WINDOWS_1252
             }
         }
+    };
+    let (text, _) = chosen.decode_without_bom_handling(bytes);
+    let name = if chosen == encoding_rs::MACINTOSH {
+        "Mac Roman"
+    } else {
+        chosen.name()
+    };
+    (text.into_owned(), name)
+}
+
+/// How many bytes above 127 decode to a letter next to another letter:
+/// French text in the right encoding scores high, in the wrong one its
+/// accents turn into symbols (« ‚ », « ˇ », « Ž »).
+fn letters(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> usize {
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    let chars: Vec<char> = text.chars().collect();
+    let mut score = 0;
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii() {
+            continue;
+        }
+        let beside_letter = (i > 0 && chars[i - 1].is_alphabetic())
+            || chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        if c.is_alphabetic() && beside_letter {
+            score += 1;
+        }
     }
-    counts
-        .iter()
-        .max_by_key(|(_, n)| *n)
-        .filter(|(_, n)| *n > 0)
-        .map_or(b',', |(s, _)| *s)
+    score
+}
+
+/// The separator of a CSV file: among `;` `,` and tab (outside quotes), the
+/// one whose count is the same on most of the first lines — title lines
+/// above the header have none; `,` when no line has any.
+fn detect_separator(text: &str) -> u8 {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
+    let mut best = (b',', 0usize);
+    for sep in [b';', b',', b'\t'] {
+        let mut counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, sep)).collect();
+        counts.retain(|&n| n > 0);
+        counts.sort_unstable();
+        // The most frequent count, weighted by how many lines share it.
+        let mut score = 0;
+        let mut i = 0;
+        while i < counts.len() {
+            let j = counts[i..].iter().take_while(|&&n| n == counts[i]).count();
+            score = score.max(j * counts[i]);
+            i += j;
+        }
+        if score > best.1 {
+            best = (sep, score);
+        }
+    }
+    best.0
+}
+
+fn count_outside_quotes(line: &str, sep: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for b in line.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && b == sep {
+            n += 1;
+        }
+    }
+    n
 }
 
 #[cfg(test)]
@@ -205,6 +299,11 @@ mod tests {
         assert_eq!(detect_separator("Nom\tPrénom\n"), b'\t');
         assert_eq!(detect_separator("\"Nom, usage\";Prénom\n"), b';');
         assert_eq!(detect_separator("Nom\n"), b',');
+        // A title line with a comma above a `;` table.
+        assert_eq!(
+            detect_separator("Inscrits, version 2\nNom;Prénom;Mail\nA;B;c@d.fr\nE;F;g@h.fr\n"),
+            b';'
+        );
     }
 
     #[test]
@@ -224,15 +323,55 @@ mod tests {
     }
 
     #[test]
-    fn csv_lines_are_the_file_lines() {
-        let t = Table::read(
+    fn mac_roman_is_told_from_windows_1252() {
+        // « Prénom;Hélène;Françoise;Cœur » as Excel for Mac writes it.
+        let (mac, _, _) = encoding_rs::MACINTOSH.encode("Prénom;Hélène;Françoise;Cœur;Éloïse\n");
+        let (text, enc) = decode(&mac, Encoding::Auto);
+        assert_eq!(enc, "Mac Roman");
+        assert_eq!(text, "Prénom;Hélène;Françoise;Cœur;Éloïse\n");
+        let (win, _, _) = encoding_rs::WINDOWS_1252.encode("Prénom;Hélène;Françoise;Cœur;Éloïse\n");
+        assert_eq!(decode(&win, Encoding::Auto).1, "windows-1252");
+    }
+
+    #[test]
+    fn csv_lines_are_the_file_lines_even_with_lone_cr() {
+        let t = read_csv(
             Path::new("x.csv"),
             b"Nom;Pr\xe9nom\nDupont;\"Marie\nH\xe9l\xe8ne\"\nMartin;Jean\n",
             &ImportSettings::default(),
         )
         .unwrap();
-        assert_eq!(t.headers, ["Nom", "Prénom"]);
-        assert_eq!(t.rows[0].0, 2);
-        assert_eq!(t.rows[1], (4, vec!["Martin".to_owned(), "Jean".to_owned()]));
+        assert_eq!(t.rows[0].1, ["Nom", "Prénom"]);
+        assert_eq!(t.rows[1].0, 2);
+        assert_eq!(t.rows[2], (4, vec!["Martin".to_owned(), "Jean".to_owned()]));
+        let mac = read_csv(
+            Path::new("x.csv"),
+            b"Nom;Prenom\rDupont;Marie\rMartin;Jean\r",
+            &ImportSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(mac.rows.len(), 3);
+        assert_eq!(
+            mac.rows[2],
+            (3, vec!["Martin".to_owned(), "Jean".to_owned()])
+        );
+    }
+
+    #[test]
+    fn a_stray_quote_inside_a_field_is_kept() {
+        let t = read_csv(
+            Path::new("x.csv"),
+            "Nom;Adresse;Prénom\nDupont;12 rue du \"Moulin;Marie\n".as_bytes(),
+            &ImportSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(t.rows[1].1, ["Dupont", "12 rue du \"Moulin", "Marie"]);
+    }
+
+    #[test]
+    fn numbers_read_as_excel_shows_them() {
+        assert_eq!(number_text(1234.0), "1234");
+        assert_eq!(number_text(0.1 + 0.2), "0.3");
+        assert_eq!(number_text(12.5), "12.5");
     }
 }

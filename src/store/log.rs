@@ -8,8 +8,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
 use super::{
-    Lookup, RawRegistrant, Result, Store, StoreError, find_registrant, parse_ts, parse_uuid,
-    ts_text,
+    CodeMatch, Lookup, RawRegistrant, Result, Store, StoreError, find_registrant, parse_ts,
+    parse_uuid, resolve_code, ts_text,
 };
 use crate::domain::{Arrival, NewRecord, Record, RecordKind, Registrant};
 
@@ -19,6 +19,8 @@ use crate::domain::{Arrival, NewRecord, Record, RecordKind, Registrant};
 pub struct CheckinTx {
     pub registrant: Option<Registrant>,
     pub arrivals: Vec<Arrival>,
+    /// How a code lookup matched (keyboard mix-up, ambiguity).
+    pub scan: CodeMatch,
 }
 
 impl CheckinTx {
@@ -182,10 +184,18 @@ impl Store {
         now: Timestamp,
         decide: impl FnOnce(&CheckinTx) -> (T, Option<NewRecord>),
     ) -> Result<(T, CheckinTx, Option<Record>)> {
+        let scanner = self.scanner;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let registrant = find_registrant(&tx, lookup)?;
+        let scan = match lookup {
+            Lookup::Code(code) => resolve_code(&tx, code, scanner)?,
+            other => CodeMatch {
+                registrant: find_registrant(&tx, other)?,
+                ..CodeMatch::default()
+            },
+        };
+        let registrant = scan.registrant.clone();
         let arrivals = match &registrant {
             Some(r) => live_arrivals(&tx, r.uid)?,
             None => Vec::new(),
@@ -193,6 +203,7 @@ impl Store {
         let seen = CheckinTx {
             registrant,
             arrivals,
+            scan,
         };
         let (answer, new) = decide(&seen);
         let record = match new {

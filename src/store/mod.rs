@@ -18,6 +18,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
+use crate::domain::keyboard::{Mix, ScannerLayout};
 use crate::domain::text::sort_key;
 use crate::domain::{Origin, Registrant, Status};
 
@@ -34,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_print_queue.sql"),
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_pretix.sql"),
+    include_str!("migrations/0005_kiosk_setting.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +92,8 @@ impl std::fmt::Display for Lookup {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// How unknown scans are tried against keyboard mix-ups.
+    scanner: ScannerLayout,
 }
 
 impl Store {
@@ -122,6 +126,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_owned(),
+            scanner: ScannerLayout::Auto,
         })
     }
 
@@ -136,8 +141,45 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
+    /// Finds a registrant; a code that names nobody as read is tried as a
+    /// scanner with the wrong keyboard layout would have typed it.
     pub fn registrant(&self, lookup: &Lookup) -> Result<Option<Registrant>> {
-        find_registrant(&self.conn, lookup)
+        match lookup {
+            Lookup::Code(code) => Ok(self.resolve_code(code)?.registrant),
+            other => find_registrant(&self.conn, other),
+        }
+    }
+
+    /// Which keyboard mix-ups unknown scans are tried against (kiosk.toml
+    /// `[kiosk] scanner_layout`).
+    pub fn set_scanner_layout(&mut self, scanner: ScannerLayout) {
+        self.scanner = scanner;
+    }
+
+    pub fn scanner_layout(&self) -> ScannerLayout {
+        self.scanner
+    }
+
+    /// What a code designates, and how it was matched.
+    pub fn resolve_code(&self, code: &str) -> Result<CodeMatch> {
+        resolve_code(&self.conn, code, self.scanner)
+    }
+
+    /// The mix-up unknown scans last matched under.
+    pub fn remembered_mix(&self) -> Result<Option<Mix>> {
+        remembered_mix(&self.conn)
+    }
+
+    /// Remembers the mix-up a scan matched under, so that the next unknown
+    /// scan tries it first. Kept on this kiosk only.
+    pub fn remember_mix(&self, mix: Mix) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO kiosk_setting (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![SCANNER_MIX_KEY, mix.key()])?;
+        Ok(())
     }
 
     pub fn registrant_count(&self) -> Result<i64> {
@@ -261,8 +303,9 @@ fn registrant_where(
         .transpose()
 }
 
-/// Finds a registrant. A code is matched without case (the column's
-/// collation), then as an AZERTY scanner would have mangled its digits.
+/// Finds a registrant. A code is matched as read, without case (the
+/// column's collation); see [`resolve_code`] for scans typed with the wrong
+/// keyboard layout.
 pub(crate) fn find_registrant(conn: &Connection, lookup: &Lookup) -> Result<Option<Registrant>> {
     match lookup {
         Lookup::Id(id) => registrant_where(conn, "id = ?1", id),
@@ -272,15 +315,85 @@ pub(crate) fn find_registrant(conn: &Connection, lookup: &Lookup) -> Result<Opti
             if code.is_empty() {
                 return Ok(None);
             }
-            if let Some(r) = registrant_where(conn, "code = ?1", &code)? {
-                return Ok(Some(r));
-            }
-            match crate::domain::text::azerty_digits(code) {
-                Some(fixed) => registrant_where(conn, "code = ?1", &fixed),
-                None => Ok(None),
-            }
+            registrant_where(conn, "code = ?1", &code)
         }
     }
+}
+
+/// How a scanned or typed code was matched.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CodeMatch {
+    /// The one registrant the code designates.
+    pub registrant: Option<Registrant>,
+    /// Set when the code matched only once undone from this keyboard
+    /// mix-up (a scanner in US mode on an AZERTY computer…).
+    pub via: Option<Mix>,
+    /// Several tickets, each under another mix-up: nobody is designated.
+    pub ambiguous: Vec<(Mix, Registrant)>,
+}
+
+const SCANNER_MIX_KEY: &str = "scanner_mix";
+
+/// Finds the registrant a code designates: as read first; when unknown, as
+/// each keyboard mix-up of `scanner` would have typed it, the one that
+/// matched last first. Only a single registrant found is an answer: two
+/// candidates naming two people leave the scan unknown, in `ambiguous`.
+pub(crate) fn resolve_code(
+    conn: &Connection,
+    code: &str,
+    scanner: ScannerLayout,
+) -> Result<CodeMatch> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Ok(CodeMatch::default());
+    }
+    if let Some(r) = registrant_where(conn, "code = ?1", &code)? {
+        return Ok(CodeMatch {
+            registrant: Some(r),
+            ..CodeMatch::default()
+        });
+    }
+    let remembered = remembered_mix(conn)?;
+    let mut found: Vec<(Mix, Registrant)> = Vec::new();
+    for (mix, candidate) in scanner.candidates(code, remembered) {
+        let Some(r) = registrant_where(conn, "code = ?1", &candidate)? else {
+            continue;
+        };
+        if Some(mix) == remembered {
+            // The scanner's known habit settles it.
+            return Ok(CodeMatch {
+                registrant: Some(r),
+                via: Some(mix),
+                ambiguous: Vec::new(),
+            });
+        }
+        if !found.iter().any(|(_, f)| f.id == r.id) {
+            found.push((mix, r));
+        }
+    }
+    Ok(match found.len() {
+        0 => CodeMatch::default(),
+        1 => {
+            let (mix, r) = found.remove(0);
+            CodeMatch {
+                registrant: Some(r),
+                via: Some(mix),
+                ambiguous: Vec::new(),
+            }
+        }
+        _ => CodeMatch {
+            ambiguous: found,
+            ..CodeMatch::default()
+        },
+    })
+}
+
+fn remembered_mix(conn: &Connection) -> Result<Option<Mix>> {
+    let value: Option<String> = conn
+        .prepare_cached("SELECT value FROM kiosk_setting WHERE key = ?1")?
+        .query_row([SCANNER_MIX_KEY], |r| r.get(0))
+        .optional()?;
+    Ok(value.as_deref().and_then(Mix::from_key))
 }
 
 /// The fields of a registrant that search and the source comparison look at.
