@@ -169,6 +169,7 @@ enum Command {
     /// Tester le lecteur : pour chaque code lu (argument, ou une ligne par scan sur l'entrée standard), ce qui est arrivé, le billet reconnu et le réglage du clavier du lecteur.
     ScanTest {
         /// Codes lus ; sans code, lit l'entrée standard (scannez, puis Ctrl+D).
+        #[arg(allow_hyphen_values = true)]
         codes: Vec<String>,
     },
     /// Attendus et arrivés, par jour, catégorie et kiosque.

@@ -2,6 +2,10 @@
 //! the real `accueil` binary, French Excel and XLSX fixtures.
 
 mod common;
+#[path = "core/exports.rs"]
+mod exports;
+#[path = "core/scanners.rs"]
+mod scanners;
 
 use accueil::app::UndoOutcome;
 use accueil::domain::{DaySpec, Outcome, RecordKind, Status};
@@ -34,7 +38,7 @@ fn french_excel_csv_imports_and_exports_back_cleanly() {
         "{out}"
     );
     assert!(
-        out.contains("ligne 7") && out.contains("Bénévole"),
+        out.contains("ligne 8") && out.contains("Bénévole"),
         "unknown category reported: {out}"
     );
 

@@ -406,6 +406,45 @@ mod tests {
     }
 
     #[test]
+    fn no_key_gives_two_characters_on_one_layout() {
+        for layout in Layout::ALL {
+            let t = layout.table();
+            let mut all: Vec<char> = t
+                .plain
+                .chars()
+                .chain(t.shifted.chars())
+                .filter(|&c| c != '\0')
+                .collect();
+            let n = all.len();
+            all.sort_unstable();
+            all.dedup();
+            assert_eq!(all.len(), n, "{layout:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever a scanner can type with one key per character comes
+        /// back as it was meant, under every mix-up.
+        #[test]
+        fn garbling_is_undone(code in "[A-Za-z0-9-]{1,40}", mix in 0..Mix::ALL.len()) {
+            let mix = Mix::ALL[mix];
+            let read = mix.garble(&code).expect("letters, digits and - are one key everywhere");
+            proptest::prop_assert_eq!(mix.recover(&read), Some(code));
+        }
+
+        /// Anything read, even nonsense, gives candidates without panicking,
+        /// none equal to what was read, none twice.
+        #[test]
+        fn candidates_never_repeat(read in "\\PC{0,30}") {
+            let c = ScannerLayout::Auto.candidates(&read, None);
+            for (i, (_, code)) in c.iter().enumerate() {
+                proptest::prop_assert!(*code != read);
+                proptest::prop_assert!(!c[..i].iter().any(|(_, o)| o == code));
+            }
+        }
+    }
+
+    #[test]
     fn a_garbled_scan_names_its_likely_mix() {
         let likely = likely_mixes("&é\"'(-è_çà");
         assert!(

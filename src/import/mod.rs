@@ -1077,6 +1077,94 @@ mod tests {
         assert!(!p.entries[0].extra.contains_key("Horodateur"));
     }
 
+    /// A person as a spreadsheet holds them.
+    #[derive(Debug, Clone)]
+    struct Row {
+        code: String,
+        first: String,
+        last: String,
+        org: String,
+    }
+
+    fn name() -> impl proptest::strategy::Strategy<Value = String> {
+        // Letters French lists hold, compound names, apostrophes, particles.
+        proptest::string::string_regex("[A-Za-zéèêëàâçîïôöùûüÿœæÉÈÀÇÅØŁ][a-zéèêëàâçîïôöùûüÿœæøł]{0,8}([-' ][A-Za-zéèçàÉ][a-zéèêëàâçîïôùûü]{1,7}){0,2}")
+            .expect("regex")
+    }
+
+    fn row() -> impl proptest::strategy::Strategy<Value = Row> {
+        use proptest::strategy::Strategy;
+        (
+            "[A-Z]{1,3}-[0-9]{1,6}",
+            name(),
+            name(),
+            "[A-Za-zé ,;\"']{0,20}",
+        )
+            .prop_map(|(code, first, last, org)| Row {
+                code,
+                first,
+                last,
+                org,
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any list, written with any separator, encoding, line ending and
+        /// title rows above the headers, reads back to the same people on
+        /// the same lines.
+        #[test]
+        fn any_shape_of_list_reads_back(
+            rows in proptest::collection::vec(row(), 1..40),
+            sep in proptest::sample::select(vec![b';', b',', b'\t']),
+            encoding in 0..4usize,
+            ending in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+            titles in 0..3usize,
+        ) {
+            let mut unique = std::collections::HashSet::new();
+            let rows: Vec<Row> = rows.into_iter().filter(|r| unique.insert(r.code.to_lowercase())).collect();
+            let mut w = csv::WriterBuilder::new()
+                .flexible(true)
+                .delimiter(sep)
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new());
+            for t in 0..titles {
+                w.write_record([format!("Liste des inscrits {t}")]).unwrap();
+            }
+            w.write_record(["Code", "Prénom", "Nom", "Structure"]).unwrap();
+            for r in &rows {
+                w.write_record([&r.code, &r.first, &r.last, &r.org]).unwrap();
+            }
+            let text = String::from_utf8(w.into_inner().unwrap()).unwrap().replace('\n', ending);
+            let bytes: Vec<u8> = match encoding {
+                0 => text.into_bytes(),
+                1 => [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat(),
+                2 => {
+                    let (b, _, lossy) = encoding_rs::WINDOWS_1252.encode(&text);
+                    if lossy { return Ok(()); }
+                    b.into_owned()
+                }
+                _ => {
+                    let (b, _, lossy) = encoding_rs::MACINTOSH.encode(&text);
+                    if lossy { return Ok(()); }
+                    b.into_owned()
+                }
+            };
+            let parsed = read_bytes(Path::new("t.csv"), &bytes, &ImportSettings::default(), &sample_event())
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            proptest::prop_assert_eq!(parsed.entries.len(), rows.len());
+            for (i, (e, r)) in parsed.entries.iter().zip(&rows).enumerate() {
+                proptest::prop_assert_eq!(&e.code, &r.code);
+                proptest::prop_assert_eq!(&e.first_name, &squeeze(&r.first));
+                proptest::prop_assert_eq!(&e.last_name, &squeeze(&r.last));
+                proptest::prop_assert_eq!(&e.organisation, &squeeze(&r.org));
+                // Lines as a spreadsheet numbers them (no value spans lines).
+                proptest::prop_assert_eq!(e.line, titles + 2 + i);
+            }
+        }
+    }
+
     #[test]
     fn spreadsheet_column_names() {
         assert_eq!(spreadsheet_column(0), "A");

@@ -64,11 +64,26 @@ fn read_csv(path: &Path, bytes: &[u8], settings: &ImportSettings) -> Result<Tabl
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    // The csv crate counts a CRLF line's LF as the start of the next
+    // record: lines are counted here, from the record's first byte.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0usize, 1usize);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line() as usize);
+                let mut start = record.position().map_or(0, |p| p.byte() as usize);
+                while bytes.get(start).is_some_and(|b| *b == b'\r' || *b == b'\n') {
+                    start += 1;
+                }
+                let start = start.min(bytes.len());
+                if start > counted_to {
+                    line += bytes[counted_to..start]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count();
+                    counted_to = start;
+                }
                 rows.push((line, record.iter().map(str::to_owned).collect()));
             }
             Err(source) => {
@@ -181,7 +196,9 @@ fn number_text(f: f64) -> String {
     if !f.is_finite() {
         return f.to_string();
     }
-    if f.fract() == 0.0 && f.abs() < 1e15 {
+    // Whole numbers a float holds exactly (up to 2^53) are written out;
+    // beyond, the last digits are not in the file any more.
+    if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 {
         return format!("{}", f as i64);
     }
     // 15 significant digits, as Excel displays, without trailing zeros.
@@ -373,5 +390,7 @@ mod tests {
         assert_eq!(number_text(1234.0), "1234");
         assert_eq!(number_text(0.1 + 0.2), "0.3");
         assert_eq!(number_text(12.5), "12.5");
+        assert_eq!(number_text(1_234_567_890_123_456.0), "1234567890123456");
+        assert_eq!(number_text(3.981_023_455_495_771e22), "3.98102345549577e22");
     }
 }
