@@ -291,6 +291,70 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     keyboard_only_walk_in(&ui);
     switch_to_english_and_back(&ui);
     pretix_refusals_are_told_to_staff(&ui);
+    a_scanner_in_us_mode_on_this_azerty_kiosk(&ui);
+}
+
+/// A scanner left in its factory US mode on a French laptop: the ticket
+/// still lets its holder in, staff are told what to fix, and « Tester le
+/// lecteur » says exactly what arrived.
+fn a_scanner_in_us_mode_on_this_azerty_kiosk(ui: &KioskUi) {
+    use accueil::domain::keyboard::{Layout, Mix};
+    let mix = Mix::new(Layout::Us, Layout::Fr);
+    let mut act = Actions::default();
+    let code = welcome_code(ui, &[]);
+    let read = mix.garble(&code).unwrap();
+    assert_ne!(read, code, "{code} has a dash and digits");
+    type_text(ui, &read, &mut act);
+    enter(ui, &mut act);
+    assert_eq!(outcome(ui), "welcome", "« {read} » is {code}");
+    let welcomed = ui.with_kiosk(|k| k.store().print_jobs(1).unwrap()[0].registrant);
+    assert_eq!(welcomed, card_uid(ui, &code));
+    let note = find(ui, "Réglage du lecteur").accessible_value().unwrap();
+    assert!(
+        note.contains("QWERTY (États-Unis)") && note.contains("AZERTY (France)"),
+        "{note}"
+    );
+    tap(ui, "Suivant", &mut act);
+    assert!(
+        !common::ui::present(ui, "Réglage du lecteur"),
+        "the note goes with its outcome"
+    );
+
+    // The test screen: what arrived, whose ticket, what to do.
+    tap(ui, "Tester le lecteur", &mut act);
+    let next = welcome_code(ui, &[]);
+    type_text(ui, &format!("{}\t", mix.garble(&next).unwrap()), &mut act);
+    enter(ui, &mut act);
+    let received = find(ui, "Reçu").accessible_value().unwrap();
+    assert!(
+        received.contains('⇥'),
+        "a Tab the scanner added shows: {received}"
+    );
+    let verdict = find(ui, "Verdict").accessible_value().unwrap();
+    assert!(
+        verdict.contains("une fois le clavier corrigé") && verdict.contains(&next),
+        "{verdict}"
+    );
+    let todo = find(ui, "À faire").accessible_value().unwrap();
+    assert!(todo.contains("scanner_layout = \"us/fr\""), "{todo}");
+    let next_uid = card_uid(ui, &next);
+    assert_eq!(
+        ui.with_kiosk(|k| k.arrival_on(next_uid, k.day(None).unwrap().0.date).unwrap()),
+        None,
+        "a test scan lets nobody in"
+    );
+    // A well-set scanner: said so.
+    type_text(ui, &next, &mut act);
+    enter(ui, &mut act);
+    assert!(
+        find(ui, "Verdict")
+            .accessible_value()
+            .unwrap()
+            .contains("bien réglé")
+    );
+    press(ui, Key::Escape.into());
+    assert!(common::ui::present(ui, "Scanner ou rechercher"));
+    assert!(common::ui::present(ui, "Tester le lecteur"));
 }
 
 /// pretix refused arrivals the kiosk let in: staff read who and why, oldest

@@ -125,11 +125,15 @@ fn every_phrase_on_screen_has_its_english() {
         "accueil.po translates phrases no longer on screen: {stale:#?}"
     );
 
-    // Other literals are codes ("welcome", "no-name"), separators, or the
-    // language button, named in its own language.
+    // Other literals are codes ("welcome", "no-name"), separators, the
+    // language button, named in its own language, and keyboard families,
+    // named alike in every language.
     let allowed = [
         "English",
         "Français",
+        "QWERTY",
+        "AZERTY",
+        "QWERTZ",
         "accueil — ",
         " · ",
         " : ",

@@ -32,19 +32,23 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             return;
         }
         // A scanner types the code then Enter: a known code checks in at
-        // once. Otherwise Enter takes the first name listed to confirmation;
-        // with nothing listed, the scan is reported as unknown.
-        let by_code = d
-            .borrow()
+        // once (typed with the wrong keyboard layout too: the result says
+        // so). Otherwise Enter takes the first name listed to confirmation;
+        // with nothing listed, the scan is reported as unknown (or as
+        // ambiguous, naming nobody).
+        let found = d
+            .borrow_mut()
             .kiosk
-            .registrant(&Lookup::Code(text.clone()))
+            .resolve_scan(&text)
             .ok()
-            .flatten();
+            .unwrap_or_default();
         let first = d.borrow().listed.first().copied();
-        match (by_code, first) {
-            (Some(r), _) => result_adapter::check_in(&window, &d, Lookup::Id(r.id)),
-            (None, Some(id)) => super::confirm_adapter::open(&window, &d, id),
-            (None, None) => result_adapter::check_in(&window, &d, Lookup::Code(text)),
+        match (
+            found.registrant.is_some() || !found.ambiguous.is_empty(),
+            first,
+        ) {
+            (true, _) | (false, None) => result_adapter::check_in(&window, &d, Lookup::Code(text)),
+            (false, Some(id)) => super::confirm_adapter::open(&window, &d, id),
         }
     });
 

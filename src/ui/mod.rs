@@ -11,6 +11,7 @@ mod edit_adapter;
 mod home_adapter;
 mod pin_adapter;
 mod result_adapter;
+mod scanner_adapter;
 pub mod screenshots;
 mod status_adapter;
 mod walk_in_adapter;
@@ -201,6 +202,7 @@ impl KioskUi {
         walk_in_adapter::wire(&window, &desk);
         edit_adapter::wire(&window, &desk);
         pin_adapter::wire(&window, &desk);
+        scanner_adapter::wire(&window, &desk);
         status_adapter::wire(&window, &desk);
         pin_adapter::apply_mode(&window, &desk);
         show_language(&window, language)?;

@@ -143,6 +143,7 @@ fn queue_badge(window: &AppWindow, desk: &Shared, uid: uuid::Uuid, reason: Optio
 /// Nothing left over from the previous outcome.
 fn clear(r: &ResultAdapter) {
     for set in [
+        ResultAdapter::set_scan_note,
         ResultAdapter::set_first_name,
         ResultAdapter::set_name,
         ResultAdapter::set_detail,
@@ -203,6 +204,14 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
     if c.outcome == Outcome::NotToday {
         r.set_date(c.day.date.strftime("%d/%m").to_string().into());
     }
+    let (note, mix) = match (c.scan.via, c.scan.ambiguous.first()) {
+        (Some(m), _) => ("mixed", Some(m)),
+        (None, Some((m, _))) => ("ambiguous", Some(*m)),
+        (None, None) => ("", None),
+    };
+    r.set_scan_note(note.into());
+    r.set_scan_scanner(mix.map(|m| m.scanner.key()).unwrap_or_default().into());
+    r.set_scan_host(mix.map(|m| m.host.key()).unwrap_or_default().into());
     r.set_outcome(c.outcome.as_str().into());
     window.global::<Screen>().set_current("result".into());
 }

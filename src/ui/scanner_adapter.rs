@@ -1,0 +1,68 @@
+//! « Tester le lecteur »: scan anything, see what arrived and what it says
+//! of the scanner's keyboard setting (the app's `test_scan`).
+
+use slint::ComponentHandle;
+
+use super::{AppWindow, ScannerAdapter, Screen, Shared, home_adapter};
+use crate::app::ScanTest;
+
+pub(super) fn wire(window: &AppWindow, desk: &Shared) {
+    let adapter = window.global::<ScannerAdapter>();
+    let w = window.as_weak();
+    adapter.on_open(move || {
+        let Some(window) = w.upgrade() else { return };
+        let a = window.global::<ScannerAdapter>();
+        a.set_verdict("".into());
+        a.set_read("".into());
+        window.global::<Screen>().set_current("scanner".into());
+    });
+    let (w, d) = (window.as_weak(), desk.clone());
+    adapter.on_tested(move |read| {
+        let Some(window) = w.upgrade() else { return };
+        let tested = d.borrow_mut().kiosk.test_scan(&read);
+        let a = window.global::<ScannerAdapter>();
+        match tested {
+            Ok(t) => show(&a, &t),
+            Err(e) => {
+                a.set_verdict("nothing".into());
+                a.set_read(e.to_string().into());
+            }
+        }
+    });
+    let (w, d) = (window.as_weak(), desk.clone());
+    adapter.on_close(move || {
+        if let Some(window) = w.upgrade() {
+            home_adapter::reset(&window, &d);
+        }
+    });
+}
+
+fn show(a: &ScannerAdapter, t: &ScanTest) {
+    a.set_read(t.visible().into());
+    a.set_length(i32::try_from(t.read.chars().count()).unwrap_or(i32::MAX));
+    let (verdict, name, code, mix) = match (&t.registrant, t.via) {
+        (Some(r), None) => ("exact", r.display_name(), r.code.clone(), None),
+        (Some(r), Some(m)) => ("mixed", r.display_name(), r.code.clone(), Some(m)),
+        (None, _) if !t.ambiguous.is_empty() => (
+            "ambiguous",
+            t.ambiguous
+                .iter()
+                .map(|(_, r)| format!("{} [{}]", r.display_name(), r.code))
+                .collect::<Vec<_>>()
+                .join(" / "),
+            String::new(),
+            t.ambiguous.first().map(|(m, _)| *m),
+        ),
+        (None, _) => match t.likely.first() {
+            Some((m, code)) => ("likely", String::new(), code.clone(), Some(*m)),
+            None if t.read.trim().is_empty() => ("empty", String::new(), String::new(), None),
+            None => ("nothing", String::new(), String::new(), None),
+        },
+    };
+    a.set_verdict(verdict.into());
+    a.set_name(name.into());
+    a.set_code(code.into());
+    a.set_scanner_layout(mix.map(|m| m.scanner.key()).unwrap_or_default().into());
+    a.set_host_layout(mix.map(|m| m.host.key()).unwrap_or_default().into());
+    a.set_mix(mix.map(|m| m.key()).unwrap_or_default().into());
+}
