@@ -7,6 +7,8 @@ use std::time::Duration;
 use accueil::app::{ImportOptions, Kiosk};
 use accueil::config::Config;
 use accueil::domain::DaySpec;
+use accueil::domain::keyboard::{Layout, Mix, ScannerLayout};
+use accueil::import::{self, ImportSettings};
 use accueil::store::Lookup;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
@@ -58,6 +60,48 @@ fn bench(c: &mut Criterion) {
             k.check_in(&Lookup::Code("NEC-000002".into()), Some(DaySpec::Number(1)))
                 .expect("check in")
         })
+    });
+    g.finish();
+
+    // A scanner in the wrong keyboard mode: what the fallback costs an
+    // unknown scan, and a garbled scan found.
+    let mut g = c.benchmark_group("scan_100k");
+    let garbled = Mix::new(Layout::Us, Layout::Fr)
+        .garble("NEC-054321")
+        .expect("typeable");
+    g.bench_function("unknown code, taken as read", |b| {
+        k.store_mut().set_scanner_layout(ScannerLayout::AsRead);
+        b.iter(|| k.resolve_scan("ZZ-NOPE-12").expect("resolve"))
+    });
+    g.bench_function("unknown code, tried against every mix-up", |b| {
+        k.store_mut().set_scanner_layout(ScannerLayout::Auto);
+        b.iter(|| k.resolve_scan("ZZ-NOPE-12").expect("resolve"))
+    });
+    g.bench_function(
+        "US scanner on AZERTY: found after undoing the mix-up",
+        |b| {
+            k.store_mut().set_scanner_layout(ScannerLayout::Auto);
+            b.iter(|| k.resolve_scan(&garbled).expect("resolve"))
+        },
+    );
+    g.finish();
+
+    // Recognising the platform: reading the same file with the profile
+    // detected from its headers, and with `[import] profile` forced.
+    let mut g = c.benchmark_group("parse_100k");
+    g.sample_size(10);
+    let bytes = std::fs::read(&csv).expect("csv");
+    let event = k.config.event.clone();
+    let auto = ImportSettings::default();
+    let forced = ImportSettings {
+        profile: Some("generic".into()),
+        ..ImportSettings::default()
+    };
+    g.bench_function("profile recognised from the headers", |b| {
+        b.iter(|| import::read_bytes(&csv, &bytes, &auto, &event).expect("parse"))
+    });
+    g.bench_function("profile forced in kiosk.toml", |b| {
+        b.iter(|| import::read_bytes(&csv, &bytes, &forced, &event).expect("parse"))
     });
     g.finish();
 

@@ -42,9 +42,11 @@ fn warnings(v: &Value) -> String {
         .join("\n")
 }
 
-fn with_categories(extra: &str) -> Event {
-    let toml = super::common::KIOSK_TOML
-        .replace("[import.columns]", &format!("{extra}\n[import.columns]"));
+/// kiosk.toml with lines added under one of its tables (`[import.status]`).
+fn with_lines(table: &str, lines: &str) -> Event {
+    let header = format!("{table}\n");
+    assert!(super::common::KIOSK_TOML.contains(&header), "{table}");
+    let toml = super::common::KIOSK_TOML.replace(&header, &format!("{header}{lines}\n"));
     Event::with_config(&toml)
 }
 
@@ -115,7 +117,7 @@ fn the_orders_sheet_of_pretix_is_not_a_list_of_attendees() {
 #[test]
 fn helloasso_billetterie_csv_and_xlsx() {
     for file in ["helloasso-billetterie.csv", "helloasso-billetterie.xlsx"] {
-        let ev = with_categories("[import.categories]\n\"Agent public\" = \"Participant\"\n");
+        let ev = with_lines("[import.categories]", "\"Agent public\" = \"Participant\"");
         let v = ev.json(&["import", &export(file)]);
         assert_eq!(v["profile"], "helloasso", "{file}");
         assert_eq!(v["profile_label"], "HelloAsso — billetterie", "{file}");
@@ -351,7 +353,7 @@ fn a_status_nobody_mapped_stops_the_import_until_it_is_said() {
     assert!(m.contains("[import.status]"), "{m}");
     assert_eq!(ev.json(&["stats"])["registrants"], 0, "nothing imported");
     // Said once in kiosk.toml: imported.
-    let ev = with_categories("[import.status]\n\"Liste d'attente\" = \"pending\"\n");
+    let ev = with_lines("[import.status]", "\"Liste d'attente\" = \"pending\"");
     ev.write("ha.csv", &text);
     ev.ok(&["import", "ha.csv"]);
     assert_eq!(status(&ev, "helene dupont"), "pending");
@@ -370,10 +372,7 @@ fn columns_a_profile_reads_can_still_be_overridden() {
     assert_eq!(person(&ev, "zoe")["organisation"], "Préfecture du Rhône");
     assert_eq!(person(&ev, "helene dupont")["organisation"], "");
     // A forced profile on a file without its signature.
-    let toml = super::common::KIOSK_TOML.replace(
-        "encoding = \"auto\"",
-        "encoding = \"auto\"\nprofile = \"eventbrite\"",
-    );
+    let toml = super::common::KIOSK_TOML.replace("profile = \"auto\"", "profile = \"eventbrite\"");
     let ev = Event::with_config(&toml);
     ev.write("eb.csv", "First Name,Last Name,Email,Barcode #,Attendee Status\nHélène,Dupont,h@x.fr,123,Not Attending\n");
     let v = ev.json(&["import", "eb.csv"]);

@@ -142,10 +142,7 @@ fn the_mix_up_seen_last_is_tried_first_and_a_pinned_one_alone() {
     assert_eq!(v["scanner"]["layout"], "us/de");
 
     // Pinned in kiosk.toml: that mix-up only.
-    let toml = KIOSK_TOML.replace(
-        "language = \"fr\"",
-        "language = \"fr\"\nscanner_layout = \"us/fr\"",
-    );
+    let toml = KIOSK_TOML.replace("scanner_layout = \"auto\"", "scanner_layout = \"us/fr\"");
     let ev = event_with(&codes, &toml);
     assert_eq!(
         ev.json(&["checkin", "ZEW", "--day", "1"])["registrant"]["code"],
@@ -157,20 +154,14 @@ fn the_mix_up_seen_last_is_tried_first_and_a_pinned_one_alone() {
         "a German mix-up is not tried"
     );
     // « none »: codes as read.
-    let toml = KIOSK_TOML.replace(
-        "language = \"fr\"",
-        "language = \"fr\"\nscanner_layout = \"none\"",
-    );
+    let toml = KIOSK_TOML.replace("scanner_layout = \"auto\"", "scanner_layout = \"none\"");
     let ev = event_with(&codes, &toml);
     assert_eq!(
         ev.json(&["checkin", "ZEW", "--day", "1"])["outcome"],
         "unknown"
     );
     // A wrong value is named with the possible ones.
-    let toml = KIOSK_TOML.replace(
-        "language = \"fr\"",
-        "language = \"fr\"\nscanner_layout = \"azerty\"",
-    );
+    let toml = KIOSK_TOML.replace("scanner_layout = \"auto\"", "scanner_layout = \"azerty\"");
     let ev = Event::with_config(&toml);
     let out = ev.run(&["stats"]);
     assert!(!out.status.success());
