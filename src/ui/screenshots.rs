@@ -154,6 +154,37 @@ fn render_language(
     ui.window.global::<super::WalkInAdapter>().invoke_open();
     shot("10-inscription-sur-place", &ui)?;
     ui.window.global::<super::WalkInAdapter>().invoke_cancel();
+    // A scanner left in US mode on this AZERTY kiosk: let in, staff told.
+    let us_on_fr = crate::domain::keyboard::Mix::new(
+        crate::domain::keyboard::Layout::Us,
+        crate::domain::keyboard::Layout::Fr,
+    );
+    let pair = ui.with_kiosk(|k| {
+        let hits = k.search("mar", 40).map(|r| r.hits).unwrap_or_default();
+        let day = k.day(None).ok().map(|(d, _)| d.date);
+        let mut fresh = hits.into_iter().filter(|h| {
+            h.status == crate::domain::Status::Valid
+                && day.is_some_and(|d| {
+                    k.config.event.category_valid_on(&h.category, d)
+                        && k.arrival_on(h.uid, d).ok().flatten().is_none()
+                })
+        });
+        (fresh.next(), fresh.next())
+    });
+    if let (Some(first), Some(second)) = pair {
+        if let Some(read) = us_on_fr.garble(&first.code) {
+            home.invoke_submitted(read.into());
+            settle(&ui);
+            shot("14-lecteur-mal-regle", &ui)?;
+        }
+        let scanner = ui.window.global::<super::ScannerAdapter>();
+        scanner.invoke_open();
+        if let Some(read) = us_on_fr.garble(&second.code) {
+            scanner.invoke_tested(read.into());
+        }
+        shot("15-tester-le-lecteur", &ui)?;
+        scanner.invoke_close();
+    }
     // pretix refused an arrival the door let in (its order was cancelled
     // after the last refresh), as the hub hands it over.
     let someone = ui.with_kiosk(|k| {
