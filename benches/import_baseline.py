@@ -2,18 +2,26 @@
 """The yardstick of accueil's import (BENCHMARKS.md, « Import »): a plain
 Python script that loads the same CSV into SQLite the way accueil stores it
 — the same registrant table and indexes, the same FTS5 index (same
-tokenizer, prefixes and detail), the same folded search text, one
+tokenizer, prefixes and detail, which folds accents itself), one
 transaction, WAL with synchronous=FULL — and nothing else: no validation,
-no vocabulary for typo tolerance, no re-import matching.
+no folding of its own (ł, ø, ß, œ stay as they are), no vocabulary for
+typo tolerance, no re-import matching.
 
     python3 benches/import_baseline.py inscrits.csv baseline.sqlite
+
+contentless_delete needs SQLite 3.43 or later: where Python's own sqlite3
+is older (Debian 12 has 3.40), `pip install pysqlite3-binary` (SQLite
+3.51) is used.
 """
 
 import csv
 import json
-import sqlite3
 import sys
-import unicodedata
+
+try:
+    import pysqlite3 as sqlite3
+except ImportError:
+    import sqlite3
 import uuid
 
 SCHEMA = """
@@ -46,24 +54,8 @@ CREATE VIRTUAL TABLE registrant_fts USING fts5 (
 );
 """
 
-SPECIAL = {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i"}
 STATUS = {"confirmé": "valid", "en attente": "pending", "annulé": "cancelled"}
 NAMESPACE = uuid.UUID("6b1f3c2e-9a4d-4e0b-8f7a-2d5c1e3b9a60")
-
-
-def fold(text):
-    out = []
-    for c in unicodedata.normalize("NFKD", text):
-        if unicodedata.combining(c):
-            continue
-        lower = c.lower()
-        if lower in SPECIAL:
-            out.append(SPECIAL[lower])
-        elif c.isalnum():
-            out.append(lower)
-        else:
-            out.append(" ")
-    return " ".join("".join(out).split())
 
 
 def main(csv_path, db_path):
@@ -78,7 +70,7 @@ def main(csv_path, db_path):
         next(rows)
         db.execute("BEGIN")
         for code, last, first, org, email, category, status in rows:
-            first_key, last_key = fold(first), fold(last)
+            first_key, last_key = first.lower(), last.lower()
             cur = db.execute(
                 "INSERT INTO registrant (uid, code, first_name, last_name, organisation, email,"
                 " category, status, origin, extra, source, last_key, first_key, updated_at)"
@@ -89,7 +81,7 @@ def main(csv_path, db_path):
             db.execute(
                 "INSERT INTO registrant_fts (rowid, first, last, organisation, email, code)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (cur.lastrowid, first_key, last_key, fold(org), fold(email), fold(code)),
+                (cur.lastrowid, first, last, org, email, code),
             )
         db.execute("COMMIT")
     db.close()

@@ -8,6 +8,19 @@ use unicode_normalization::char::is_combining_mark;
 /// letters without a decomposition spelled out (ł→l, ø→o, ß→ss, æ→ae, œ→oe),
 /// everything that is not a letter or digit turned into a space.
 pub fn fold(text: &str) -> String {
+    // Most names, e-mails and codes are plain ASCII: no decomposition.
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    char::from(b.to_ascii_lowercase())
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.nfkd() {
         if is_combining_mark(c) {

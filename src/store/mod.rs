@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_pretix.sql"),
     include_str!("migrations/0005_kiosk_setting.sql"),
+    include_str!("migrations/0006_fts_hashsize.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
