@@ -4,6 +4,8 @@
 mod common;
 #[path = "core/exports.rs"]
 mod exports;
+#[path = "core/hostile.rs"]
+mod hostile;
 #[path = "core/scanners.rs"]
 mod scanners;
 

@@ -42,6 +42,39 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Characters that have no business in a name or a ticket code: control
+/// characters (an ESC sequence would drive the terminal that prints the
+/// name) and invisible formatting ones (zero-width spaces pasted from a web
+/// form, bidi overrides that reverse what a screen shows, soft hyphens).
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// `s` without invisible characters (tabs and line breaks become spaces);
+/// `None` when there were none.
+pub fn without_invisible(s: &str) -> Option<String> {
+    if !s.chars().any(is_invisible) {
+        return None;
+    }
+    Some(
+        s.chars()
+            .filter_map(|c| match c {
+                '\t' | '\n' | '\r' => Some(' '),
+                c if is_invisible(c) => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
+}
+
 /// Trims and folds inner runs of white space: what people type and what
 /// exports pad ("  de  La Tour " → "de La Tour").
 pub fn squeeze(s: &str) -> String {
@@ -151,6 +184,16 @@ mod tests {
         );
         assert_eq!(sort_key("  Le  Goff "), "le goff");
         assert!(tokens(" - ' ").is_empty());
+    }
+
+    #[test]
+    fn invisible_characters_are_taken_out() {
+        assert_eq!(without_invisible("Hélène"), None);
+        assert_eq!(
+            without_invisible("H\u{200B}élène\u{202E}\u{1b}[31m").as_deref(),
+            Some("Hélène[31m")
+        );
+        assert_eq!(without_invisible("NEC-1\t").as_deref(), Some("NEC-1 "));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use columns::{MapError, Mapping};
 use profile::{COMMON_STATUSES, GENERIC, PROFILES, YURPLAN, YURPLAN_ORDER};
 
 use crate::domain::registrant::{generated_code, plausible_email};
-use crate::domain::text::{sort_key, squeeze};
+use crate::domain::text::{sort_key, squeeze, without_invisible};
 use crate::domain::{Event, SourceEntry, Status};
 
 /// kiosk.toml `[import]`.
@@ -86,6 +86,23 @@ pub enum ImportError {
         line: u64,
         source: csv::Error,
     },
+    #[error("{path} : {}", encoding_problem(problem))]
+    Encoding {
+        path: PathBuf,
+        problem: table::DecodeError,
+    },
+    #[error("{path} : ligne {line} : guillemet ouvert {} — les lignes suivantes seraient lues comme une seule valeur ; fermez-le (ou doublez-le : \"\") puis importez à nouveau", match closed { Some(l) => format!("qui ne se ferme qu'à la ligne {l}"), None => "qui ne se ferme jamais".to_owned() })]
+    OpenQuote {
+        path: PathBuf,
+        line: usize,
+        closed: Option<usize>,
+    },
+    #[error("{path} : feuille « {sheet} » : {message}")]
+    SheetTooLarge {
+        path: PathBuf,
+        sheet: String,
+        message: String,
+    },
     #[error("{path} : aucune ligne d'en-tête — le fichier est vide")]
     NoHeader { path: PathBuf },
     #[error("{path} : aucun inscrit dans le fichier — rien n'a été importé")]
@@ -105,6 +122,20 @@ pub enum ImportError {
         path: PathBuf,
         problems: Vec<RowProblem>,
     },
+}
+
+fn encoding_problem(problem: &table::DecodeError) -> String {
+    match problem {
+        table::DecodeError::Invalid { line, encoding } => format!(
+            "ligne {line} : octets qui ne sont pas du {encoding} (le fichier l'annonce ou l'est ailleurs) — ré-enregistrez le fichier en UTF-8, ou indiquez son encodage dans kiosk.toml [import] encoding"
+        ),
+        table::DecodeError::Mixed {
+            utf8_line,
+            other_line,
+        } => format!(
+            "deux encodages dans le même fichier (UTF-8 ligne {utf8_line}, un autre ligne {other_line}) : une ligne a été enregistrée par un autre logiciel — ré-enregistrez tout le fichier en UTF-8 avant de l'importer"
+        ),
+    }
 }
 
 /// At most this many problems in the message (all of them in `--json`).
@@ -555,6 +586,7 @@ fn entries(
     let mut url_codes: Vec<usize> = Vec::new();
     let mut no_code: Vec<usize> = Vec::new();
     let mut guessed_names: Vec<usize> = Vec::new();
+    let mut invisible_lines: Vec<usize> = Vec::new();
     let mut unknown_status: Vec<(usize, String)> = Vec::new();
     let mut status_seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut unknown_categories: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -581,6 +613,20 @@ fn entries(
                 ),
             });
             continue;
+        }
+        let mut cleaned = false;
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|c| match without_invisible(c) {
+                Some(clean) => {
+                    cleaned = true;
+                    clean
+                }
+                None => c.clone(),
+            })
+            .collect();
+        if cleaned {
+            invisible_lines.push(line);
         }
         let get = |c: Column| -> String {
             mapping
@@ -796,6 +842,16 @@ fn entries(
                 lines_text(lines),
                 event.default_category,
                 event.default_category
+            ),
+        });
+    }
+    if !invisible_lines.is_empty() {
+        warnings.push(RowProblem {
+            line: invisible_lines[0],
+            message: format!(
+                "caractères invisibles ou de contrôle retirés (espaces de largeur nulle, inversions de sens, codes de terminal…) : {} ligne(s) ({})",
+                invisible_lines.len(),
+                lines_text(&invisible_lines)
             ),
         });
     }
@@ -1162,6 +1218,21 @@ mod tests {
                 // Lines as a spreadsheet numbers them (no value spans lines).
                 proptest::prop_assert_eq!(e.line, titles + 2 + i);
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any bytes at all — text, a broken zip, a workbook header on
+        /// garbage — give entries or an error, never a panic.
+        #[test]
+        fn any_bytes_are_read_or_refused(
+            head in proptest::sample::select(vec![&b""[..], b"PK\x03\x04", b"\xef\xbb\xbf", b"Nom;Pr\xc3\xa9nom\n", b"\xd0\xcf\x11\xe0"]),
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..600),
+        ) {
+            let bytes = [head, &body[..]].concat();
+            let _ = read_bytes(Path::new("t"), &bytes, &ImportSettings::default(), &sample_event());
         }
     }
 

@@ -49,7 +49,11 @@ pub fn read(
 }
 
 fn read_csv(path: &Path, bytes: &[u8], settings: &ImportSettings) -> Result<Table, ImportError> {
-    let (mut text, encoding) = decode(bytes, settings.encoding);
+    let (mut text, encoding) =
+        decode(bytes, settings.encoding).map_err(|e| ImportError::Encoding {
+            path: path.to_owned(),
+            problem: e,
+        })?;
     // Classic Mac files end lines with a lone CR.
     if !text.contains('\n') && text.contains('\r') {
         text = text.replace('\r', "\n");
@@ -57,6 +61,13 @@ fn read_csv(path: &Path, bytes: &[u8], settings: &ImportSettings) -> Result<Tabl
     let separator = settings
         .separator
         .unwrap_or_else(|| detect_separator(&text));
+    if let Some((line, closed)) = open_quote(&text, separator) {
+        return Err(ImportError::OpenQuote {
+            path: path.to_owned(),
+            line,
+            closed,
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
         .has_headers(false)
@@ -147,9 +158,28 @@ fn read_workbook(
     };
     let mut tables = Vec::with_capacity(wanted.len());
     for sheet in wanted {
+        let scan = exact.get(&sheet);
+        // A cell far from the others makes a grid of billions of cells:
+        // refused before the grid is built.
+        if let Some(scan) = scan
+            && scan.area() > MAX_SHEET_CELLS
+            && let Some((first, last)) = scan.extent
+        {
+            return Err(ImportError::SheetTooLarge {
+                path: path.to_owned(),
+                message: format!(
+                    "de {} à {}, {} lignes sur {} colonnes — bien plus qu'une liste : supprimez les lignes et colonnes au-delà de la liste (une cellule tapée très loin suffit), ou enregistrez la feuille en CSV",
+                    xlsx::cell_name(first),
+                    xlsx::cell_name(last),
+                    last.0 - first.0 + 1,
+                    last.1 - first.1 + 1
+                ),
+                sheet,
+            });
+        }
         let range = book.worksheet_range(&sheet).map_err(workbook_error)?;
         let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        let patches = exact.get(&sheet);
+        let patches = scan.map(|s| &s.exact);
         let rows = range
             .rows()
             .enumerate()
@@ -178,6 +208,9 @@ fn read_workbook(
     }
     Ok(tables)
 }
+
+/// The largest grid a sheet may make: 200,000 rows of 100 columns.
+const MAX_SHEET_CELLS: usize = 20_000_000;
 
 /// A cell as Excel shows it in a « Standard » cell: whole numbers without a
 /// decimal point, others with at most 15 significant digits.
@@ -212,35 +245,171 @@ fn number_text(f: f64) -> String {
     }
 }
 
+/// Why the bytes of a CSV cannot be read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Bytes that are not of the file's encoding (after a UTF-8 BOM, or
+    /// with `encoding = "utf-8"`), from this line.
+    Invalid { line: usize, encoding: &'static str },
+    /// Rows in UTF-8 and rows in another encoding: one line saved by
+    /// another tool.
+    Mixed { utf8_line: usize, other_line: usize },
+}
+
+/// The line (from 1) of a byte offset.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
 /// Decodes text: a BOM wins (UTF-8, UTF-16); otherwise UTF-8 when valid,
 /// else Windows-1252 (Excel on Windows in France, « CSV (séparateur :
 /// point-virgule) ») or Mac Roman (Excel for Mac), whichever turns the
-/// bytes above 127 into letters.
-pub fn decode(bytes: &[u8], encoding: Encoding) -> (String, &'static str) {
+/// bytes above 127 into letters. Nothing is replaced silently: bytes the
+/// encoding cannot hold, or a file whose rows are in two encodings, are
+/// refused with the line.
+pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<(String, &'static str), DecodeError> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return (text.into_owned(), enc.name());
+        let body = &bytes[bom_len..];
+        return match enc.decode_without_bom_handling_and_without_replacement(body) {
+            Some(text) => Ok((text.into_owned(), enc.name())),
+            None => Err(DecodeError::Invalid {
+                line: if enc == encoding_rs::UTF_8 {
+                    first_invalid_utf8(body).map_or(1, |at| line_of(body, at))
+                } else {
+                    1
+                },
+                encoding: enc.name(),
+            }),
+        };
     }
     let chosen = match encoding {
         Encoding::Utf8 => encoding_rs::UTF_8,
         Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
         Encoding::MacRoman => encoding_rs::MACINTOSH,
-        Encoding::Auto if std::str::from_utf8(bytes).is_ok() => encoding_rs::UTF_8,
-        Encoding::Auto => {
-            if letters(bytes, encoding_rs::MACINTOSH) > letters(bytes, encoding_rs::WINDOWS_1252) {
-                encoding_rs::MACINTOSH
-            } else {
-                encoding_rs::WINDOWS_1252
+        Encoding::Auto => match first_invalid_utf8(bytes) {
+            None => encoding_rs::UTF_8,
+            Some(bad) => {
+                // A few real UTF-8 letters elsewhere: another tool saved
+                // some rows in UTF-8, others not.
+                if let Some(good) = utf8_letters_at(bytes, 2) {
+                    return Err(DecodeError::Mixed {
+                        utf8_line: line_of(bytes, good),
+                        other_line: line_of(bytes, bad),
+                    });
+                }
+                if letters(bytes, encoding_rs::MACINTOSH)
+                    > letters(bytes, encoding_rs::WINDOWS_1252)
+                {
+                    encoding_rs::MACINTOSH
+                } else {
+                    encoding_rs::WINDOWS_1252
+                }
             }
-        }
+        },
     };
+    if chosen == encoding_rs::UTF_8
+        && let Some(bad) = first_invalid_utf8(bytes)
+    {
+        return Err(DecodeError::Invalid {
+            line: line_of(bytes, bad),
+            encoding: "UTF-8",
+        });
+    }
     let (text, _) = chosen.decode_without_bom_handling(bytes);
     let name = if chosen == encoding_rs::MACINTOSH {
         "Mac Roman"
     } else {
         chosen.name()
     };
-    (text.into_owned(), name)
+    Ok((text.into_owned(), name))
+}
+
+fn first_invalid_utf8(bytes: &[u8]) -> Option<usize> {
+    std::str::from_utf8(bytes).err().map(|e| e.valid_up_to())
+}
+
+/// Where the `n`th letter written in (multi-byte) UTF-8 starts, if the
+/// bytes hold that many.
+fn utf8_letters_at(bytes: &[u8], n: usize) -> Option<usize> {
+    let mut seen = 0;
+    let mut offset = 0;
+    for chunk in bytes.utf8_chunks() {
+        for (i, c) in chunk.valid().char_indices() {
+            if !c.is_ascii() && c.is_alphabetic() {
+                seen += 1;
+                if seen == n {
+                    return Some(offset + i);
+                }
+            }
+        }
+        offset += chunk.valid().len() + chunk.invalid().len();
+    }
+    None
+}
+
+/// A quote that opens a field and does not close where it should: either
+/// never (it swallows the rest of the file), or only lines later, after
+/// lines that read as rows of their own. Returns the line it opens on, and
+/// the line it closes on (`None`: never).
+pub fn open_quote(text: &str, sep: u8) -> Option<(usize, Option<usize>)> {
+    let b = text.as_bytes();
+    // Separators on a typical line: embedded lines with as many are rows.
+    let mut counts: Vec<usize> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .map(|l| count_outside_quotes(l, sep))
+        .collect();
+    counts.sort_unstable();
+    let typical = counts.get(counts.len() / 2).copied().unwrap_or(0);
+    let (mut line, mut i) = (1usize, 0usize);
+    let mut field_start = true;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'"' && field_start {
+            let opened = line;
+            let mut embedded_seps = 0usize;
+            let mut row_like = false;
+            i += 1;
+            loop {
+                match b.get(i) {
+                    None => return Some((opened, None)),
+                    Some(b'"') if b.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => break,
+                    Some(b'\n') => {
+                        line += 1;
+                        if typical > 0 && embedded_seps >= typical {
+                            row_like = true;
+                        }
+                        embedded_seps = 0;
+                        i += 1;
+                    }
+                    Some(&x) => {
+                        if x == sep {
+                            embedded_seps += 1;
+                        }
+                        i += 1;
+                    }
+                }
+            }
+            if row_like || (typical > 0 && line > opened && embedded_seps >= typical) {
+                return Some((opened, Some(line)));
+            }
+            field_start = false;
+        } else if c == sep {
+            field_start = true;
+        } else if c == b'\n' {
+            line += 1;
+            field_start = true;
+        } else if c != b'\r' {
+            field_start = false;
+        }
+        i += 1;
+    }
+    None
 }
 
 /// How many bytes above 127 decode to a letter next to another letter:
@@ -326,28 +495,28 @@ mod tests {
     #[test]
     fn encodings_are_detected() {
         let cp1252 = b"Nom;Pr\xe9nom\nC\x9cur;H\xe9l\xe8ne\n";
-        let (text, enc) = decode(cp1252, Encoding::Auto);
+        let (text, enc) = decode(cp1252, Encoding::Auto).unwrap();
         assert_eq!(enc, "windows-1252");
         assert!(text.contains("Prénom") && text.contains("Cœur") && text.contains("Hélène"));
         let bom = "\u{feff}Nom;Prénom\n".as_bytes();
-        let (text, enc) = decode(bom, Encoding::Auto);
+        let (text, enc) = decode(bom, Encoding::Auto).unwrap();
         assert_eq!((text.as_str(), enc), ("Nom;Prénom\n", "UTF-8"));
         let utf16: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain("Nom\tPrénom\n".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        assert_eq!(decode(&utf16, Encoding::Auto).0, "Nom\tPrénom\n");
+        assert_eq!(decode(&utf16, Encoding::Auto).unwrap().0, "Nom\tPrénom\n");
     }
 
     #[test]
     fn mac_roman_is_told_from_windows_1252() {
         // « Prénom;Hélène;Françoise;Cœur » as Excel for Mac writes it.
         let (mac, _, _) = encoding_rs::MACINTOSH.encode("Prénom;Hélène;Françoise;Cœur;Éloïse\n");
-        let (text, enc) = decode(&mac, Encoding::Auto);
+        let (text, enc) = decode(&mac, Encoding::Auto).unwrap();
         assert_eq!(enc, "Mac Roman");
         assert_eq!(text, "Prénom;Hélène;Françoise;Cœur;Éloïse\n");
         let (win, _, _) = encoding_rs::WINDOWS_1252.encode("Prénom;Hélène;Françoise;Cœur;Éloïse\n");
-        assert_eq!(decode(&win, Encoding::Auto).1, "windows-1252");
+        assert_eq!(decode(&win, Encoding::Auto).unwrap().1, "windows-1252");
     }
 
     #[test]
@@ -383,6 +552,60 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.rows[1].1, ["Dupont", "12 rue du \"Moulin", "Marie"]);
+    }
+
+    #[test]
+    fn bytes_of_another_encoding_are_refused_with_their_line() {
+        // A UTF-8 file with one row saved in Windows-1252.
+        let mixed = b"Nom;Pr\xc3\xa9nom\nDupont;H\xc3\xa9l\xc3\xa8ne\nMartin;Andr\xe9\n";
+        assert_eq!(
+            decode(mixed, Encoding::Auto),
+            Err(DecodeError::Mixed {
+                utf8_line: 2,
+                other_line: 3
+            })
+        );
+        // Invalid bytes after a UTF-8 BOM, or with utf-8 asked for.
+        let bom = b"\xef\xbb\xbfNom;Pr\xc3\xa9nom\nDupont;Marie\nMartin;Andr\xe9\n";
+        assert_eq!(
+            decode(bom, Encoding::Auto),
+            Err(DecodeError::Invalid {
+                line: 3,
+                encoding: "UTF-8"
+            })
+        );
+        assert!(matches!(
+            decode(b"Nom\nAndr\xe9\n", Encoding::Utf8),
+            Err(DecodeError::Invalid { line: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn a_quote_left_open_is_found() {
+        // Never closed: the rest of the file would be one name.
+        assert_eq!(
+            open_quote(
+                "Nom;Prénom\n\"Dupont;Marie\nMartin;Jean\nDurand;Luc\n",
+                b';'
+            ),
+            Some((2, None))
+        );
+        // Closed lines later, after lines that read as rows.
+        assert_eq!(
+            open_quote(
+                "Nom;Prénom;Ville\n\"Dupont;Marie;Lyon\nMartin;Jean;Brest\nDurand\";Luc;Paris\n",
+                b';'
+            ),
+            Some((2, Some(4)))
+        );
+        // A real multi-line value, and a quote inside a field, are fine.
+        assert_eq!(
+            open_quote(
+                "Nom;Adresse;Ville\nDupont;\"1 rue X\nbât. B\";Lyon\nMartin;12 \"bis;Brest\n",
+                b';'
+            ),
+            None
+        );
     }
 
     #[test]

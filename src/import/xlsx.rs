@@ -10,8 +10,26 @@ use std::io::{Cursor, Read};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-/// Cell (row, column), 0-based → its exact text, per sheet name.
-pub type ExactNumbers = HashMap<String, HashMap<(usize, usize), String>>;
+/// What the file says of one sheet.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SheetScan {
+    /// Cell (row, column), 0-based → its exact text.
+    pub exact: HashMap<(usize, usize), String>,
+    /// The first and last rows and columns holding a cell, 0-based.
+    pub extent: Option<((usize, usize), (usize, usize))>,
+}
+
+impl SheetScan {
+    /// How many cells a reader of the sheet as a grid must hold.
+    pub fn area(&self) -> usize {
+        self.extent.map_or(0, |((r0, c0), (r1, c1))| {
+            (r1 - r0 + 1).saturating_mul(c1 - c0 + 1)
+        })
+    }
+}
+
+/// Per sheet name.
+pub type ExactNumbers = HashMap<String, SheetScan>;
 
 #[derive(Debug)]
 pub struct Unreadable;
@@ -37,10 +55,7 @@ pub fn exact_numbers(bytes: &[u8], sheets: &[String]) -> Result<ExactNumbers, Un
             None => format!("xl/{target}"),
         };
         let xml = entry(&mut zip, &path)?;
-        let cells = long_numbers(&xml)?;
-        if !cells.is_empty() {
-            out.insert(name, cells);
-        }
+        out.insert(name, scan_sheet(&xml)?);
     }
     Ok(out)
 }
@@ -129,10 +144,19 @@ fn is_long_integer(v: &str) -> bool {
     digits.len() >= 16 && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn long_numbers(xml: &[u8]) -> Result<HashMap<(usize, usize), String>, Unreadable> {
+fn scan_sheet(xml: &[u8]) -> Result<SheetScan, Unreadable> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut out = HashMap::new();
+    let mut extent: Option<((usize, usize), (usize, usize))> = None;
+    let mut seen = |at: (usize, usize)| {
+        extent = Some(match extent {
+            None => (at, at),
+            Some(((r0, c0), (r1, c1))) => {
+                ((r0.min(at.0), c0.min(at.1)), (r1.max(at.0), c1.max(at.1)))
+            }
+        });
+    };
     let mut row = 0usize;
     let mut next_col = 0usize;
     // The cell being read, when it is a number cell.
@@ -152,6 +176,7 @@ fn long_numbers(xml: &[u8]) -> Result<HashMap<(usize, usize), String>, Unreadabl
                     .and_then(|r| cell_ref(&r))
                     .unwrap_or((row, next_col));
                 next_col = at.1 + 1;
+                seen(at);
                 let numeric = matches!(attr(&e, "t").as_deref(), None | Some("n"));
                 cell = numeric.then_some(at);
             }
@@ -160,6 +185,7 @@ fn long_numbers(xml: &[u8]) -> Result<HashMap<(usize, usize), String>, Unreadabl
                     .and_then(|r| cell_ref(&r))
                     .unwrap_or((row, next_col));
                 next_col = at.1 + 1;
+                seen(at);
             }
             Event::End(e) if e.local_name().as_ref() == "c" => cell = None,
             Event::Start(e) if e.local_name().as_ref() == "v" => in_value = cell.is_some(),
@@ -177,7 +203,19 @@ fn long_numbers(xml: &[u8]) -> Result<HashMap<(usize, usize), String>, Unreadabl
         }
         buf.clear();
     }
-    Ok(out)
+    Ok(SheetScan { exact: out, extent })
+}
+
+/// "XFD1048576" for (1048575, 16383).
+pub fn cell_name(at: (usize, usize)) -> String {
+    let mut col = at.1 + 1;
+    let mut letters = Vec::new();
+    while col > 0 {
+        letters.push(char::from(b'A' + ((col - 1) % 26) as u8));
+        col = (col - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", letters.into_iter().collect::<String>(), at.0 + 1)
 }
 
 #[cfg(test)]
@@ -194,8 +232,12 @@ mod tests {
     #[test]
     fn long_whole_numbers_are_read_as_written() {
         let xml = br#"<worksheet><sheetData><row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2"><v>39810234554957712040001</v></c><c r="C2"><v>1234</v></c></row></sheetData></worksheet>"#;
-        let cells = long_numbers(xml).unwrap();
-        assert_eq!(cells.len(), 1);
-        assert_eq!(cells[&(1, 1)], "39810234554957712040001");
+        let scan = scan_sheet(xml).unwrap();
+        assert_eq!(scan.exact.len(), 1);
+        assert_eq!(scan.exact[&(1, 1)], "39810234554957712040001");
+        assert_eq!(scan.extent, Some(((1, 0), (1, 2))));
+        assert_eq!(scan.area(), 3);
+        assert_eq!(cell_name((1_048_575, 16_383)), "XFD1048576");
+        assert_eq!(cell_name((0, 0)), "A1");
     }
 }
