@@ -56,15 +56,18 @@ fn kiosk(dir: &Path, id: &str, hub: SocketAddr) -> Kiosk {
     Kiosk::open(config, Some(&dir.join(format!("{id}.sqlite")))).expect("kiosk db")
 }
 
+/// `n` arrivals of people of the hub's list (the hub refuses records about
+/// people it does not know).
 fn arrivals(kiosk: &str, n: i64) -> Vec<Record> {
     (1..=n)
         .map(|seq| Record {
             id: uuid::Uuid::now_v7(),
             kiosk: kiosk.to_owned(),
+            log: kiosk.to_owned(),
             seq,
             at: jiff::Timestamp::now(),
             kind: RecordKind::Arrival,
-            registrant: uuid::Uuid::now_v7(),
+            registrant: accueil::domain::uid_for_code(&format!("NEC-{:06}", 1 + seq % 10_000)),
             day: Some(jiff::civil::date(2022, 9, 28)),
             reverts: None,
             payload: serde_json::json!({}),

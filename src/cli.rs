@@ -550,6 +550,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 );
             }
+            if !round.refused.is_empty() {
+                let views = kiosk.refused_records(10_000)?;
+                for r in &round.refused {
+                    let who = views
+                        .iter()
+                        .find(|v| v.id == r.id)
+                        .and_then(|v| v.name.clone())
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default();
+                    eprintln!(
+                        "refusée par le hub : entrée n° {} du journal « {} »{who} — {} ; elle reste sur ce kiosque, hors des comptes, et ne sera pas renvoyée",
+                        r.seq, r.log, r.reason
+                    );
+                }
+            }
+            for r in &round.waiting {
+                eprintln!(
+                    "en attente au hub : entrée n° {} du journal « {} » — {} ; comptée dès que le hub reçoit ce qu'il lui faut (l'inscription sur place d'un autre kiosque, la liste), sans renvoi",
+                    r.seq, r.log, r.reason
+                );
+            }
+            if round.moved > 0 {
+                eprintln!(
+                    "le hub tenait d'autres entrées aux numéros de ce kiosque (base restaurée ou copiée ?) : {} entrée(s) passée(s) dans un nouveau journal et envoyée(s) — rien n'est perdu",
+                    round.moved
+                );
+            }
+            if let Some(warning) = round.clock_offset.and_then(crate::sync::clock_warning) {
+                eprintln!("{warning}");
+            }
             if round.pending > 0 {
                 anyhow::bail!(
                     "{} entrée(s) pas encore accusée(s) par le hub — relancez « accueil sync --once »",

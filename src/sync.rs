@@ -4,6 +4,7 @@
 //! from the hub to kiosks by revision; walk-ins and name fixes travel as
 //! records and are replayed everywhere.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -19,27 +20,85 @@ pub const DOWNLOAD_BATCH: usize = 5_000;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SyncRequest {
     pub kiosk: String,
-    /// The kiosk's own records after the last acknowledged one, in order.
+    /// The kiosk's own records the hub has not acknowledged, log by log,
+    /// in sequence order within each log.
     pub records: Vec<Record>,
-    /// What the kiosk holds, per kiosk (itself included).
+    /// What the kiosk holds, per log (its own included).
     pub marks: Marks,
 }
 
 /// The hub's answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SyncResponse {
-    /// The highest of the kiosk's own records the hub now holds.
-    pub acked: i64,
+    /// For each of the kiosk's logs, the highest number the hub now holds
+    /// (kept or refused).
+    pub acked: BTreeMap<String, i64>,
+    /// The kiosk's records the hub refused, with why: never sent again.
+    #[serde(default)]
+    pub refused: Vec<RefusedRecord>,
     /// Records the kiosk lacks (others', or its own after losing its
-    /// database), per kiosk in sequence order.
+    /// database), per log in sequence order.
     pub records: Vec<Record>,
     /// More records wait: ask again.
     pub more: bool,
-    /// The revision of the hub's list: fetch `/api/list` when it moved.
-    pub list_rev: i64,
+    /// The hub's list, by an identity that changes with its content (a
+    /// restored hub never reuses one): fetch `/api/list` when it differs.
+    pub list_rev: String,
+    /// The hub's clock when it answered.
+    pub hub_time: jiff::Timestamp,
     /// The hub's dealings with pretix, when the hub talks to pretix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretix: Option<PretixNews>,
+}
+
+/// A record the hub will not keep, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedRecord {
+    pub id: uuid::Uuid,
+    pub log: String,
+    pub seq: i64,
+    pub reason: String,
+    /// Not refused for good: the hub keeps it until what it needs comes
+    /// (the walk-in of the person it is about), then counts it. Never
+    /// sent again either way.
+    #[serde(default)]
+    pub waiting: bool,
+}
+
+/// Why the hub does not keep a record as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: String,
+    /// What it needs may still come: kept waiting, not refused.
+    pub waiting: bool,
+}
+
+impl Rejection {
+    fn refused(reason: impl Into<String>) -> Rejection {
+        Rejection {
+            reason: reason.into(),
+            waiting: false,
+        }
+    }
+
+    fn waiting(reason: impl Into<String>) -> Rejection {
+        Rejection {
+            reason: reason.into(),
+            waiting: true,
+        }
+    }
+}
+
+impl From<String> for Rejection {
+    fn from(reason: String) -> Rejection {
+        Rejection::refused(reason)
+    }
+}
+
+impl From<&str> for Rejection {
+    fn from(reason: &str) -> Rejection {
+        Rejection::refused(reason)
+    }
 }
 
 /// How things stand with pretix: arrivals and undos waiting for it, when it
@@ -54,8 +113,14 @@ pub struct PretixNews {
 /// `GET /api/list`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ListResponse {
-    pub list_rev: i64,
+    pub list_rev: String,
     pub entries: Vec<ListEntry>,
+}
+
+/// The kiosk a log belongs to: `accueil-1` for `accueil-1~K7M2Q9XW`
+/// (kiosk ids have no `~`).
+pub fn log_owner(log: &str) -> &str {
+    log.split('~').next().unwrap_or(log)
 }
 
 /// Why the hub refuses an upload.
@@ -63,67 +128,244 @@ pub struct ListResponse {
 pub enum Refusal {
     #[error("le kiosque « {sender} » envoie une entrée du kiosque « {owner} »")]
     NotOwn { sender: String, owner: String },
-    #[error("entrées du kiosque « {kiosk} » non consécutives : n° {after} puis n° {next}")]
-    NotConsecutive {
-        kiosk: String,
-        after: i64,
-        next: i64,
-    },
+    #[error("entrées du journal « {log} » non consécutives : n° {after} puis n° {next}")]
+    NotConsecutive { log: String, after: i64, next: i64 },
     #[error(
-        "il manque au hub les entrées {} à {} du kiosque « {kiosk} » — elles seront renvoyées",
-        .has + 1, .first - 1
+        "journal « {log} » du kiosque « {kiosk} » : le hub tient une autre entrée au n° {seq} — cette base a été restaurée, copiée, ou deux kiosques partagent leur identifiant ; ses entrées sont gardées sur le kiosque, qui écrit désormais dans un nouveau journal"
     )]
-    Gap { kiosk: String, has: i64, first: i64 },
+    Clash {
+        kiosk: String,
+        log: String,
+        seq: i64,
+    },
 }
 
-/// Hub side: of an upload from `kiosk` (the hub holds its records up to
-/// `has`), the records to keep. Records the hub already holds are skipped
-/// (a retry after a timeout), records must be the sender's own and follow
-/// each other, and nothing may be missing between `has` and the first.
+/// What the hub keeps of one log of an upload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accepted<'a> {
+    pub log: String,
+    /// The records after what the hub holds (empty when it holds them all,
+    /// or when some before them are missing: the kiosk resends from the
+    /// hub's mark).
+    pub new: &'a [Record],
+}
+
+/// Hub side: of an upload from `kiosk`, per log, the records to keep. The
+/// hub holds `has[log]` of each log and, for the numbers an upload repeats,
+/// the ids in `held`: a repeated number must carry the same record (a
+/// retry), never another (a restored or copied database). Records must be
+/// the sender's own, consecutive within their log, one run per log.
 pub fn accept_upload<'a>(
     kiosk: &str,
-    has: i64,
     records: &'a [Record],
-) -> Result<&'a [Record], Refusal> {
-    for r in records {
-        if r.kiosk != kiosk {
-            return Err(Refusal::NotOwn {
-                sender: kiosk.to_owned(),
-                owner: r.kiosk.clone(),
-            });
+    has: &BTreeMap<String, i64>,
+    held: &BTreeMap<(String, i64), uuid::Uuid>,
+) -> Result<Vec<Accepted<'a>>, Refusal> {
+    let log_of = |r: &Record| {
+        if r.log.is_empty() {
+            r.kiosk.clone()
+        } else {
+            r.log.clone()
         }
-    }
-    for pair in records.windows(2) {
-        if pair[1].seq != pair[0].seq + 1 {
+    };
+    let mut out: Vec<Accepted<'a>> = Vec::new();
+    let mut start = 0;
+    while start < records.len() {
+        let log = log_of(&records[start]);
+        let end = start
+            + records[start..]
+                .iter()
+                .take_while(|r| log_of(r) == log)
+                .count();
+        let run = &records[start..end];
+        if out.iter().any(|a| a.log == log) {
             return Err(Refusal::NotConsecutive {
-                kiosk: kiosk.to_owned(),
-                after: pair[0].seq,
-                next: pair[1].seq,
+                log,
+                after: records[start - 1].seq,
+                next: run[0].seq,
             });
         }
+        for r in run {
+            if r.kiosk != kiosk || log_owner(&log) != kiosk {
+                return Err(Refusal::NotOwn {
+                    sender: kiosk.to_owned(),
+                    owner: if r.kiosk != kiosk {
+                        r.kiosk.clone()
+                    } else {
+                        log_owner(&log).to_owned()
+                    },
+                });
+            }
+        }
+        for pair in run.windows(2) {
+            if pair[1].seq != pair[0].seq + 1 {
+                return Err(Refusal::NotConsecutive {
+                    log: log.clone(),
+                    after: pair[0].seq,
+                    next: pair[1].seq,
+                });
+            }
+        }
+        let has_here = has.get(&log).copied().unwrap_or(0);
+        let split = run.partition_point(|r| r.seq <= has_here);
+        for r in &run[..split] {
+            if held.get(&(log.clone(), r.seq)) != Some(&r.id) {
+                return Err(Refusal::Clash {
+                    kiosk: kiosk.to_owned(),
+                    log: log.clone(),
+                    seq: r.seq,
+                });
+            }
+        }
+        let new = &run[split..];
+        let new = match new.first() {
+            Some(first) if first.seq != has_here + 1 => &new[..0],
+            _ => new,
+        };
+        out.push(Accepted { log, new });
+        start = end;
     }
-    let new = records.partition_point(|r| r.seq <= has);
-    match records.get(new) {
-        Some(first) if first.seq != has + 1 => Err(Refusal::Gap {
-            kiosk: kiosk.to_owned(),
-            has,
-            first: first.seq,
-        }),
-        _ => Ok(&records[new..]),
-    }
+    Ok(out)
 }
 
-/// Hub side: for each kiosk the hub knows more of than the requester, the
-/// mark to send records after. The requester's own log is included: a kiosk
-/// that lost its database gets its records back before writing new ones.
+/// Hub side: for each log the hub holds more of than the requester, the
+/// mark to send records after. The requester's own logs are included: a
+/// kiosk that lost its database gets its records back.
 pub fn to_download(requester_holds: &Marks, hub_holds: &Marks) -> Vec<(String, i64)> {
     hub_holds
         .iter()
-        .filter_map(|(kiosk, &hub)| {
-            let has = requester_holds.get(kiosk).copied().unwrap_or(0);
-            (hub > has).then(|| (kiosk.clone(), has))
+        .filter_map(|(log, &hub)| {
+            let has = requester_holds.get(log).copied().unwrap_or(0);
+            (hub > has).then(|| (log.clone(), has))
         })
         .collect()
+}
+
+/// The hub's 400 when it refused records of an upload: which and why, and
+/// how far it holds each log of the kiosk's (the refused ones count, so
+/// they are never sent again; the rest of the upload was kept).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UploadRefused {
+    pub error: String,
+    pub refused: Vec<RefusedRecord>,
+    pub acked: BTreeMap<String, i64>,
+}
+
+/// The hub's 409 when an upload repeats a number it holds for another
+/// record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UploadClash {
+    pub error: String,
+    pub log: String,
+    pub seq: i64,
+}
+
+/// What the hub checks of a record before keeping it: anything it could
+/// not read back, or that would count wrong, is refused with why.
+pub struct Check<'a> {
+    pub event: &'a crate::domain::Event,
+    pub now: jiff::Timestamp,
+    /// Whether the hub (or an earlier record of the same upload) knows
+    /// this registrant.
+    pub known: &'a dyn Fn(uuid::Uuid) -> bool,
+    /// The registrant of an arrival the hub (or the upload) holds.
+    pub arrival_of: &'a dyn Fn(uuid::Uuid) -> Option<uuid::Uuid>,
+}
+
+/// Earliest and latest plausible record times: a kiosk's clock can be off,
+/// not by years.
+const EARLIEST: &str = "2000-01-01T00:00:00Z";
+
+pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
+    use crate::domain::RecordKind;
+    let earliest: jiff::Timestamp = EARLIEST
+        .parse()
+        .map_err(|_| Rejection::refused("horloge"))?;
+    let latest = c
+        .now
+        .checked_add(jiff::SignedDuration::from_hours(48))
+        .unwrap_or(c.now);
+    if r.at < earliest || r.at > latest {
+        return Err(format!(
+            "heure {} hors de toute plausibilité (horloge du kiosque déréglée ?)",
+            r.at
+        )
+        .into());
+    }
+    if r.seq < 1 {
+        return Err(format!("numéro d'entrée {} invalide", r.seq).into());
+    }
+    match r.kind {
+        RecordKind::Arrival | RecordKind::Undo => {
+            let Some(day) = r.day else {
+                return Err("arrivée sans jour".into());
+            };
+            if !c.event.days.contains(&day) {
+                return Err(format!("jour {day} hors des jours de l'événement").into());
+            }
+        }
+        _ if r.day.is_some() => return Err("jour sur une entrée qui n'en a pas".into()),
+        _ => {}
+    }
+    if !r.payload.is_object() {
+        return Err("contenu illisible (objet JSON attendu)".into());
+    }
+    match r.kind {
+        RecordKind::WalkIn => {
+            let code = r.payload["code"].as_str().unwrap_or_default();
+            if code.trim().is_empty() || code.len() > 200 {
+                return Err("inscription sur place sans code".into());
+            }
+            let details: crate::domain::Details =
+                serde_json::from_value(r.payload["details"].clone())
+                    .map_err(|e| format!("inscription sur place illisible : {e}"))?;
+            if details.first_name.trim().is_empty() && details.last_name.trim().is_empty() {
+                return Err("inscription sur place sans nom".into());
+            }
+            if c.event.category(&details.category).is_none() {
+                return Err(format!("catégorie « {} » inconnue", details.category).into());
+            }
+        }
+        RecordKind::RegistrantEdited => {
+            let Some(changes) = r.payload["changes"].as_object() else {
+                return Err("correction sans changements".into());
+            };
+            for (field, change) in changes {
+                if !crate::store::EDITABLE.contains(&field.as_str()) {
+                    return Err(format!("champ « {field} » inconnu").into());
+                }
+                if !change["to"].is_string() {
+                    return Err(format!("nouvelle valeur de « {field} » illisible").into());
+                }
+            }
+            if !(c.known)(r.registrant) {
+                return Err(Rejection::waiting("correction d'un inscrit inconnu du hub"));
+            }
+        }
+        RecordKind::Undo => {
+            let Some(arrival) = r.reverts else {
+                return Err("annulation sans arrivée".into());
+            };
+            match (c.arrival_of)(arrival) {
+                Some(who) if who == r.registrant => {}
+                Some(_) => return Err("annulation de l'arrivée de quelqu'un d'autre".into()),
+                None => {
+                    return Err(Rejection::waiting(
+                        "annulation d'une arrivée inconnue du hub",
+                    ));
+                }
+            }
+        }
+        RecordKind::Arrival | RecordKind::BadgePrinted => {
+            if r.reverts.is_some() {
+                return Err("entrée qui annule sans être une annulation".into());
+            }
+            if !(c.known)(r.registrant) {
+                return Err(Rejection::waiting("inscrit inconnu du hub"));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -134,8 +376,14 @@ pub enum SyncError {
     Unauthorized,
     #[error("le hub répond {status} : {body}")]
     Hub { status: u16, body: String },
+    #[error("le hub refuse des entrées : {}", .0.error)]
+    Refused(UploadRefused),
+    #[error("{}", .0.error)]
+    Clash(UploadClash),
     #[error("réponse du hub illisible : {0}")]
     Decode(reqwest::Error),
+    #[error("le hub refuse la demande : {0}")]
+    BadRequest(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("[hub] url absent de kiosk.toml — ce kiosque travaille seul")]
@@ -155,6 +403,16 @@ pub struct Round {
     pub list_updated: bool,
     /// Own records still not acknowledged.
     pub pending: i64,
+    /// Own records the hub refused this round, with why.
+    pub refused: Vec<RefusedRecord>,
+    /// Own records the hub keeps waiting for what they need (an arrival
+    /// of a walk-in it does not hold yet): counted there once it comes.
+    pub waiting: Vec<RefusedRecord>,
+    /// Own records moved to a new log because the hub held other records
+    /// at their numbers (this copy was restored or copied).
+    pub moved: usize,
+    /// The hub's clock minus this kiosk's, in seconds, as of this round.
+    pub clock_offset: Option<i64>,
 }
 
 /// A kiosk's connection to its hub.
@@ -191,14 +449,38 @@ impl Client {
         match res.status().as_u16() {
             200..=299 => Ok(res),
             401 => Err(SyncError::Unauthorized),
-            status => Err(SyncError::Hub {
-                status,
-                body: res.text().unwrap_or_default().chars().take(300).collect(),
-            }),
+            status => {
+                let body = res.text().unwrap_or_default();
+                if status == 400
+                    && let Ok(refused) = serde_json::from_str::<UploadRefused>(&body)
+                {
+                    return Err(SyncError::Refused(refused));
+                }
+                if status == 409
+                    && let Ok(clash) = serde_json::from_str::<UploadClash>(&body)
+                {
+                    return Err(SyncError::Clash(clash));
+                }
+                Err(SyncError::Hub {
+                    status,
+                    body: body.chars().take(300).collect(),
+                })
+            }
         }
     }
+}
 
-    pub fn exchange(&self, req: &SyncRequest) -> Result<SyncResponse, SyncError> {
+/// How a kiosk reaches its hub: over HTTP ([`Client`]), or, in tests, a
+/// hub's copy in the same process.
+pub trait HubLink {
+    /// `POST /api/sync`.
+    fn exchange(&self, req: &SyncRequest) -> Result<SyncResponse, SyncError>;
+    /// `GET /api/list`.
+    fn list(&self) -> Result<ListResponse, SyncError>;
+}
+
+impl HubLink for Client {
+    fn exchange(&self, req: &SyncRequest) -> Result<SyncResponse, SyncError> {
         let res = self
             .http
             .post(format!("{}/api/sync", self.url))
@@ -208,7 +490,7 @@ impl Client {
         self.check(res)?.json().map_err(SyncError::Decode)
     }
 
-    pub fn list(&self) -> Result<ListResponse, SyncError> {
+    fn list(&self) -> Result<ListResponse, SyncError> {
         let res = self
             .http
             .get(format!("{}/api/list", self.url))
@@ -218,27 +500,77 @@ impl Client {
     }
 }
 
-/// Keys of the kiosk's sync state.
+/// Keys of the kiosk's sync state. The hub's acknowledgement of a log is
+/// kept under `acked:{log}` (`acked` alone: the log named after the kiosk,
+/// from before logs had incarnations).
 pub const ACKED: &str = "acked";
 pub const HUB_LIST_REV: &str = "hub_list_rev";
 pub const LAST_SYNC: &str = "last_sync";
 /// The hub's [`PretixNews`], as JSON.
 pub const HUB_PRETIX: &str = "hub_pretix";
+/// The hub's clock minus this kiosk's, in seconds, at the last round.
+pub const CLOCK_OFFSET: &str = "clock_offset";
 
-fn int(store: &Store, key: &str) -> Result<i64, StoreError> {
+/// How far a kiosk's clock may be from the hub's before it says so.
+pub const CLOCK_TOLERANCE_SECS: i64 = 120;
+
+/// What a kiosk says when its clock is off from the hub's by more than
+/// [`CLOCK_TOLERANCE_SECS`] (`offset`: the hub's minus the kiosk's).
+pub fn clock_warning(offset: i64) -> Option<String> {
+    if offset.abs() <= CLOCK_TOLERANCE_SECS {
+        return None;
+    }
+    let minutes = (offset.abs() + 59) / 60;
+    let way = if offset > 0 { "en retard" } else { "en avance" };
+    Some(format!(
+        "l'horloge de ce kiosque est {way} de {minutes} min sur celle du hub — les heures d'arrivée seront fausses : réglez l'heure (timedatectl set-ntp true, ou date -s)"
+    ))
+}
+
+fn acked_key(me: &str, log: &str) -> String {
+    if log == me {
+        ACKED.to_owned()
+    } else {
+        format!("{ACKED}:{log}")
+    }
+}
+
+/// How far the hub holds one of this kiosk's logs.
+pub fn acked(store: &Store, me: &str, log: &str) -> Result<i64, StoreError> {
     Ok(store
-        .sync_value(key)?
+        .sync_value(&acked_key(me, log))?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0))
+}
+
+/// The logs this copy wrote as `me`, the current one included even before
+/// it holds anything.
+fn own_logs(store: &Store, me: &str) -> Result<Vec<String>, StoreError> {
+    store.own_logs(me)
+}
+
+/// Own records the hub has not acknowledged, over all of this kiosk's logs.
+pub fn pending(store: &Store, me: &str) -> Result<i64, StoreError> {
+    let mut n = 0;
+    for log in own_logs(store, me)? {
+        n += (store.last_seq(&log)? - acked(store, me, &log)?).max(0);
+    }
+    Ok(n)
 }
 
 /// One round for kiosk `me`: send its records the hub lacks, take everyone
 /// else's, fetch the list when the hub's changed — until both sides hold
 /// everything. `apply_list` applies a fetched list (the app's import).
+///
+/// The hub refusing some records (400) is an answer, not a failure: they
+/// are kept here as refused, never sent again, and told in the round. The
+/// hub holding other records at this kiosk's numbers (409) means this copy
+/// was restored or copied: its records from there move to a new log and go
+/// up under it, the hub's come down.
 pub fn round(
     store: &mut Store,
     me: &str,
-    client: &Client,
+    client: &dyn HubLink,
     now: impl Fn() -> jiff::Timestamp,
     mut apply_list: impl FnMut(&mut Store, Vec<ListEntry>) -> Result<(), StoreError>,
 ) -> Result<Round, SyncError> {
@@ -246,49 +578,140 @@ pub fn round(
     // Enough for a kiosk that was offline all day; a hub that keeps
     // answering without progress does not hold the kiosk forever.
     for _ in 0..1_000 {
-        let acked = int(store, ACKED)?;
-        let records = store.records_after(me, acked, UPLOAD_BATCH)?;
+        let mut records = Vec::new();
+        let mut acked_before = BTreeMap::new();
+        for log in own_logs(store, me)? {
+            let from = acked(store, me, &log)?;
+            acked_before.insert(log.clone(), from);
+            let room = UPLOAD_BATCH.saturating_sub(records.len());
+            if room > 0 {
+                records.extend(store.records_after(&log, from, room)?);
+            }
+        }
         let sending = records.len();
-        let res = client.exchange(&SyncRequest {
+        let sent_at = now();
+        let res = match client.exchange(&SyncRequest {
             kiosk: me.to_owned(),
             records,
             marks: store.marks()?,
-        })?;
+        }) {
+            Ok(res) => res,
+            Err(SyncError::Refused(refused)) => {
+                note_refused(store, &refused.refused, &mut done, now())?;
+                done.sent += set_acked(store, me, &acked_before, &refused.acked)?.0;
+                continue;
+            }
+            Err(SyncError::Clash(clash)) if log_owner(&clash.log) == me => {
+                let (_, moved) = store.move_log_tail(me, &clash.log, clash.seq)?;
+                done.moved += moved;
+                if moved == 0 {
+                    // Nothing of ours to move: the hub and this copy
+                    // disagree in a way a retry cannot mend.
+                    return Err(SyncError::Clash(clash));
+                }
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let offset = res.hub_time.duration_since(sent_at).as_secs();
+        done.clock_offset = Some(offset);
+        store.set_sync_value(CLOCK_OFFSET, &offset.to_string())?;
         // The list first: records may fix the names of people it brings.
-        if res.list_rev != int(store, HUB_LIST_REV)? {
+        if res.list_rev != store.sync_value(HUB_LIST_REV)?.unwrap_or_default() {
             let list = client.list()?;
             apply_list(store, list.entries)?;
-            store.set_sync_value(HUB_LIST_REV, &list.list_rev.to_string())?;
+            store.set_sync_value(HUB_LIST_REV, &list.list_rev)?;
             done.list_updated = true;
         }
         if let Some(news) = &res.pretix {
             store.set_sync_value(HUB_PRETIX, &serde_json::to_string(news).unwrap_or_default())?;
         }
-        let applied = store.apply_records(&res.records, now())?;
+        let applied = match store.apply_records(&res.records, now()) {
+            Err(StoreError::SeqClash { log, seq, .. }) if log_owner(&log) == me => {
+                // This kiosk wrote at a number the hub holds another record
+                // at, between asking and hearing back: move ours, retry.
+                let (_, moved) = store.move_log_tail(me, &log, seq)?;
+                done.moved += moved;
+                store.apply_records(&res.records, now())?
+            }
+            other => other?,
+        };
         done.received += applied.new;
         done.arrivals += applied.arrivals;
-        done.sent += usize::try_from(res.acked - acked).unwrap_or(0);
-        store.set_sync_value(ACKED, &res.acked.to_string())?;
+        note_refused(store, &res.refused, &mut done, now())?;
+        let (newly, moved_back) = set_acked(store, me, &acked_before, &res.acked)?;
+        done.sent += newly;
         store.set_sync_value(LAST_SYNC, &now().to_string())?;
-        done.pending = store.last_seq(me)? - res.acked;
-        if !res.more && (done.pending <= 0 || sending == 0) {
+        done.pending = pending(store, me)?;
+        // Done when both sides hold everything, or when nothing more can
+        // go up (a hub that forgot records asks for them again at once).
+        if !res.more && (done.pending <= 0 || (sending == 0 && !moved_back)) {
             return Ok(done);
         }
     }
     Ok(done)
 }
 
+/// Keeps the hub's refusals of this kiosk's records: never sent again,
+/// left out of the counts here as at the hub.
+fn note_refused(
+    store: &mut Store,
+    refused: &[RefusedRecord],
+    done: &mut Round,
+    now: jiff::Timestamp,
+) -> Result<(), StoreError> {
+    let mut held = Vec::new();
+    for r in refused {
+        if r.waiting {
+            done.waiting.push(r.clone());
+        } else {
+            if let Some(rec) = store.record(r.id)? {
+                held.push((rec, r.reason.clone()));
+            }
+            done.refused.push(r.clone());
+        }
+    }
+    let pairs: Vec<(&Record, String)> = held.iter().map(|(r, why)| (r, why.clone())).collect();
+    store.refuse_records(&pairs, false, now)?;
+    Ok(())
+}
+
+/// Keeps how far the hub holds each of this kiosk's logs — backwards too:
+/// a hub restored from a backup holds less, and the next exchange sends
+/// the records again from its mark (a log it does not name, it holds
+/// nothing of). Returns how many records it newly acknowledged, and
+/// whether the hub holds less than it did.
+fn set_acked(
+    store: &Store,
+    me: &str,
+    before: &BTreeMap<String, i64>,
+    hub: &BTreeMap<String, i64>,
+) -> Result<(usize, bool), StoreError> {
+    let mut newly = 0;
+    let mut back = false;
+    for (log, from) in before {
+        let to = hub.get(log).copied().unwrap_or(0);
+        newly += usize::try_from(to - from).unwrap_or(0);
+        back |= to < *from;
+        if to != *from {
+            store.set_sync_value(&acked_key(me, log), &to.to_string())?;
+        }
+    }
+    Ok((newly, back))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::RecordKind;
+    use crate::domain::{Event, RecordKind};
 
-    fn rec(kiosk: &str, seq: i64) -> Record {
+    fn rec(log: &str, seq: i64) -> Record {
         Record {
             id: uuid::Uuid::now_v7(),
-            kiosk: kiosk.into(),
+            kiosk: log_owner(log).into(),
+            log: log.into(),
             seq,
-            at: jiff::Timestamp::UNIX_EPOCH,
+            at: "2026-12-01T09:00:00Z".parse().unwrap(),
             kind: RecordKind::BadgePrinted,
             registrant: uuid::Uuid::nil(),
             day: None,
@@ -297,36 +720,97 @@ mod tests {
         }
     }
 
+    fn holds(records: &[Record]) -> (BTreeMap<String, i64>, BTreeMap<(String, i64), uuid::Uuid>) {
+        let mut has = BTreeMap::new();
+        let mut held = BTreeMap::new();
+        for r in records {
+            let top = has.entry(r.log.clone()).or_insert(0);
+            *top = r.seq.max(*top);
+            held.insert((r.log.clone(), r.seq), r.id);
+        }
+        (has, held)
+    }
+
+    fn seqs(accepted: &[Accepted<'_>]) -> Vec<(String, Vec<i64>)> {
+        accepted
+            .iter()
+            .map(|a| (a.log.clone(), a.new.iter().map(|r| r.seq).collect()))
+            .collect()
+    }
+
     #[test]
     fn uploads_keep_only_what_the_hub_lacks() {
-        let batch: Vec<_> = (4..=8).map(|s| rec("a", s)).collect();
-        // A retry after a timeout: the hub took 4..=6 already.
-        let kept = accept_upload("a", 6, &batch).unwrap();
-        assert_eq!(kept.iter().map(|r| r.seq).collect::<Vec<_>>(), [7, 8]);
-        assert!(accept_upload("a", 8, &batch).unwrap().is_empty());
-        assert_eq!(accept_upload("a", 3, &batch).unwrap().len(), 5);
-        assert!(accept_upload("a", 0, &[]).unwrap().is_empty());
+        let batch: Vec<_> = (1..=8).map(|s| rec("a~1", s)).collect();
+        // A retry after a timeout: the hub took 1..=6 already.
+        let (has, held) = holds(&batch[..6]);
+        let kept = accept_upload("a", &batch[3..], &has, &held).unwrap();
+        assert_eq!(seqs(&kept), [("a~1".to_string(), vec![7, 8])]);
+        let (has, held) = holds(&batch);
+        assert_eq!(
+            seqs(&accept_upload("a", &batch[3..], &has, &held).unwrap()),
+            [("a~1".to_string(), vec![])]
+        );
+        let (has, held) = holds(&batch[..3]);
+        assert_eq!(
+            seqs(&accept_upload("a", &batch[3..], &has, &held).unwrap()),
+            [("a~1".to_string(), vec![4, 5, 6, 7, 8])]
+        );
+        assert!(accept_upload("a", &[], &has, &held).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_repeated_number_must_carry_the_same_record() {
+        let hub: Vec<_> = (1..=5).map(|s| rec("a", s)).collect();
+        let (has, held) = holds(&hub);
+        // A copy restored from a backup taken at n° 3 wrote its own n° 4.
+        let mut restored: Vec<_> = hub[..3].to_vec();
+        restored.push(rec("a", 4));
+        assert_eq!(
+            accept_upload("a", &restored[3..], &has, &held),
+            Err(Refusal::Clash {
+                kiosk: "a".into(),
+                log: "a".into(),
+                seq: 4
+            })
+        );
+        // Its other log goes up all the same in another request.
+        let fresh = [rec("a~N", 1)];
+        assert_eq!(
+            seqs(&accept_upload("a", &fresh, &has, &held).unwrap()),
+            [("a~N".to_string(), vec![1])]
+        );
     }
 
     #[test]
     fn uploads_with_holes_or_foreign_records_are_refused() {
         let batch: Vec<_> = (4..=8).map(|s| rec("a", s)).collect();
+        // The hub lacks 2 and 3: nothing kept, the kiosk resends from 1.
+        let (has, held) = holds(&[rec("a", 1)]);
         assert_eq!(
-            accept_upload("a", 1, &batch),
-            Err(Refusal::Gap {
-                kiosk: "a".into(),
-                has: 1,
-                first: 4
-            })
+            seqs(&accept_upload("a", &batch, &has, &held).unwrap()),
+            [("a".to_string(), vec![])]
         );
         let holed = [rec("a", 1), rec("a", 3)];
         assert!(matches!(
-            accept_upload("a", 0, &holed),
+            accept_upload("a", &holed, &BTreeMap::new(), &BTreeMap::new()),
             Err(Refusal::NotConsecutive { .. })
         ));
         assert!(matches!(
-            accept_upload("a", 0, &[rec("b", 1)]),
+            accept_upload("a", &[rec("b", 1)], &BTreeMap::new(), &BTreeMap::new()),
             Err(Refusal::NotOwn { .. })
+        ));
+        // A log named after another kiosk, even with the sender's name.
+        let mut forged = rec("b~X", 1);
+        forged.kiosk = "a".into();
+        assert!(matches!(
+            accept_upload("a", &[forged], &BTreeMap::new(), &BTreeMap::new()),
+            Err(Refusal::NotOwn { .. })
+        ));
+        // One log in two runs.
+        let split = [rec("a", 1), rec("a~2", 1), rec("a", 2)];
+        assert!(matches!(
+            accept_upload("a", &split, &BTreeMap::new(), &BTreeMap::new()),
+            Err(Refusal::NotConsecutive { .. })
         ));
     }
 
@@ -348,5 +832,134 @@ mod tests {
             [("a".to_string(), 0)]
         );
         assert!(to_download(&hub, &hub).is_empty());
+    }
+
+    fn event() -> Event {
+        crate::domain::event::tests::sample_event()
+    }
+
+    fn check(r: &Record, known: bool, arrival_of: Option<uuid::Uuid>) -> Result<(), String> {
+        check_full(r, known, arrival_of).map_err(|e| e.reason)
+    }
+
+    fn check_full(
+        r: &Record,
+        known: bool,
+        arrival_of: Option<uuid::Uuid>,
+    ) -> Result<(), Rejection> {
+        let event = event();
+        let known = move |_| known;
+        let arrival = move |_| arrival_of;
+        check_record(
+            r,
+            &Check {
+                event: &event,
+                now: "2026-12-01T10:00:00Z".parse().unwrap(),
+                known: &known,
+                arrival_of: &arrival,
+            },
+        )
+    }
+
+    fn arrival() -> Record {
+        let day = event().days[0];
+        Record {
+            kind: RecordKind::Arrival,
+            day: Some(day),
+            ..rec("a", 1)
+        }
+    }
+
+    fn r_far() -> Record {
+        Record {
+            at: "2040-01-01T00:00:00Z".parse().unwrap(),
+            ..arrival()
+        }
+    }
+
+    #[test]
+    fn records_the_hub_could_not_read_back_are_refused() {
+        assert_eq!(check(&arrival(), true, None), Ok(()));
+        let mut r = arrival();
+        r.at = "-000001-01-01T00:00:00Z".parse().unwrap();
+        assert!(check(&r, true, None).unwrap_err().contains("horloge"));
+        let mut r = arrival();
+        r.at = "2026-12-05T10:00:00Z".parse().unwrap();
+        assert!(check(&r, true, None).is_err(), "four days ahead");
+        let mut r = arrival();
+        r.day = Some("1999-01-01".parse().unwrap());
+        assert!(check(&r, true, None).unwrap_err().contains("jour"));
+        // Someone the hub does not know (yet): kept waiting for their walk-in.
+        let unknown = check_full(&arrival(), false, None).unwrap_err();
+        assert!(unknown.waiting && unknown.reason.contains("inconnu"));
+        assert!(!check_full(&r_far(), true, None).unwrap_err().waiting);
+        let mut r = arrival();
+        r.payload = serde_json::json!([1, 2]);
+        assert!(check(&r, true, None).is_err());
+        let mut r = arrival();
+        r.seq = 0;
+        assert!(check(&r, true, None).is_err());
+    }
+
+    #[test]
+    fn undos_edits_and_walk_ins_are_checked_for_what_they_need() {
+        let a = arrival();
+        let undo = Record {
+            kind: RecordKind::Undo,
+            reverts: Some(a.id),
+            ..arrival()
+        };
+        assert_eq!(check(&undo, true, Some(a.registrant)), Ok(()));
+        assert!(
+            check_full(&undo, true, None).unwrap_err().waiting,
+            "an undo of nothing yet"
+        );
+        assert!(
+            !check_full(&undo, true, Some(uuid::Uuid::now_v7()))
+                .unwrap_err()
+                .waiting,
+            "an undo of someone else's arrival"
+        );
+        let edit = |changes: serde_json::Value| Record {
+            kind: RecordKind::RegistrantEdited,
+            payload: serde_json::json!({ "changes": changes }),
+            ..rec("a", 1)
+        };
+        assert_eq!(
+            check(
+                &edit(serde_json::json!({"last_name": {"from": "Dupont", "to": "Dupond"}})),
+                true,
+                None
+            ),
+            Ok(())
+        );
+        assert!(
+            check(
+                &edit(serde_json::json!({"status": {"to": "valid"}})),
+                true,
+                None
+            )
+            .is_err()
+        );
+        assert!(
+            check(
+                &edit(serde_json::json!({"last_name": {"to": 3}})),
+                true,
+                None
+            )
+            .is_err()
+        );
+        let category = event().categories[0].name.clone();
+        let walk_in = |first: &str, category: &str| Record {
+            kind: RecordKind::WalkIn,
+            payload: serde_json::json!({
+                "code": "SUR-PLACE-1",
+                "details": {"first_name": first, "last_name": "", "organisation": "", "email": "", "category": category},
+            }),
+            ..rec("a", 1)
+        };
+        assert_eq!(check(&walk_in("Zoé", &category), false, None), Ok(()));
+        assert!(check(&walk_in("", &category), false, None).is_err());
+        assert!(check(&walk_in("Zoé", "Inconnue"), false, None).is_err());
     }
 }

@@ -8,6 +8,8 @@ mod exports;
 mod hostile;
 #[path = "core/scanners.rs"]
 mod scanners;
+#[path = "core/sync_props.rs"]
+mod sync_props;
 
 use accueil::app::UndoOutcome;
 use accueil::domain::{DaySpec, Outcome, RecordKind, Status};

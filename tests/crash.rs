@@ -81,7 +81,9 @@ fn killing_the_process_mid_checkin_loses_nothing_it_reported() {
     // The log has no gap and no duplicate: sequence numbers are 1..=n.
     let n = k.store().record_count().unwrap();
     assert!(n >= reported.len() as i64);
-    assert_eq!(k.store().last_seq("accueil-1").unwrap(), n);
+    let log = k.store().current_log("accueil-1").unwrap();
+    assert_eq!(k.store().own_logs("accueil-1").unwrap(), [log.as_str()]);
+    assert_eq!(k.store().last_seq(&log).unwrap(), n);
     // And the kiosk goes on.
     assert_eq!(
         ev.json(&["checkin", &reported[0], "--day", "1"])["outcome"],

@@ -82,6 +82,16 @@ fn record_ids(ev: &Event, db: Option<&str>) -> BTreeSet<String> {
         .collect()
 }
 
+/// A kiosk's one log in a copy's marks, and how far it goes.
+fn log_of(marks: &accueil::store::Marks, kiosk: &str) -> Option<(String, i64)> {
+    let mut logs = marks
+        .iter()
+        .filter(|(log, _)| accueil::sync::log_owner(log) == kiosk);
+    let found = logs.next().map(|(l, n)| (l.clone(), *n));
+    assert!(logs.next().is_none(), "{kiosk} has several logs: {marks:?}");
+    found
+}
+
 fn http() -> reqwest::blocking::Client {
     accueil::http_client().build().expect("http client")
 }
@@ -299,7 +309,7 @@ fn an_offline_kiosk_and_a_killed_hub_lose_and_duplicate_nothing() {
         accueil::app::Kiosk::open(hub_ev.config(), Some(&hub_db))
             .ok()
             .and_then(|k| k.store().marks().ok())
-            .and_then(|m| m.get("porte-a").copied())
+            .map(|m| log_of(&m, "porte-a").map_or(0, |(_, n)| n))
             .unwrap_or(0)
     };
     while held() == 0 && !worker.is_finished() {
@@ -311,16 +321,14 @@ fn an_offline_kiosk_and_a_killed_hub_lose_and_duplicate_nothing() {
 
     let round = sync(&a);
     assert_eq!(round["pending"], 0, "{round}");
-    let own = a
-        .kiosk()
-        .store()
-        .records_after("porte-a", 0, 10_000)
-        .unwrap();
+    let log = a.kiosk().store().current_log("porte-a").unwrap();
+    let own = a.kiosk().store().records_after(&log, 0, 10_000).unwrap();
     let at_hub = accueil::app::Kiosk::open(hub_ev.config(), None)
         .unwrap()
         .store()
-        .records_after("porte-a", 0, 10_000)
+        .records_after(&log, 0, 10_000)
         .unwrap();
+    assert!(own.len() >= 600, "{}", own.len());
     assert_eq!(own.len(), at_hub.len(), "nothing lost");
     assert_eq!(own, at_hub, "the same records, in the same order");
     let ids: BTreeSet<_> = at_hub.iter().map(|r| r.id).collect();
@@ -390,6 +398,270 @@ fn the_same_person_at_two_offline_kiosks_counts_once_and_is_flagged() {
             .unwrap()
             .len(),
         2
+    );
+}
+
+/// People in on day 1, as a copy counts them.
+fn arrived(ev: &Event) -> i64 {
+    ev.kiosk().stats().unwrap().days[0].tally.arrived
+}
+
+/// The copy's database file replaced by `from` (a backup, another
+/// machine's copy), as an operator would: the process is not running.
+fn replace_db(ev: &Event, from: &std::path::Path) {
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(ev.path(&format!("accueil.sqlite{ext}")));
+    }
+    std::fs::copy(from, ev.path("accueil.sqlite")).unwrap();
+}
+
+#[test]
+fn a_kiosk_restored_from_a_backup_or_copied_to_another_machine_loses_nothing() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    sync(&a);
+    check_in(&a, &codes(1..=5));
+    sync(&a);
+    let backup = a.path("sauvegarde.sqlite");
+    std::fs::copy(a.path("accueil.sqlite"), &backup).unwrap();
+    check_in(&a, &codes(6..=10));
+    assert_eq!(sync(&a)["pending"], 0);
+
+    // The laptop's disk comes back from last night's backup: the kiosk
+    // numbers its next records 6, 7… as the hub already holds others.
+    replace_db(&a, &backup);
+    check_in(&a, &codes(11..=15));
+    let out = a.run(&["--json", "sync", "--once"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let round: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(round["moved"], 5, "{round}");
+    assert_eq!(round["pending"], 0, "{round}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nouveau journal"),
+        "said loudly"
+    );
+    assert_eq!(
+        arrived(&hub_ev),
+        15,
+        "the restored kiosk's arrivals reach the hub"
+    );
+    assert_eq!(arrived(&a), 15, "and the hub's come back to it");
+    assert_eq!(record_ids(&a, None), record_ids(&hub_ev, None));
+    assert_eq!(a.json(&["checkin", "S-000008"])["outcome"], "already_in");
+
+    // Its database copied onto a second laptop, both go on at the door.
+    let b = kiosk_event("porte-a", hub.addr, TOKEN);
+    replace_db(&b, &a.path("accueil.sqlite"));
+    check_in(&a, &codes(16..=18));
+    check_in(&b, &codes(19..=21));
+    for k in [&a, &b, &a] {
+        let round = sync(k);
+        assert_eq!(round["pending"], 0, "{round}");
+    }
+    assert_eq!(arrived(&hub_ev), 21);
+    assert_eq!(record_ids(&a, None), record_ids(&hub_ev, None));
+    assert_eq!(record_ids(&b, None), record_ids(&hub_ev, None));
+}
+
+#[test]
+fn two_kiosks_given_the_same_id_keep_both_their_arrivals() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    let twin = kiosk_event("porte-a", hub.addr, TOKEN);
+    sync(&a);
+    sync(&twin);
+    check_in(&a, &codes(1..=4));
+    check_in(&twin, &codes(5..=9));
+    for k in [&a, &twin, &a] {
+        assert_eq!(sync(k)["pending"], 0);
+    }
+    assert_eq!(arrived(&hub_ev), 9);
+    assert_eq!(arrived(&a), 9);
+    assert_eq!(arrived(&twin), 9);
+}
+
+fn raw_sync(hub: SocketAddr, body: &serde_json::Value) -> (u16, String) {
+    let res = http()
+        .post(format!("http://{hub}/api/sync"))
+        .bearer_auth(TOKEN)
+        .json(body)
+        .send()
+        .unwrap();
+    (res.status().as_u16(), res.text().unwrap())
+}
+
+#[test]
+fn records_the_hub_cannot_keep_are_refused_by_name_and_never_resent() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let base = format!("http://{}", hub.addr);
+    let someone = accueil::domain::uid_for_code("S-000001").to_string();
+    let record = |log: &str, kiosk: &str, at: &str, day: &str| {
+        serde_json::json!({
+            "id": uuid::Uuid::now_v7(), "kiosk": kiosk, "log": log, "seq": 1, "at": at,
+            "kind": "arrival", "registrant": someone, "day": day, "reverts": null, "payload": {},
+        })
+    };
+    // A timestamp at year −1 once made every later sync, the page and the
+    // exports fail for good.
+    let (status, body) = raw_sync(
+        hub.addr,
+        &serde_json::json!({ "kiosk": "pirate", "marks": {},
+            "records": [record("pirate", "pirate", "-000001-01-01T00:00:00Z", "2022-09-28")] }),
+    );
+    assert_eq!(status, 400, "{body}");
+    let refused: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(refused["refused"][0]["seq"], 1, "{body}");
+    assert!(
+        refused["error"].as_str().unwrap().contains("horloge"),
+        "{body}"
+    );
+    // A record in another kiosk's name.
+    let (status, body) = raw_sync(
+        hub.addr,
+        &serde_json::json!({ "kiosk": "pirate", "marks": {},
+            "records": [record("porte-b~X", "pirate", "2022-09-28T09:00:00Z", "2022-09-28")] }),
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("porte-b"), "{body}");
+    // Junk in a kiosk id.
+    let (status, _) = raw_sync(
+        hub.addr,
+        &serde_json::json!({ "kiosk": "a\u{1b}[31m", "marks": {}, "records": [] }),
+    );
+    assert_eq!(status, 400);
+    // Everything else still works.
+    for path in ["/api/stats", "/export/presences.csv"] {
+        let res = http()
+            .get(format!("{base}{path}"))
+            .bearer_auth(DASHBOARD)
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+    }
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    assert_eq!(sync(&a)["list_updated"], true);
+    assert_eq!(arrived(&hub_ev), 0, "the refused arrival is not counted");
+
+    // A kiosk whose kiosk.toml has a day the hub's event does not.
+    let odd = Event::with_config(
+        &toml(
+            "porte-c",
+            &format!("url = \"http://{}\"\ntoken = \"{TOKEN}\"", hub.addr),
+        )
+        .replace(
+            r#"days = ["2022-09-28", "2022-09-29"]"#,
+            r#"days = ["2022-09-28", "2022-09-29", "2022-09-30"]"#,
+        ),
+    );
+    sync(&odd);
+    odd.ok(&["checkin", "S-000002", "--day", "3"]);
+    odd.ok(&["checkin", "S-000003", "--day", "1"]);
+    let out = odd.run(&["--json", "sync", "--once"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let round: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        round["refused"].as_array().map(Vec::len),
+        Some(1),
+        "{round}"
+    );
+    assert_eq!(round["pending"], 0, "{round}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusée par le hub") && err.contains("2022-09-30"),
+        "{err}"
+    );
+    // The good one went up; the refused one is never sent again.
+    assert_eq!(arrived(&hub_ev), 1);
+    let again = sync(&odd);
+    assert_eq!(
+        again["refused"].as_array().map(Vec::len),
+        Some(0),
+        "{again}"
+    );
+    assert_eq!(again["sent"], 0);
+    assert_eq!(odd.kiosk().refused_records(10).unwrap().len(), 1);
+}
+
+#[test]
+fn name_fixes_at_two_kiosks_converge_on_the_latest() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    let b = kiosk_event("porte-b", hub.addr, TOKEN);
+    let c = kiosk_event("porte-c", hub.addr, TOKEN);
+    for k in [&a, &b, &c] {
+        sync(k);
+    }
+    // Offline, A fixes the name, then B fixes it otherwise, later.
+    a.ok(&["edit", "S-000007", "--last-name", "Dupond"]);
+    b.ok(&["edit", "S-000007", "--last-name", "Dupont-Aignan"]);
+    b.ok(&["edit", "S-000007", "--organisation", "Mairie de Lyon"]);
+    a.ok(&["edit", "S-000007", "--first-name", "Anne-Sophie"]);
+    // B reaches the hub first; A, whose last-name fix is older, after.
+    for k in [&b, &a, &b, &c] {
+        sync(k);
+    }
+    for k in [&a, &b, &c, &hub_ev] {
+        let who = k
+            .kiosk()
+            .registrant(&Lookup::Code("S-000007".into()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                who.first_name.as_str(),
+                who.last_name.as_str(),
+                who.organisation.as_str()
+            ),
+            ("Anne-Sophie", "Dupont-Aignan", "Mairie de Lyon"),
+            "every copy ends with the latest fix of each field"
+        );
+    }
+}
+
+#[test]
+fn a_hub_restored_from_a_backup_never_hands_out_a_stale_list() {
+    let hub_ev = hub_event();
+    let mut hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let port = hub.addr;
+    let a = kiosk_event("porte-a", port, TOKEN);
+    sync(&a);
+    hub.kill();
+    let backup = hub_ev.path("sauvegarde.sqlite");
+    std::fs::copy(hub_ev.path("accueil.sqlite"), &backup).unwrap();
+    let mut csv = synthetic_csv(300);
+    csv.push_str("S-000300;Tardif;Jeanne;Mairie;jt@example.fr;Participant\n");
+    hub_ev.write("inscrits.csv", csv);
+    hub_ev.ok(&["import", "inscrits.csv"]);
+    let mut hub = HubProcess::start(&hub_ev, &port.to_string());
+    sync(&a);
+    hub.kill();
+    // The hub's disk is restored, and the organisers import again — a
+    // list of the same length, other content.
+    replace_db(&hub_ev, &backup);
+    let mut csv = synthetic_csv(300);
+    csv.push_str("S-000301;Lemaire;Paul;Préfecture;pl@example.fr;Participant\n");
+    hub_ev.write("inscrits.csv", csv);
+    hub_ev.ok(&["import", "inscrits.csv"]);
+    let _hub = HubProcess::start(&hub_ev, &port.to_string());
+    assert_eq!(sync(&a)["list_updated"], true);
+    assert!(
+        a.kiosk()
+            .registrant(&Lookup::Code("S-000301".into()))
+            .unwrap()
+            .is_some(),
+        "the kiosk has the hub's list"
     );
 }
 

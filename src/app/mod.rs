@@ -376,7 +376,13 @@ impl Kiosk {
         )?;
         match refused {
             Some(e) => Err(e),
-            None => Ok(report),
+            None => {
+                // At a hub: records that waited for people of this list.
+                if report.committed && self.store.waiting_count()? > 0 {
+                    self.store.promote_waiting(now)?;
+                }
+                Ok(report)
+            }
         }
     }
 
@@ -904,12 +910,18 @@ impl Kiosk {
             return Err(crate::sync::SyncError::NotConfigured.into());
         };
         let client = crate::sync::Client::new(url, token, timeout)?;
+        self.sync_with(&client)
+    }
+
+    /// One sync round through `link` (the hub over HTTP, or a hub's copy
+    /// in the same process).
+    pub fn sync_with(&mut self, link: &dyn crate::sync::HubLink) -> Result<crate::sync::Round> {
         let me = self.config.kiosk.id.clone();
         let clock = self.clock;
         Ok(crate::sync::round(
             &mut self.store,
             &me,
-            &client,
+            link,
             clock,
             |store, entries| {
                 let entries: Vec<_> = entries
@@ -923,20 +935,21 @@ impl Kiosk {
         )?)
     }
 
+    /// Records refused by the hub (on a kiosk: its own, as the hub
+    /// explained), newest first.
+    pub fn refused_records(&self, limit: usize) -> Result<Vec<crate::store::RefusedView>> {
+        Ok(self.store.refused_records(limit)?)
+    }
+
     /// Own records the hub has not acknowledged yet, and when this kiosk
     /// last synced.
     pub fn sync_status(&self) -> Result<(i64, Option<Timestamp>)> {
-        let acked: i64 = self
-            .store
-            .sync_value(crate::sync::ACKED)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let own = self.store.last_seq(&self.config.kiosk.id)?;
+        let pending = crate::sync::pending(&self.store, &self.config.kiosk.id)?;
         let last = self
             .store
             .sync_value(crate::sync::LAST_SYNC)?
             .and_then(|v| v.parse().ok());
-        Ok((own - acked, last))
+        Ok((pending, last))
     }
 
     pub fn export_attendance(&self, out: &Path, only_no_shows: bool) -> Result<usize> {

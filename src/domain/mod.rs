@@ -15,5 +15,5 @@ pub use checkin::{Outcome, Policy, decide};
 pub use event::{Category, DayError, DayReason, DaySpec, Event, EventDay};
 pub use record::{Arrival, NewRecord, Record, RecordKind};
 pub use registrant::{
-    Details, DetailsError, DetailsPatch, Origin, Registrant, SourceEntry, Status,
+    Details, DetailsError, DetailsPatch, Origin, Registrant, SourceEntry, Status, uid_for_code,
 };

@@ -54,7 +54,13 @@ pub struct Record {
     pub id: Uuid,
     /// The kiosk that wrote it.
     pub kiosk: String,
-    /// 1, 2, 3… per kiosk, without gaps: sync exchanges high-water marks.
+    /// The log it belongs to: its kiosk's current incarnation
+    /// (`accueil-1~K7M2Q9XW`), or the kiosk's id for records written
+    /// before logs had incarnations (and from peers that predate them).
+    #[serde(default)]
+    pub log: String,
+    /// 1, 2, 3… per log, without gaps: sync exchanges high-water marks,
+    /// and checks the record at a number is the same on both sides.
     pub seq: i64,
     pub at: Timestamp,
     pub kind: RecordKind,

@@ -20,7 +20,13 @@ use serde_json::{Value, json};
 use tokio::sync::watch;
 
 use crate::app::{AppError, Kiosk};
-use crate::sync::{DOWNLOAD_BATCH, ListResponse, PretixNews, Refusal, SyncRequest, SyncResponse};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::domain::{Record, RecordKind};
+use crate::sync::{
+    DOWNLOAD_BATCH, ListResponse, PretixNews, Refusal, RefusedRecord, SyncRequest, SyncResponse,
+    UploadClash, UploadRefused,
+};
 
 /// The dashboard: one page, its script and style inside, no CDN.
 const PAGE: &str = include_str!("page.html");
@@ -156,13 +162,26 @@ impl axum::extract::FromRequestParts<Arc<Hub>> for FromOrganiser {
     }
 }
 
-/// A request the hub could not serve: its status and why, in words.
+/// A request the hub could not serve: its status and why, in words (or,
+/// for a kiosk to act on, as JSON).
 #[derive(Debug)]
 struct ApiError(StatusCode, String);
 
+impl ApiError {
+    fn json(status: StatusCode, body: &impl serde::Serialize) -> ApiError {
+        ApiError(status, serde_json::to_string(body).unwrap_or_default())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, self.1).into_response()
+        let json = self.1.starts_with('{');
+        let kind = if json {
+            "application/json"
+        } else {
+            "text/plain; charset=utf-8"
+        };
+        (self.0, [(header::CONTENT_TYPE, kind)], self.1).into_response()
     }
 }
 
@@ -194,46 +213,258 @@ async fn blocking<R: Send + 'static>(
 
 async fn sync(_: FromKiosk, State(hub): State<Arc<Hub>>, Json(req): Json<SyncRequest>) -> Response {
     let h = hub.clone();
-    let answer = blocking(move || h.with(|k| exchange(k, &req))).await;
+    let answer = blocking(move || h.with(|k| exchange(k, &req, Timestamp::now()))).await;
     match answer {
-        Ok(Ok((mut res, arrivals))) => {
-            if arrivals > 0 {
+        Ok(Ok(exchanged)) => {
+            if exchanged.arrivals > 0 {
                 hub.changes.send_modify(|n| *n += 1);
                 if let Some(wake) = hub.wake_pretix.get() {
                     let _ = wake.send(());
                 }
             }
-            res.pretix = hub.pretix.lock().unwrap_or_else(|p| p.into_inner()).clone();
-            Json(res).into_response()
+            match exchanged.answer {
+                Answer::Synced(mut res) => {
+                    res.pretix = hub.pretix.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                    Json(res).into_response()
+                }
+                Answer::Refused(refused) => {
+                    (StatusCode::BAD_REQUEST, Json(refused)).into_response()
+                }
+            }
         }
         Ok(Err(e)) | Err(e) => e.into_response(),
     }
 }
 
-/// One kiosk's exchange, in the hub's copy: its upload kept (or, when the
-/// hub lacks earlier records, its acknowledgement put back so it resends),
-/// then what it lacks. Returns the answer and the arrivals that came in.
-fn exchange(k: &mut Kiosk, req: &SyncRequest) -> Result<(SyncResponse, usize), ApiError> {
-    let store = k.store_mut();
-    let has = store.last_seq(&req.kiosk).map_err(internal)?;
-    let mut arrivals = 0;
-    match crate::sync::accept_upload(&req.kiosk, has, &req.records) {
-        Ok(new) if !new.is_empty() => {
-            let applied = store
-                .apply_records(new, Timestamp::now())
-                .map_err(internal)?;
-            arrivals = applied.arrivals;
+/// One exchange with the hub's copy `k`, as `POST /api/sync` would answer
+/// it, without HTTP (tests drive many kiosks through one hub this way).
+pub fn exchange_in(
+    k: &mut Kiosk,
+    req: &SyncRequest,
+    now: Timestamp,
+) -> Result<SyncResponse, crate::sync::SyncError> {
+    use crate::sync::SyncError;
+    match exchange(k, req, now) {
+        Ok(Exchanged {
+            answer: Answer::Synced(mut res),
+            ..
+        }) => {
+            res.hub_time = now;
+            Ok(res)
         }
-        Ok(_) | Err(Refusal::Gap { .. }) => {}
-        Err(refused) => return Err(ApiError(StatusCode::BAD_REQUEST, refused.to_string())),
+        Ok(Exchanged {
+            answer: Answer::Refused(refused),
+            ..
+        }) => Err(SyncError::Refused(refused)),
+        Err(ApiError(StatusCode::CONFLICT, body)) => match serde_json::from_str(&body) {
+            Ok(clash) => Err(SyncError::Clash(clash)),
+            Err(_) => Err(SyncError::BadRequest(body)),
+        },
+        Err(ApiError(StatusCode::BAD_REQUEST, body)) => Err(SyncError::BadRequest(body)),
+        Err(ApiError(status, body)) => Err(SyncError::Hub {
+            status: status.as_u16(),
+            body,
+        }),
     }
-    let held = store.marks().map_err(internal)?;
+}
+
+/// The hub's list, as `GET /api/list` answers it.
+pub fn list_in(k: &Kiosk) -> Result<ListResponse, crate::store::StoreError> {
+    Ok(ListResponse {
+        list_rev: list_rev(k)?,
+        entries: k.store().list_entries()?,
+    })
+}
+
+/// What an exchange answers: what the kiosk lacks, or which of its records
+/// the hub refused (400; the rest was kept).
+#[derive(Debug)]
+enum Answer {
+    Synced(SyncResponse),
+    Refused(UploadRefused),
+}
+
+#[derive(Debug)]
+struct Exchanged {
+    answer: Answer,
+    /// Arrivals and undos that came in.
+    arrivals: usize,
+}
+
+/// A kiosk id as kiosk.toml allows it: what a log may be named after.
+fn plausible_kiosk_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 40
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// One kiosk's exchange, in the hub's copy: of its upload, what the hub
+/// lacks (a repeated number must carry the record the hub holds there),
+/// each record checked before it is kept — the refused ones kept apart
+/// with why, and told; then what the kiosk lacks.
+fn exchange(k: &mut Kiosk, req: &SyncRequest, now: Timestamp) -> Result<Exchanged, ApiError> {
+    if !plausible_kiosk_id(&req.kiosk) {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "identifiant de kiosque « {} » invalide",
+                req.kiosk.chars().take(60).collect::<String>()
+            ),
+        ));
+    }
+    let records: Vec<Record> = req
+        .records
+        .iter()
+        .cloned()
+        .map(|mut r| {
+            if r.log.is_empty() {
+                r.log = r.kiosk.clone();
+            }
+            r
+        })
+        .collect();
+    let event = k.config.event.clone();
+    let store = k.store_mut();
+    let mut has: BTreeMap<String, i64> = BTreeMap::new();
+    let mut held: BTreeMap<(String, i64), uuid::Uuid> = BTreeMap::new();
+    for r in &records {
+        if !has.contains_key(&r.log) {
+            let top = store.last_seq(&r.log).map_err(internal)?;
+            has.insert(r.log.clone(), top);
+            if r.seq <= top {
+                for (seq, id) in store.ids_between(&r.log, r.seq, top).map_err(internal)? {
+                    held.insert((r.log.clone(), seq), id);
+                }
+            }
+        }
+    }
+    let accepted = match crate::sync::accept_upload(&req.kiosk, &records, &has, &held) {
+        Ok(accepted) => accepted,
+        Err(Refusal::Clash { kiosk, log, seq }) => {
+            let error = Refusal::Clash {
+                kiosk: kiosk.clone(),
+                log: log.clone(),
+                seq,
+            }
+            .to_string();
+            eprintln!("hub : {error}");
+            let clash = UploadClash { error, log, seq };
+            return Err(ApiError::json(StatusCode::CONFLICT, &clash));
+        }
+        Err(refused) => return Err(ApiError(StatusCode::BAD_REQUEST, refused.to_string())),
+    };
+    // Each record checked against the hub's copy and the upload's earlier
+    // records (a walk-in then their arrival, an arrival then its undo).
+    let mut keep: Vec<Record> = Vec::new();
+    let mut refused: Vec<(&Record, String)> = Vec::new();
+    let mut waiting: Vec<(&Record, String)> = Vec::new();
+    let mut walk_ins: HashSet<uuid::Uuid> = HashSet::new();
+    let mut arrivals_here: HashMap<uuid::Uuid, uuid::Uuid> = HashMap::new();
+    for r in accepted.iter().flat_map(|a| a.new) {
+        let verdict = {
+            let known =
+                |u: uuid::Uuid| walk_ins.contains(&u) || store.knows_registrant(u).unwrap_or(false);
+            let arrival_of = |a: uuid::Uuid| {
+                arrivals_here
+                    .get(&a)
+                    .copied()
+                    .or_else(|| store.arrival_registrant(a).ok().flatten())
+            };
+            crate::sync::check_record(
+                r,
+                &crate::sync::Check {
+                    event: &event,
+                    now,
+                    known: &known,
+                    arrival_of: &arrival_of,
+                },
+            )
+        };
+        match verdict {
+            Ok(()) => {
+                match r.kind {
+                    RecordKind::WalkIn => {
+                        walk_ins.insert(r.registrant);
+                    }
+                    RecordKind::Arrival => {
+                        arrivals_here.insert(r.id, r.registrant);
+                    }
+                    _ => {}
+                }
+                keep.push(r.clone());
+            }
+            Err(why) if why.waiting => waiting.push((r, why.reason)),
+            Err(why) => refused.push((r, why.reason)),
+        }
+    }
+    let mut arrivals = 0;
+    if !keep.is_empty() {
+        arrivals = store.apply_records(&keep, now).map_err(internal)?.arrivals;
+    }
+    if !refused.is_empty() {
+        store
+            .refuse_records(&refused, false, now)
+            .map_err(internal)?;
+    }
+    if !waiting.is_empty() {
+        store
+            .refuse_records(&waiting, true, now)
+            .map_err(internal)?;
+    }
+    // What this upload brought may be what earlier records waited for.
+    if !keep.is_empty() && store.waiting_count().map_err(internal)? > 0 {
+        arrivals += store.promote_waiting(now).map_err(internal)?.arrivals;
+    }
+    let mut acked = BTreeMap::new();
+    for log in store.logs_of(&req.kiosk).map_err(internal)? {
+        let top = store.last_seq(&log).map_err(internal)?;
+        acked.insert(log, top);
+    }
+    if !refused.is_empty() || !waiting.is_empty() {
+        let told = |(r, reason): (&Record, String), waits: bool| {
+            eprintln!(
+                "hub : entrée n° {} du journal « {} » {} : {reason}",
+                r.seq,
+                r.log,
+                if waits { "mise en attente" } else { "refusée" }
+            );
+            RefusedRecord {
+                id: r.id,
+                log: r.log.clone(),
+                seq: r.seq,
+                reason,
+                waiting: waits,
+            }
+        };
+        let refused: Vec<RefusedRecord> = refused
+            .into_iter()
+            .map(|r| told(r, false))
+            .chain(waiting.into_iter().map(|r| told(r, true)))
+            .collect();
+        let error = refused
+            .iter()
+            .map(|r| format!("n° {} du journal « {} » : {}", r.seq, r.log, r.reason))
+            .collect::<Vec<_>>()
+            .join(" ; ");
+        return Ok(Exchanged {
+            answer: Answer::Refused(UploadRefused {
+                error,
+                refused,
+                acked,
+            }),
+            arrivals,
+        });
+    }
+    let holds = store.held_marks().map_err(internal)?;
     let mut records = Vec::new();
     let mut more = false;
-    for (kiosk, after) in crate::sync::to_download(&req.marks, &held) {
+    for (log, after) in crate::sync::to_download(&req.marks, &holds) {
         let room = DOWNLOAD_BATCH - records.len();
+        let upto = holds.get(&log).copied().unwrap_or(0);
         let batch = store
-            .records_after(&kiosk, after, room + 1)
+            .records_between(&log, after, upto, room + 1)
             .map_err(internal)?;
         if batch.len() > room {
             records.extend(batch.into_iter().take(room));
@@ -243,37 +474,27 @@ fn exchange(k: &mut Kiosk, req: &SyncRequest) -> Result<(SyncResponse, usize), A
         records.extend(batch);
     }
     let list_rev = list_rev(k).map_err(internal)?;
-    Ok((
-        SyncResponse {
-            acked: held.get(&req.kiosk).copied().unwrap_or(0),
+    Ok(Exchanged {
+        answer: Answer::Synced(SyncResponse {
+            acked,
+            refused: Vec::new(),
             records,
             more,
             list_rev,
+            hub_time: Timestamp::now(),
             pretix: None,
-        },
+        }),
         arrivals,
-    ))
+    })
 }
 
-fn list_rev(k: &Kiosk) -> Result<i64, crate::store::StoreError> {
-    Ok(k.store()
-        .sync_value("list_rev")?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0))
+fn list_rev(k: &Kiosk) -> Result<String, crate::store::StoreError> {
+    Ok(k.store().sync_value("list_rev")?.unwrap_or_default())
 }
 
 async fn list(_: FromKiosk, State(hub): State<Arc<Hub>>) -> Response {
     let h = hub.clone();
-    match blocking(move || {
-        h.with(|k| -> Result<ListResponse, crate::store::StoreError> {
-            Ok(ListResponse {
-                list_rev: list_rev(k)?,
-                entries: k.store().list_entries()?,
-            })
-        })
-    })
-    .await
-    {
+    match blocking(move || h.with(|k| list_in(k))).await {
         Ok(Ok(list)) => Json(list).into_response(),
         Ok(Err(e)) => internal(e).into_response(),
         Err(e) => e.into_response(),

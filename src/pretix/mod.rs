@@ -579,6 +579,7 @@ mod tests {
             record: Record {
                 id: uuid::Uuid::now_v7(),
                 kiosk: "a".into(),
+                log: "a".into(),
                 seq: 1,
                 at,
                 kind,

@@ -109,10 +109,24 @@ impl Store {
             }));
         }
         write_details(&tx, &before, details, now)?;
+        // A fix made after seeing another one must win over it on every
+        // copy (the latest fix of a field wins, by time): later than every
+        // fix of this person held here, whatever this kiosk's clock says.
+        let latest: Option<String> = tx
+            .prepare_cached(
+                "SELECT MAX(at) FROM record WHERE registrant = ?1 AND kind = 'registrant_edited'",
+            )?
+            .query_row([before.uid.to_string()], |r| r.get(0))?;
+        let at = match latest.map(|t| super::parse_ts(&t)).transpose()? {
+            Some(t) if t >= now => t
+                .checked_add(jiff::SignedDuration::from_millis(1))
+                .unwrap_or(t),
+            _ => now,
+        };
         let record = append(
             &tx,
             kiosk,
-            now,
+            at,
             NewRecord::about(
                 RecordKind::RegistrantEdited,
                 before.uid,

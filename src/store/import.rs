@@ -355,13 +355,15 @@ impl Store {
         report.committed = accept(&report);
         if report.committed {
             // A hub hands the list out by revision: kiosks fetch it again
-            // when this number moves.
+            // when it differs from theirs. A new random one each time, so
+            // that a hub restored from a backup never hands out an old
+            // revision's name with other content.
             if report.added + report.updated + report.cancelled > 0 {
                 tx.prepare_cached(
-                    "INSERT INTO sync_state (key, value) VALUES ('list_rev', '1')
-                     ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                    "INSERT INTO sync_state (key, value) VALUES ('list_rev', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 )?
-                .execute([])?;
+                .execute([uuid::Uuid::now_v7().to_string()])?;
             }
             tx.commit()?;
         }

@@ -81,9 +81,10 @@ fn live_arrivals(conn: &Connection, registrant: Uuid) -> Result<Vec<Arrival>> {
 
 /// The columns of a record, as `SELECT {RECORD_COLUMNS} FROM record` reads them.
 pub(crate) const RECORD_COLUMNS: &str =
-    "id, kiosk, seq, at, kind, registrant, day, reverts, payload";
+    "id, kiosk, log, seq, at, kind, registrant, day, reverts, payload";
 
 pub(crate) type RecordRow = (
+    String,
     String,
     String,
     i64,
@@ -106,14 +107,16 @@ pub(crate) fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
         r.get(6)?,
         r.get(7)?,
         r.get(8)?,
+        r.get(9)?,
     ))
 }
 
 pub(crate) fn record_of(row: RecordRow) -> Result<Record> {
-    let (id, kiosk, seq, at, kind, reg, day, reverts, payload) = row;
+    let (id, kiosk, log, seq, at, kind, reg, day, reverts, payload) = row;
     Ok(Record {
         id: parse_uuid("record.id", &id)?,
         kiosk,
+        log,
         seq,
         at: parse_ts(&at)?,
         kind: RecordKind::parse_stored(&kind).ok_or(StoreError::Corrupt {
@@ -133,24 +136,89 @@ pub(crate) fn record_of(row: RecordRow) -> Result<Record> {
     })
 }
 
-/// Appends a record to this kiosk's log, with the next sequence number.
+/// kiosk_setting key of a kiosk's current log.
+fn log_key(kiosk: &str) -> String {
+    format!("log:{kiosk}")
+}
+
+/// A new incarnation of a kiosk's log: `accueil-1~K7M2Q9XW` (8 Crockford
+/// base32 digits of a UUIDv7's random bits).
+pub(crate) fn new_log_name(kiosk: &str) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bits = Uuid::now_v7().as_u128();
+    let suffix: String = (0..8)
+        .map(|i| char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize]))
+        .collect();
+    format!("{kiosk}~{suffix}")
+}
+
+/// The log `kiosk` writes into on this copy: the one it chose earlier; for
+/// a copy made before logs had incarnations and holding its records, its
+/// own id; otherwise (a new database) a new incarnation — a new disk must
+/// never reuse the numbers of the log the hub already holds.
+pub(crate) fn current_log(conn: &Connection, kiosk: &str) -> Result<String> {
+    let key = log_key(kiosk);
+    let chosen: Option<String> = conn
+        .prepare_cached("SELECT value FROM kiosk_setting WHERE key = ?1")?
+        .query_row([&key], |r| r.get(0))
+        .optional()?;
+    if let Some(log) = chosen {
+        return Ok(log);
+    }
+    let legacy: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM record WHERE log = ?1)")?
+        .query_row([kiosk], |r| r.get(0))?;
+    let log = if legacy {
+        kiosk.to_owned()
+    } else {
+        new_log_name(kiosk)
+    };
+    set_log(conn, kiosk, &log)?;
+    Ok(log)
+}
+
+/// Makes `log` the one `kiosk` writes into on this copy, and remembers
+/// this copy wrote it (`own_log:{log}`): a twin's logs, which come in by
+/// sync under the same kiosk id, are not this copy's to send.
+fn set_log(conn: &Connection, kiosk: &str, log: &str) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO kiosk_setting (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?;
+    stmt.execute(params![log_key(kiosk), log])?;
+    stmt.execute(params![format!("own_log:{log}"), kiosk])?;
+    Ok(())
+}
+
+/// Starts a new incarnation of `kiosk`'s log: its next records are numbered
+/// from 1 in a log nobody else writes. Returns its name.
+pub(crate) fn start_log(conn: &Connection, kiosk: &str) -> Result<String> {
+    let log = new_log_name(kiosk);
+    set_log(conn, kiosk, &log)?;
+    Ok(log)
+}
+
+/// Appends a record to this kiosk's current log, with the next sequence
+/// number of that log.
 pub(crate) fn append(
     conn: &Connection,
     kiosk: &str,
     at: Timestamp,
     new: NewRecord,
 ) -> Result<Record> {
+    let log = current_log(conn, kiosk)?;
     let seq: i64 = conn
-        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM record WHERE kiosk = ?1")?
-        .query_row([kiosk], |r| r.get(0))?;
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM record WHERE log = ?1")?
+        .query_row([&log], |r| r.get(0))?;
     let id = Uuid::now_v7();
     conn.prepare_cached(
-        "INSERT INTO record (id, kiosk, seq, at, kind, registrant, day, reverts, payload)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO record (id, kiosk, log, seq, at, kind, registrant, day, reverts, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         id.to_string(),
         kiosk,
+        log,
         seq,
         ts_text(at),
         new.kind.as_str(),
@@ -162,6 +230,7 @@ pub(crate) fn append(
     Ok(Record {
         id,
         kiosk: kiosk.to_owned(),
+        log,
         seq,
         at,
         kind: new.kind,
@@ -222,10 +291,21 @@ impl Store {
         live_arrivals(&self.conn, registrant)
     }
 
+    /// One record, by id.
+    pub fn record(&self, id: Uuid) -> Result<Option<Record>> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM record WHERE id = ?1");
+        let row = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id.to_string()], record_row)
+            .optional()?;
+        row.map(record_of).transpose()
+    }
+
     /// The records about a registrant, in log order.
     pub fn records_of(&self, registrant: Uuid) -> Result<Vec<Record>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, kiosk, seq, at, kind, registrant, day, reverts, payload FROM record
+            "SELECT id, kiosk, log, seq, at, kind, registrant, day, reverts, payload FROM record
              WHERE registrant = ?1 ORDER BY at, id",
         )?;
         let rows = stmt.query_map([registrant.to_string()], record_row)?;
@@ -239,12 +319,89 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM record", [], |r| r.get(0))?)
     }
 
-    /// The last sequence number this kiosk wrote (0 when none).
-    pub fn last_seq(&self, kiosk: &str) -> Result<i64> {
+    /// The last sequence number of a log held here, refused records
+    /// included (0 when none).
+    pub fn last_seq(&self, log: &str) -> Result<i64> {
         Ok(self
             .conn
-            .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM record WHERE kiosk = ?1")?
-            .query_row([kiosk], |r| r.get(0))?)
+            .prepare_cached("SELECT COALESCE(MAX(top), 0) FROM log_mark WHERE log = ?1")?
+            .query_row([log], |r| r.get(0))?)
+    }
+
+    /// The logs of kiosk id `kiosk` this copy holds records of, whoever
+    /// wrote them (a hub: what it acknowledges to that kiosk).
+    pub fn logs_of(&self, kiosk: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT log FROM log_mark
+             WHERE log = ?1 OR substr(log, 1, length(?1) + 1) = ?1 || '~'
+             ORDER BY log",
+        )?;
+        let rows = stmt.query_map([kiosk], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The logs this copy wrote as `kiosk` (what it sends), oldest first.
+    pub fn own_logs(&self, kiosk: &str) -> Result<Vec<String>> {
+        // The log a copy from before incarnations wrote, named after it.
+        current_log(&self.conn, kiosk)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT substr(key, 9) FROM kiosk_setting
+             WHERE substr(key, 1, 8) = 'own_log:' AND value = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([kiosk], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The log `kiosk` writes into now.
+    pub fn current_log(&self, kiosk: &str) -> Result<String> {
+        current_log(&self.conn, kiosk)
+    }
+
+    /// Starts a new incarnation of `kiosk`'s log (after the hub found the
+    /// current one clashing with another copy's).
+    pub fn start_log(&self, kiosk: &str) -> Result<String> {
+        start_log(&self.conn, kiosk)
+    }
+
+    /// The hub holds other records at the numbers `from..` of `log` (this
+    /// copy was restored, or copied and both copies went on): this kiosk's
+    /// own records from there move, unchanged but for their log and number,
+    /// to a new incarnation it writes into from now on, so that they reach
+    /// the hub and the hub's records of `log` can come in. Returns the new
+    /// log and how many moved.
+    pub fn move_log_tail(&mut self, kiosk: &str, log: &str, from: i64) -> Result<(String, usize)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let fresh = new_log_name(kiosk);
+        let ids: Vec<String> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id FROM record WHERE log = ?1 AND kiosk = ?2 AND seq >= ?3 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map(params![log, kiosk, from], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (n, id) in ids.iter().enumerate() {
+            tx.prepare_cached("UPDATE record SET log = ?1, seq = ?2 WHERE id = ?3")?
+                .execute(params![fresh, n as i64 + 1, id])?;
+        }
+        // The records were moved, never acknowledged: nothing to keep of
+        // the hub's refusal of them under their old number.
+        tx.prepare_cached("DELETE FROM record_refused WHERE log = ?1 AND seq >= ?2")?
+            .execute(params![log, from])?;
+        for l in [log, fresh.as_str()] {
+            tx.prepare_cached(
+                "INSERT INTO log_mark (log, held, top)
+                 SELECT ?1, COALESCE((SELECT MAX(seq) FROM record WHERE log = ?1), 0),
+                        MAX(COALESCE((SELECT MAX(seq) FROM record WHERE log = ?1), 0),
+                            COALESCE((SELECT MAX(seq) FROM record_refused WHERE log = ?1), 0))
+                 ON CONFLICT (log) DO UPDATE SET held = excluded.held, top = excluded.top",
+            )?
+            .execute([l])?;
+        }
+        set_log(&tx, kiosk, &fresh)?;
+        tx.commit()?;
+        Ok((fresh, ids.len()))
     }
 
     /// Counts for statistics.

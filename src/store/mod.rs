@@ -28,7 +28,7 @@ pub use log::{AttendanceRow, CheckinTx, Counts};
 pub use pretix::{PretixNotice, PretixPending, RemoteArrival};
 pub use print::{JobView, NewJob, PrintState, QueuedPrint};
 pub use search::SearchResult;
-pub use sync::{Applied, DoubleEntry, ListEntry, Marks};
+pub use sync::{Applied, DoubleEntry, EDITABLE, ListEntry, Marks, RefusedView};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_pretix.sql"),
     include_str!("migrations/0005_kiosk_setting.sql"),
     include_str!("migrations/0006_fts_hashsize.sql"),
+    include_str!("migrations/0007_record_log.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -63,9 +64,13 @@ pub enum StoreError {
     )]
     Corrupt { column: &'static str, value: String },
     #[error(
-        "deux kiosques portent l'identifiant « {kiosk} » (entrée n° {seq} en double) — donnez à chacun un [kiosk] id unique dans kiosk.toml"
+        "journal « {log} » du kiosque « {kiosk} » : deux entrées différentes portent le n° {seq} (base restaurée ou copiée sur une autre machine ?) — rien n'est perdu ; signalez-le à l'organisation"
     )]
-    SeqClash { kiosk: String, seq: i64 },
+    SeqClash {
+        kiosk: String,
+        log: String,
+        seq: i64,
+    },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

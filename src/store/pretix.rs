@@ -59,7 +59,7 @@ impl Store {
     /// `limit`). An undo comes after the arrival it reverts.
     pub fn pretix_pending(&self, limit: usize) -> Result<Vec<PretixPending>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT r.id, r.kiosk, r.seq, r.at, r.kind, r.registrant, r.day, r.reverts, r.payload,
+            "SELECT r.id, r.kiosk, r.log, r.seq, r.at, r.kind, r.registrant, r.day, r.reverts, r.payload,
                     COALESCE(g.code, json_extract(r.payload, '$.code'), ''),
                     COALESCE(g.origin = 'walk_in', 0),
                     EXISTS (SELECT 1 FROM record u WHERE u.reverts = r.id),
@@ -74,10 +74,10 @@ impl Store {
         let rows = stmt.query_map([limit as i64], |r| {
             Ok((
                 record_row(r)?,
-                r.get::<_, String>(9)?,
-                r.get::<_, bool>(10)?,
+                r.get::<_, String>(10)?,
                 r.get::<_, bool>(11)?,
-                r.get::<_, Option<String>>(12)?,
+                r.get::<_, bool>(12)?,
+                r.get::<_, Option<String>>(13)?,
             ))
         })?;
         rows.map(|row| {

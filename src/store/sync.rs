@@ -15,8 +15,33 @@ use super::log::{RECORD_COLUMNS, record_of, record_row};
 use super::{Lookup, Result, Store, StoreError, find_registrant, parse_uuid};
 use crate::domain::{Details, Record, RecordKind, SourceEntry, Status};
 
-/// Per kiosk, the highest sequence number this copy holds.
+/// Per log, the highest sequence number this copy holds.
 pub type Marks = BTreeMap<String, i64>;
+
+/// The fields of a registrant a desk may fix, as `registrant_edited`
+/// records name them.
+pub const EDITABLE: [&str; 5] = [
+    "first_name",
+    "last_name",
+    "organisation",
+    "email",
+    "category",
+];
+
+/// A record refused by the hub, as organisers and the desk see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusedView {
+    pub id: Uuid,
+    pub kiosk: String,
+    pub log: String,
+    pub seq: i64,
+    /// `arrival`, `walk_in`… as the record said (empty when unreadable).
+    pub kind: String,
+    /// Whom it was about, when this copy knows them.
+    pub name: Option<String>,
+    pub reason: String,
+    pub refused_at: Timestamp,
+}
 
 /// What applying records from elsewhere did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,111 +114,256 @@ impl Store {
         Ok(())
     }
 
-    /// The highest sequence number held, per kiosk.
-    pub fn marks(&self) -> Result<Marks> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT kiosk, MAX(seq) FROM record GROUP BY kiosk")?;
+    /// Per log, how far this copy can hand the log out: its records up to
+    /// the first one kept waiting (a copy that took the records after it
+    /// would never be sent it once it comes).
+    pub fn held_marks(&self) -> Result<Marks> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.log, MIN(m.held, COALESCE(
+                 (SELECT MIN(w.seq) - 1 FROM record_refused w
+                  WHERE w.log = m.log AND w.kind = 'waiting'), m.held))
+             FROM log_mark m WHERE m.held > 0",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A kiosk's records after `after`, in sequence order, at most `limit`.
-    pub fn records_after(&self, kiosk: &str, after: i64, limit: usize) -> Result<Vec<Record>> {
+    /// The highest sequence number held, per log (refused records count:
+    /// the log's numbers go on past them).
+    pub fn marks(&self) -> Result<Marks> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT log, top FROM log_mark WHERE top > 0")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A log's records after `after` up to `upto`, in sequence order, at
+    /// most `limit`.
+    pub fn records_between(
+        &self,
+        log: &str,
+        after: i64,
+        upto: i64,
+        limit: usize,
+    ) -> Result<Vec<Record>> {
         let sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM record WHERE kiosk = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+            "SELECT {RECORD_COLUMNS} FROM record WHERE log = ?1 AND seq > ?2 AND seq <= ?3
+             ORDER BY seq LIMIT ?4"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
-            params![kiosk, after, i64::try_from(limit).unwrap_or(i64::MAX)],
+            params![log, after, upto, i64::try_from(limit).unwrap_or(i64::MAX)],
             record_row,
         )?;
         rows.map(|row| record_of(row?)).collect()
     }
 
+    /// A log's records after `after`, in sequence order, at most `limit`.
+    pub fn records_after(&self, log: &str, after: i64, limit: usize) -> Result<Vec<Record>> {
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM record WHERE log = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![log, after, i64::try_from(limit).unwrap_or(i64::MAX)],
+            record_row,
+        )?;
+        rows.map(|row| record_of(row?)).collect()
+    }
+
+    /// The record ids this copy holds at the numbers `from..=to` of a log,
+    /// refused ones included: what an upload's records must match.
+    pub fn ids_between(&self, log: &str, from: i64, to: i64) -> Result<BTreeMap<i64, Uuid>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, id FROM record WHERE log = ?1 AND seq BETWEEN ?2 AND ?3
+             UNION ALL
+             SELECT seq, id FROM record_refused WHERE log = ?1 AND seq BETWEEN ?2 AND ?3",
+        )?;
+        let rows = stmt.query_map(params![log, from, to], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (seq, id) = row?;
+            out.insert(seq, parse_uuid("record.id", &id)?);
+        }
+        Ok(out)
+    }
+
+    /// Keeps records refused (by this hub, or by the hub for this kiosk's
+    /// own records) with why: never applied, never sent again, told. With
+    /// `waiting`, records the hub keeps until what they need comes.
+    pub fn refuse_records(
+        &self,
+        refused: &[(&Record, String)],
+        waiting: bool,
+        now: Timestamp,
+    ) -> Result<()> {
+        for (r, reason) in refused {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO record_refused (log, seq, id, kiosk, kind, record, reason, refused_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![
+                    if r.log.is_empty() { &r.kiosk } else { &r.log },
+                    r.seq,
+                    r.id.to_string(),
+                    r.kiosk,
+                    if waiting { "waiting" } else { "refused" },
+                    serde_json::to_string(r).unwrap_or_default(),
+                    reason,
+                    super::ts_text(now),
+                ])?;
+        }
+        Ok(())
+    }
+
+    /// Refused records, newest first, with the name of whom they were
+    /// about when known here.
+    pub fn refused_records(&self, limit: usize) -> Result<Vec<RefusedView>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.id, f.kiosk, f.log, f.seq, f.reason, f.refused_at,
+                    json_extract(f.record, '$.kind'),
+                    g.first_name || ' ' || g.last_name
+             FROM record_refused f
+             LEFT JOIN registrant g ON g.uid = json_extract(f.record, '$.registrant')
+             WHERE f.kind = 'refused'
+             ORDER BY f.refused_at DESC, f.id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, kiosk, log, seq, reason, at, kind, name) = row?;
+            Ok(RefusedView {
+                id: parse_uuid("record_refused.id", &id)?,
+                kiosk,
+                log,
+                seq,
+                kind: kind.unwrap_or_default(),
+                name,
+                reason,
+                refused_at: super::parse_ts(&at)?,
+            })
+        })
+        .collect()
+    }
+
+    /// How many records were refused.
+    pub fn refused_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM record_refused WHERE kind = 'refused'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Whether this copy knows a registrant (a record about someone else
+    /// is refused at the hub).
+    pub fn knows_registrant(&self, uid: Uuid) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM registrant WHERE uid = ?1)")?
+            .query_row([uid.to_string()], |r| r.get(0))?)
+    }
+
+    /// The registrant of an arrival record held here, if it is one.
+    pub fn arrival_registrant(&self, arrival: Uuid) -> Result<Option<Uuid>> {
+        let found: Option<String> = self
+            .conn
+            .prepare_cached("SELECT registrant FROM record WHERE id = ?1 AND kind = 'arrival'")?
+            .query_row([arrival.to_string()], |r| r.get(0))
+            .optional()?;
+        found
+            .map(|u| parse_uuid("record.registrant", &u))
+            .transpose()
+    }
+
     /// Records written elsewhere, in one transaction: each is kept once
-    /// (by id, so a retried upload changes nothing), and a walk-in or a
-    /// name fix is replayed on this copy's list.
+    /// (by id, so a retried upload changes nothing). Walk-ins and name
+    /// fixes are replayed so that every copy ends the same whatever the
+    /// order they came in: a field takes the value of the latest fix by
+    /// (time, kiosk, record id), and fixes that came before their walk-in
+    /// are applied when it comes.
     pub fn apply_records(&mut self, records: &[Record], now: Timestamp) -> Result<Applied> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut applied = Applied::default();
-        for r in records {
-            let inserted = tx
-                .prepare_cached(
-                    "INSERT INTO record (id, kiosk, seq, at, kind, registrant, day, reverts, payload)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                     ON CONFLICT (id) DO NOTHING",
-                )?
-                .execute(params![
-                    r.id.to_string(),
-                    r.kiosk,
-                    r.seq,
-                    super::ts_text(r.at),
-                    r.kind.as_str(),
-                    r.registrant.to_string(),
-                    r.day.map(|d| d.to_string()),
-                    r.reverts.map(|u| u.to_string()),
-                    r.payload.to_string(),
-                ])
-                .map_err(|e| match e {
-                    rusqlite::Error::SqliteFailure(f, _)
-                        if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                    {
-                        StoreError::SeqClash {
-                            kiosk: r.kiosk.clone(),
-                            seq: r.seq,
-                        }
-                    }
-                    other => other.into(),
-                })?;
-            if inserted == 0 {
-                continue;
-            }
-            applied.new += 1;
-            match r.kind {
-                RecordKind::Arrival | RecordKind::Undo => applied.arrivals += 1,
-                RecordKind::WalkIn => {
-                    let code = r.payload["code"].as_str().unwrap_or_default();
-                    let details: Option<Details> =
-                        serde_json::from_value(r.payload["details"].clone()).ok();
-                    match details {
-                        Some(d) if !code.is_empty() => {
-                            create_remote_walk_in(&tx, r.registrant, code, &d, now)?
-                        }
-                        _ => {
-                            return Err(StoreError::Corrupt {
-                                column: "record.payload (walk_in)",
-                                value: r.payload.to_string(),
-                            });
-                        }
-                    }
-                }
-                RecordKind::RegistrantEdited => {
-                    if let Some(before) = find_registrant(&tx, &Lookup::Uid(r.registrant))? {
-                        let mut d = before.details();
-                        if let Some(changes) = r.payload["changes"].as_object() {
-                            for (field, change) in changes {
-                                let to = change["to"].as_str().unwrap_or_default().to_owned();
-                                match field.as_str() {
-                                    "first_name" => d.first_name = to,
-                                    "last_name" => d.last_name = to,
-                                    "organisation" => d.organisation = to,
-                                    "email" => d.email = to,
-                                    "category" => d.category = to,
-                                    _ => {}
-                                }
-                            }
-                        }
-                        write_details(&tx, &before, &d, now)?;
-                    }
-                }
-                RecordKind::BadgePrinted => {}
-            }
-        }
+        let applied = apply_in(&tx, records, now)?;
         tx.commit()?;
         Ok(applied)
+    }
+
+    /// Records the hub keeps waiting (an arrival of someone it does not know
+    /// yet: a walk-in whose record has not come back after a hub restore),
+    /// applied once what they need is here. Returns how many.
+    pub fn promote_waiting(&mut self, now: Timestamp) -> Result<Applied> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut total = Applied::default();
+        // An undo may wait for an arrival that waits for its walk-in.
+        loop {
+            let ready: Vec<(String, i64, String)> = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT f.log, f.seq, f.record FROM record_refused f
+                     WHERE f.kind = 'waiting' AND CASE
+                       WHEN json_extract(f.record, '$.kind') = 'undo' THEN EXISTS (
+                         SELECT 1 FROM record a
+                         WHERE a.id = json_extract(f.record, '$.reverts') AND a.kind = 'arrival'
+                           AND a.registrant = json_extract(f.record, '$.registrant'))
+                       ELSE EXISTS (
+                         SELECT 1 FROM registrant g WHERE g.uid = json_extract(f.record, '$.registrant'))
+                     END
+                     ORDER BY f.log, f.seq",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            if ready.is_empty() {
+                break;
+            }
+            let mut records = Vec::new();
+            for (log, seq, json) in ready {
+                tx.prepare_cached("DELETE FROM record_refused WHERE log = ?1 AND seq = ?2")?
+                    .execute(params![log, seq])?;
+                match serde_json::from_str::<Record>(&json) {
+                    Ok(r) => records.push(r),
+                    Err(_) => {
+                        return Err(StoreError::Corrupt {
+                            column: "record_refused.record",
+                            value: json,
+                        });
+                    }
+                }
+            }
+            let applied = apply_in(&tx, &records, now)?;
+            total.new += applied.new;
+            total.arrivals += applied.arrivals;
+        }
+        tx.commit()?;
+        Ok(total)
+    }
+
+    /// How many records the hub keeps waiting.
+    pub fn waiting_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM record_refused WHERE kind = 'waiting'",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// The list as a hub hands it out: imported people with the source's
@@ -324,5 +494,179 @@ impl Store {
             Ok((super::parse_ts(&at)?, kiosk, name, category))
         })
         .collect()
+    }
+}
+
+/// Applies records from elsewhere inside a transaction (see
+/// [`Store::apply_records`]).
+fn apply_in(tx: &rusqlite::Connection, records: &[Record], now: Timestamp) -> Result<Applied> {
+    let mut applied = Applied::default();
+    for r in records {
+        let log = if r.log.is_empty() { &r.kiosk } else { &r.log };
+        let inserted = tx
+                .prepare_cached(
+                    "INSERT INTO record (id, kiosk, log, seq, at, kind, registrant, day, reverts, payload)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                     ON CONFLICT (id) DO NOTHING",
+                )?
+                .execute(params![
+                    r.id.to_string(),
+                    r.kiosk,
+                    log,
+                    r.seq,
+                    super::ts_text(r.at),
+                    r.kind.as_str(),
+                    r.registrant.to_string(),
+                    r.day.map(|d| d.to_string()),
+                    r.reverts.map(|u| u.to_string()),
+                    r.payload.to_string(),
+                ])
+                .map_err(|e| match e {
+                    rusqlite::Error::SqliteFailure(f, _)
+                        if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                    {
+                        StoreError::SeqClash {
+                            kiosk: r.kiosk.clone(),
+                            log: log.clone(),
+                            seq: r.seq,
+                        }
+                    }
+                    other => other.into(),
+                })?;
+        if inserted == 0 {
+            // Held already: a retry (same number), or the same record
+            // under another number — that number is held too.
+            let at: Option<(String, i64)> = tx
+                .prepare_cached("SELECT log, seq FROM record WHERE id = ?1")?
+                .query_row([r.id.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            if at.is_some_and(|(l, s)| (l.as_str(), s) != (log.as_str(), r.seq)) {
+                tx.prepare_cached(
+                        "INSERT INTO record_refused (log, seq, id, kiosk, kind, record, reason, refused_at)
+                         VALUES (?1, ?2, ?3, ?4, 'duplicate', ?5, 'déjà reçue sous un autre numéro', ?6)
+                         ON CONFLICT DO NOTHING",
+                    )?
+                    .execute(params![
+                        log,
+                        r.seq,
+                        r.id.to_string(),
+                        r.kiosk,
+                        serde_json::to_string(r).unwrap_or_default(),
+                        super::ts_text(now),
+                    ])?;
+            }
+            continue;
+        }
+        applied.new += 1;
+        match r.kind {
+            RecordKind::Arrival | RecordKind::Undo => applied.arrivals += 1,
+            RecordKind::WalkIn => {
+                let code = r.payload["code"].as_str().unwrap_or_default();
+                let details: Option<Details> =
+                    serde_json::from_value(r.payload["details"].clone()).ok();
+                match details {
+                    Some(d) if !code.is_empty() => {
+                        create_remote_walk_in(tx, r.registrant, code, &d, now)?;
+                        // Fixes that came before the walk-in they fix.
+                        replay_edits(tx, r.registrant, now)?;
+                    }
+                    _ => {
+                        return Err(StoreError::Corrupt {
+                            column: "record.payload (walk_in)",
+                            value: r.payload.to_string(),
+                        });
+                    }
+                }
+            }
+            RecordKind::RegistrantEdited => apply_edit(tx, r, now)?,
+            RecordKind::BadgePrinted => {}
+        }
+    }
+    Ok(applied)
+}
+
+/// A name fix from elsewhere: each field it changes takes its value unless
+/// a later fix (by time, kiosk, record id) of that field is already here.
+fn apply_edit(tx: &rusqlite::Connection, r: &Record, now: Timestamp) -> Result<()> {
+    let Some(before) = find_registrant(tx, &Lookup::Uid(r.registrant))? else {
+        // Its walk-in has not come yet: replayed when it does.
+        return Ok(());
+    };
+    let Some(changes) = r.payload["changes"].as_object() else {
+        return Ok(());
+    };
+    let mut d = before.details();
+    let mut any = false;
+    for (field, change) in changes {
+        if !EDITABLE.contains(&field.as_str()) {
+            continue;
+        }
+        let later: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM record
+                 WHERE registrant = ?1 AND kind = 'registrant_edited'
+                   AND json_type(payload, '$.changes.' || ?2) IS NOT NULL
+                   AND (at, kiosk, id) > (?3, ?4, ?5))",
+            )?
+            .query_row(
+                params![
+                    r.registrant.to_string(),
+                    field,
+                    super::ts_text(r.at),
+                    r.kiosk,
+                    r.id.to_string()
+                ],
+                |row| row.get(0),
+            )?;
+        if later {
+            continue;
+        }
+        set_field(&mut d, field, change["to"].as_str().unwrap_or_default());
+        any = true;
+    }
+    if any {
+        write_details(tx, &before, &d, now)?;
+    }
+    Ok(())
+}
+
+/// Applies every fix of a registrant held here, oldest first: the latest
+/// of each field stays.
+fn replay_edits(tx: &rusqlite::Connection, uid: Uuid, now: Timestamp) -> Result<()> {
+    let Some(before) = find_registrant(tx, &Lookup::Uid(uid))? else {
+        return Ok(());
+    };
+    let payloads: Vec<String> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT payload FROM record WHERE registrant = ?1 AND kind = 'registrant_edited'
+             ORDER BY at, kiosk, id",
+        )?;
+        let rows = stmt.query_map([uid.to_string()], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if payloads.is_empty() {
+        return Ok(());
+    }
+    let mut d = before.details();
+    for payload in payloads {
+        let value: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+        if let Some(changes) = value["changes"].as_object() {
+            for (field, change) in changes {
+                set_field(&mut d, field, change["to"].as_str().unwrap_or_default());
+            }
+        }
+    }
+    write_details(tx, &before, &d, now)
+}
+
+fn set_field(d: &mut Details, field: &str, to: &str) {
+    let to = to.to_owned();
+    match field {
+        "first_name" => d.first_name = to,
+        "last_name" => d.last_name = to,
+        "organisation" => d.organisation = to,
+        "email" => d.email = to,
+        "category" => d.category = to,
+        _ => {}
     }
 }
