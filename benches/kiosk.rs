@@ -1,6 +1,7 @@
 //! Kiosk start-up with 100,000 registrants: opening the database, building
 //! the window, filling the status bar, first frame rendered (software
 //! renderer, no display). See BENCHMARKS.md.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use accueil::app::{ImportOptions, Kiosk};
 use accueil::config::Config;

@@ -7,6 +7,7 @@
 //!     ../shared/pretix-peer/pretix-peer.sh start 8346 2000
 //!   set -a; source ~/.cache/pretix-peer-2000/peer.env; set +a
 //!   cargo bench --no-default-features --bench pretix
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::time::{Duration, Instant};

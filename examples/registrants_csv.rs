@@ -2,6 +2,7 @@
 //! stdout, to time `accueil import` against benches/import_baseline.py:
 //!
 //!     cargo run --release --no-default-features --example registrants_csv > inscrits.csv
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 fn main() {
     let n = std::env::args()

@@ -2,9 +2,42 @@
 //! `--json`. Exit 0 when the command did its job (whatever the check-in
 //! outcome), 1 with one actionable line otherwise.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// `println!` that ends the process quietly when stdout is a closed pipe
+/// (`accueil search … | head`) instead of panicking.
+macro_rules! say {
+    () => {
+        emit(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        emit(format_args!($($arg)*))
+    };
+}
+
+/// Flushes stdout; a closed pipe ends the process quietly.
+fn flush_stdout() {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().flush()
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
+    }
+}
+
+fn emit(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(line).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("accueil : écriture sur la sortie standard impossible : {e}");
+        std::process::exit(1);
+    }
+}
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -111,7 +144,7 @@ enum Command {
     Badge {
         #[command(flatten)]
         who: Target,
-        /// Fichier PDF à écrire.
+        /// Fichier PDF à écrire (« - » : la sortie standard).
         #[arg(long, value_name = "FICHIER.pdf")]
         out: PathBuf,
         /// Format (par défaut [badge] size) : a6, 4x3in, 62mm-roll, cr80, a4-2x2, a4-2x4.
@@ -120,7 +153,7 @@ enum Command {
     },
     /// Produit les badges de tous les inscrits (sauf annulés), triés par nom, pour une impression à l'avance.
     Badges {
-        /// Fichier PDF à écrire.
+        /// Fichier PDF à écrire (« - » : la sortie standard).
         #[arg(long, value_name = "FICHIER.pdf")]
         out: PathBuf,
         /// Seulement cette catégorie.
@@ -188,7 +221,7 @@ enum Command {
     },
     /// Exporte la présence par personne et par jour (CSV pour Excel).
     Export {
-        /// Fichier CSV à écrire.
+        /// Fichier CSV à écrire (« - » : la sortie standard).
         #[arg(long, value_name = "FICHIER.csv")]
         out: PathBuf,
         /// Seulement les inscrits jamais venus.
@@ -235,16 +268,25 @@ pub fn main() -> ExitCode {
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // Whoever read stdout went away (`| head`): nothing to say.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let message = one_line(&e);
             if json {
-                let mut v = json!({ "error": message.lines().next().unwrap_or("") });
+                let mut v = json!({ "error": message });
                 if let Some(AppError::Import(ImportError::BadRows { problems, .. })) =
                     e.downcast_ref::<AppError>()
                 {
                     v["rows"] = json!(problems);
                 }
-                println!("{v}");
+                say!("{v}");
             }
             eprintln!("accueil : {message}");
             ExitCode::FAILURE
@@ -256,13 +298,18 @@ pub fn main() -> ExitCode {
 /// errors already quote their source in their own words.
 fn one_line(e: &anyhow::Error) -> String {
     let mut message = e.to_string();
+    let mut seen: Vec<String> = Vec::new();
     for cause in e.chain().skip(1) {
         let text = cause.to_string();
-        if !message.contains(&text) {
+        // Said already, or a longer way of saying a cause already said
+        // (SQLite's "Error code 13: database or disk is full" under
+        // "database or disk is full").
+        if !message.contains(&text) && !seen.iter().any(|s| text.contains(s.as_str())) {
             message = format!("{message} : {text}");
         }
+        seen.push(text);
     }
-    message
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -270,7 +317,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Demo { dir, no_window } => {
             let config_path = crate::demo::create(dir, 1200)?;
-            println!(
+            say!(
                 "Démonstration prête dans {} — relancez-la avec « accueil --config {} kiosk »",
                 dir.display(),
                 config_path.display()
@@ -301,20 +348,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let hash = crate::domain::pin::hash(pin)
                 .map_err(|e| anyhow::anyhow!("empreinte impossible : {e}"))?;
-            println!("staff_pin = \"{hash}\"");
+            say!("staff_pin = \"{hash}\"");
             return Ok(());
         }
         #[cfg(feature = "gui")]
         Command::Screenshot { out } => {
             let written = crate::ui::screenshots::render_all(out)?;
             for path in written {
-                println!("{}", path.display());
+                say!("{}", path.display());
             }
             return Ok(());
         }
         _ => {}
     }
     let config = Config::load(&cli.config)?;
+    if let Some(warning) = config.secrets_exposed(&cli.config) {
+        eprintln!("accueil : attention, {warning}");
+    }
     let mut kiosk = Kiosk::open(config, cli.db.as_deref())?;
     let out = Output { json: cli.json };
     match cli.command {
@@ -338,13 +388,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "hits": result.hits.iter().map(registrant_json).collect::<Vec<_>>(),
                 }));
             } else if result.hits.is_empty() {
-                println!("Aucun inscrit ne correspond à « {} ».", query.join(" "));
+                say!("Aucun inscrit ne correspond à « {} ».", query.join(" "));
             } else {
                 if result.approximate {
-                    println!("Aucun résultat exact ; orthographes proches :");
+                    say!("Aucun résultat exact ; orthographes proches :");
                 }
                 for r in &result.hits {
-                    println!("{}", registrant_line(r));
+                    say!("{}", registrant_line(r));
                 }
             }
             Ok(())
@@ -370,7 +420,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "checkin": checkin_json(&kiosk.config.event, &w.check_in),
                 }));
             } else {
-                println!(
+                say!(
                     "+ Inscrit·e sur place : {} [{}]",
                     w.registrant.display_name(),
                     w.registrant.code
@@ -389,13 +439,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "record": e.record.as_ref().map(|r| r.id),
                 }));
             } else if e.changed.is_empty() {
-                println!(
+                say!(
                     "Rien à modifier — {} [{}]",
                     e.registrant.display_name(),
                     e.registrant.code
                 );
             } else {
-                println!(
+                say!(
                     "✎ Modifié ({}) — {} [{}]",
                     e.changed.join(", "),
                     e.registrant.display_name(),
@@ -412,18 +462,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let lookup = who.lookup()?;
             let (r, pdf) = kiosk.badge_pdf(&lookup, layout)?;
             write_pdf(&path, &pdf)?;
-            if out.json {
-                out.line(
-                    &json!({ "path": path, "bytes": pdf.len(), "registrant": registrant_json(&r) }),
-                );
-            } else {
-                println!(
+            out.report(
+                &path,
+                &json!({ "path": path, "bytes": pdf.len(), "registrant": registrant_json(&r) }),
+                &format!(
                     "Badge de {} écrit dans {} ({} Ko)",
                     r.display_name(),
                     path.display(),
                     pdf.len().div_ceil(1024)
-                );
-            }
+                ),
+            );
             Ok(())
         }
         Command::Badges {
@@ -435,15 +483,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 kiosk.badges_pdf(category.as_deref(), layout, progress)
             })?;
             write_pdf(&path, &pdf)?;
-            if out.json {
-                out.line(&json!({ "path": path, "bytes": pdf.len(), "badges": n }));
-            } else {
-                println!(
+            out.report(
+                &path,
+                &json!({ "path": path, "bytes": pdf.len(), "badges": n }),
+                &format!(
                     "{n} badge(s) écrit(s) dans {} ({} Ko)",
                     path.display(),
                     pdf.len().div_ceil(1024)
-                );
-            }
+                ),
+            );
             Ok(())
         }
         Command::Print {
@@ -457,15 +505,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 if out.json {
                     out.line(&json!({ "printer": kiosk.config.printer.printer.describe(), "jobs": jobs }));
                 } else {
-                    println!(
+                    say!(
                         "File d'impression — {}",
                         kiosk.config.printer.printer.describe()
                     );
                     if jobs.is_empty() {
-                        println!("  (vide)");
+                        say!("  (vide)");
                     }
                     for j in &jobs {
-                        println!("  {}", job_line(&kiosk.config.event, j));
+                        say!("  {}", job_line(&kiosk.config.event, j));
                     }
                 }
                 return Ok(());
@@ -479,7 +527,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "printed_before": p.printed_before,
                 }));
             } else {
-                println!("{}", job_line(&kiosk.config.event, &p.job));
+                say!("{}", job_line(&kiosk.config.event, &p.job));
             }
             if p.job.state == PrintState::Failed {
                 anyhow::bail!(
@@ -510,14 +558,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let json = out.json;
             crate::hub::run(kiosk, addr, |bound| {
                 if json {
-                    println!("{}", json!({ "listening": bound.to_string() }));
+                    say!("{}", json!({ "listening": bound.to_string() }));
                 } else {
-                    println!(
+                    say!(
                         "hub à l'écoute sur http://{bound} — page des organisateurs : http://{bound}/?token=…"
                     );
                 }
-                use std::io::Write;
-                let _ = std::io::stdout().flush();
+                flush_stdout();
             })?;
             Ok(())
         }
@@ -534,7 +581,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if out.json {
                 out.line(&serde_json::to_value(&round)?);
             } else {
-                println!(
+                say!(
                     "synchronisé : {} envoyée(s), {} reçue(s){}{}",
                     round.sent,
                     round.received,
@@ -593,11 +640,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_shows,
         } => {
             let n = kiosk.export_attendance(&path, no_shows)?;
-            if out.json {
-                out.line(&json!({ "written": n, "path": path }));
-            } else {
-                println!("{n} inscrit(s) écrit(s) dans {}", path.display());
-            }
+            out.report(
+                &path,
+                &json!({ "written": n, "path": path }),
+                &format!("{n} inscrit(s) écrit(s) dans {}", path.display()),
+            );
             Ok(())
         }
     }
@@ -662,8 +709,8 @@ fn checkin_one(
         out.checkin(&kiosk.config.event, lookup, &c);
         match &printed {
             None => {}
-            Some(Ok(p)) => println!("  {}", job_line(&kiosk.config.event, &p.job)),
-            Some(Err(e)) => println!("  ✘ badge non imprimé : {e}"),
+            Some(Ok(p)) => say!("  {}", job_line(&kiosk.config.event, &p.job)),
+            Some(Err(e)) => say!("  ✘ badge non imprimé : {e}"),
         }
     }
     Ok(())
@@ -676,6 +723,7 @@ fn checkin_stream(
     print: bool,
 ) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
+    let (mut number, mut failed) = (0usize, 0usize);
     // Bytes, not lines of UTF-8: a Latin-1 scanner log must not stop the replay.
     for line in stdin.lock().split(b'\n') {
         let line = line.context("lecture de l'entrée standard")?;
@@ -684,8 +732,23 @@ fn checkin_stream(
         if code.is_empty() {
             continue;
         }
-        checkin_one(kiosk, out, &Lookup::Code(code.to_owned()), day, print)?;
-        let _ = std::io::stdout().flush();
+        number += 1;
+        // One line that cannot be recorded (a full disk, a database busy
+        // beyond its wait) is said, and the next scans still go in.
+        if let Err(e) = checkin_one(kiosk, out, &Lookup::Code(code.to_owned()), day, print) {
+            failed += 1;
+            let message = one_line(&e);
+            if out.json {
+                out.line(&json!({ "line": number, "code": code, "error": message }));
+            }
+            eprintln!("accueil : ligne {number} « {code} » non enregistrée : {message}");
+        }
+        flush_stdout();
+    }
+    if failed > 0 {
+        anyhow::bail!(
+            "{failed} code(s) sur {number} non enregistré(s) (voir chaque ligne ci-dessus) — relancez-les une fois le problème réglé : un code déjà enregistré répond « déjà là »"
+        );
     }
     Ok(())
 }
@@ -715,25 +778,31 @@ fn import(
         ));
         return Ok(());
     }
-    println!(
+    say!(
         "{} — {} ligne(s) lue(s) ({})",
         file.display(),
         imported.rows,
         imported.format
     );
-    println!("format reconnu : {}", imported.profile.label);
+    say!("format reconnu : {}", imported.profile.label);
     for w in &imported.warnings {
-        println!("  attention, {w}");
+        say!("  attention, {w}");
     }
     if options.dry_run {
-        println!(
+        say!(
             "Simulation, rien n'est écrit : {} à ajouter, {} à mettre à jour, {} inchangé(s), {} à annuler (absents du fichier)",
-            r.added, r.updated, r.unchanged, r.cancelled
+            r.added,
+            r.updated,
+            r.unchanged,
+            r.cancelled
         );
     } else {
-        println!(
+        say!(
             "{} ajouté(s), {} mis à jour, {} inchangé(s), {} annulé(s) (absents du fichier)",
-            r.added, r.updated, r.unchanged, r.cancelled
+            r.added,
+            r.updated,
+            r.unchanged,
+            r.cancelled
         );
     }
     if options.dry_run {
@@ -743,7 +812,7 @@ fn import(
                 "updated" => format!("modification ({})", c.fields.join(", ")),
                 _ => "annulation".to_owned(),
             };
-            println!("  {what} : {} [{}]", c.name, c.code);
+            say!("  {what} : {} [{}]", c.name, c.code);
         }
     }
     Ok(())
@@ -767,21 +836,26 @@ fn import_pretix(kiosk: &mut Kiosk, out: &Output, options: ImportOptions) -> any
         ));
         return Ok(());
     }
-    println!(
+    say!(
         "{} — {} billet(s) téléchargé(s)",
-        imported.source, imported.positions
+        imported.source,
+        imported.positions
     );
     for w in &imported.warnings {
-        println!("  attention, {w}");
+        say!("  attention, {w}");
     }
     let verb = if options.dry_run {
         "Simulation, rien n'est écrit :"
     } else {
         "Import :"
     };
-    println!(
+    say!(
         "{verb} {} ajouté(s), {} mis à jour, {} inchangé(s), {} annulé(s) (absents de pretix), {} entrée(s) faite(s) dans pretix reprise(s)",
-        r.added, r.updated, r.unchanged, r.cancelled, imported.arrivals
+        r.added,
+        r.updated,
+        r.unchanged,
+        r.cancelled,
+        imported.arrivals
     );
     Ok(())
 }
@@ -793,7 +867,7 @@ fn sync_pretix(kiosk: &mut Kiosk, out: &Output) -> anyhow::Result<()> {
     if out.json {
         out.line(&serde_json::to_value(&round)?);
     } else {
-        println!(
+        say!(
             "pretix : {} arrivée(s) enregistrée(s), {} déjà entrée(s), {} annulation(s), {} restée(s) locale(s) ; liste {}, {} entrée(s) faite(s) dans pretix reprise(s)",
             round.accepted,
             round.already_in,
@@ -807,7 +881,7 @@ fn sync_pretix(kiosk: &mut Kiosk, out: &Output) -> anyhow::Result<()> {
             round.arrivals_in
         );
         for w in &round.warnings {
-            println!("  attention, {w}");
+            say!("  attention, {w}");
         }
     }
     for n in &round.notices {
@@ -889,7 +963,7 @@ fn parse_format(s: &str) -> Result<Format, String> {
 /// Writes a PDF next to its final name, then renames it: a printer or a
 /// viewer never opens half a file.
 fn write_pdf(path: &Path, pdf: &[u8]) -> anyhow::Result<()> {
-    crate::export::write_atomically(path, pdf).with_context(|| {
+    crate::export::write_output(path, pdf).with_context(|| {
         format!(
             "impossible d'écrire {} — vérifiez le dossier et ses droits",
             path.display()
@@ -902,8 +976,23 @@ struct Output {
 }
 
 impl Output {
+    /// What a verb that wrote a file says: on stdout, or on stderr when the
+    /// file itself went to stdout (`--out -`).
+    fn report(&self, path: &Path, v: &Value, text: &str) {
+        let line = if self.json {
+            v.to_string()
+        } else {
+            text.to_owned()
+        };
+        if path.as_os_str() == "-" {
+            eprintln!("{line}");
+        } else {
+            say!("{line}");
+        }
+    }
+
     fn line(&self, v: &Value) {
-        println!("{v}");
+        say!("{v}");
     }
 
     fn checkin(&self, event: &Event, lookup: &Lookup, c: &CheckIn) {
@@ -952,9 +1041,9 @@ impl Output {
                     .unwrap_or("")
             ),
         };
-        println!("{text} [{}{}]", c.day, day_note(c.day_reason));
+        say!("{text} [{}{}]", c.day, day_note(c.day_reason));
         for line in scanner_lines(c.scan.via, &c.scan.ambiguous) {
-            println!("{line}");
+            say!("{line}");
         }
     }
 
@@ -974,14 +1063,14 @@ impl Output {
             .map(Registrant::display_name)
             .unwrap_or_default();
         match (u.outcome, &u.reverted) {
-            (UndoOutcome::Undone, Some(a)) => println!(
+            (UndoOutcome::Undone, Some(a)) => say!(
                 "↶ Arrivée de {who} du {} à {} (kiosque {}) annulée",
                 a.day,
                 local_time(event, a),
                 a.kiosk
             ),
-            (UndoOutcome::Unknown, _) => println!("✘ Billet inconnu {lookup}"),
-            _ => println!("Aucune arrivée à annuler pour {who}"),
+            (UndoOutcome::Unknown, _) => say!("✘ Billet inconnu {lookup}"),
+            _ => say!("Aucune arrivée à annuler pour {who}"),
         }
     }
 }
@@ -1069,12 +1158,12 @@ fn scan_test(kiosk: &mut Kiosk, out: &Output, codes: Vec<String>) -> anyhow::Res
                 "verdict": t.verdict(),
             }));
         } else {
-            println!(
+            say!(
                 "reçu : « {} » ({} caractère(s))",
                 t.visible(),
                 t.read.chars().count()
             );
-            println!("  {}", t.verdict());
+            say!("  {}", t.verdict());
         }
         Ok(())
     };
@@ -1088,7 +1177,7 @@ fn scan_test(kiosk: &mut Kiosk, out: &Output, codes: Vec<String>) -> anyhow::Res
                 continue;
             }
             one(read)?;
-            let _ = std::io::stdout().flush();
+            flush_stdout();
         }
     } else {
         for code in &codes {
@@ -1175,25 +1264,32 @@ fn registrant_line(r: &Registrant) -> String {
 }
 
 fn print_stats(kiosk: &Kiosk, stats: &Stats) {
-    println!(
+    say!(
         "{} — {} inscrit(s), dont {} annulé(s)",
-        kiosk.config.event.name, stats.registrants, stats.cancelled
+        kiosk.config.event.name,
+        stats.registrants,
+        stats.cancelled
     );
     for d in &stats.days {
-        println!(
+        say!(
             "\nJour {} ({}) : {} arrivé(s) sur {} attendu(s)",
-            d.number, d.date, d.tally.arrived, d.tally.expected
+            d.number,
+            d.date,
+            d.tally.arrived,
+            d.tally.expected
         );
         for c in &d.categories {
             if c.tally.expected > 0 || c.tally.arrived > 0 {
-                println!(
+                say!(
                     "  {:<20} {:>6} / {:<6}",
-                    c.name, c.tally.arrived, c.tally.expected
+                    c.name,
+                    c.tally.arrived,
+                    c.tally.expected
                 );
             }
         }
         for (k, n) in &d.kiosks {
-            println!("  kiosque {k} : {n} arrivée(s)");
+            say!("  kiosque {k} : {n} arrivée(s)");
         }
     }
 }

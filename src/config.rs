@@ -178,10 +178,17 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} : {source}")]
+    #[error(
+        "{path}, ligne {line}, colonne {column} : {message} — corrigez cette ligne (voir le kiosk.toml d'exemple, chaque clé y est commentée)"
+    )]
     Syntax {
         path: PathBuf,
-        source: Box<toml::de::Error>,
+        line: usize,
+        column: usize,
+        message: String,
+        /// toml's own error (its Display draws the line: not for a
+        /// one-line message).
+        toml: Box<toml::de::Error>,
     },
     #[error("{path} : {message}")]
     Invalid { path: PathBuf, message: String },
@@ -330,10 +337,24 @@ impl Config {
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         Config::parse(&text, base).map_err(|e| match e {
-            ParseError::Syntax(source) => ConfigError::Syntax {
-                path: path.to_owned(),
-                source: Box::new(source),
-            },
+            ParseError::Syntax(source) => {
+                let at = source.span().map_or(0, |s| s.start).min(text.len());
+                let before = text.get(..at).unwrap_or("");
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                ConfigError::Syntax {
+                    path: path.to_owned(),
+                    line,
+                    column,
+                    // One line: the message without the snippet toml draws.
+                    message: source
+                        .message()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    toml: Box::new(source),
+                }
+            }
             ParseError::Invalid(message) => ConfigError::Invalid {
                 path: path.to_owned(),
                 message,
@@ -342,6 +363,32 @@ impl Config {
     }
 
     /// Parses kiosk.toml text; relative paths are taken from `base`.
+    /// When kiosk.toml holds secrets (the hub's tokens, pretix's, the PIN
+    /// hash) and other users of the machine can read it: what to say.
+    pub fn secrets_exposed(&self, path: &Path) -> Option<String> {
+        let secrets = self.hub.token.is_some()
+            || self.hub.dashboard_token.is_some()
+            || self.kiosk.staff_pin.is_some()
+            || matches!(&self.source, Source::Pretix(p) if p.token.is_some());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).ok()?.permissions().mode();
+            (secrets && mode & 0o044 != 0).then(|| {
+                format!(
+                    "{} contient des secrets (jetons, empreinte du PIN) et d'autres utilisateurs de cette machine peuvent le lire — chmod 600 {}",
+                    path.display(),
+                    path.display()
+                )
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (path, secrets);
+            None
+        }
+    }
+
     pub fn parse(text: &str, base: &Path) -> Result<Config, ParseError> {
         let raw: RawConfig = toml::from_str(text).map_err(ParseError::Syntax)?;
         raw.validate(base).map_err(ParseError::Invalid)

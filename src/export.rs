@@ -52,7 +52,7 @@ pub fn write_attendance(
         source,
     };
     let (buf, written) = attendance_csv(event, rows, only_no_shows).map_err(err)?;
-    write_atomically(out, &buf).map_err(err)?;
+    write_output(out, &buf).map_err(err)?;
     Ok(written)
 }
 
@@ -128,8 +128,20 @@ pub fn attendance_csv(
     Ok((buf, written))
 }
 
-/// Writes beside the target, then renames: a reader never sees half a file.
+/// Writes beside the target, then renames: a reader never sees half a
+/// file, a process killed mid-way leaves at most a hidden temporary file.
+/// The temporary file is created exclusively (never through a link someone
+/// placed), readable by its owner only (names, e-mails); the target must be
+/// a regular file or absent — never a link's target or a device.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && !meta.is_file()
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "ce n'est pas un fichier ordinaire (lien, périphérique, dossier…) : rien n'y est écrit — donnez un autre chemin, ou « - » pour la sortie standard",
+        ));
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -138,17 +150,48 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut attempt = 0;
+    let (tmp, mut f) = loop {
+        let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::now_v7().simple()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&tmp) {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 8 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        // The rename is durable once the folder is.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Writes `bytes` to `path`, or to standard output when `path` is `-`.
+pub fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        return out.flush();
+    }
+    write_atomically(path, bytes)
 }
 
 #[cfg(test)]

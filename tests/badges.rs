@@ -4,6 +4,7 @@
 //!
 //! Needs poppler-utils (installed by .ci/run): ignored in plain `cargo test`,
 //! run with `cargo test -- --include-ignored`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

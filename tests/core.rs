@@ -1,6 +1,9 @@
 //! The check-in core against real parts: real SQLite files in temp folders,
 //! the real `accueil` binary, French Excel and XLSX fixtures.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "core/command_line.rs"]
+mod command_line;
 mod common;
 #[path = "core/exports.rs"]
 mod exports;
@@ -8,6 +11,8 @@ mod exports;
 mod hostile;
 #[path = "core/scanners.rs"]
 mod scanners;
+#[path = "core/storage.rs"]
+mod storage;
 #[path = "core/sync_props.rs"]
 mod sync_props;
 

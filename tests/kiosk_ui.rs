@@ -2,6 +2,7 @@
 //! software renderer): real key events for a scanner and for staff typing,
 //! elements found by their accessible labels, taps through their default
 //! action. One test function: the platform is installed once per process.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(feature = "gui")]
 
 mod common;

@@ -5,6 +5,7 @@
 //! `#[ignore]`d in plain `cargo test`; `.ci/run` starts the peer, exports
 //! its `peer.env` and runs them with `--include-ignored`. Without those
 //! variables they fail, loudly, rather than pass without a server.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

@@ -4,6 +4,7 @@
 //!
 //! One test function on purpose: the scenario disables and re-enables the
 //! one shared printer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

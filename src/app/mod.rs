@@ -935,6 +935,12 @@ impl Kiosk {
         )?)
     }
 
+    /// Reads every page of the database (done at open for event-sized
+    /// files; the hub and the kiosk window do it for large ones).
+    pub fn check_database(&self) -> Result<()> {
+        Ok(self.store.quick_check()?)
+    }
+
     /// Records refused by the hub (on a kiosk: its own, as the hub
     /// explained), newest first.
     pub fn refused_records(&self, limit: usize) -> Result<Vec<crate::store::RefusedView>> {

@@ -754,6 +754,9 @@ fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
 /// address actually bound (port 0 picks one). A hub with a pretix
 /// `[source]` is the one that talks to pretix.
 pub fn run(kiosk: Kiosk, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Result<(), HubError> {
+    // Every page read once, whatever the size (small files already were at
+    // open): a damaged hub copy must not hand out its pages to kiosks.
+    kiosk.check_database()?;
     let pretix = if kiosk.talks_to_pretix() {
         Some(Kiosk::open(
             kiosk.config.clone(),

@@ -222,7 +222,11 @@ impl Store {
         accept: impl FnOnce(&ImportReport) -> bool,
     ) -> Result<ImportReport> {
         let now = ts_text(now);
-        let tx = self.conn.transaction()?;
+        // Immediate: an import that read, then found another process had
+        // written, would fail at its first write instead of waiting.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut report = ImportReport {
             active_before: tx.query_row(
                 "SELECT COUNT(*) FROM registrant WHERE origin = 'import' AND status <> 'cancelled'",

@@ -18,6 +18,8 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
+use std::collections::BTreeMap;
+
 use crate::domain::keyboard::{Mix, ScannerLayout};
 use crate::domain::text::sort_key;
 use crate::domain::{Origin, Registrant, Status};
@@ -50,6 +52,13 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
     #[error(
+        "base {path} : le disque refuse d'écrire ({source}) — disque plein ? libérez de la place (df -h) ; sinon vérifiez le disque — rien n'a été modifié"
+    )]
+    Unwritable {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
         "base {path} créée par une version plus récente d'accueil (schéma {found}, connu : {known}) — mettez accueil à jour"
     )]
     TooNew {
@@ -57,8 +66,41 @@ pub enum StoreError {
         found: i64,
         known: usize,
     },
+    #[error(
+        "base {path} vide (0 octet) : ce n'est pas la base de l'événement (copie interrompue ?) — restaurez-la depuis sa sauvegarde, ou supprimez ce fichier pour repartir d'une base neuve (un kiosque relié à un hub y retrouve la liste et ses entrées)"
+    )]
+    Empty { path: PathBuf },
+    #[error(
+        "{path} n'est pas une base SQLite — vérifiez [database] path dans kiosk.toml (ce fichier n'a pas été modifié)"
+    )]
+    NotADatabase { path: PathBuf },
+    #[error(
+        "base {path} : le fichier {wal} à côté ne vient pas de cette base (base restaurée sans son -wal ?) — rien n'a été lu ni écrit ; si vous avez restauré une sauvegarde, déplacez {wal} et le -shm ailleurs puis relancez ; sinon, remettez le fichier de base qui allait avec ce -wal"
+    )]
+    StaleWal { path: PathBuf, wal: PathBuf },
+    #[error(
+        "base {path} endommagée ({detail}) — n'y écrivez plus : arrêtez accueil, mettez ce fichier de côté et restaurez la dernière sauvegarde ; un kiosque relié à un hub peut aussi repartir d'une base neuve, il y retrouve la liste et ses entrées"
+    )]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "disque plein : cette opération n'a pas été enregistrée (les précédentes sont intactes) — libérez de la place sur le disque de la base (df -h), puis recommencez"
+    )]
+    DiskFull(#[source] rusqlite::Error),
+    #[error(
+        "base occupée par un autre programme accueil depuis plus de {} s (un import, une synchronisation ?) — rien n'a été enregistré pour cette opération ; recommencez dans un instant",
+        BUSY_TIMEOUT.as_secs()
+    )]
+    Busy(#[source] rusqlite::Error),
+    #[error(
+        "base en lecture seule — vérifiez les droits du fichier de base et de son dossier (l'utilisateur d'accueil doit pouvoir y écrire)"
+    )]
+    ReadOnly(#[source] rusqlite::Error),
+    #[error(
+        "erreur du disque de la base ({0}) — vérifiez le disque ; rien n'a été enregistré pour cette opération"
+    )]
+    Io(#[source] rusqlite::Error),
     #[error("base de données : {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
     #[error(
         "base de données : valeur « {value} » inattendue dans {column} — la base a été modifiée hors d'accueil"
     )]
@@ -72,6 +114,36 @@ pub enum StoreError {
         seq: i64,
     },
 }
+
+impl From<rusqlite::Error> for StoreError {
+    /// What happened, in words a user can act on: a full disk, a busy or
+    /// read-only database, a damaged file are not "database errors".
+    fn from(e: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode as C;
+        match e.sqlite_error_code() {
+            Some(C::DiskFull) => StoreError::DiskFull(e),
+            Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Busy(e),
+            Some(C::ReadOnly) => StoreError::ReadOnly(e),
+            Some(C::SystemIoFailure) => StoreError::Io(e),
+            Some(C::DatabaseCorrupt | C::NotADatabase) => StoreError::Damaged {
+                path: PathBuf::new(),
+                detail: e.to_string(),
+            },
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// How long a write waits for another process's (an import, a sync
+/// applying the hub's list) before giving up: a check-in waits rather than
+/// fail.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Databases up to this size are checked page by page (`PRAGMA
+/// quick_check`) at every open — a few tens of milliseconds for an event
+/// of several thousand people. Larger ones are checked by the kiosk
+/// window and the hub when they start ([`Store::quick_check`]).
+pub const QUICK_CHECK_MAX_BYTES: u64 = 16 << 20;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -105,17 +177,27 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) and migrates the database.
     pub fn open(path: &Path) -> Result<Store> {
-        let open_error = |source| StoreError::Open {
-            path: path.to_owned(),
-            source,
+        let open_error = |source: rusqlite::Error| match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) => {
+                StoreError::Unwritable {
+                    path: path.to_owned(),
+                    source,
+                }
+            }
+            _ => StoreError::Open {
+                path: path.to_owned(),
+                source,
+            },
         };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             // Let SQLite report a missing folder it could not create.
             let _ = std::fs::create_dir_all(dir);
         }
+        preflight(path)?;
+        let had_wal = std::fs::metadata(wal_path(path)).is_ok_and(|m| m.len() > 0);
+        create_private(path);
         let mut conn = Connection::open(path).map_err(open_error)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(open_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
@@ -128,11 +210,52 @@ impl Store {
             .map_err(open_error)?;
         conn.pragma_update(None, "temp_store", "MEMORY")
             .map_err(open_error)?;
-        migrate(&mut conn, path)?;
-        Ok(Store {
+        migrate(&mut conn, path).map_err(|e| at_path(e, path))?;
+        let store = Store {
             conn,
             path: path.to_owned(),
             scanner: ScannerLayout::Auto,
+        };
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size <= QUICK_CHECK_MAX_BYTES
+            && let Err(StoreError::Damaged { path, mut detail }) = store.quick_check()
+        {
+            if had_wal {
+                detail.push_str(
+                    " ; un fichier -wal était à côté : si cette base vient d'être restaurée, remettez-la, et déplacez son -wal et son -shm ailleurs avant de relancer",
+                );
+            }
+            return Err(StoreError::Damaged { path, detail });
+        }
+        Ok(store)
+    }
+
+    /// Reads every page (`PRAGMA quick_check`): a damaged file is refused
+    /// before it answers « Bienvenue » or « Billet inconnu » wrongly.
+    pub fn quick_check(&self) -> Result<()> {
+        let found: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("PRAGMA quick_check(5)")
+                .map_err(|e| at_path(e.into(), &self.path))?;
+            let rows = stmt
+                .query_map([], |r| r.get(0))
+                .map_err(|e| at_path(e.into(), &self.path))?;
+            rows.collect::<rusqlite::Result<_>>()
+                .map_err(|e| at_path(e.into(), &self.path))?
+        };
+        if found.len() == 1 && found[0] == "ok" {
+            return Ok(());
+        }
+        // Leave the file as it is: no checkpoint when this connection
+        // closes (it would write a WAL that may not belong here into it).
+        let _ = self.conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        );
+        Err(StoreError::Damaged {
+            path: self.path.clone(),
+            detail: found.join(" ; ").chars().take(300).collect(),
         })
     }
 
@@ -192,6 +315,161 @@ impl Store {
         Ok(self
             .conn
             .query_row("SELECT COUNT(*) FROM registrant", [], |r| r.get(0))?)
+    }
+}
+
+/// A damaged-file error names its file.
+fn at_path(e: StoreError, path: &Path) -> StoreError {
+    match e {
+        StoreError::Damaged { detail, .. } => StoreError::Damaged {
+            path: path.to_owned(),
+            detail,
+        },
+        other => other,
+    }
+}
+
+/// What can be told before SQLite touches the file: an empty file (SQLite
+/// would take it for a new, empty event), a file that is not a database,
+/// a `-wal` left by another file (SQLite would replay it over this one).
+fn preflight(path: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if meta.is_file() && meta.len() == 0 {
+        let wal = wal_path(path);
+        if std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) == 0 {
+            return Err(StoreError::Empty {
+                path: path.to_owned(),
+            });
+        }
+    }
+    let mut header = [0u8; 100];
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut header))
+        .unwrap_or(0);
+    if read >= 16 && &header[..16] != b"SQLite format 3\0" {
+        return Err(StoreError::NotADatabase {
+            path: path.to_owned(),
+        });
+    }
+    if read >= 16 && wal_is_stale(path, &wal_path(path)) {
+        return Err(StoreError::StaleWal {
+            path: path.to_owned(),
+            wal: wal_path(path),
+        });
+    }
+    Ok(())
+}
+
+fn wal_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-wal");
+    PathBuf::from(p)
+}
+
+/// Whether the `-wal` beside a database belongs to another history of it
+/// (a file restored from a backup beside the WAL of its successor: SQLite
+/// would lay the successor's pages over it, silently). SQLite writes the
+/// file only when it copies frames of the WAL into it, right after a
+/// commit: a file written well after the WAL's last frame was put there by
+/// something else (a copy, a restore). And the `-shm` says how many frames
+/// were already copied: every page they hold must read, in the file, as
+/// the last copied image of it. A restore that kept the old times and came
+/// before any copy cannot be told apart here; the page-by-page check at
+/// open then catches what it would break.
+fn wal_is_stale(db_path: &Path, wal: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let (Some(file), Some(log)) = (modified(db_path), modified(wal))
+        && file.duration_since(log).is_ok_and(|d| d > WAL_SLACK)
+    {
+        return true;
+    }
+    let Ok(bytes) = std::fs::read(wal) else {
+        return false;
+    };
+    let be = |b: &[u8], at: usize| -> u32 {
+        b.get(at..at + 4)
+            .map_or(0, |x| u32::from_be_bytes([x[0], x[1], x[2], x[3]]))
+    };
+    if bytes.len() < 32 || !matches!(be(&bytes, 0), 0x377f_0682 | 0x377f_0683) {
+        return false;
+    }
+    let page_size = be(&bytes, 8) as usize;
+    if !(512..=65536).contains(&page_size) {
+        return false;
+    }
+    let (salt1, salt2) = (be(&bytes, 16), be(&bytes, 20));
+    // The frames of this round of the WAL: (page number, offset of image).
+    let mut frames = Vec::new();
+    let mut at = 32;
+    while at + 24 + page_size <= bytes.len() {
+        // Frames of an earlier round carry other salts.
+        if be(&bytes, at + 8) != salt1 || be(&bytes, at + 12) != salt2 {
+            break;
+        }
+        frames.push((be(&bytes, at), at + 24));
+        at += 24 + page_size;
+    }
+    let image = |off: usize| &bytes[off..off + page_size];
+    // How many frames the file already holds, from the -shm when it speaks
+    // of this round (its header's salts; native byte order).
+    let backfilled = {
+        let mut shm = db_path.as_os_str().to_owned();
+        shm.push("-shm");
+        std::fs::read(PathBuf::from(shm)).ok().and_then(|h| {
+            // WalIndexHdr: aSalt (copied as the WAL header's bytes) at
+            // 32..40; WalCkptInfo.nBackfill (native order) at 96.
+            let same_round = h.get(32..40)? == bytes.get(16..24)?;
+            let n = h.get(96..100)?;
+            same_round
+                .then(|| (u32::from_ne_bytes([n[0], n[1], n[2], n[3]]) as usize).min(frames.len()))
+        })
+    };
+    let Ok(mut file) = std::fs::File::open(db_path) else {
+        return false;
+    };
+    let mut page_of_file = |page: u32| -> Option<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut buf = vec![0u8; page_size];
+        file.seek(SeekFrom::Start(
+            u64::from(page.checked_sub(1)?) * page_size as u64,
+        ))
+        .ok()?;
+        file.read_exact(&mut buf).ok()?;
+        Some(buf)
+    };
+    let copied = backfilled.unwrap_or(0);
+    if copied > 0 {
+        let mut last: BTreeMap<u32, usize> = BTreeMap::new();
+        for &(page, off) in &frames[..copied] {
+            last.insert(page, off);
+        }
+        for (page, off) in last {
+            match page_of_file(page) {
+                Some(in_file) if in_file == image(off) => {}
+                _ => return true,
+            }
+        }
+    }
+    false
+}
+
+/// How much later than its WAL's last write a database file may have been
+/// written by SQLite itself (copying frames right after a commit).
+const WAL_SLACK: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A new database file is created readable by its owner only (its `-wal`
+/// and `-shm` take the same permissions): it holds names and e-mails.
+fn create_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path);
     }
 }
 
