@@ -27,7 +27,13 @@ use crate::app::{AppError, Kiosk};
 use crate::config::{Language, Mode};
 use crate::store::{JobView, Lookup, PrintState};
 
-slint::include_modules!();
+/// The code Slint generates from ui/*.slint (it unwraps what it knows is
+/// there: the lints are for code written here).
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod generated {
+    slint::include_modules!();
+}
+pub use generated::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UiError {
