@@ -206,6 +206,70 @@ fn badge_errors_are_one_actionable_line() {
 }
 
 #[test]
+fn a_badge_written_just_before_a_crash_is_not_printed_twice_and_files_say_nobody() {
+    use accueil::store::{Lookup, NewJob, PrintState};
+    let ev = Event::new();
+    ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
+    let mut k = ev.kiosk();
+    let who = k
+        .registrant(&Lookup::Code("NEC-1006".into()))
+        .unwrap()
+        .unwrap();
+    let (_, pdf) = k.badge_pdf(&Lookup::Uid(who.uid), None).unwrap();
+    let now = jiff::Timestamp::now();
+    let name = "badge-accueil-1-0f3a9c";
+    let media = "custom_105x148mm_105x148mm";
+    let id = k
+        .store_mut()
+        .enqueue_print(
+            &NewJob {
+                registrant: who.uid,
+                reason: "badge",
+                printer: "dossier",
+                title: "Badge",
+                job_name: name,
+                media,
+                pdf: &pdf,
+            },
+            now,
+        )
+        .unwrap();
+    // The process marked the job, wrote the file, and was killed before
+    // noting it printed.
+    k.store_mut().mark_print_submitting(id, now).unwrap();
+    k.config.printer.printer.submit(&pdf, name, media).unwrap();
+    drop(k);
+    let mut k = ev.kiosk();
+    let jobs = k.print_status(10).unwrap();
+    let job = jobs.iter().find(|j| j.id == id).unwrap();
+    assert_eq!(job.state, PrintState::Done);
+    let files: Vec<String> = std::fs::read_dir(ev.path("badges-imprimes"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1, "printed once: {files:?}");
+    // A printed badge, then: its file names neither the ticket nor the person.
+    k.print_badge(&Lookup::Code("NEC-1001".into()), None, false)
+        .unwrap();
+    for f in std::fs::read_dir(ev.path("badges-imprimes")).unwrap() {
+        let f = f.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            f.starts_with("badge-accueil-1-") && f.ends_with(".pdf"),
+            "{f}"
+        );
+        assert!(!f.contains("NEC") && f.len() < 60, "{f}");
+    }
+    let logged = k
+        .store()
+        .records_of(who.uid)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == accueil::domain::RecordKind::BadgePrinted)
+        .count();
+    assert_eq!(logged, 1);
+}
+
+#[test]
 fn a_folder_printer_keeps_pdfs_and_self_service_reprints_are_capped() {
     use accueil::app::AppError;
     use accueil::store::{Lookup, PrintState};

@@ -162,4 +162,46 @@ fn badges_print_on_a_real_cups_queue_and_survive_a_stopped_printer() {
     let again = away.json(&["print", "NEC-1002"]);
     assert_eq!(again["printed_before"], 1);
     assert_eq!(again["job"]["reason"], "réimpression");
+
+    // 4. Killed just after CUPS took a job, before noting it: the next pass
+    //    finds the job at CUPS by its name and follows it — printed once.
+    let mut k = away.kiosk();
+    let who = k
+        .registrant(&accueil::store::Lookup::Code("NEC-1004".into()))
+        .unwrap()
+        .unwrap();
+    let (_, pdf) = k
+        .badge_pdf(&accueil::store::Lookup::Uid(who.uid), None)
+        .unwrap();
+    let now = jiff::Timestamp::now();
+    let name = format!(
+        "badge-accueil-1-{}",
+        &uuid::Uuid::now_v7().simple().to_string()[20..]
+    );
+    let media = "custom_105x148mm_105x148mm";
+    let id = k
+        .store_mut()
+        .enqueue_print(
+            &accueil::store::NewJob {
+                registrant: who.uid,
+                reason: "badge",
+                printer: "PDF",
+                title: "Badge",
+                job_name: &name,
+                media,
+                pdf: &pdf,
+            },
+            now,
+        )
+        .unwrap();
+    k.store_mut().mark_print_submitting(id, now).unwrap();
+    let accepted = k.config.printer.printer.submit(&pdf, &name, media).unwrap();
+    drop(k);
+    let job = wait_until_printed(&away, id);
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(
+        job["printer_job"], accepted.job,
+        "the job CUPS held, not a second one: {job}"
+    );
+    assert_eq!(job["attempts"], 1, "{job}");
 }

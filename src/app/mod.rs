@@ -697,7 +697,14 @@ impl Kiosk {
                 registrant: r.uid,
                 reason: &reason,
                 printer: &self.config.printer.printer.describe(),
-                title: &format!("Badge {} {}", r.code, r.display_name()),
+                // Shown in the desk's queue; the printer sees only the
+                // job's own name, never a ticket code or a person's name.
+                title: &format!("Badge {}", r.display_name()),
+                job_name: &format!(
+                    "badge-{}-{}",
+                    self.config.kiosk.id,
+                    &uuid::Uuid::now_v7().simple().to_string()[20..]
+                ),
                 media: &print::media_name(w, h),
                 pdf: &pdf,
             },
@@ -747,7 +754,32 @@ impl Kiosk {
         let printer = self.config.printer.printer.clone();
         let kiosk = self.config.kiosk.id.clone();
         for job in self.store.queued_prints()? {
-            match printer.submit(&job.pdf, &job.title, &job.media) {
+            // Handed over just before the process stopped? Then the printer
+            // holds it: follow that job rather than print it twice.
+            let held = if job.submitting {
+                match printer.find(&job.job_name) {
+                    Ok(held) => held,
+                    Err(e) => {
+                        self.store.mark_print_attempt_failed(
+                            job.id,
+                            &e.to_string(),
+                            false,
+                            self.now(),
+                        )?;
+                        break;
+                    }
+                }
+            } else {
+                None
+            };
+            let sent = match held {
+                Some(accepted) => Ok(accepted),
+                None => {
+                    self.store.mark_print_submitting(job.id, self.now())?;
+                    printer.submit(&job.pdf, &job.job_name, &job.media)
+                }
+            };
+            match sent {
                 Ok(accepted) => {
                     self.store.mark_print_accepted(
                         job.id,
@@ -757,12 +789,25 @@ impl Kiosk {
                         self.now(),
                     )?;
                 }
+                // This job never will print (too large, a broken PDF…): it
+                // is failed, with why, and the jobs after it go on.
+                Err(e) if !e.is_transient() => {
+                    self.store.mark_print_attempt_failed(
+                        job.id,
+                        &e.to_string(),
+                        true,
+                        self.now(),
+                    )?;
+                }
+                // The printer is away: every job would wait the same.
                 Err(e) => {
-                    self.store
-                        .mark_print_attempt_failed(job.id, &e.to_string(), self.now())?;
-                    if e.is_transient() {
-                        break;
-                    }
+                    self.store.mark_print_attempt_failed(
+                        job.id,
+                        &e.to_string(),
+                        false,
+                        self.now(),
+                    )?;
+                    break;
                 }
             }
         }

@@ -51,7 +51,13 @@ pub enum PrintError {
     #[error(
         "l'imprimante « {queue} » refuse le travail : {message} — vérifiez-la avec « lpstat -p {queue} »"
     )]
-    Refused { queue: String, message: String },
+    Refused {
+        queue: String,
+        message: String,
+        /// This job will never be taken (too large, a page size the
+        /// printer does not know, a broken PDF): retrying is pointless.
+        permanent: bool,
+    },
     #[error("adresse d'imprimante invalide « {0} » — corrigez [printer] server")]
     BadUri(String),
     #[error("impossible d'écrire {path} : {source} — vérifiez [printer] folder et ses droits")]
@@ -62,11 +68,36 @@ pub enum PrintError {
 }
 
 impl PrintError {
-    /// Worth trying again later (printer or server away), as opposed to a
-    /// job the printer will never take.
+    /// Worth trying again later (printer or server away, a folder to fix:
+    /// every job would wait the same), as opposed to this one job the
+    /// printer will never take — failed, so the queue goes on.
     pub fn is_transient(&self) -> bool {
-        !matches!(self, PrintError::BadUri(_))
+        match self {
+            PrintError::Refused { permanent, .. } => !permanent,
+            PrintError::Folder { source, .. } => !matches!(
+                source.kind(),
+                std::io::ErrorKind::InvalidFilename | std::io::ErrorKind::InvalidInput
+            ),
+            PrintError::Unreachable { .. } => true,
+            PrintError::BadUri(_) => false,
+        }
     }
+}
+
+/// Whether an IPP status refuses this job for good (as opposed to the
+/// printer or the server being unable now, or set up wrong for every job).
+fn permanent_status(code: StatusCode) -> bool {
+    matches!(
+        code,
+        StatusCode::ClientErrorBadRequest
+            | StatusCode::ClientErrorRequestEntityTooLong
+            | StatusCode::ClientErrorRequestValueTooLong
+            | StatusCode::ClientErrorDocumentFormatNotSupported
+            | StatusCode::ClientErrorAttributesOrValuesNotSupported
+            | StatusCode::ClientErrorConflictingAttributes
+            | StatusCode::ClientErrorDocumentFormatError
+            | StatusCode::ClientErrorCompressionError
+    )
 }
 
 /// The media to ask for, as a PWG self-describing name ("iso_a4_210x297mm",
@@ -101,28 +132,20 @@ impl Printer {
         uri.parse().map_err(|_| PrintError::BadUri(uri))
     }
 
-    /// Hands a PDF to the printer.
-    pub fn submit(&self, pdf: &[u8], title: &str, media: &str) -> Result<Accepted, PrintError> {
+    /// Hands a PDF to the printer, under `name` (the CUPS job-name; the
+    /// folder printer's file name): a name of the job's own, that says
+    /// nothing of the person.
+    pub fn submit(&self, pdf: &[u8], name: &str, media: &str) -> Result<Accepted, PrintError> {
         match self {
             Printer::Folder { dir } => {
-                let stamp = jiff::Timestamp::now().as_millisecond();
-                let safe: String = title
-                    .chars()
-                    .map(|c| {
-                        if c.is_alphanumeric() || c == '-' {
-                            c
-                        } else {
-                            '_'
-                        }
-                    })
-                    .collect();
-                let name = format!("{stamp}-{safe}.pdf");
-                let path = dir.join(&name);
+                let file = format!("{}.pdf", safe_name(name));
+                let path = dir.join(&file);
                 std::fs::create_dir_all(dir)
+                    .map(|()| remove_leftovers(dir, &file))
                     .and_then(|()| crate::export::write_atomically(&path, pdf))
                     .map_err(|source| PrintError::Folder { path, source })?;
                 Ok(Accepted {
-                    job: name,
+                    job: file,
                     finished: true,
                 })
             }
@@ -131,6 +154,7 @@ impl Printer {
                 let refused = |message: String| PrintError::Refused {
                     queue: queue.clone(),
                     message,
+                    permanent: true,
                 };
                 let media = IppValue::new_keyword(media)
                     .and_then(|v| IppAttribute::with_name(IppAttribute::MEDIA, v))
@@ -140,7 +164,7 @@ impl Printer {
                     IppPayload::new(Cursor::new(pdf.to_vec())),
                 )
                 .user_name("accueil")
-                .job_title(title)
+                .job_title(name)
                 .document_format("application/pdf")
                 .attribute(media)
                 .build()
@@ -156,6 +180,71 @@ impl Printer {
                     job,
                     finished: false,
                 })
+            }
+        }
+    }
+
+    /// Whether the printer already holds a job of this name (handed over
+    /// just before the process stopped): the job, to follow instead of
+    /// sending it again.
+    pub fn find(&self, name: &str) -> Result<Option<Accepted>, PrintError> {
+        match self {
+            Printer::Folder { dir } => {
+                let file = format!("{}.pdf", safe_name(name));
+                Ok(dir.join(&file).is_file().then_some(Accepted {
+                    job: file,
+                    finished: true,
+                }))
+            }
+            Printer::Cups { server, queue } => {
+                let uri = Self::queue_uri(server, queue)?;
+                let op = IppOperationBuilder::get_jobs(uri.clone())
+                    .user_name("accueil")
+                    .build()
+                    .map_err(|e| PrintError::Refused {
+                        queue: queue.clone(),
+                        message: e.to_string(),
+                        permanent: false,
+                    })?;
+                let mut request = op.into_ipp_request();
+                let bad = |e: ipp::parser::IppParseError| PrintError::Refused {
+                    queue: queue.clone(),
+                    message: e.to_string(),
+                    permanent: false,
+                };
+                let keyword = |k: &str| IppValue::new_keyword(k).map_err(bad);
+                let attributes = [
+                    IppAttribute::with_name("which-jobs", keyword("all")?).map_err(bad)?,
+                    IppAttribute::with_name("my-jobs", IppValue::Boolean(false)).map_err(bad)?,
+                    IppAttribute::with_name(
+                        "requested-attributes",
+                        IppValue::Array(vec![keyword("job-id")?, keyword("job-name")?]),
+                    )
+                    .map_err(bad)?,
+                ];
+                for a in attributes {
+                    request
+                        .attributes_mut()
+                        .add(DelimiterTag::OperationAttributes, a);
+                }
+                let response = self.send(&uri, request)?;
+                for group in response.attributes().groups_of(DelimiterTag::JobAttributes) {
+                    let attrs = group.attributes();
+                    let named = attrs
+                        .iter()
+                        .any(|a| a.name().as_str() == "job-name" && a.value().to_string() == name);
+                    let id = attrs.iter().find_map(|a| match a.value() {
+                        IppValue::Integer(n) if a.name().as_str() == "job-id" => Some(*n),
+                        _ => None,
+                    });
+                    if let (true, Some(id)) = (named, id) {
+                        return Ok(Some(Accepted {
+                            job: id.to_string(),
+                            finished: false,
+                        }));
+                    }
+                }
+                Ok(None)
             }
         }
     }
@@ -176,6 +265,7 @@ impl Printer {
             .map_err(|e| PrintError::Refused {
                 queue: queue.clone(),
                 message: e.to_string(),
+                permanent: false,
             })?;
         let response = match self.send(&uri, op) {
             Ok(r) => r,
@@ -257,7 +347,11 @@ impl Printer {
         }
     }
 
-    fn send(&self, uri: &Uri, op: impl IppOperation) -> Result<IppRequestResponse, PrintError> {
+    fn send(
+        &self,
+        uri: &Uri,
+        op: impl Into<IppRequestResponse>,
+    ) -> Result<IppRequestResponse, PrintError> {
         let (server, queue) = match self {
             Printer::Cups { server, queue } => (server.clone(), queue.clone()),
             Printer::Folder { .. } => (String::new(), String::new()),
@@ -269,6 +363,9 @@ impl Printer {
             ipp::error::IppError::RequestError(code) => PrintError::Refused {
                 queue: queue.clone(),
                 message: format!("HTTP {code}"),
+                // Too large for the server; anything else (unknown queue,
+                // refused credentials) is the same for every job.
+                permanent: code == 413,
             },
             other => PrintError::Unreachable {
                 server,
@@ -283,9 +380,41 @@ impl Printer {
             )
             .map(|v| v.to_string())
             .unwrap_or_else(|| format!("{:?}", response.header().status_code()));
-            return Err(PrintError::Refused { queue, message });
+            let permanent = permanent_status(response.header().status_code());
+            return Err(PrintError::Refused {
+                queue,
+                message,
+                permanent,
+            });
         }
         Ok(response)
+    }
+}
+
+/// A job name as a file name: letters, digits, `-` and `_`, at most 80.
+fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect()
+}
+
+/// Temporary files a process killed while writing `file` left in `dir`.
+fn remove_leftovers(dir: &std::path::Path, file: &str) {
+    let prefix = format!(".{file}.");
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with(&prefix) && n.ends_with(".tmp") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
 }
 
@@ -327,6 +456,39 @@ mod tests {
     }
 
     #[test]
+    fn one_job_the_printer_never_takes_does_not_hold_the_others() {
+        let refused = |permanent| PrintError::Refused {
+            queue: "PDF".into(),
+            message: "x".into(),
+            permanent,
+        };
+        assert!(!refused(true).is_transient());
+        assert!(refused(false).is_transient());
+        let folder = |kind| PrintError::Folder {
+            path: "x".into(),
+            source: std::io::Error::from(kind),
+        };
+        assert!(!folder(std::io::ErrorKind::InvalidFilename).is_transient());
+        assert!(folder(std::io::ErrorKind::PermissionDenied).is_transient());
+        assert!(folder(std::io::ErrorKind::StorageFull).is_transient());
+        assert!(permanent_status(StatusCode::ClientErrorDocumentFormatError));
+        assert!(permanent_status(StatusCode::ClientErrorRequestValueTooLong));
+        assert!(!permanent_status(StatusCode::ServerErrorBusy));
+        assert!(!permanent_status(StatusCode::ServerErrorNotAcceptingJobs));
+        assert!(
+            !permanent_status(StatusCode::ClientErrorNotFound),
+            "a wrong queue: every job"
+        );
+    }
+
+    #[test]
+    fn job_names_make_short_plain_file_names() {
+        assert_eq!(safe_name("badge-accueil-1-0f3a"), "badge-accueil-1-0f3a");
+        assert_eq!(safe_name("../é x"), "_____x");
+        assert_eq!(safe_name(&"a".repeat(500)).len(), 80);
+    }
+
+    #[test]
     fn media_names() {
         assert_eq!(media_name(210.0, 297.0), "iso_a4_210x297mm");
         assert_eq!(media_name(105.0, 148.0), "custom_105x148mm_105x148mm");
@@ -340,13 +502,24 @@ mod tests {
             dir: dir.path().join("out"),
         };
         let a = p
-            .submit(b"%PDF-1.7 test", "Badge Hélène Dupont", "iso_a4_210x297mm")
+            .submit(b"%PDF-1.7 test", "badge-accueil-1-0f3a", "iso_a4_210x297mm")
             .unwrap();
         assert!(
-            a.finished && a.job.ends_with("Badge_Hélène_Dupont.pdf"),
+            a.finished && a.job == "badge-accueil-1-0f3a.pdf",
             "{}",
             a.job
         );
+        // Sent again under its name (after a crash): the same file, once.
+        let again = p
+            .submit(b"%PDF-1.7 test", "badge-accueil-1-0f3a", "iso_a4_210x297mm")
+            .unwrap();
+        assert_eq!(again.job, a.job);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("out")).unwrap().count(),
+            1
+        );
+        assert_eq!(p.find("badge-accueil-1-0f3a").unwrap(), Some(a.clone()));
+        assert_eq!(p.find("badge-accueil-1-ffff").unwrap(), None);
         assert_eq!(
             std::fs::read(dir.path().join("out").join(&a.job)).unwrap(),
             b"%PDF-1.7 test"

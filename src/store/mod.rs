@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_kiosk_setting.sql"),
     include_str!("migrations/0006_fts_hashsize.sql"),
     include_str!("migrations/0007_record_log.sql"),
+    include_str!("migrations/0008_print_once.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

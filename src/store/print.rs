@@ -49,6 +49,8 @@ pub struct NewJob<'a> {
     pub reason: &'a str,
     pub printer: &'a str,
     pub title: &'a str,
+    /// What the printer will know it by: no code, no name.
+    pub job_name: &'a str,
     pub media: &'a str,
     pub pdf: &'a [u8],
 }
@@ -57,6 +59,11 @@ pub struct NewJob<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueuedPrint {
     pub id: i64,
+    /// What the printer knows the job by (CUPS job-name, file name).
+    pub job_name: String,
+    /// It was being handed to the printer when the process stopped: the
+    /// printer may hold it already.
+    pub submitting: bool,
     pub title: String,
     pub media: String,
     pub pdf: Vec<u8>,
@@ -133,8 +140,8 @@ impl Store {
         let now = ts_text(now);
         self.conn
             .prepare_cached(
-                "INSERT INTO print_job (registrant, reason, state, printer, title, media, pdf, created_at, updated_at)
-                 VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?7)",
+                "INSERT INTO print_job (registrant, reason, state, printer, title, media, pdf, created_at, updated_at, job_name)
+                 VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
             )?
             .execute(params![
                 job.registrant.to_string(),
@@ -143,7 +150,8 @@ impl Store {
                 job.title,
                 job.media,
                 job.pdf,
-                now
+                now,
+                job.job_name,
             ])?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -151,7 +159,8 @@ impl Store {
     /// Jobs waiting to be sent, oldest first, with what sending needs.
     pub fn queued_prints(&self) -> Result<Vec<QueuedPrint>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, title, media, pdf FROM print_job WHERE state = 'queued' ORDER BY id",
+            "SELECT id, title, media, pdf, COALESCE(job_name, 'badge-' || id), submitting
+             FROM print_job WHERE state = 'queued' ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(QueuedPrint {
@@ -159,6 +168,8 @@ impl Store {
                 title: r.get(1)?,
                 media: r.get(2)?,
                 pdf: r.get(3)?,
+                job_name: r.get(4)?,
+                submitting: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -195,7 +206,7 @@ impl Store {
         )?;
         tx.execute(
             "UPDATE print_job SET state = ?2, printer_job = ?3, record = ?4, error = NULL,
-                 attempts = attempts + 1, updated_at = ?5,
+                 attempts = attempts + 1, updated_at = ?5, submitting = 0,
                  pdf = CASE WHEN ?2 = 'done' THEN x'' ELSE pdf END
              WHERE id = ?1",
             params![
@@ -210,16 +221,33 @@ impl Store {
         Ok(record)
     }
 
-    /// Sending failed; the job stays queued for the next try.
+    /// The job is about to be handed to the printer (durably: after a
+    /// crash, the printer is asked whether it holds it before sending it
+    /// again).
+    pub fn mark_print_submitting(&mut self, id: i64, now: Timestamp) -> Result<()> {
+        self.conn.execute(
+            "UPDATE print_job SET submitting = 1, updated_at = ?2 WHERE id = ?1",
+            params![id, ts_text(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Sending failed. `permanent`: the printer will never take this job —
+    /// it is failed, and the queue goes on; otherwise it stays queued for
+    /// the next try.
     pub fn mark_print_attempt_failed(
         &mut self,
         id: i64,
         error: &str,
+        permanent: bool,
         now: Timestamp,
     ) -> Result<()> {
         self.conn.execute(
-            "UPDATE print_job SET attempts = attempts + 1, error = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, error, ts_text(now)],
+            "UPDATE print_job SET attempts = attempts + 1, error = ?2, updated_at = ?3,
+                 submitting = 0,
+                 state = CASE WHEN ?4 THEN 'failed' ELSE state END
+             WHERE id = ?1",
+            params![id, error, ts_text(now), permanent],
         )?;
         Ok(())
     }
