@@ -341,9 +341,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .read_line(&mut pin)
                 .context("lecture du code PIN sur l'entrée standard")?;
             let pin = pin.trim();
-            if pin.chars().count() < 4 || !pin.chars().all(|c| c.is_ascii_digit()) {
+            if let Err(why) = crate::domain::privacy::pin_strength(pin) {
                 anyhow::bail!(
-                    "le code PIN doit compter au moins 4 chiffres — par exemple : echo 4821 | accueil pin-hash"
+                    "{why} — par exemple : echo 482913 | accueil pin-hash (6 chiffres au moins, ni suite ni motif)"
                 );
             }
             let hash = crate::domain::pin::hash(pin)

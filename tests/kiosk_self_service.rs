@@ -7,7 +7,7 @@
 mod common;
 
 use accueil::ui::{HomeAdapter, KioskUi};
-use common::ui::{find, open_kiosk, outcome, present, press, type_keys};
+use common::ui::{find, open_kiosk, outcome, present, press, screen_text, type_keys};
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
 
@@ -16,16 +16,20 @@ fn type_text(ui: &KioskUi, text: &str) {
 }
 
 fn self_service_kiosk(dir: &std::path::Path) -> KioskUi {
+    open_kiosk(&self_service_config(dir))
+}
+
+fn self_service_config(dir: &std::path::Path) -> std::path::PathBuf {
     let config_path = accueil::demo::create(&dir.join("borne"), 1200).unwrap();
     let toml = std::fs::read_to_string(&config_path).unwrap().replace(
         "mode = \"staff\"",
         &format!(
             "mode = \"self-service\"\nstaff_pin = \"{}\"",
-            accueil::domain::pin::hash("4821").unwrap()
+            accueil::domain::pin::hash("482913").unwrap()
         ),
     );
     std::fs::write(&config_path, toml).unwrap();
-    open_kiosk(&config_path)
+    config_path
 }
 
 #[test]
@@ -46,16 +50,26 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
         find(&ui, "Indication").accessible_value().unwrap(),
         "Tapez au moins 3 lettres de votre nom"
     );
-    // Three letters: a handful of names and organisations, nothing else.
-    type_text(&ui, "p");
-    let rows: Vec<_> = home.get_results().iter().collect();
-    assert!(!rows.is_empty() && rows.len() <= 5, "{} rows", rows.len());
-    for p in &rows {
-        assert!(
-            p.category.is_empty() && p.status.is_empty() && p.arrival.is_empty(),
-            "{p:?}"
-        );
+    // Three letters in a row: three letters of one word, not « e e e ».
+    for _ in 0..2 {
+        press(&ui, Key::Backspace.into());
     }
+    type_text(&ui, "e e e");
+    assert_eq!(home.get_results().row_count(), 0);
+    assert_eq!(
+        find(&ui, "Indication").accessible_value().unwrap(),
+        "Tapez au moins 3 lettres de votre nom"
+    );
+    for _ in 0..5 {
+        press(&ui, Key::Backspace.into());
+    }
+    // A common start matches many: nobody listed, more of the name asked.
+    type_text(&ui, "mar");
+    assert_eq!(home.get_results().row_count(), 0);
+    assert_eq!(
+        find(&ui, "Indication").accessible_value().unwrap(),
+        "Plusieurs personnes portent ce nom : ajoutez votre prénom"
+    );
 
     // A visitor switches to English; left alone for 30 s, the screen
     // forgets the search and is French again for the next person.
@@ -103,10 +117,65 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
             &me.last_name.to_lowercase()[..]
         ),
     );
+    // At most three rows, names and organisations, nothing else; the card
+    // says nothing more.
+    let rows: Vec<_> = home.get_results().iter().collect();
+    assert!(!rows.is_empty() && rows.len() <= 3, "{} rows", rows.len());
+    for p in &rows {
+        assert!(
+            p.category.is_empty() && p.status.is_empty() && p.arrival.is_empty(),
+            "{p:?}"
+        );
+    }
     find(&ui, &format!("{} {}", me.first_name, me.last_name)).invoke_accessible_default_action();
+    let card = ui
+        .window
+        .global::<accueil::ui::ConfirmAdapter>()
+        .get_person();
+    assert!(
+        card.category.is_empty() && card.status.is_empty() && card.arrival.is_empty(),
+        "{card:?}"
+    );
+    assert!(!present(&ui, &me.category), "no category on the card");
     find(&ui, "C'est bien moi — imprimer mon badge").invoke_accessible_default_action();
     assert_eq!(outcome(&ui), "welcome");
     find(&ui, "Suivant").invoke_accessible_default_action();
+
+    // Someone else's ticket — already in, or cancelled — says only « see
+    // the desk »: no time, no kiosk, no ticket status.
+    type_text(&ui, &read);
+    press(&ui, Key::Return.into());
+    assert_eq!(outcome(&ui), "see-desk");
+    let shown = screen_text(&ui);
+    assert!(
+        shown.contains("Adressez-vous à l'accueil")
+            && !shown.contains("Déjà")
+            && !shown.contains("kiosque")
+            && !shown
+                .lines()
+                .any(|l| l.contains(" à ") && l.contains(':') && !l.contains("prête")),
+        "{shown}"
+    );
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_secs(31));
+    let cancelled = ui.with_kiosk(|k| {
+        (1..1200)
+            .map(|i| format!("NEC-{i:06}"))
+            .find(|c| {
+                k.registrant(&accueil::store::Lookup::Code(c.clone()))
+                    .unwrap()
+                    .is_some_and(|r| r.status == accueil::domain::Status::Cancelled)
+            })
+            .unwrap()
+    });
+    type_text(&ui, &cancelled);
+    press(&ui, Key::Return.into());
+    assert_eq!(outcome(&ui), "see-desk");
+    let shown = screen_text(&ui);
+    assert!(
+        shown.contains("Adressez-vous à l'accueil") && !shown.to_lowercase().contains("annulé"),
+        "{shown}"
+    );
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_secs(31));
 
     // Wrong PINs are slowed down; even the right one then waits.
     find(&ui, "Personnel").invoke_accessible_default_action();
@@ -119,7 +188,7 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
             assert!(error.contains("réessayez dans 30 s"), "{error}");
         }
     }
-    find(&ui, "Code PIN").set_accessible_value("4821");
+    find(&ui, "Code PIN").set_accessible_value("482913");
     find(&ui, "Déverrouiller").invoke_accessible_default_action();
     assert!(
         find(&ui, "Erreur")
@@ -129,13 +198,27 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
     );
     assert!(!present(&ui, "Inscription sur place"), "still locked");
     find(&ui, "Annuler").invoke_accessible_default_action();
+    // Restarting the kiosk does not lift the wait.
+    drop(ui);
+    let ui = open_kiosk(&dir.path().join("borne").join("kiosk.toml"));
+    find(&ui, "Personnel").invoke_accessible_default_action();
+    find(&ui, "Code PIN").set_accessible_value("482913");
+    find(&ui, "Déverrouiller").invoke_accessible_default_action();
+    assert!(
+        find(&ui, "Erreur")
+            .accessible_value()
+            .unwrap()
+            .contains("Trop d'essais"),
+        "the wait survives a restart"
+    );
+    find(&ui, "Annuler").invoke_accessible_default_action();
 
     // On a kiosk that was not attacked, the right PIN opens staff mode, and
     // staff lock it again when they leave.
     let other = tempfile::tempdir().unwrap();
     let ui = self_service_kiosk(other.path());
     find(&ui, "Personnel").invoke_accessible_default_action();
-    find(&ui, "Code PIN").set_accessible_value("4821");
+    find(&ui, "Code PIN").set_accessible_value("482913");
     find(&ui, "Déverrouiller").invoke_accessible_default_action();
     assert!(present(&ui, "Inscription sur place") && present(&ui, "Verrouiller (libre service)"));
     type_text(&ui, "d");

@@ -27,6 +27,20 @@ use crate::store::{
     StoreError,
 };
 
+/// What a typed staff PIN did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinVerdict {
+    Unlocked,
+    /// Wrong; the next attempt must wait this long (zero: at once).
+    Wrong {
+        wait: std::time::Duration,
+    },
+    /// Not even tried: too many wrong ones, wait this long.
+    Wait {
+        wait: std::time::Duration,
+    },
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error(transparent)]
@@ -978,6 +992,52 @@ impl Kiosk {
                 Ok(())
             },
         )?)
+    }
+
+    /// A staff PIN typed at a self-service kiosk. Wrong ones in a row are
+    /// slowed down (free for three, then 30 s doubling up to 15 min), and
+    /// the count and the wait are kept in the database: restarting the
+    /// kiosk does not reset them.
+    pub fn try_pin(&mut self, typed: &str) -> Result<PinVerdict> {
+        const WRONG: &str = "pin_wrong";
+        const UNTIL: &str = "pin_locked_until";
+        let now = self.now();
+        let until: Option<Timestamp> = self
+            .store
+            .kiosk_setting(UNTIL)?
+            .and_then(|v| v.parse().ok());
+        if let Some(until) = until
+            && until > now
+        {
+            let wait = until.duration_since(now).unsigned_abs();
+            return Ok(PinVerdict::Wait { wait });
+        }
+        let hash = self.config.kiosk.staff_pin.clone().unwrap_or_default();
+        let mut attempts = crate::domain::pin::Attempts::default();
+        let wrong: u32 = self
+            .store
+            .kiosk_setting(WRONG)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        for _ in 0..wrong {
+            attempts.failed();
+        }
+        if crate::domain::pin::verify(typed, &hash) {
+            self.store.set_kiosk_setting(WRONG, "0")?;
+            self.store.set_kiosk_setting(UNTIL, "")?;
+            return Ok(PinVerdict::Unlocked);
+        }
+        attempts.failed();
+        self.store
+            .set_kiosk_setting(WRONG, &(wrong.saturating_add(1)).to_string())?;
+        let wait = attempts.lockout();
+        if !wait.is_zero() {
+            let until = now
+                .checked_add(jiff::SignedDuration::try_from(wait).unwrap_or_default())
+                .unwrap_or(now);
+            self.store.set_kiosk_setting(UNTIL, &until.to_string())?;
+        }
+        Ok(PinVerdict::Wrong { wait })
     }
 
     /// Reads every page of the database (done at open for event-sized

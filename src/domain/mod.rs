@@ -6,6 +6,7 @@ pub mod colour;
 pub mod event;
 pub mod keyboard;
 pub mod pin;
+pub mod privacy;
 pub mod record;
 pub mod registrant;
 pub mod search;

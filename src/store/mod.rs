@@ -300,6 +300,25 @@ impl Store {
         remembered_mix(&self.conn)
     }
 
+    /// A value this kiosk keeps for itself (never synced).
+    pub fn kiosk_setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM kiosk_setting WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_kiosk_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO kiosk_setting (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![key, value])?;
+        Ok(())
+    }
+
     /// Remembers the mix-up a scan matched under, so that the next unknown
     /// scan tries it first. Kept on this kiosk only.
     pub fn remember_mix(&self, mix: Mix) -> Result<()> {

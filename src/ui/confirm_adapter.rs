@@ -38,8 +38,12 @@ pub(super) fn open(window: &AppWindow, desk: &Shared, id: i64) {
     let Ok(Some(r)) = d.kiosk.registrant(&Lookup::Id(id)) else {
         return;
     };
-    window
-        .global::<ConfirmAdapter>()
-        .set_person(person(&d.kiosk, &r));
+    // An attendee sees a name and an organisation, nothing of the ticket.
+    let shown = if d.mode == crate::config::Mode::SelfService {
+        super::public_person(&r)
+    } else {
+        person(&d.kiosk, &r)
+    };
+    window.global::<ConfirmAdapter>().set_person(shown);
     window.global::<Screen>().set_current("confirm".into());
 }

@@ -4,13 +4,12 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::{AppWindow, HomeAdapter, Screen, Shared, person, result_adapter};
 use crate::config::Mode;
+use crate::domain::privacy;
 use crate::store::Lookup;
 
 /// Results shown for a query: enough to find someone, few enough to read.
 const RESULTS: usize = 8;
 /// At a self-service kiosk: letters before any result, and results at most.
-const SELF_SERVICE_MIN_LETTERS: usize = 3;
-const SELF_SERVICE_RESULTS: usize = 5;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let home = window.global::<HomeAdapter>();
@@ -93,14 +92,7 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
     let home = window.global::<HomeAdapter>();
     let mut d = desk.borrow_mut();
     let self_service = d.mode == Mode::SelfService;
-    if self_service
-        && crate::domain::text::fold(text)
-            .split_whitespace()
-            .collect::<String>()
-            .chars()
-            .count()
-            < SELF_SERVICE_MIN_LETTERS
-    {
+    if self_service && !privacy::specific_enough(text) {
         d.listed.clear();
         home.set_results(ModelRc::default());
         home.set_hint(
@@ -113,8 +105,14 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
         );
         return;
     }
+    if self_service && d.searches.take(std::time::Instant::now()).is_err() {
+        d.listed.clear();
+        home.set_results(ModelRc::default());
+        home.set_hint("slow-down".into());
+        return;
+    }
     let limit = if self_service {
-        SELF_SERVICE_RESULTS
+        privacy::MAX_RESULTS + 1
     } else {
         RESULTS
     };
@@ -122,6 +120,20 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
     let (people, hint, detail) = match result {
         Ok(r) if r.hits.is_empty() && !text.trim().is_empty() => {
             (Vec::new(), "no-match", String::new())
+        }
+        // More than a handful: the attendee gives more of their name, a
+        // script learns nothing.
+        Ok(r) if self_service && r.hits.len() > privacy::MAX_RESULTS => {
+            (Vec::new(), "too-many", String::new())
+        }
+        Ok(r)
+            if self_service
+                && !d.revealed.allow(
+                    std::time::Instant::now(),
+                    &r.hits.iter().map(|p| p.id).collect::<Vec<_>>(),
+                ) =>
+        {
+            (Vec::new(), "slow-down", String::new())
         }
         Ok(r) => {
             let hint = if r.approximate { "approximate" } else { "" };

@@ -68,9 +68,10 @@ pub(crate) struct Desk {
     pub syncer: Option<mpsc::Sender<()>>,
     /// Who is at the screen now (staff can unlock a self-service kiosk).
     pub mode: Mode,
-    /// Wrong staff PINs, and until when the next attempt must wait.
-    pub attempts: crate::domain::pin::Attempts,
-    pub locked_until: Option<std::time::Instant>,
+    /// Self-service searches and the people they showed, so that a script
+    /// cannot list the event.
+    pub searches: crate::domain::privacy::SearchThrottle,
+    pub revealed: crate::domain::privacy::RevealBudget,
     /// The language on screen now.
     pub language: Language,
     /// Whose details the edit form is fixing, and whether saving reprints.
@@ -197,8 +198,8 @@ impl KioskUi {
             counter,
             syncer,
             mode,
-            attempts: Default::default(),
-            locked_until: None,
+            searches: Default::default(),
+            revealed: Default::default(),
             language,
             editing: None,
         }));

@@ -1,12 +1,10 @@
 //! Staff unlocking a self-service kiosk with their PIN, and locking it again.
 
-use std::time::Instant;
-
 use slint::ComponentHandle;
 
 use super::{AppWindow, PinAdapter, Screen, Shared, home_adapter};
+use crate::app::PinVerdict;
 use crate::config::Mode;
-use crate::domain::pin;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let p = window.global::<PinAdapter>();
@@ -34,39 +32,27 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         let p = window.global::<PinAdapter>();
         let typed = p.get_pin().to_string();
         p.set_pin("".into());
-        let mut desk = d.borrow_mut();
-        if let Some(until) = desk.locked_until
-            && Instant::now() < until
-        {
-            let wait = until.saturating_duration_since(Instant::now()).as_secs() + 1;
-            p.set_error("wait".into());
-            p.set_wait(i32::try_from(wait).unwrap_or(i32::MAX));
-            return;
-        }
-        let hash = desk
-            .kiosk
-            .config
-            .kiosk
-            .staff_pin
-            .clone()
-            .unwrap_or_default();
-        if pin::verify(&typed, &hash) {
-            desk.attempts.succeeded();
-            desk.locked_until = None;
-            desk.mode = Mode::Staff;
-            drop(desk);
-            apply_mode(&window, &d);
-            home_adapter::reset(&window, &d);
-        } else {
-            desk.attempts.failed();
-            let lockout = desk.attempts.lockout();
-            if lockout.is_zero() {
-                p.set_error("wrong".into());
-            } else {
-                desk.locked_until = Some(Instant::now() + lockout);
-                p.set_error("wrong-wait".into());
-                p.set_wait(i32::try_from(lockout.as_secs()).unwrap_or(i32::MAX));
+        let verdict = d.borrow_mut().kiosk.try_pin(&typed);
+        // Whole seconds, rounded up: never « 0 s » while it still waits.
+        let secs = |w: std::time::Duration| {
+            i32::try_from(w.as_secs() + u64::from(w.subsec_nanos() > 0)).unwrap_or(i32::MAX)
+        };
+        match verdict {
+            Ok(PinVerdict::Unlocked) => {
+                d.borrow_mut().mode = Mode::Staff;
+                apply_mode(&window, &d);
+                home_adapter::reset(&window, &d);
             }
+            Ok(PinVerdict::Wrong { wait }) if wait.is_zero() => p.set_error("wrong".into()),
+            Ok(PinVerdict::Wrong { wait }) => {
+                p.set_error("wrong-wait".into());
+                p.set_wait(secs(wait));
+            }
+            Ok(PinVerdict::Wait { wait }) => {
+                p.set_error("wait".into());
+                p.set_wait(secs(wait));
+            }
+            Err(_) => p.set_error("wrong".into()),
         }
     });
 

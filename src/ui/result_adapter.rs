@@ -159,10 +159,26 @@ fn clear(r: &ResultAdapter) {
     r.set_job_id(-1);
 }
 
-/// The person the result screen is about.
+/// The person the result screen is about (at a self-service kiosk: a name
+/// and an organisation, no category).
 fn about(r: &ResultAdapter, desk: &Shared, p: &Registrant) {
     let d = desk.borrow();
     let event = &d.kiosk.config.event;
+    if d.mode == crate::config::Mode::SelfService {
+        r.set_first_name(
+            if p.first_name.is_empty() {
+                &p.last_name
+            } else {
+                &p.first_name
+            }
+            .as_str()
+            .into(),
+        );
+        r.set_name(p.display_name().into());
+        r.set_detail(p.organisation.clone().into());
+        r.set_category_colour(super::colour("#9E9E9E"));
+        return;
+    }
     r.set_first_name(
         if p.first_name.is_empty() {
             &p.last_name
@@ -194,6 +210,13 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
     clear(&r);
     if let Some(p) = &c.registrant {
         about(&r, desk, p);
+    }
+    if desk.borrow().mode == crate::config::Mode::SelfService {
+        // Nothing of the ticket or of an earlier arrival: typing someone
+        // else's name tells nothing about them.
+        r.set_outcome(crate::domain::privacy::self_service_outcome(c.outcome).into());
+        window.global::<Screen>().set_current("result".into());
+        return;
     }
     if let (Outcome::AlreadyIn, Some(a)) = (c.outcome, &c.previous) {
         let d = desk.borrow();

@@ -33,6 +33,21 @@ pub fn present(ui: &KioskUi, label: &str) -> bool {
         .is_some()
 }
 
+/// Every text on screen (labels and values of Text elements): what an
+/// onlooker reads.
+pub fn screen_text(ui: &KioskUi) -> String {
+    ElementHandle::find_by_element_type_name(&ui.window, "Text")
+        .flat_map(|e| {
+            [e.accessible_label(), e.accessible_value()]
+                .into_iter()
+                .flatten()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn find(ui: &KioskUi, label: &str) -> ElementHandle {
     ElementHandle::find_by_accessible_label(&ui.window, label)
         .next()
