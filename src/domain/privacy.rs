@@ -126,7 +126,8 @@ pub fn pin_strength(pin: &str) -> Result<(), &'static str> {
         .map(|w| i64::from(w[1]) - i64::from(w[0]))
         .collect();
     let run = steps.iter().all(|&s| s == steps[0]) && steps[0].abs() <= 1;
-    let repeats = |n: usize| digits.len() % n == 0 && digits.chunks(n).all(|c| c == &digits[..n]);
+    let repeats =
+        |n: usize| digits.len().is_multiple_of(n) && digits.chunks(n).all(|c| c == &digits[..n]);
     if run || repeats(2) || repeats(3) {
         return Err(
             "ce code PIN se devine (chiffre répété, suite, motif) : choisissez-en un autre",

@@ -9,7 +9,6 @@ use crate::store::Lookup;
 
 /// Results shown for a query: enough to find someone, few enough to read.
 const RESULTS: usize = 8;
-/// At a self-service kiosk: letters before any result, and results at most.
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let home = window.global::<HomeAdapter>();
