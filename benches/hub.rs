@@ -116,6 +116,7 @@ fn bench(c: &mut Criterion) {
                             records: arrivals(&id, 200),
                             kiosk: id,
                             marks: Default::default(),
+                            sent_at: None,
                         }
                     })
                     .collect();

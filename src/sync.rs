@@ -25,6 +25,10 @@ pub struct SyncRequest {
     pub records: Vec<Record>,
     /// What the kiosk holds, per log (its own included).
     pub marks: Marks,
+    /// The kiosk's clock when it asked: the hub tells organisers of a
+    /// kiosk whose clock is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<jiff::Timestamp>,
 }
 
 /// The hub's answer.
@@ -594,6 +598,7 @@ pub fn round(
             kiosk: me.to_owned(),
             records,
             marks: store.marks()?,
+            sent_at: Some(sent_at),
         }) {
             Ok(res) => res,
             Err(SyncError::Refused(refused)) => {

@@ -666,6 +666,62 @@ fn a_hub_restored_from_a_backup_never_hands_out_a_stale_list() {
     );
 }
 
+fn a_day_ahead() -> jiff::Timestamp {
+    jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24)
+}
+
+#[test]
+fn a_kiosk_whose_clock_is_a_day_off_is_told_and_records_nothing_unconfirmed() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let ev = kiosk_event("porte-a", hub.addr, TOKEN);
+    let mut k = ev.kiosk().with_clock(a_day_ahead);
+    let round = k.sync_once(std::time::Duration::from_secs(30)).unwrap();
+    let offset = round.clock_offset.unwrap();
+    assert!((offset + 86_400).abs() < 60, "{offset}");
+    // Today by this kiosk's clock is tomorrow by the hub's: nothing
+    // recorded without saying which day.
+    let before = k.store().record_count().unwrap();
+    let refused = k.check_in(&Lookup::Code("S-000001".into()), None);
+    let err = refused.unwrap_err().to_string();
+    assert!(err.contains("horloge") && err.contains("--day"), "{err}");
+    assert_eq!(k.store().record_count().unwrap(), before);
+    // Staff confirm the day: recorded.
+    let c = k
+        .check_in(
+            &Lookup::Code("S-000001".into()),
+            Some(accueil::domain::DaySpec::Number(1)),
+        )
+        .unwrap();
+    assert_eq!(c.outcome, accueil::domain::Outcome::Welcome);
+    // The CLI says so on every sync, and the organisers' page lists it.
+    let out = ev.run(&["sync", "--once"]);
+    assert!(out.status.success());
+    let stats: serde_json::Value = http()
+        .get(format!("http://{}/api/stats", hub.addr))
+        .bearer_auth(DASHBOARD)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    // The last sync (the CLI's, with the right clock) cleared it; the
+    // library's kiosk a day ahead syncs again: listed.
+    assert_eq!(stats["clocks"].as_array().map(Vec::len), Some(0), "{stats}");
+    k.sync_once(std::time::Duration::from_secs(30)).unwrap();
+    let stats: serde_json::Value = http()
+        .get(format!("http://{}/api/stats", hub.addr))
+        .bearer_auth(DASHBOARD)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let clocks = stats["clocks"].as_array().unwrap();
+    assert_eq!(clocks.len(), 1, "{stats}");
+    assert_eq!(clocks[0]["kiosk"], "porte-a");
+    assert_eq!(clocks[0]["ahead"], true);
+    assert!(clocks[0]["minutes"].as_i64().unwrap() >= 1439);
+}
+
 /// A real headless Chromium driven over WebDriver (Debian's chromium and
 /// chromium-driver; .ci/run installs them).
 struct Browser {

@@ -62,6 +62,17 @@ pub enum AppError {
     #[error(transparent)]
     Pretix(#[from] crate::pretix::PretixError),
     #[error(
+        "l'horloge de ce poste dit le {}, celle du hub le {} : rien n'est enregistré — réglez l'heure de ce poste (timedatectl set-ntp true), ou confirmez le jour ({})",
+        .kiosk.strftime("%d/%m"), .hub.strftime("%d/%m"),
+        match .hub_day { Some(n) => format!("--day {n}, ou « Enregistrer pour le jour {n} » à l'écran"), None => "--day N".to_owned() }
+    )]
+    ClockDay {
+        kiosk: Date,
+        hub: Date,
+        /// The hub's date as an event day number, when it is one.
+        hub_day: Option<usize>,
+    },
+    #[error(
         "[source] de kiosk.toml ne désigne pas pretix — ajoutez kind = \"pretix\", url, organizer, event et checkin_list"
     )]
     NoPretix,
@@ -341,6 +352,53 @@ impl Kiosk {
         Ok(self.config.event.resolve_day(spec, self.today())?)
     }
 
+    /// The hub's clock minus this one, in seconds, as of the last sync
+    /// (none before a first sync, or without hub).
+    pub fn clock_offset(&self) -> Result<Option<i64>> {
+        if self.config.hub.url.is_none() {
+            return Ok(None);
+        }
+        Ok(self
+            .store
+            .sync_value(crate::sync::CLOCK_OFFSET)?
+            .and_then(|v| v.parse().ok()))
+    }
+
+    /// The day an arrival is recorded for. Asked: that day. Otherwise today
+    /// — unless this kiosk's clock is off from the hub's by more than two
+    /// minutes and the hub's clock says it is another day: then nothing is
+    /// recorded until staff say which day ([`AppError::ClockDay`]).
+    fn recording_day(&self, spec: Option<DaySpec>) -> Result<(EventDay, DayReason)> {
+        let resolved = self.day(spec)?;
+        if spec.is_some() {
+            return Ok(resolved);
+        }
+        if let Some(offset) = self.clock_offset()?
+            && offset.abs() > crate::sync::CLOCK_TOLERANCE_SECS
+        {
+            let tz = &self.config.event.timezone;
+            let hub_now = self
+                .now()
+                .checked_add(jiff::SignedDuration::from_secs(offset))
+                .unwrap_or(self.now());
+            let hub = tz.to_datetime(hub_now).date();
+            if hub != self.today() {
+                return Err(AppError::ClockDay {
+                    kiosk: self.today(),
+                    hub,
+                    hub_day: self
+                        .config
+                        .event
+                        .days
+                        .iter()
+                        .position(|d| *d == hub)
+                        .map(|i| i + 1),
+                });
+            }
+        }
+        Ok(resolved)
+    }
+
     /// Imports a registration export: all or nothing.
     pub fn import_file(
         &mut self,
@@ -411,7 +469,7 @@ impl Kiosk {
     /// Checks a person in: the decision and, for `welcome`, a durable arrival
     /// record, in one transaction.
     pub fn check_in(&mut self, lookup: &Lookup, day: Option<DaySpec>) -> Result<CheckIn> {
-        let (day, day_reason) = self.day(day)?;
+        let (day, day_reason) = self.recording_day(day)?;
         let event = &self.config.event;
         let policy = self.config.policy;
         let (outcome, seen, record) = self.store.decide_and_record(
@@ -542,7 +600,7 @@ impl Kiosk {
     /// not arrived yet, whom the desk finds by name.
     pub fn walk_in(&mut self, details: Details, day: Option<DaySpec>) -> Result<WalkIn> {
         let details = details.validated(&self.config.event)?;
-        let day_resolved = self.day(day)?;
+        let day_resolved = self.recording_day(day)?;
         let (registrant, record) =
             self.store
                 .create_walk_in(&self.config.kiosk.id, self.now(), &details)?;

@@ -327,6 +327,14 @@ fn exchange(k: &mut Kiosk, req: &SyncRequest, now: Timestamp) -> Result<Exchange
         .collect();
     let event = k.config.event.clone();
     let store = k.store_mut();
+    // How far off the kiosk's clock is (the request's travel time is
+    // well under the two minutes that matter).
+    if let Some(sent) = req.sent_at {
+        let offset = now.duration_since(sent).as_secs();
+        store
+            .set_sync_value(&format!("clock:{}", req.kiosk), &format!("{offset} {now}"))
+            .map_err(internal)?;
+    }
     let mut has: BTreeMap<String, i64> = BTreeMap::new();
     let mut held: BTreeMap<(String, i64), uuid::Uuid> = BTreeMap::new();
     for r in &records {
@@ -670,8 +678,35 @@ pub fn dashboard(k: &Kiosk) -> Result<Value, AppError> {
     } else {
         Value::Null
     };
+    // Kiosks whose clock was off at their last sync (within six hours),
+    // and records kept apart.
+    let now = Timestamp::now();
+    let clocks: Vec<Value> = k
+        .store()
+        .sync_values("clock:")?
+        .into_iter()
+        .filter_map(|(kiosk, v)| {
+            let (offset, at) = v.split_once(' ')?;
+            let offset: i64 = offset.parse().ok()?;
+            let at: Timestamp = at.parse().ok()?;
+            let recent = now.duration_since(at).as_secs() < 6 * 3600;
+            (recent && offset.abs() > crate::sync::CLOCK_TOLERANCE_SECS).then(|| {
+                json!({
+                    "kiosk": kiosk,
+                    "minutes": (offset.abs() + 59) / 60,
+                    // The kiosk's clock is ahead of the hub's.
+                    "ahead": offset < 0,
+                })
+            })
+        })
+        .collect();
+    let refused = k.store().refused_count()?;
+    let waiting = k.store().waiting_count()?;
     Ok(json!({
         "event": event.name,
+        "clocks": clocks,
+        "refused": refused,
+        "waiting": waiting,
         "colour": event.colour,
         "today": today.number,
         "stats": stats,

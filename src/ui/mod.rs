@@ -58,6 +58,9 @@ pub(crate) struct Desk {
     pub listed: Vec<i64>,
     /// Whom the result screen is about, for undo and reprint.
     pub last: Option<uuid::Uuid>,
+    /// A check-in held because this kiosk's clock says another day than
+    /// the hub's: whom, for staff to confirm the hub's day.
+    pub held: Option<Lookup>,
     /// Wakes the print worker (absent in tests: jobs then stay queued).
     pub printer: Option<mpsc::Sender<()>>,
     /// Wakes the worker that counts today's arrivals for the status bar
@@ -159,8 +162,10 @@ impl KioskUi {
                     let tz = k.config.event.timezone.clone();
                     let last = last.map(|t| tz.to_datetime(t).strftime("%H:%M").to_string());
                     let unseen = k.unseen_among(news.notices).unwrap_or_default();
+                    let clock = k.clock_offset().ok().flatten();
                     w.upgrade_in_event_loop(move |w| {
                         status_adapter::show_sync(&w, online, waiting, last);
+                        status_adapter::show_clock(&w, clock);
                         status_adapter::show_notices(&w, &unseen);
                     })
                     .is_ok()
@@ -199,6 +204,7 @@ impl KioskUi {
             syncer,
             mode,
             searches: Default::default(),
+            held: None,
             revealed: Default::default(),
             language,
             editing: None,

@@ -63,6 +63,16 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         queue_badge(&window, &d, uid, Some(reprint_reason(&reason)));
     });
     let (w, d) = (window.as_weak(), desk.clone());
+    result.on_confirm_day(move || {
+        let Some(window) = w.upgrade() else { return };
+        let day = window.global::<ResultAdapter>().get_clock_day();
+        let Some(lookup) = d.borrow_mut().held.take() else {
+            return;
+        };
+        let Ok(n) = usize::try_from(day) else { return };
+        check_in_on(&window, &d, lookup, Some(DaySpec::Number(n)));
+    });
+    let (w, d) = (window.as_weak(), desk.clone());
     result.on_edit(move || {
         let Some(window) = w.upgrade() else { return };
         let Some(uid) = d.borrow().last else { return };
@@ -75,15 +85,33 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
 
 /// Checks someone in and shows the outcome; a welcome queues the badge.
 pub(super) fn check_in(window: &AppWindow, desk: &Shared, lookup: Lookup) {
-    let outcome = desk.borrow_mut().kiosk.check_in(&lookup, None);
+    check_in_on(window, desk, lookup, None);
+}
+
+fn check_in_on(window: &AppWindow, desk: &Shared, lookup: Lookup, day: Option<DaySpec>) {
+    let outcome = desk.borrow_mut().kiosk.check_in(&lookup, day);
     match outcome {
         Ok(c) => show_check_in(window, desk, &c),
         Err(e) => {
+            let self_service = desk.borrow().mode == crate::config::Mode::SelfService;
             desk.borrow_mut().last = None;
             let r = window.global::<ResultAdapter>();
             clear(&r);
-            r.set_outcome("error".into());
-            r.set_error(e.to_string().into());
+            // This kiosk's clock says another day than the hub's: staff
+            // confirm the hub's day (an attendee is sent to the desk).
+            if let crate::app::AppError::ClockDay {
+                hub_day: Some(n), ..
+            } = &e
+            {
+                r.set_clock_day(i32::try_from(*n).unwrap_or(0));
+                desk.borrow_mut().held = Some(lookup);
+            }
+            if self_service {
+                r.set_outcome("see-desk".into());
+            } else {
+                r.set_outcome("error".into());
+                r.set_error(e.to_string().into());
+            }
             window.global::<Screen>().set_current("result".into());
             ready_for_next_scan(window);
         }
@@ -157,6 +185,7 @@ fn clear(r: &ResultAdapter) {
         set(r, "".into());
     }
     r.set_job_id(-1);
+    r.set_clock_day(0);
 }
 
 /// The person the result screen is about (at a self-service kiosk: a name

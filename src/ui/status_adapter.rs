@@ -80,6 +80,15 @@ pub(super) fn refresh(window: &AppWindow, desk: &Shared) {
 
 /// The hub's news: reachable or not, this kiosk's records it has not
 /// acknowledged yet, and when the last sync succeeded ("09:14").
+pub(super) fn show_clock(window: &AppWindow, offset: Option<i64>) {
+    let minutes = offset
+        .filter(|o| o.abs() > crate::sync::CLOCK_TOLERANCE_SECS)
+        .map_or(0, |o| (o.abs() + 59) / 60);
+    window
+        .global::<StatusAdapter>()
+        .set_clock_minutes(i32::try_from(minutes).unwrap_or(i32::MAX));
+}
+
 pub(super) fn show_sync(window: &AppWindow, online: bool, waiting: i64, last: Option<String>) {
     let s = window.global::<StatusAdapter>();
     s.set_online(online);
