@@ -197,5 +197,116 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// 30 kiosks syncing at once, 10 rounds of 20 arrivals each, with
+/// `pages` organiser pages open on the live feed: the wall time of the
+/// whole, and each round's latency (p95 printed).
+fn kiosks_with_pages(
+    hub: SocketAddr,
+    round: &mut usize,
+    pages: usize,
+) -> (Duration, Vec<Duration>) {
+    *round += 1;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..pages)
+        .map(|_| {
+            let stop = stop.clone();
+            let page = accueil::http_client()
+                .timeout(None)
+                .build()
+                .expect("client")
+                .get(format!("http://{hub}/api/events?token={DASHBOARD}"))
+                .send()
+                .expect("live feed");
+            std::thread::spawn(move || {
+                let mut feed = BufReader::new(page);
+                let mut line = String::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    line.clear();
+                    if feed.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                }
+            })
+        })
+        .collect();
+    let http = accueil::http_client().build().expect("http client");
+    let start = Instant::now();
+    let latencies: Vec<Duration> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..30)
+            .map(|k| {
+                let http = http.clone();
+                let id = format!("p{pages}-r{round}-k{k}");
+                s.spawn(move || {
+                    let all = arrivals(&id, 200);
+                    let mut times = Vec::new();
+                    for chunk in all.chunks(20) {
+                        let req = SyncRequest {
+                            records: chunk.to_vec(),
+                            kiosk: id.clone(),
+                            marks: Default::default(),
+                            sent_at: Some(jiff::Timestamp::now()),
+                        };
+                        let t = Instant::now();
+                        let res = http
+                            .post(format!("http://{hub}/api/sync"))
+                            .bearer_auth(TOKEN)
+                            .json(&req)
+                            .send()
+                            .expect("sync");
+                        assert!(res.status().is_success());
+                        let _ = res.bytes();
+                        times.push(t.elapsed());
+                    }
+                    times
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("kiosk"))
+            .collect()
+    });
+    let total = start.elapsed();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    drop(readers); // the feeds end with the process; their threads are detached
+    (total, latencies)
+}
+
+fn p95(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[(v.len() * 95 / 100).min(v.len() - 1)]
+}
+
+fn bench_pages(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub = start_hub(dir.path(), 10_000);
+    let mut g = c.benchmark_group("hub_pages");
+    g.sample_size(10);
+    g.throughput(criterion::Throughput::Elements(30 * 200));
+    let mut round = 0;
+    for pages in [0usize, 20] {
+        let mut all = Vec::new();
+        g.bench_function(
+            format!("30 kiosks × 10 rounds of 20 arrivals, {pages} pages open"),
+            |b| {
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let (t, lat) = kiosks_with_pages(hub, &mut round, pages);
+                        total += t;
+                        all.extend(lat);
+                    }
+                    total
+                })
+            },
+        );
+        eprintln!(
+            "p95 of a sync round with {pages} pages open: {:?}",
+            p95(all)
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_pages);
 criterion_main!(benches);

@@ -694,32 +694,70 @@ fn a_kiosk_whose_clock_is_a_day_off_is_told_and_records_nothing_unconfirmed() {
         )
         .unwrap();
     assert_eq!(c.outcome, accueil::domain::Outcome::Welcome);
-    // The CLI says so on every sync, and the organisers' page lists it.
-    let out = ev.run(&["sync", "--once"]);
-    assert!(out.status.success());
-    let stats: serde_json::Value = http()
-        .get(format!("http://{}/api/stats", hub.addr))
-        .bearer_auth(DASHBOARD)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    // The last sync (the CLI's, with the right clock) cleared it; the
-    // library's kiosk a day ahead syncs again: listed.
-    assert_eq!(stats["clocks"].as_array().map(Vec::len), Some(0), "{stats}");
-    k.sync_once(std::time::Duration::from_secs(30)).unwrap();
-    let stats: serde_json::Value = http()
-        .get(format!("http://{}/api/stats", hub.addr))
-        .bearer_auth(DASHBOARD)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    // The organisers' page lists it (its figures follow each sync; how fast
+    // is measured in benches/hub.rs, the deadline only bounds a failure).
+    let figures_until = |ok: &dyn Fn(&serde_json::Value) -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let stats: serde_json::Value = http()
+                .get(format!("http://{}/api/stats", hub.addr))
+                .bearer_auth(DASHBOARD)
+                .send()
+                .unwrap()
+                .json()
+                .unwrap();
+            if ok(&stats) || std::time::Instant::now() > deadline {
+                return stats;
+            }
+        }
+    };
+    let stats = figures_until(&|s| s["clocks"].as_array().is_some_and(|c| !c.is_empty()));
     let clocks = stats["clocks"].as_array().unwrap();
     assert_eq!(clocks.len(), 1, "{stats}");
     assert_eq!(clocks[0]["kiosk"], "porte-a");
     assert_eq!(clocks[0]["ahead"], true);
     assert!(clocks[0]["minutes"].as_i64().unwrap() >= 1439);
+    // Its clock set right, the next sync clears it.
+    let out = ev.run(&["sync", "--once"]);
+    assert!(out.status.success());
+    let stats = figures_until(&|s| s["clocks"].as_array().is_some_and(Vec::is_empty));
+    assert_eq!(stats["clocks"].as_array().map(Vec::len), Some(0), "{stats}");
+}
+
+#[test]
+fn idle_and_half_sent_connections_cannot_lock_the_kiosks_out() {
+    use std::io::Read;
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    sync(&a);
+    // Hundreds of connections that say nothing, and some that send half a
+    // request — no token needed.
+    let mut hostile = Vec::new();
+    for _ in 0..600 {
+        hostile.push(std::net::TcpStream::connect(hub.addr).unwrap());
+    }
+    for _ in 0..50 {
+        let mut s = std::net::TcpStream::connect(hub.addr).unwrap();
+        s.write_all(b"POST /api/sync HTTP/1.1\r\nHost: hub\r\nContent-Le")
+            .unwrap();
+        hostile.push(s);
+    }
+    // The door goes on: check-ins reach the hub.
+    check_in(&a, &codes(1..=5));
+    assert_eq!(sync(&a)["pending"], 0);
+    assert_eq!(arrived(&hub_ev), 5);
+    // The hub closes them: at once when it needs their place, else after
+    // its header timeout (the read only bounds a failure).
+    for s in hostile.iter_mut().rev().take(20) {
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let mut buf = [0u8; 64];
+        match s.read(&mut buf) {
+            Ok(n) => assert!(n == 0 || buf.starts_with(b"HTTP/1.1 408"), "{n} bytes"),
+            Err(e) => assert_ne!(e.kind(), std::io::ErrorKind::WouldBlock, "still open: {e}"),
+        }
+    }
 }
 
 /// A real headless Chromium driven over WebDriver (Debian's chromium and

@@ -55,8 +55,16 @@ pub struct Hub {
     kiosk: Mutex<Kiosk>,
     token: String,
     dashboard_token: String,
-    /// Bumped when arrivals come in: the open pages refresh.
-    changes: watch::Sender<u64>,
+    /// Wakes the thread that computes the organisers' figures, once per
+    /// change (changes that come faster count as one).
+    changed: Mutex<Option<std::sync::mpsc::Sender<()>>>,
+    /// The figures as JSON, computed once per change off the hub's lock,
+    /// for every open page, with the change they include.
+    figures: watch::Sender<(u64, Arc<str>)>,
+    /// Changes so far (the figures include up to `figures.0`).
+    wanted: std::sync::atomic::AtomicU64,
+    /// The connections being served.
+    connections: Arc<Mutex<Connections>>,
     /// With `[source] kind = "pretix"`: the pretix thread's latest news
     /// (handed to kiosks with each sync), and how to wake it.
     pretix: Mutex<Option<PretixNews>>,
@@ -74,10 +82,38 @@ impl Hub {
             kiosk: Mutex::new(kiosk),
             token,
             dashboard_token,
-            changes: watch::channel(0).0,
+            changed: Mutex::new(None),
+            figures: watch::channel((0, Arc::from(""))).0,
+            wanted: std::sync::atomic::AtomicU64::new(0),
+            connections: Arc::default(),
             pretix: Mutex::new(None),
             wake_pretix: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// The connection of a request that showed a valid token keeps its
+    /// place when the hub is full.
+    fn prove(&self, parts: &axum::http::request::Parts) {
+        if let Some(ConnectionId(id)) = parts.extensions.get::<ConnectionId>() {
+            self.connections
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .prove(*id);
+        }
+    }
+
+    /// Something the organisers' page shows changed.
+    fn changed(&self) {
+        self.wanted
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if let Some(tx) = self
+            .changed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            let _ = tx.send(());
+        }
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut Kiosk) -> R) -> R {
@@ -141,6 +177,7 @@ impl axum::extract::FromRequestParts<Arc<Hub>> for FromKiosk {
         hub: &Arc<Hub>,
     ) -> Result<Self, Response> {
         if same_secret(&secret_of(parts), &hub.token) {
+            hub.prove(parts);
             Ok(FromKiosk)
         } else {
             Err(unauthorized())
@@ -155,6 +192,7 @@ impl axum::extract::FromRequestParts<Arc<Hub>> for FromOrganiser {
         hub: &Arc<Hub>,
     ) -> Result<Self, Response> {
         if same_secret(&secret_of(parts), &hub.dashboard_token) {
+            hub.prove(parts);
             Ok(FromOrganiser)
         } else {
             Err(unauthorized())
@@ -216,11 +254,14 @@ async fn sync(_: FromKiosk, State(hub): State<Arc<Hub>>, Json(req): Json<SyncReq
     let answer = blocking(move || h.with(|k| exchange(k, &req, Timestamp::now()))).await;
     match answer {
         Ok(Ok(exchanged)) => {
-            if exchanged.arrivals > 0 {
-                hub.changes.send_modify(|n| *n += 1);
-                if let Some(wake) = hub.wake_pretix.get() {
-                    let _ = wake.send(());
-                }
+            // The page shows each kiosk's clock and what came in: its
+            // figures are computed again (coalesced, a few times a second
+            // at most).
+            hub.changed();
+            if exchanged.arrivals > 0
+                && let Some(wake) = hub.wake_pretix.get()
+            {
+                let _ = wake.send(());
             }
             match exchanged.answer {
                 Answer::Synced(mut res) => {
@@ -529,35 +570,88 @@ async fn page(_: FromOrganiser) -> Response {
 }
 
 async fn stats(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
-    let h = hub.clone();
-    match blocking(move || h.with(|k| dashboard(k))).await {
-        Ok(Ok(v)) => Json(v).into_response(),
-        Ok(Err(e)) => internal(e).into_response(),
-        Err(e) => e.into_response(),
+    // The figures as of this request: those computed after every change
+    // the hub had seen when it came (a script that syncs, then asks, reads
+    // its own arrivals).
+    let wanted = hub.wanted.load(std::sync::atomic::Ordering::SeqCst);
+    let mut rx = hub.figures.subscribe();
+    let ready = tokio::time::timeout(
+        Duration::from_secs(10),
+        rx.wait_for(|(done, data)| *done >= wanted && !data.is_empty()),
+    )
+    .await;
+    match ready {
+        Ok(Ok(figures)) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            figures.1.to_string(),
+        )
+            .into_response(),
+        _ => ApiError(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "chiffres pas encore calculés — réessayez".into(),
+        )
+        .into_response(),
     }
 }
 
-/// The page's live feed: the figures now, then again after every change
-/// (changes that come faster than the figures are computed count as one).
+/// The page's live feed: the figures now, then again after every change.
+/// Computed once per change for every open page (by [`start_figures`]);
+/// a page that reads slowly skips to the latest.
 async fn events(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
     use futures_util::StreamExt;
-    let changes = tokio_stream::wrappers::WatchStream::new(hub.changes.subscribe());
-    let stream = changes.then(move |_| {
-        let h = hub.clone();
-        async move {
-            let figures =
-                blocking(move || h.with(|k| dashboard(k).map_err(|e| e.to_string()))).await;
-            let data = match figures {
-                Ok(Ok(v)) => v.to_string(),
-                Ok(Err(e)) => json!({ "error": e }).to_string(),
-                Err(_) => json!({ "error": "hub" }).to_string(),
-            };
-            Ok::<_, std::convert::Infallible>(SseEvent::default().event("stats").data(data))
-        }
-    });
+    let figures = tokio_stream::wrappers::WatchStream::new(hub.figures.subscribe());
+    let stream = figures
+        .filter(|(_, data)| std::future::ready(!data.is_empty()))
+        .map(|(_, data)| {
+            Ok::<_, std::convert::Infallible>(
+                SseEvent::default().event("stats").data(data.to_string()),
+            )
+        });
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
+}
+
+/// How often the figures are computed even without a change: the clock on
+/// the page, a new day.
+const FIGURES_EVERY: Duration = Duration::from_secs(30);
+/// The least time between two computations of the figures.
+const FIGURES_GAP: Duration = Duration::from_millis(250);
+
+/// The thread that computes the organisers' figures on its own connection
+/// to the hub's copy (SQLite lets it read while kiosks write): once per
+/// change, whatever the number of open pages, never under the hub's lock.
+fn start_figures(hub: &Arc<Hub>, own: Kiosk) -> Result<(), HubError> {
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    *hub.changed.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
+    let weak = Arc::downgrade(hub);
+    std::thread::Builder::new()
+        .name("tableau".into())
+        .spawn(move || {
+            loop {
+                let Some(hub) = weak.upgrade() else { return };
+                let including = hub.wanted.load(std::sync::atomic::Ordering::SeqCst);
+                drop(hub);
+                let data = match dashboard(&own) {
+                    Ok(v) => v.to_string(),
+                    Err(e) => json!({ "error": e.to_string() }).to_string(),
+                };
+                let Some(hub) = weak.upgrade() else { return };
+                hub.figures.send_replace((including, Arc::from(data)));
+                drop(hub);
+                // At most a few times a second, however fast arrivals come:
+                // the page is read by people.
+                std::thread::sleep(FIGURES_GAP);
+                match rx.recv_timeout(FIGURES_EVERY) {
+                    // Changes that came meanwhile count as one.
+                    Ok(()) => while rx.try_recv().is_ok() {},
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            }
+        })
+        .map_err(HubError::Serve)?;
+    Ok(())
 }
 
 async fn export_attendance(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
@@ -721,11 +815,123 @@ pub fn dashboard(k: &Kiosk) -> Result<Value, AppError> {
     }))
 }
 
-/// Serves the hub on `listener` until the process stops.
+/// How long a connection may take to send a request's headers, and stay
+/// idle between requests: a half-sent request or an idle connection is
+/// closed after it.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request may take to arrive whole and be answered (the live
+/// feed's stream is not counted: it is the answer).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Connections the hub holds at once. At the cap, a new connection takes
+/// the place of the oldest one that never showed a kiosk's or organiser's
+/// token: idle or anonymous connections cannot lock the kiosks out.
+const MAX_CONNECTIONS: usize = 512;
+
+/// The connections being served, oldest first: whether each has shown a
+/// valid token, and how to close it.
+#[derive(Default)]
+struct Connections {
+    next: u64,
+    open: std::collections::BTreeMap<u64, (bool, Arc<tokio::sync::Notify>)>,
+}
+
+/// Which connection a request came on (a request extension).
+#[derive(Clone, Copy)]
+struct ConnectionId(u64);
+
+/// A connection's place, given back when it closes.
+struct Slot {
+    id: u64,
+    connections: Arc<Mutex<Connections>>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.connections
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .open
+            .remove(&self.id);
+    }
+}
+
+impl Connections {
+    /// A place for a new connection, if need be closing the oldest that
+    /// never showed a token; `None` when every place is held by proven ones.
+    fn admit(&mut self) -> Option<(u64, Arc<tokio::sync::Notify>)> {
+        if self.open.len() >= MAX_CONNECTIONS {
+            let anonymous = self
+                .open
+                .iter()
+                .find(|(_, (proven, _))| !proven)
+                .map(|(&id, (_, kill))| (id, kill.clone()))?;
+            anonymous.1.notify_one();
+            self.open.remove(&anonymous.0);
+        }
+        self.next += 1;
+        let kill = Arc::new(tokio::sync::Notify::new());
+        self.open.insert(self.next, (false, kill.clone()));
+        Some((self.next, kill))
+    }
+
+    fn prove(&mut self, id: u64) {
+        if let Some(entry) = self.open.get_mut(&id) {
+            entry.0 = true;
+        }
+    }
+}
+
+async fn with_timeout(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => (StatusCode::REQUEST_TIMEOUT, "408\n").into_response(),
+    }
+}
+
+/// Serves the hub on `listener` until the process stops: each connection
+/// with a header timeout and an idle timeout, at most [`MAX_CONNECTIONS`]
+/// at once — anonymous ones giving way to newcomers.
 pub async fn serve(listener: tokio::net::TcpListener, hub: Arc<Hub>) -> Result<(), HubError> {
-    axum::serve(listener, router(hub))
-        .await
-        .map_err(HubError::Serve)
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let connections = hub.connections.clone();
+    let app = router(hub).layer(axum::middleware::from_fn(with_timeout));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: the next accept may
+            // work once connections close.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let admitted = connections
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .admit();
+        let Some((id, kill)) = admitted else {
+            continue;
+        };
+        let slot = Slot {
+            id,
+            connections: connections.clone(),
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone().layer(axum::Extension(ConnectionId(id)));
+        let service = hyper_util::service::TowerToHyperService::new(app);
+        tokio::spawn(async move {
+            let _slot = slot;
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = conn => {}
+                () = kill.notified() => {}
+            }
+        });
+    }
 }
 
 /// How often the hub pushes to pretix without being woken by an upload,
@@ -766,7 +972,7 @@ fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
                 }
                 if let Ok(r) = &round {
                     if r.arrivals_in > 0 || r.list_changed {
-                        hub.changes.send_modify(|n| *n += 1);
+                        hub.changed();
                     }
                     for n in &r.notices {
                         eprintln!("hub : pretix : {}", crate::pretix::notice_line(n));
@@ -776,7 +982,7 @@ fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
                 let mut held = hub.pretix.lock().unwrap_or_else(|p| p.into_inner());
                 if *held != news {
                     // Waiting entries went, a refusal came: the pages show it.
-                    hub.changes.send_modify(|n| *n += 1);
+                    hub.changed();
                     *held = news;
                 }
             }
@@ -800,7 +1006,9 @@ pub fn run(kiosk: Kiosk, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Re
     } else {
         None
     };
+    let figures = Kiosk::open(kiosk.config.clone(), Some(kiosk.store().path()))?;
     let hub = Hub::new(kiosk)?;
+    start_figures(&hub, figures)?;
     if let Some(own) = pretix {
         start_pretix(&hub, own)?;
     }

@@ -25,8 +25,13 @@ impl Event {
     }
 
     pub fn with_config(toml: &str) -> Event {
+        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("kiosk.toml"), toml).expect("write kiosk.toml");
+        let path = dir.path().join("kiosk.toml");
+        std::fs::write(&path, toml).expect("write kiosk.toml");
+        // As the README asks: it may hold tokens and the PIN's hash.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .expect("chmod kiosk.toml");
         Event { dir }
     }
 
