@@ -604,7 +604,7 @@ async fn events(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
         .filter(|(_, data)| std::future::ready(!data.is_empty()))
         .map(|(_, data)| {
             Ok::<_, std::convert::Infallible>(
-                SseEvent::default().event("stats").data(data.to_string()),
+                SseEvent::default().event("stats").data(&*data),
             )
         });
     Sse::new(stream)
