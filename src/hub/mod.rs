@@ -65,6 +65,8 @@ pub struct Hub {
     wanted: std::sync::atomic::AtomicU64,
     /// The connections being served.
     connections: Arc<Mutex<Connections>>,
+    /// Each kiosk's clock at its last sync: how far off the hub's, when.
+    clocks: Mutex<BTreeMap<String, (i64, Timestamp)>>,
     /// With `[source] kind = "pretix"`: the pretix thread's latest news
     /// (handed to kiosks with each sync), and how to wake it.
     pretix: Mutex<Option<PretixNews>>,
@@ -86,6 +88,7 @@ impl Hub {
             figures: watch::channel((0, Arc::from(""))).0,
             wanted: std::sync::atomic::AtomicU64::new(0),
             connections: Arc::default(),
+            clocks: Mutex::default(),
             pretix: Mutex::new(None),
             wake_pretix: std::sync::OnceLock::new(),
         }))
@@ -250,10 +253,21 @@ async fn blocking<R: Send + 'static>(
 }
 
 async fn sync(_: FromKiosk, State(hub): State<Arc<Hub>>, Json(req): Json<SyncRequest>) -> Response {
+    let (kiosk, sent_at) = (req.kiosk.clone(), req.sent_at);
     let h = hub.clone();
     let answer = blocking(move || h.with(|k| exchange(k, &req, Timestamp::now()))).await;
     match answer {
         Ok(Ok(exchanged)) => {
+            // How far off the kiosk's clock is (the request's travel time
+            // is well under the two minutes that matter): kept in memory,
+            // for the page.
+            if let Some(sent) = sent_at {
+                let now = Timestamp::now();
+                hub.clocks
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(kiosk, (now.duration_since(sent).as_secs(), now));
+            }
             // The page shows each kiosk's clock and what came in: its
             // figures are computed again (coalesced, a few times a second
             // at most).
@@ -368,14 +382,6 @@ fn exchange(k: &mut Kiosk, req: &SyncRequest, now: Timestamp) -> Result<Exchange
         .collect();
     let event = k.config.event.clone();
     let store = k.store_mut();
-    // How far off the kiosk's clock is (the request's travel time is
-    // well under the two minutes that matter).
-    if let Some(sent) = req.sent_at {
-        let offset = now.duration_since(sent).as_secs();
-        store
-            .set_sync_value(&format!("clock:{}", req.kiosk), &format!("{offset} {now}"))
-            .map_err(internal)?;
-    }
     let mut has: BTreeMap<String, i64> = BTreeMap::new();
     let mut held: BTreeMap<(String, i64), uuid::Uuid> = BTreeMap::new();
     for r in &records {
@@ -603,9 +609,7 @@ async fn events(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
     let stream = figures
         .filter(|(_, data)| std::future::ready(!data.is_empty()))
         .map(|(_, data)| {
-            Ok::<_, std::convert::Infallible>(
-                SseEvent::default().event("stats").data(&*data),
-            )
+            Ok::<_, std::convert::Infallible>(SseEvent::default().event("stats").data(&*data))
         });
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
@@ -631,8 +635,9 @@ fn start_figures(hub: &Arc<Hub>, own: Kiosk) -> Result<(), HubError> {
             loop {
                 let Some(hub) = weak.upgrade() else { return };
                 let including = hub.wanted.load(std::sync::atomic::Ordering::SeqCst);
+                let clocks = hub.clocks.lock().unwrap_or_else(|p| p.into_inner()).clone();
                 drop(hub);
-                let data = match dashboard(&own) {
+                let data = match dashboard(&own, &clocks) {
                     Ok(v) => v.to_string(),
                     Err(e) => json!({ "error": e.to_string() }).to_string(),
                 };
@@ -700,7 +705,10 @@ async fn export(hub: Arc<Hub>, no_shows: bool) -> Response {
 /// Everything the page shows, as JSON: today's and each day's arrivals
 /// against the expected, per category and per kiosk, arrivals per quarter
 /// of an hour, double entries, the last arrivals.
-pub fn dashboard(k: &Kiosk) -> Result<Value, AppError> {
+pub fn dashboard(
+    k: &Kiosk,
+    clocks: &BTreeMap<String, (i64, Timestamp)>,
+) -> Result<Value, AppError> {
     let event = &k.config.event;
     let tz = &event.timezone;
     let stats = k.stats()?;
@@ -775,14 +783,9 @@ pub fn dashboard(k: &Kiosk) -> Result<Value, AppError> {
     // Kiosks whose clock was off at their last sync (within six hours),
     // and records kept apart.
     let now = Timestamp::now();
-    let clocks: Vec<Value> = k
-        .store()
-        .sync_values("clock:")?
-        .into_iter()
-        .filter_map(|(kiosk, v)| {
-            let (offset, at) = v.split_once(' ')?;
-            let offset: i64 = offset.parse().ok()?;
-            let at: Timestamp = at.parse().ok()?;
+    let clocks: Vec<Value> = clocks
+        .iter()
+        .filter_map(|(kiosk, &(offset, at))| {
             let recent = now.duration_since(at).as_secs() < 6 * 3600;
             (recent && offset.abs() > crate::sync::CLOCK_TOLERANCE_SECS).then(|| {
                 json!({

@@ -104,17 +104,6 @@ impl Store {
             .optional()?)
     }
 
-    /// Sync state values whose key starts with `prefix`: (rest of the key,
-    /// value).
-    pub fn sync_values(&self, prefix: &str) -> Result<Vec<(String, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT substr(key, length(?1) + 1), value FROM sync_state
-             WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
-        )?;
-        let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     pub fn set_sync_value(&self, key: &str, value: &str) -> Result<()> {
         self.conn
             .prepare_cached(
