@@ -109,25 +109,27 @@ fn bench(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
                 round += 1;
-                let batches: Vec<SyncRequest> = (0..50)
+                let batches: Vec<(String, SyncRequest)> = (0..50)
                     .map(|k| {
                         let id = format!("r{round}-k{k}");
-                        SyncRequest {
+                        let credential = enrol(&http, hub, &id);
+                        let req = SyncRequest {
                             records: arrivals(&id, 200),
                             kiosk: id,
                             marks: Default::default(),
                             sent_at: None,
-                        }
+                        };
+                        (credential, req)
                     })
                     .collect();
                 let start = Instant::now();
                 std::thread::scope(|s| {
-                    for req in &batches {
+                    for (credential, req) in &batches {
                         let http = http.clone();
                         s.spawn(move || {
                             let res = http
                                 .post(format!("http://{hub}/api/sync"))
-                                .bearer_auth(TOKEN)
+                                .bearer_auth(credential)
                                 .json(req)
                                 .send()
                                 .expect("upload");
@@ -197,9 +199,25 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// Kiosk `id`'s own credential, from the hub's enrolment.
+fn enrol(http: &reqwest::blocking::Client, hub: SocketAddr, id: &str) -> String {
+    let res: accueil::sync::EnrolResponse = http
+        .post(format!("http://{hub}/api/enrol"))
+        .bearer_auth(TOKEN)
+        .json(&accueil::sync::EnrolRequest {
+            kiosk: id.to_owned(),
+        })
+        .send()
+        .expect("enrol")
+        .json()
+        .expect("credential");
+    res.credential
+}
+
 /// A kiosk as the hub sees it: its log, and what it holds of the others'.
 struct SimKiosk {
     id: String,
+    credential: String,
     next: i64,
     marks: accueil::store::Marks,
 }
@@ -221,7 +239,7 @@ impl SimKiosk {
             };
             let res: accueil::sync::SyncResponse = http
                 .post(format!("http://{hub}/api/sync"))
-                .bearer_auth(TOKEN)
+                .bearer_auth(&self.credential)
                 .json(&req)
                 .send()
                 .expect("sync")
@@ -274,6 +292,7 @@ fn kiosks_with_pages(pages: usize, paced: bool) -> (Duration, Vec<Duration>) {
     let mut kiosks: Vec<SimKiosk> = (0..30)
         .map(|k| SimKiosk {
             id: format!("porte-{k}"),
+            credential: enrol(&http, hub, &format!("porte-{k}")),
             next: 0,
             marks: Default::default(),
         })

@@ -219,6 +219,15 @@ enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// Sur le hub : les kiosques inscrits ; --revoke ID pour un kiosque volé ou perdu (le hub refuse ses envois), --readmit ID pour le reprendre.
+    Kiosks {
+        /// Révoque ce kiosque : ses identifiants ne valent plus et il ne peut pas se réinscrire.
+        #[arg(long, value_name = "ID", conflicts_with = "readmit")]
+        revoke: Option<String>,
+        /// Réadmet un kiosque révoqué : il se réinscrit à sa prochaine synchronisation.
+        #[arg(long, value_name = "ID")]
+        readmit: Option<String>,
+    },
     /// Exporte la présence par personne et par jour (CSV pour Excel).
     Export {
         /// Fichier CSV à écrire (« - » : la sortie standard).
@@ -549,6 +558,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 print_stats(&kiosk, &stats);
             }
+            Ok(())
+        }
+        Command::Kiosks { revoke, readmit } => {
+            let report = match (revoke, readmit) {
+                (Some(id), _) => kiosk.revoke_kiosk(&id)?,
+                (None, Some(id)) => kiosk.readmit_kiosk(&id)?,
+                (None, None) => kiosk.enrolled_kiosks()?,
+            };
+            out.show(&report)?;
             Ok(())
         }
         Command::Hub { listen } => {
@@ -989,6 +1007,16 @@ impl Output {
         } else {
             say!("{line}");
         }
+    }
+
+    /// A verb's report: as one JSON line with --json, else as its text.
+    fn show<T: serde::Serialize + std::fmt::Display>(&self, report: &T) -> anyhow::Result<()> {
+        if self.json {
+            say!("{}", serde_json::to_string(report)?);
+        } else {
+            say!("{}", report.to_string().trim_end());
+        }
+        Ok(())
     }
 
     fn line(&self, v: &Value) {

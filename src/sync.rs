@@ -376,8 +376,18 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
 pub enum SyncError {
     #[error("hub injoignable ({url}) : {source} — le kiosque continue sur sa copie locale")]
     Unreachable { url: String, source: reqwest::Error },
-    #[error("le hub refuse le jeton — vérifiez [hub] token dans kiosk.toml (le même qu'au hub)")]
+    #[error(
+        "le hub refuse le jeton d'inscription — vérifiez [hub] token dans kiosk.toml (le même qu'au hub)"
+    )]
     Unauthorized,
+    #[error(
+        "ce kiosque (« {kiosk} ») a été révoqué au hub : il n'envoie ni ne reçoit plus rien — s'il a été retrouvé, un organisateur le réadmet sur le hub (accueil kiosks --readmit {kiosk}) et il reprend à la synchronisation suivante"
+    )]
+    Revoked { kiosk: String },
+    #[error("le hub refuse l'identifiant de ce kiosque ({0})")]
+    BadCredential(String),
+    #[error("pas de source d'aléa du système pour créer un identifiant de kiosque")]
+    NoRandom,
     #[error("le hub répond {status} : {body}")]
     Hub { status: u16, body: String },
     #[error("le hub refuse des entrées : {}", .0.error)]
@@ -419,10 +429,102 @@ pub struct Round {
     pub clock_offset: Option<i64>,
 }
 
-/// A kiosk's connection to its hub.
+/// A kiosk's own credential, given by the hub at enrolment:
+/// `acc1.<id>.<secret>` (the hub keeps the id and the secret's hash).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub id: String,
+    secret: String,
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credential")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Display for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "acc1.{}.{}", self.id, self.secret)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Credential {
+    /// A new credential from the system's random source.
+    pub fn generate() -> Result<Credential, SyncError> {
+        use ring::rand::SecureRandom;
+        let rng = ring::rand::SystemRandom::new();
+        let mut id = [0u8; 8];
+        let mut secret = [0u8; 24];
+        rng.fill(&mut id)
+            .and_then(|()| rng.fill(&mut secret))
+            .map_err(|_| SyncError::NoRandom)?;
+        Ok(Credential {
+            id: hex(&id),
+            secret: hex(&secret),
+        })
+    }
+
+    /// A credential as [`Display`](std::fmt::Display) writes it.
+    pub fn parse(text: &str) -> Option<Credential> {
+        let rest = text.strip_prefix("acc1.")?;
+        let (id, secret) = rest.split_once('.')?;
+        let hexy = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
+        (hexy(id, 16) && hexy(secret, 48)).then(|| Credential {
+            id: id.to_owned(),
+            secret: secret.to_owned(),
+        })
+    }
+
+    /// What the hub keeps of the secret.
+    pub fn secret_hash(&self) -> String {
+        hex(ring::digest::digest(&ring::digest::SHA256, self.secret.as_bytes()).as_ref())
+    }
+
+    /// Whether this is the credential whose hash the hub keeps.
+    pub fn matches(&self, secret_hash: &str) -> bool {
+        same_secret(&self.secret_hash(), secret_hash)
+    }
+}
+
+/// Equal secrets, compared in time that does not depend on where they
+/// differ.
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    let (a, b) = (given.as_bytes(), expected.as_bytes());
+    let mut diff = u8::from(a.len() != b.len());
+    for (i, &x) in b.iter().enumerate() {
+        diff |= x ^ a.get(i).copied().unwrap_or(0);
+    }
+    diff == 0
+}
+
+/// `POST /api/enrol`: a kiosk asks for its own credential, with the
+/// hub's enrolment token (`[hub] token`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    pub kiosk: String,
+}
+
+/// The hub's answer to an enrolment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    pub kiosk: String,
+    /// [`Credential`] as text.
+    pub credential: String,
+}
+
+/// A kiosk's connection to its hub: enrolment with the hub's token, then
+/// everything else with the kiosk's own credential.
 pub struct Client {
     url: String,
     token: String,
+    credential: Option<Credential>,
     http: reqwest::blocking::Client,
 }
 
@@ -438,8 +540,53 @@ impl Client {
         Ok(Client {
             url: url.trim_end_matches('/').to_owned(),
             token: token.to_owned(),
+            credential: None,
             http,
         })
+    }
+
+    /// Syncs with `credential` from now on.
+    pub fn set_credential(&mut self, credential: Credential) {
+        self.credential = Some(credential);
+    }
+
+    /// Asks the hub for kiosk `kiosk`'s own credential.
+    pub fn enrol(&self, kiosk: &str) -> Result<Credential, SyncError> {
+        let res = self
+            .http
+            .post(format!("{}/api/enrol", self.url))
+            .bearer_auth(&self.token)
+            .json(&EnrolRequest {
+                kiosk: kiosk.to_owned(),
+            })
+            .send();
+        let res = res.map_err(|source| SyncError::Unreachable {
+            url: self.url.clone(),
+            source,
+        })?;
+        match res.status().as_u16() {
+            200..=299 => {
+                let answer: EnrolResponse = res.json().map_err(SyncError::Decode)?;
+                Credential::parse(&answer.credential).ok_or_else(|| {
+                    SyncError::BadCredential("identifiant reçu illisible".to_owned())
+                })
+            }
+            401 => Err(SyncError::Unauthorized),
+            403 => Err(SyncError::Revoked {
+                kiosk: kiosk.to_owned(),
+            }),
+            status => Err(SyncError::Hub {
+                status,
+                body: res.text().unwrap_or_default().chars().take(300).collect(),
+            }),
+        }
+    }
+
+    fn secret(&self) -> String {
+        match &self.credential {
+            Some(c) => c.to_string(),
+            None => self.token.clone(),
+        }
     }
 
     fn check(
@@ -452,6 +599,12 @@ impl Client {
         })?;
         match res.status().as_u16() {
             200..=299 => Ok(res),
+            401 if self.credential.is_some() => {
+                let body = res.text().unwrap_or_default();
+                Err(SyncError::BadCredential(
+                    body.trim().chars().take(300).collect(),
+                ))
+            }
             401 => Err(SyncError::Unauthorized),
             status => {
                 let body = res.text().unwrap_or_default();
@@ -488,7 +641,7 @@ impl HubLink for Client {
         let res = self
             .http
             .post(format!("{}/api/sync", self.url))
-            .bearer_auth(&self.token)
+            .bearer_auth(self.secret())
             .json(req)
             .send();
         self.check(res)?.json().map_err(SyncError::Decode)
@@ -498,7 +651,7 @@ impl HubLink for Client {
         let res = self
             .http
             .get(format!("{}/api/list", self.url))
-            .bearer_auth(&self.token)
+            .bearer_auth(self.secret())
             .send();
         self.check(res)?.json().map_err(SyncError::Decode)
     }
@@ -514,6 +667,9 @@ pub const LAST_SYNC: &str = "last_sync";
 pub const HUB_PRETIX: &str = "hub_pretix";
 /// The hub's clock minus this kiosk's, in seconds, at the last round.
 pub const CLOCK_OFFSET: &str = "clock_offset";
+/// This kiosk's own credential and the hub that gave it, as JSON
+/// `{"url": …, "credential": …}` (a kiosk's setting, not synced).
+pub const HUB_CREDENTIAL: &str = "hub_credential";
 
 /// How far a kiosk's clock may be from the hub's before it says so.
 pub const CLOCK_TOLERANCE_SECS: i64 = 120;
@@ -709,6 +865,27 @@ fn set_acked(
 mod tests {
     use super::*;
     use crate::domain::{Event, RecordKind};
+
+    #[test]
+    fn a_credential_reads_back_and_only_its_own_secret_matches() {
+        let c = Credential::generate().unwrap();
+        let text = c.to_string();
+        assert_eq!(Credential::parse(&text), Some(c.clone()));
+        assert!(c.matches(&c.secret_hash()));
+        let other = Credential::generate().unwrap();
+        assert_ne!(other, c);
+        assert!(!other.matches(&c.secret_hash()));
+        assert!(!format!("{c:?}").contains(&c.secret), "no secret in logs");
+        for junk in [
+            "",
+            "acc1.",
+            "acc1.zz.zz",
+            &text[..text.len() - 1],
+            &text.replace("acc1", "acc2"),
+        ] {
+            assert_eq!(Credential::parse(junk), None, "{junk}");
+        }
+    }
 
     fn rec(log: &str, seq: i64) -> Record {
         Record {

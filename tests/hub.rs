@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::{Child, Stdio};
@@ -192,10 +192,16 @@ fn bad_or_missing_credentials_get_401_and_nothing_else() {
     let base = format!("http://{}", hub.addr);
     let c = http();
     let body = serde_json::json!({ "kiosk": "x", "records": [], "marks": {} });
+    // The enrolment token gives a kiosk its own credential; nothing else.
     for (what, token) in [
         ("none", None),
         ("wrong", Some("pas-le-bon-jeton-0000")),
         ("organisers'", Some(DASHBOARD)),
+        ("enrolment", Some(TOKEN)),
+        (
+            "forged",
+            Some("acc1.0123456789abcdef.0123456789abcdef0123456789abcdef0123456789abcdef"),
+        ),
     ] {
         let mut req = c.post(format!("{base}/api/sync")).json(&body);
         if let Some(t) = token {
@@ -203,7 +209,8 @@ fn bad_or_missing_credentials_get_401_and_nothing_else() {
         }
         let res = req.send().unwrap();
         assert_eq!(res.status(), 401, "sync with {what} token");
-        assert_eq!(res.text().unwrap().trim(), "401");
+        let text = res.text().unwrap();
+        assert!(!text.contains("S-0000"), "{text}");
         let res = c
             .get(format!("{base}/api/list?token={}", token.unwrap_or("")))
             .send()
@@ -227,10 +234,18 @@ fn bad_or_missing_credentials_get_401_and_nothing_else() {
             );
         }
     }
+    for token in ["", "faux", DASHBOARD] {
+        let res = c
+            .post(format!("{base}/api/enrol?token={token}"))
+            .json(&serde_json::json!({ "kiosk": "x" }))
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 401, "enrolment with « {token} »");
+    }
     // The right secrets open their doors, and only theirs.
     let res = c
         .get(format!("{base}/api/list"))
-        .bearer_auth(TOKEN)
+        .bearer_auth(credential(hub.addr, "porte-y"))
         .send()
         .unwrap();
     assert_eq!(res.status(), 200);
@@ -487,10 +502,147 @@ fn two_kiosks_given_the_same_id_keep_both_their_arrivals() {
     assert_eq!(arrived(&twin), 9);
 }
 
-fn raw_sync(hub: SocketAddr, body: &serde_json::Value) -> (u16, String) {
+#[test]
+fn a_kiosk_writes_only_as_itself_and_a_revoked_one_is_shut_out_until_readmitted() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    let b = kiosk_event("porte-b", hub.addr, TOKEN);
+    sync(&a);
+    sync(&b);
+    check_in(&a, &codes(1..=3));
+    assert_eq!(sync(&a)["pending"], 0);
+
+    // Someone with kiosk.toml's token, and a credential of their own,
+    // writing as porte-a: refused, whatever the records say.
+    let someone = accueil::domain::uid_for_code("S-000010").to_string();
+    let arrival = |log: &str, seq: i64| {
+        serde_json::json!({
+            "id": uuid::Uuid::now_v7(), "kiosk": "porte-a", "log": log, "seq": seq,
+            "at": "2022-09-28T09:00:00Z", "kind": "arrival", "registrant": someone,
+            "day": "2022-09-28", "reverts": null, "payload": {},
+        })
+    };
+    let log = a
+        .kiosk()
+        .store()
+        .own_logs("porte-a")
+        .unwrap()
+        .pop()
+        .unwrap();
+    let (status, body) = raw_sync(
+        hub.addr,
+        "pirate",
+        &serde_json::json!({ "kiosk": "porte-a", "marks": {}, "records": [arrival(&log, 4)] }),
+    );
+    assert_eq!(status, 403, "{body}");
+    // Enrolled again as porte-a, they cannot append to porte-a's log: the
+    // hub sends them to a log of their own.
+    let (status, body) = raw_sync(
+        hub.addr,
+        "porte-a",
+        &serde_json::json!({ "kiosk": "porte-a", "marks": {}, "records": [arrival(&log, 4)] }),
+    );
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("nouveau journal"), "{body}");
+    assert_eq!(arrived(&hub_ev), 3);
+
+    // porte-a is stolen: an organiser revokes it from the hub's command
+    // line while the hub runs.
+    let revoked = hub_ev.json(&["kiosks", "--revoke", "porte-a"]);
+    assert!(
+        revoked["kiosks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["kiosk"] == "porte-a" && k["revoked"] == true),
+        "{revoked}"
+    );
+    check_in(&a, &codes(4..=5));
+    let out = a.run(&["sync", "--once"]);
+    assert!(!out.status.success(), "a revoked kiosk's sync fails");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("révoqué") && err.contains("--readmit porte-a"),
+        "{err}"
+    );
+    assert_eq!(arrived(&hub_ev), 3, "nothing of it is taken");
+    let (status, _) = enrol(hub.addr, "porte-a");
+    assert_eq!(status, 403, "it cannot enrol again");
+    let res = http()
+        .get(format!("http://{}/api/list", hub.addr))
+        .bearer_auth(credential(hub.addr, "porte-a"))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 401, "nor read the list");
+    // The other kiosks go on.
+    check_in(&b, &codes(6..=7));
+    assert_eq!(sync(&b)["pending"], 0);
+    assert_eq!(arrived(&hub_ev), 5);
+
+    // Found again, it is readmitted from the organisers' page: it enrols
+    // anew at its next sync and its arrivals, kept all along, go up.
+    let res = http()
+        .post(format!(
+            "http://{}/api/kiosks/readmit?kiosk=porte-a&token={DASHBOARD}",
+            hub.addr
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let round = sync(&a);
+    assert_eq!(round["pending"], 0, "{round}");
+    assert_eq!(arrived(&hub_ev), 7);
+    assert_eq!(arrived(&a), 7);
+    let stats: serde_json::Value = http()
+        .get(format!("http://{}/api/stats", hub.addr))
+        .bearer_auth(DASHBOARD)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let enrolled = stats["enrolled"].as_array().unwrap();
+    assert!(
+        enrolled
+            .iter()
+            .any(|k| k["kiosk"] == "porte-a" && k["revoked"] == false),
+        "{stats}"
+    );
+}
+
+/// The hub's answer to an enrolment as `kiosk`.
+fn enrol(hub: SocketAddr, kiosk: &str) -> (u16, String) {
+    let res = http()
+        .post(format!("http://{hub}/api/enrol"))
+        .bearer_auth(TOKEN)
+        .json(&serde_json::json!({ "kiosk": kiosk }))
+        .send()
+        .unwrap();
+    (res.status().as_u16(), res.text().unwrap())
+}
+
+/// A credential of kiosk `kiosk` (one per hub and kiosk in this test
+/// process: a second would be a second kiosk of that id).
+fn credential(hub: SocketAddr, kiosk: &str) -> String {
+    static GIVEN: std::sync::Mutex<BTreeMap<(SocketAddr, String), String>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let mut given = GIVEN.lock().unwrap();
+    given
+        .entry((hub, kiosk.to_owned()))
+        .or_insert_with(|| {
+            let (status, body) = enrol(hub, kiosk);
+            assert_eq!(status, 200, "{body}");
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+            v["credential"].as_str().unwrap().to_owned()
+        })
+        .clone()
+}
+
+/// `POST /api/sync` of `body` with kiosk `as_kiosk`'s credential.
+fn raw_sync(hub: SocketAddr, as_kiosk: &str, body: &serde_json::Value) -> (u16, String) {
     let res = http()
         .post(format!("http://{hub}/api/sync"))
-        .bearer_auth(TOKEN)
+        .bearer_auth(credential(hub, as_kiosk))
         .json(body)
         .send()
         .unwrap();
@@ -513,6 +665,7 @@ fn records_the_hub_cannot_keep_are_refused_by_name_and_never_resent() {
     // exports fail for good.
     let (status, body) = raw_sync(
         hub.addr,
+        "pirate",
         &serde_json::json!({ "kiosk": "pirate", "marks": {},
             "records": [record("pirate", "pirate", "-000001-01-01T00:00:00Z", "2022-09-28")] }),
     );
@@ -526,6 +679,7 @@ fn records_the_hub_cannot_keep_are_refused_by_name_and_never_resent() {
     // A record in another kiosk's name.
     let (status, body) = raw_sync(
         hub.addr,
+        "pirate",
         &serde_json::json!({ "kiosk": "pirate", "marks": {},
             "records": [record("porte-b~X", "pirate", "2022-09-28T09:00:00Z", "2022-09-28")] }),
     );
@@ -534,6 +688,7 @@ fn records_the_hub_cannot_keep_are_refused_by_name_and_never_resent() {
     // Junk in a kiosk id.
     let (status, _) = raw_sync(
         hub.addr,
+        "pirate",
         &serde_json::json!({ "kiosk": "a\u{1b}[31m", "marks": {}, "records": [] }),
     );
     assert_eq!(status, 400);

@@ -17,8 +17,10 @@ use crate::domain::{
 use crate::export::{self, ExportError};
 use crate::import::{self, ImportError, RowProblem};
 use crate::print::{self, JobState};
+mod kiosks;
 mod pretix;
 
+pub use kiosks::{Holder, KiosksReport};
 pub use pretix::{PretixImported, PretixRound};
 
 use crate::domain::keyboard::Mix;
@@ -1026,8 +1028,21 @@ impl Kiosk {
         let (Some(url), Some(token)) = (hub.url.as_deref(), hub.token.as_deref()) else {
             return Err(crate::sync::SyncError::NotConfigured.into());
         };
-        let client = crate::sync::Client::new(url, token, timeout)?;
-        self.sync_with(&client)
+        let (url, token) = (url.to_owned(), token.to_owned());
+        let mut client = crate::sync::Client::new(&url, &token, timeout)?;
+        let credential = self.hub_credential(&client, &url, false)?;
+        client.set_credential(credential);
+        match self.sync_with(&client) {
+            // The hub does not know this credential (revoked, or the hub's
+            // data restored from before it): enrol again, once — a revoked
+            // id is told so.
+            Err(AppError::Sync(crate::sync::SyncError::BadCredential(_))) => {
+                let credential = self.hub_credential(&client, &url, true)?;
+                client.set_credential(credential);
+                self.sync_with(&client)
+            }
+            other => other,
+        }
     }
 
     /// One sync round through `link` (the hub over HTTP, or a hub's copy

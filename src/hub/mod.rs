@@ -19,13 +19,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use crate::app::{AppError, Kiosk};
+use crate::app::{AppError, Holder, Kiosk};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::domain::{Record, RecordKind};
 use crate::sync::{
-    DOWNLOAD_BATCH, ListResponse, PretixNews, Refusal, RefusedRecord, SyncRequest, SyncResponse,
-    UploadClash, UploadRefused,
+    DOWNLOAD_BATCH, EnrolRequest, EnrolResponse, ListResponse, PretixNews, Refusal, RefusedRecord,
+    SyncRequest, SyncResponse, UploadClash, UploadRefused, same_secret,
 };
 
 /// The dashboard: one page, its script and style inside, no CDN.
@@ -126,17 +126,6 @@ impl Hub {
     }
 }
 
-/// Equal secrets, compared in time that does not depend on where they
-/// differ.
-fn same_secret(given: &str, expected: &str) -> bool {
-    let (a, b) = (given.as_bytes(), expected.as_bytes());
-    let mut diff = u8::from(a.len() != b.len());
-    for (i, &x) in b.iter().enumerate() {
-        diff |= x ^ a.get(i).copied().unwrap_or(0);
-    }
-    diff == 0
-}
-
 #[derive(Debug, Default, Deserialize)]
 struct TokenQuery {
     token: Option<String>,
@@ -157,9 +146,16 @@ fn unauthorized() -> Response {
     (StatusCode::UNAUTHORIZED, "401\n").into_response()
 }
 
-/// A request from a kiosk (`[hub] token`): handlers that take it cannot be
-/// reached without it.
-struct FromKiosk;
+/// A request from an enrolled kiosk, with its own credential: handlers
+/// that take it cannot be reached without one.
+struct FromKiosk {
+    /// The kiosk id the credential was given to.
+    kiosk: String,
+    /// The credential's public part.
+    credential: String,
+}
+/// A request with the hub's enrolment token (`[hub] token`).
+struct Enrolling;
 /// A request from an organiser (`[hub] dashboard_token`).
 struct FromOrganiser;
 
@@ -179,9 +175,42 @@ impl axum::extract::FromRequestParts<Arc<Hub>> for FromKiosk {
         parts: &mut axum::http::request::Parts,
         hub: &Arc<Hub>,
     ) -> Result<Self, Response> {
+        let secret = secret_of(parts);
+        if secret.is_empty() {
+            return Err(unauthorized());
+        }
+        let h = hub.clone();
+        let holder = blocking(move || h.with(|k| k.credential_holder(&secret))).await;
+        match holder {
+            Ok(Ok(Holder::Kiosk { kiosk, credential })) => {
+                hub.prove(parts);
+                Ok(FromKiosk { kiosk, credential })
+            }
+            Ok(Ok(Holder::Revoked { kiosk })) => Err((
+                StatusCode::UNAUTHORIZED,
+                format!("kiosque « {kiosk} » révoqué au hub\n"),
+            )
+                .into_response()),
+            Ok(Ok(Holder::Unknown)) => Err((
+                StatusCode::UNAUTHORIZED,
+                "identifiant de kiosque inconnu du hub — le kiosque doit s'inscrire (POST /api/enrol avec [hub] token)\n",
+            )
+                .into_response()),
+            Ok(Err(e)) => Err(internal(e).into_response()),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+impl axum::extract::FromRequestParts<Arc<Hub>> for Enrolling {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        hub: &Arc<Hub>,
+    ) -> Result<Self, Response> {
         if same_secret(&secret_of(parts), &hub.token) {
             hub.prove(parts);
-            Ok(FromKiosk)
+            Ok(Enrolling)
         } else {
             Err(unauthorized())
         }
@@ -234,7 +263,10 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 pub fn router(hub: Arc<Hub>) -> Router {
     Router::new()
         .route("/", get(page))
+        .route("/api/enrol", post(enrol))
         .route("/api/sync", post(sync))
+        .route("/api/kiosks/revoke", post(revoke))
+        .route("/api/kiosks/readmit", post(readmit))
         .route("/api/list", get(list))
         .route("/api/stats", get(stats))
         .route("/api/events", get(events))
@@ -252,10 +284,120 @@ async fn blocking<R: Send + 'static>(
     tokio::task::spawn_blocking(f).await.map_err(internal)
 }
 
-async fn sync(_: FromKiosk, State(hub): State<Arc<Hub>>, Json(req): Json<SyncRequest>) -> Response {
+/// `POST /api/enrol`: a kiosk id gets a credential of its own (refused
+/// with 403 when an organiser revoked that id).
+async fn enrol(
+    _: Enrolling,
+    State(hub): State<Arc<Hub>>,
+    Json(req): Json<EnrolRequest>,
+) -> Response {
+    if !plausible_kiosk_id(&req.kiosk) {
+        return bad_kiosk_id(&req.kiosk).into_response();
+    }
+    let h = hub.clone();
+    let kiosk = req.kiosk.clone();
+    match blocking(move || h.with(|k| k.enrol_kiosk(&kiosk))).await {
+        Ok(Ok(Some(credential))) => {
+            eprintln!("hub : kiosque « {} » inscrit", req.kiosk);
+            hub.changed();
+            Json(EnrolResponse {
+                kiosk: req.kiosk,
+                credential: credential.to_string(),
+            })
+            .into_response()
+        }
+        Ok(Ok(None)) => (
+            StatusCode::FORBIDDEN,
+            format!(
+                "kiosque « {} » révoqué au hub — un organisateur peut le réadmettre (accueil kiosks --readmit {})\n",
+                req.kiosk, req.kiosk
+            ),
+        )
+            .into_response(),
+        Ok(Err(e)) => internal(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct KioskQuery {
+    kiosk: String,
+}
+
+/// `POST /api/kiosks/revoke?kiosk=…` (organisers): that kiosk's
+/// credentials stop working, and its id cannot enrol again.
+async fn revoke(
+    _: FromOrganiser,
+    State(hub): State<Arc<Hub>>,
+    axum::extract::Query(q): axum::extract::Query<KioskQuery>,
+) -> Response {
+    let h = hub.clone();
+    match blocking(move || h.with(|k| k.revoke_kiosk(&q.kiosk))).await {
+        Ok(Ok(report)) => {
+            if let Some(changed) = &report.changed {
+                eprintln!("hub : {changed}");
+            }
+            hub.changed();
+            Json(report).into_response()
+        }
+        Ok(Err(e)) => internal(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /api/kiosks/readmit?kiosk=…` (organisers): a revoked id may
+/// enrol again.
+async fn readmit(
+    _: FromOrganiser,
+    State(hub): State<Arc<Hub>>,
+    axum::extract::Query(q): axum::extract::Query<KioskQuery>,
+) -> Response {
+    let h = hub.clone();
+    match blocking(move || h.with(|k| k.readmit_kiosk(&q.kiosk))).await {
+        Ok(Ok(report)) => {
+            hub.changed();
+            Json(report).into_response()
+        }
+        Ok(Err(e)) => internal(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn bad_kiosk_id(id: &str) -> ApiError {
+    ApiError(
+        StatusCode::BAD_REQUEST,
+        format!(
+            "identifiant de kiosque « {} » invalide",
+            id.chars().take(60).collect::<String>()
+        ),
+    )
+}
+
+async fn sync(
+    from: FromKiosk,
+    State(hub): State<Arc<Hub>>,
+    Json(req): Json<SyncRequest>,
+) -> Response {
+    if !plausible_kiosk_id(&req.kiosk) {
+        return bad_kiosk_id(&req.kiosk).into_response();
+    }
+    if req.kiosk != from.kiosk {
+        return ApiError(
+            StatusCode::FORBIDDEN,
+            format!(
+                "ce kiosque est inscrit au hub comme « {} », pas « {} » — remettez [kiosk] id = \"{}\" dans kiosk.toml",
+                from.kiosk,
+                req.kiosk.chars().take(60).collect::<String>(),
+                from.kiosk
+            ),
+        )
+        .into_response();
+    }
     let (kiosk, sent_at) = (req.kiosk.clone(), req.sent_at);
     let h = hub.clone();
-    let answer = blocking(move || h.with(|k| exchange(k, &req, Timestamp::now()))).await;
+    let credential = from.credential;
+    let answer =
+        blocking(move || h.with(|k| exchange(k, &req, &credential, Timestamp::now()))).await;
     match answer {
         Ok(Ok(exchanged)) => {
             // How far off the kiosk's clock is (the request's travel time
@@ -299,7 +441,9 @@ pub fn exchange_in(
     now: Timestamp,
 ) -> Result<SyncResponse, crate::sync::SyncError> {
     use crate::sync::SyncError;
-    match exchange(k, req, now) {
+    // Every kiosk in the same process holds one credential per id.
+    let credential = format!("local:{}", req.kiosk);
+    match exchange(k, req, &credential, now) {
         Ok(Exchanged {
             answer: Answer::Synced(mut res),
             ..
@@ -359,15 +503,14 @@ fn plausible_kiosk_id(id: &str) -> bool {
 /// lacks (a repeated number must carry the record the hub holds there),
 /// each record checked before it is kept — the refused ones kept apart
 /// with why, and told; then what the kiosk lacks.
-fn exchange(k: &mut Kiosk, req: &SyncRequest, now: Timestamp) -> Result<Exchanged, ApiError> {
+fn exchange(
+    k: &mut Kiosk,
+    req: &SyncRequest,
+    credential: &str,
+    now: Timestamp,
+) -> Result<Exchanged, ApiError> {
     if !plausible_kiosk_id(&req.kiosk) {
-        return Err(ApiError(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "identifiant de kiosque « {} » invalide",
-                req.kiosk.chars().take(60).collect::<String>()
-            ),
-        ));
+        return Err(bad_kiosk_id(&req.kiosk));
     }
     let records: Vec<Record> = req
         .records
@@ -410,6 +553,30 @@ fn exchange(k: &mut Kiosk, req: &SyncRequest, now: Timestamp) -> Result<Exchange
         }
         Err(refused) => return Err(ApiError(StatusCode::BAD_REQUEST, refused.to_string())),
     };
+    // A credential appends only to the logs it started: new records of a
+    // log another credential of this id started (a replaced disk, a twin,
+    // a kiosk enrolled again after a revocation) move to a new log.
+    for a in &accepted {
+        let Some(first) = a.new.first() else {
+            continue;
+        };
+        match store.log_credential(&a.log).map_err(internal)? {
+            Some(holder) if holder != credential => {
+                let clash = UploadClash {
+                    error: format!(
+                        "le journal « {} » a été commencé par un autre identifiant du kiosque « {} » : ses entrées à partir du n° {} passent dans un nouveau journal",
+                        a.log, req.kiosk, first.seq
+                    ),
+                    log: a.log.clone(),
+                    seq: first.seq,
+                };
+                eprintln!("hub : {}", clash.error);
+                return Err(ApiError::json(StatusCode::CONFLICT, &clash));
+            }
+            Some(_) => {}
+            None => store.bind_log(&a.log, credential).map_err(internal)?,
+        }
+    }
     // Each record checked against the hub's copy and the upload's earlier
     // records (a walk-in then their arrival, an arrival then its undo).
     let mut keep: Vec<Record> = Vec::new();
@@ -783,7 +950,7 @@ pub fn dashboard(
     // Kiosks whose clock was off at their last sync (within six hours),
     // and records kept apart.
     let now = Timestamp::now();
-    let clocks: Vec<Value> = clocks
+    let clock_alerts: Vec<Value> = clocks
         .iter()
         .filter_map(|(kiosk, &(offset, at))| {
             let recent = now.duration_since(at).as_secs() < 6 * 3600;
@@ -797,11 +964,30 @@ pub fn dashboard(
             })
         })
         .collect();
+    // The kiosks enrolled here, and when each last synced (since the hub
+    // started).
+    let enrolled: Vec<Value> = k
+        .enrolled_kiosks()?
+        .kiosks
+        .into_iter()
+        .map(|e| {
+            let seen = clocks
+                .get(&e.kiosk)
+                .map(|(_, at)| tz.to_datetime(*at).strftime("%H:%M").to_string());
+            json!({
+                "kiosk": e.kiosk,
+                "revoked": e.revoked,
+                "credentials": e.credentials,
+                "last_sync": seen,
+            })
+        })
+        .collect();
     let refused = k.store().refused_count()?;
     let waiting = k.store().waiting_count()?;
     Ok(json!({
         "event": event.name,
-        "clocks": clocks,
+        "clocks": clock_alerts,
+        "enrolled": enrolled,
         "refused": refused,
         "waiting": waiting,
         "colour": event.colour,

@@ -4,6 +4,7 @@
 //! cut), foreign keys on, migrations as numbered SQL files tracked with
 //! `PRAGMA user_version`.
 
+mod credential;
 mod desk;
 mod import;
 mod log;
@@ -24,6 +25,7 @@ use crate::domain::keyboard::{Mix, ScannerLayout};
 use crate::domain::text::sort_key;
 use crate::domain::{Origin, Registrant, Status};
 
+pub use credential::{EnrolledKiosk, StoredCredential};
 pub use desk::Edit;
 pub use import::{ImportChange, ImportReport};
 pub use log::{AttendanceRow, CheckinTx, Counts};
@@ -41,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_fts_hashsize.sql"),
     include_str!("migrations/0007_record_log.sql"),
     include_str!("migrations/0008_print_once.sql"),
+    include_str!("migrations/0009_kiosk_credential.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
