@@ -45,7 +45,10 @@ fn bench(c: &mut Criterion) {
     let start = Instant::now();
     k.import_file(&csv, ImportOptions::default(), |_, _| {})
         .expect("import");
-    eprintln!("one-shot: import of {n} rows into an empty copy: {:.2?}", start.elapsed());
+    eprintln!(
+        "one-shot: import of {n} rows into an empty copy: {:.2?}",
+        start.elapsed()
+    );
     drop(k);
     let mb = std::fs::metadata(&db).map(|m| m.len() >> 20).unwrap_or(0);
     eprintln!("one-shot: database size: {mb} MiB");
@@ -100,14 +103,17 @@ fn bench(c: &mut Criterion) {
     g.bench_function("cold start: open, look up a ticket, search", |b| {
         b.iter(|| {
             let k = Kiosk::open(kiosk_config.clone(), Some(&db)).expect("open");
-            k.registrant(&Lookup::Code("NEC-000042".into())).expect("lookup");
+            k.registrant(&Lookup::Code("NEC-000042".into()))
+                .expect("lookup");
             k.search("dup", 20).expect("search")
         })
     });
     let mut k = Kiosk::open(kiosk_config.clone(), Some(&db)).expect("open");
     g.sample_size(100);
     for q in ["d", "dup", "hel", "hel mar", "dupnot", "NEC-054321"] {
-        g.bench_function(format!("search {q}"), |b| b.iter(|| k.search(q, 20).expect("search")));
+        g.bench_function(format!("search {q}"), |b| {
+            b.iter(|| k.search(q, 20).expect("search"))
+        });
     }
     let mut next = 0usize;
     g.bench_function("check-in welcome (decision + durable record)", |b| {

@@ -5,6 +5,7 @@
 //! records and are replayed everywhere.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -388,6 +389,8 @@ pub enum SyncError {
     BadCredential(String),
     #[error("pas de source d'aléa du système pour créer un identifiant de kiosque")]
     NoRandom,
+    #[error("{0} : {1} — vérifiez la place et les droits du dossier de la base")]
+    Local(std::path::PathBuf, std::io::Error),
     #[error("le hub répond {status} : {body}")]
     Hub { status: u16, body: String },
     #[error("le hub refuse des entrées : {}", .0.error)]
@@ -427,6 +430,9 @@ pub struct Round {
     pub moved: usize,
     /// The hub's clock minus this kiosk's, in seconds, as of this round.
     pub clock_offset: Option<i64>,
+    /// This kiosk held nothing and took the hub's copy of the event whole
+    /// (its database) instead of importing the list.
+    pub from_copy: bool,
 }
 
 /// A kiosk's own credential, given by the hub at enrolment:
@@ -580,6 +586,35 @@ impl Client {
                 body: res.text().unwrap_or_default().chars().take(300).collect(),
             }),
         }
+    }
+
+    /// `GET /api/snapshot`: the hub's copy for a new kiosk, written to
+    /// `to`; `false` when the hub does not offer one.
+    pub fn snapshot(&self, to: &Path) -> Result<bool, SyncError> {
+        let res = self
+            .http
+            .get(format!("{}/api/snapshot", self.url))
+            .bearer_auth(self.secret())
+            // A large event's copy is hundreds of megabytes.
+            .timeout(Duration::from_secs(600))
+            .send();
+        let res = match res {
+            Ok(r) if r.status().as_u16() == 404 => return Ok(false),
+            other => self.check(other)?,
+        };
+        let mut res = res;
+        // Everyone's names: readable by this kiosk's user only.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options
+            .open(to)
+            .map_err(|e| SyncError::Local(to.to_owned(), e))?;
+        // Not synced to the disk: the copy is read at once, and what makes
+        // it this kiosk's is the restore's own commit.
+        res.copy_to(&mut file).map_err(SyncError::Decode)?;
+        Ok(true)
     }
 
     fn secret(&self) -> String {

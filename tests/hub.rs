@@ -157,6 +157,37 @@ fn kiosks_join_sync_and_converge_through_the_hub() {
     let at_b = kiosks[1].json(&["checkin", "S-000003"]);
     assert_eq!(at_b["outcome"], "already_in");
 
+    // A kiosk that joins now takes the hub's copy whole — the list, every
+    // record, the fix, the walk-in — and nothing of the hub's own.
+    let late = kiosk_event("porte-d", hub.addr, TOKEN);
+    let round = sync(&late);
+    assert_eq!(round["from_copy"], true, "{round}");
+    assert_eq!(round["list_updated"], true, "{round}");
+    assert_eq!(record_ids(&late, None), record_ids(&hub_ev, None));
+    {
+        let copy = late.kiosk();
+        assert!(
+            copy.enrolled_kiosks().unwrap().kiosks.is_empty(),
+            "no kiosk's credential in the copy"
+        );
+        assert_eq!(copy.search("nouvelle", 5).unwrap().hits.len(), 1);
+        assert_eq!(copy.stats().unwrap().days[0].tally.arrived, 21);
+    }
+    assert_eq!(late.json(&["checkin", "S-000003"])["outcome"], "already_in");
+    check_in(&late, &codes(30..=30));
+    assert_eq!(sync(&late)["pending"], 0);
+    assert_eq!(arrived(&hub_ev), 22);
+    // It kept its own credential through the copy: it did not enrol twice.
+    let enrolled = hub_ev.json(&["kiosks"]);
+    let d = enrolled["kiosks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kiosk"] == "porte-d")
+        .cloned()
+        .unwrap();
+    assert_eq!(d["credentials"], 1, "{enrolled}");
+
     // A re-import at the hub reaches the kiosks; their fix survives it.
     let mut csv = synthetic_csv(300);
     csv.push_str("S-000300;Tardif;Jeanne;Mairie;jt@example.fr;Participant\n");
@@ -702,8 +733,14 @@ fn records_the_hub_cannot_keep_are_refused_by_name_and_never_resent() {
         assert_eq!(res.status(), 200, "{path}");
     }
     let a = kiosk_event("porte-a", hub.addr, TOKEN);
-    assert_eq!(sync(&a)["list_updated"], true);
+    let round = sync(&a);
+    assert_eq!(round["list_updated"], true);
+    assert_eq!(round["from_copy"], true);
     assert_eq!(arrived(&hub_ev), 0, "the refused arrival is not counted");
+    assert!(
+        a.kiosk().refused_records(10).unwrap().is_empty(),
+        "a new kiosk's copy holds none of the hub's refusals"
+    );
 
     // A kiosk whose kiosk.toml has a day the hub's event does not.
     let odd = Event::with_config(

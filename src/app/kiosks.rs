@@ -62,6 +62,17 @@ struct Saved {
 }
 
 impl Kiosk {
+    /// The database file of this copy.
+    pub fn database(&self) -> std::path::PathBuf {
+        self.store.path().to_owned()
+    }
+
+    /// At the hub: writes at `to` the copy a new kiosk starts from, read
+    /// from `database` on a connection of its own (the hub goes on).
+    pub fn write_snapshot(database: &std::path::Path, to: &std::path::Path) -> Result<()> {
+        Ok(crate::store::Store::write_snapshot(database, to)?)
+    }
+
     /// At the hub: a new credential for kiosk `kiosk`, or `None` when an
     /// organiser revoked that id.
     pub fn enrol_kiosk(&mut self, kiosk: &str) -> Result<Option<Credential>> {

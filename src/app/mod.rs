@@ -1032,17 +1032,53 @@ impl Kiosk {
         let mut client = crate::sync::Client::new(&url, &token, timeout)?;
         let credential = self.hub_credential(&client, &url, false)?;
         client.set_credential(credential);
-        match self.sync_with(&client) {
+        match self.sync_over(&client) {
             // The hub does not know this credential (revoked, or the hub's
             // data restored from before it): enrol again, once — a revoked
             // id is told so.
             Err(AppError::Sync(crate::sync::SyncError::BadCredential(_))) => {
                 let credential = self.hub_credential(&client, &url, true)?;
                 client.set_credential(credential);
-                self.sync_with(&client)
+                self.sync_over(&client)
             }
             other => other,
         }
+    }
+
+    /// A round over HTTP: a blank kiosk first takes the hub's copy whole.
+    fn sync_over(&mut self, client: &crate::sync::Client) -> Result<crate::sync::Round> {
+        let joined = self.join_from_snapshot(client)?;
+        let mut round = self.sync_with(client)?;
+        round.list_updated |= joined;
+        round.from_copy = joined;
+        Ok(round)
+    }
+
+    /// A kiosk that holds nobody and no record yet takes the hub's copy of
+    /// the event (its database, without what is the hub's own) instead of
+    /// importing the list: a large event joins in the time of a download.
+    /// A copy this kiosk cannot take leaves it to the list.
+    fn join_from_snapshot(&mut self, client: &crate::sync::Client) -> Result<bool> {
+        let path = self.store.path().to_owned();
+        if path.as_os_str().is_empty() || path == Path::new(":memory:") || !self.store.is_blank()? {
+            return Ok(false);
+        }
+        let tmp = path.with_extension("depuis-le-hub");
+        let joined = match client.snapshot(&tmp) {
+            Ok(true) => match self.store.restore_snapshot(&tmp) {
+                Ok(list_rev) => {
+                    self.store
+                        .set_sync_value(crate::sync::HUB_LIST_REV, &list_rev)?;
+                    Ok(true)
+                }
+                Err(StoreError::Snapshot(_)) => Ok(false),
+                Err(e) => Err(e.into()),
+            },
+            Ok(false) => Ok(false),
+            Err(e) => Err(e.into()),
+        };
+        let _ = std::fs::remove_file(&tmp);
+        joined
     }
 
     /// One sync round through `link` (the hub over HTTP, or a hub's copy

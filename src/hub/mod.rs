@@ -28,6 +28,9 @@ use crate::sync::{
     SyncRequest, SyncResponse, UploadClash, UploadRefused, same_secret,
 };
 
+/// How long the copy handed to new kiosks is handed out again.
+const SNAPSHOT_FRESH: Duration = Duration::from_secs(30);
+
 /// The dashboard: one page, its script and style inside, no CDN.
 const PAGE: &str = include_str!("page.html");
 
@@ -67,6 +70,9 @@ pub struct Hub {
     connections: Arc<Mutex<Connections>>,
     /// Each kiosk's clock at its last sync: how far off the hub's, when.
     clocks: Mutex<BTreeMap<String, (i64, Timestamp)>>,
+    /// The copy handed to new kiosks, and when it was made: kiosks that
+    /// join together share one.
+    snapshot: Mutex<Option<(std::time::Instant, axum::body::Bytes)>>,
     /// With `[source] kind = "pretix"`: the pretix thread's latest news
     /// (handed to kiosks with each sync), and how to wake it.
     pretix: Mutex<Option<PretixNews>>,
@@ -89,6 +95,7 @@ impl Hub {
             wanted: std::sync::atomic::AtomicU64::new(0),
             connections: Arc::default(),
             clocks: Mutex::default(),
+            snapshot: Mutex::new(None),
             pretix: Mutex::new(None),
             wake_pretix: std::sync::OnceLock::new(),
         }))
@@ -117,6 +124,27 @@ impl Hub {
         {
             let _ = tx.send(());
         }
+    }
+
+    /// The copy for a new kiosk: made again when older than
+    /// [`SNAPSHOT_FRESH`] (what changed since comes with the kiosk's next
+    /// round, as for any kiosk).
+    fn snapshot(&self) -> Result<axum::body::Bytes, String> {
+        let mut cached = self.snapshot.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, bytes)) = cached.as_ref()
+            && at.elapsed() < SNAPSHOT_FRESH
+        {
+            return Ok(bytes.clone());
+        }
+        let db = self.with(|k| k.database());
+        let to = db.with_extension("copie-pour-kiosque");
+        let made = Kiosk::write_snapshot(&db, &to)
+            .map_err(|e| e.to_string())
+            .and_then(|()| std::fs::read(&to).map_err(|e| e.to_string()));
+        let _ = std::fs::remove_file(&to);
+        let bytes = axum::body::Bytes::from(made?);
+        *cached = Some((std::time::Instant::now(), bytes.clone()));
+        Ok(bytes)
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut Kiosk) -> R) -> R {
@@ -268,6 +296,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/api/kiosks/revoke", post(revoke))
         .route("/api/kiosks/readmit", post(readmit))
         .route("/api/list", get(list))
+        .route("/api/snapshot", get(snapshot))
         .route("/api/stats", get(stats))
         .route("/api/events", get(events))
         .route("/export/presences.csv", get(export_attendance))
@@ -712,6 +741,19 @@ fn exchange(
 
 fn list_rev(k: &Kiosk) -> Result<String, crate::store::StoreError> {
     Ok(k.store().sync_value("list_rev")?.unwrap_or_default())
+}
+
+/// `GET /api/snapshot`: the event as a database, for a kiosk that holds
+/// nothing yet (see [`crate::store::Store::write_snapshot`]).
+async fn snapshot(_: FromKiosk, State(hub): State<Arc<Hub>>) -> Response {
+    let h = hub.clone();
+    match blocking(move || h.snapshot()).await {
+        Ok(Ok(bytes)) => {
+            ([(header::CONTENT_TYPE, "application/vnd.sqlite3")], bytes).into_response()
+        }
+        Ok(Err(e)) => internal(e).into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 async fn list(_: FromKiosk, State(hub): State<Arc<Hub>>) -> Response {

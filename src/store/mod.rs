@@ -11,6 +11,7 @@ mod log;
 mod pretix;
 mod print;
 mod search;
+mod snapshot;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -117,6 +118,10 @@ pub enum StoreError {
         log: String,
         seq: i64,
     },
+    #[error(
+        "copie du hub inutilisable ({0}) — le kiosque prend la liste et le journal par la voie ordinaire"
+    )]
+    Snapshot(String),
 }
 
 impl From<rusqlite::Error> for StoreError {

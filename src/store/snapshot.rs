@@ -1,0 +1,221 @@
+//! A new kiosk's first copy, as a database rather than as a list: the hub
+//! copies its pages (SQLite's backup API, from a connection of its own, so
+//! the hub goes on meanwhile), leaves out what is its own — kiosks'
+//! credentials, its settings and bookkeeping, the records it refused or
+//! keeps waiting — and an empty kiosk takes the copy whole. A million
+//! people come down in the time of copying the file, instead of an import.
+
+use std::path::Path;
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use super::{MIGRATIONS, Result, Store, StoreError, create_private};
+
+/// What the copy leaves out, and the marks it gives: the numbers a kiosk
+/// holds are those of the records the hub hands out (up to the first one
+/// it keeps waiting, as in [`Store::held_marks`]), not the hub's refused
+/// ones.
+const LEAVE_OUT: &str = "
+    UPDATE log_mark SET held = MIN(held, COALESCE(
+        (SELECT MIN(w.seq) - 1 FROM record_refused w
+         WHERE w.log = log_mark.log AND w.kind = 'waiting'), held));
+    UPDATE log_mark SET top = held;
+    DELETE FROM log_mark WHERE held <= 0;
+    DELETE FROM record_refused;
+    DELETE FROM kiosk_credential;
+    DELETE FROM kiosk_barred;
+    DELETE FROM log_credential;
+    DELETE FROM kiosk_setting;
+    DELETE FROM print_job;
+    DELETE FROM pretix_push;
+    DELETE FROM pretix_checkin;
+    DELETE FROM sync_state WHERE key <> 'list_rev';
+";
+
+fn step_all(backup: &Backup<'_, '_>) -> Result<()> {
+    // Pages by thousands: a hub's writes between steps are taken into the
+    // copy by SQLite, which starts over only when another process writes.
+    let mut busy = 0;
+    loop {
+        match backup.step(1024)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            StepResult::Busy | StepResult::Locked if busy < 250 => {
+                busy += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            StepResult::Busy | StepResult::Locked => {
+                return Err(StoreError::Snapshot("base occupée".into()));
+            }
+            _ => return Err(StoreError::Snapshot("copie interrompue".into())),
+        }
+    }
+}
+
+impl Store {
+    /// Writes, at `to` (a new file, readable by its owner only), the copy
+    /// a new kiosk starts from.
+    pub fn write_snapshot(database: &Path, to: &Path) -> Result<()> {
+        let src = Connection::open_with_flags(
+            database,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let _ = std::fs::remove_file(to);
+        create_private(to);
+        let mut dst = Connection::open(to)?;
+        // A file made to be sent: no need to wait for the disk.
+        dst.pragma_update(None, "synchronous", "OFF")?;
+        step_all(&Backup::new(&src, &mut dst)?)?;
+        drop(src);
+        dst.pragma_update(None, "journal_mode", "DELETE")?;
+        dst.execute_batch(&format!("BEGIN; {LEAVE_OUT} COMMIT;"))?;
+        Ok(())
+    }
+
+    /// This copy holds nobody and no record: what a kiosk is before its
+    /// first sync.
+    pub fn is_blank(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM registrant) AND NOT EXISTS (SELECT 1 FROM record)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Takes the hub's copy at `from` whole, keeping this kiosk's own
+    /// settings (its credential, its log). Only into a blank copy; a copy
+    /// of another schema, or damaged, is refused and nothing changes.
+    /// Returns the hub's list revision it holds.
+    pub fn restore_snapshot(&mut self, from: &Path) -> Result<String> {
+        let list_rev = {
+            let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            let version: i64 = src.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version != MIGRATIONS.len() as i64 {
+                return Err(StoreError::Snapshot(format!(
+                    "schéma {version}, ce kiosque connaît le {}",
+                    MIGRATIONS.len()
+                )));
+            }
+            let check: String = src.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+            if check != "ok" {
+                return Err(StoreError::Snapshot(check));
+            }
+            src.query_row(
+                "SELECT value FROM sync_state WHERE key = 'list_rev'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .unwrap_or_default()
+        };
+        if !self.is_blank()? {
+            return Err(StoreError::Snapshot(
+                "ce kiosque a déjà des inscrits ou des entrées".into(),
+            ));
+        }
+        let keep = |table: &str| -> Result<Vec<(String, String)>> {
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT key, value FROM {table}"))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let settings = keep("kiosk_setting")?;
+        let sync = keep("sync_state")?;
+        // Through a rollback journal (of a blank copy: a few pages) rather
+        // than the WAL: the copy's pages are written once, not to the WAL
+        // and again at the checkpoint.
+        self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+        let restored = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(StoreError::from)
+            .and_then(|src| step_all(&Backup::new(&src, &mut self.conn)?));
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        restored?;
+        let tx = self.conn.transaction()?;
+        for (table, rows) in [("kiosk_setting", &settings), ("sync_state", &sync)] {
+            let mut stmt = tx.prepare(&format!(
+                "INSERT INTO {table} (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            ))?;
+            for (k, v) in rows {
+                stmt.execute([k, v])?;
+            }
+        }
+        tx.commit()?;
+        Ok(list_rev)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Record, RecordKind};
+    use jiff::Timestamp;
+    use uuid::Uuid;
+
+    fn printed(log: &str, seq: i64) -> Record {
+        Record {
+            id: Uuid::now_v7(),
+            kiosk: "porte-a".into(),
+            log: log.into(),
+            seq,
+            at: Timestamp::UNIX_EPOCH,
+            kind: RecordKind::BadgePrinted,
+            registrant: Uuid::nil(),
+            day: None,
+            reverts: None,
+            payload: serde_json::json!({}),
+        }
+    }
+
+    #[test]
+    fn a_blank_kiosk_takes_the_copy_with_its_own_settings_and_the_marks_the_hub_hands_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut hub = Store::open(&dir.path().join("hub.sqlite")).unwrap();
+        let kept: Vec<Record> = [1, 2, 3, 5]
+            .iter()
+            .map(|&s| printed("porte-a", s))
+            .collect();
+        hub.apply_records(&kept, Timestamp::UNIX_EPOCH).unwrap();
+        let waits = printed("porte-a", 4);
+        hub.refuse_records(
+            &[(&waits, "en attente".into())],
+            true,
+            Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        hub.add_credential("c1", "porte-a", "hash", Timestamp::UNIX_EPOCH)
+            .unwrap();
+        hub.set_kiosk_setting("hub_only", "1").unwrap();
+        let copy = dir.path().join("copy.sqlite");
+        Store::write_snapshot(hub.path(), &copy).unwrap();
+
+        let mut kiosk = Store::open(&dir.path().join("k.sqlite")).unwrap();
+        kiosk.set_kiosk_setting("hub_credential", "mine").unwrap();
+        assert!(kiosk.is_blank().unwrap());
+        kiosk.restore_snapshot(&copy).unwrap();
+        assert_eq!(kiosk.record_count().unwrap(), 4);
+        // Up to the record the hub keeps waiting: it comes down once the
+        // hub applies it, with what follows.
+        assert_eq!(kiosk.marks().unwrap().get("porte-a"), Some(&3));
+        assert_eq!(
+            kiosk.kiosk_setting("hub_credential").unwrap().as_deref(),
+            Some("mine")
+        );
+        assert_eq!(kiosk.kiosk_setting("hub_only").unwrap(), None);
+        assert!(kiosk.credential("c1").unwrap().is_none());
+        assert!(kiosk.refused_records(10).unwrap().is_empty());
+        // Only into a blank copy.
+        let err = kiosk.restore_snapshot(&copy).unwrap_err().to_string();
+        assert!(err.contains("déjà"), "{err}");
+        // A copy of another schema is refused, nothing changed.
+        let mut other = Store::open(&dir.path().join("o.sqlite")).unwrap();
+        let odd = Connection::open(&copy).unwrap();
+        odd.pragma_update(None, "user_version", 99).unwrap();
+        drop(odd);
+        let err = other.restore_snapshot(&copy).unwrap_err().to_string();
+        assert!(err.contains("schéma 99"), "{err}");
+        assert!(other.is_blank().unwrap());
+    }
+}
