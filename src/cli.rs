@@ -46,6 +46,7 @@ use serde_json::{Value, json};
 use crate::app::{
     AppError, CheckIn, ImportOptions, Imported, Kiosk, PretixImported, Stats, Undo, UndoOutcome,
 };
+use crate::app::{ImportReport, JobView, Lookup, PrintState};
 use crate::badge::Format;
 use crate::config::Config;
 use crate::domain::keyboard::Mix;
@@ -53,7 +54,6 @@ use crate::domain::{
     Arrival, DayReason, DaySpec, Details, DetailsPatch, Event, EventDay, Outcome, Registrant,
 };
 use crate::import::ImportError;
-use crate::store::{ImportReport, JobView, Lookup, PrintState};
 
 #[derive(Debug, Parser)]
 #[command(

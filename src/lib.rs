@@ -3,8 +3,10 @@
 //! Layers, one direction: [`domain`] (types and rules, no I/O) ←
 //! [`store`] (the only rusqlite user) / [`badge`] / [`print`] / [`import`] /
 //! [`export`] / [`sync`] / [`pretix`] ← [`app`] (lookup → decide → record → badge →
-//! print) ← [`ui`] (the only slint user), [`hub`] (the HTTP server) and
-//! [`cli`].
+//! print; the hub's half of the sync protocol; kiosks' credentials) ←
+//! [`ui`] (the only slint user), [`hub`] (the HTTP server: statuses, the
+//! page, the connections) and [`cli`]. The three at the top reach the store
+//! only through [`app`], whose re-exports name the store's types they see.
 
 pub mod app;
 pub mod badge;

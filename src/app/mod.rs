@@ -17,17 +17,21 @@ use crate::domain::{
 use crate::export::{self, ExportError};
 use crate::import::{self, ImportError, RowProblem};
 use crate::print::{self, JobState};
+mod hub_side;
 mod kiosks;
 mod pretix;
 
+/// The store's types the app's callers see: the UI, the hub and the CLI
+/// name them through the app, never through the store.
+pub use crate::store::{
+    DoubleEntry, EnrolledKiosk, ImportReport, JobView, Lookup, PretixNotice, PrintState, StoreError,
+};
+pub use hub_side::{Answer, ExchangeError, Exchanged, plausible_kiosk_id};
 pub use kiosks::{Holder, KiosksReport};
 pub use pretix::{PretixImported, PretixRound};
 
 use crate::domain::keyboard::Mix;
-use crate::store::{
-    CodeMatch, Edit, ImportReport, JobView, Lookup, NewJob, PrintState, SearchResult, Store,
-    StoreError,
-};
+use crate::store::{CodeMatch, Edit, NewJob, SearchResult, Store};
 
 /// What a typed staff PIN did.
 #[derive(Debug, Clone, PartialEq, Eq)]

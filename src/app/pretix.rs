@@ -289,6 +289,15 @@ impl Kiosk {
         }))
     }
 
+    /// Keeps what the hub told of pretix (as a sync round does).
+    pub fn remember_hub_pretix(&self, news: &crate::sync::PretixNews) -> Result<()> {
+        self.store.set_sync_value(
+            crate::sync::HUB_PRETIX,
+            &serde_json::to_string(news).unwrap_or_default(),
+        )?;
+        Ok(())
+    }
+
     /// How things stand with pretix, for the desk: from this copy when it
     /// talks to pretix, else as the hub last told.
     pub fn pretix_news(&self) -> Result<crate::sync::PretixNews> {

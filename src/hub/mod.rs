@@ -19,13 +19,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use crate::app::{AppError, Holder, Kiosk};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::app::{Answer, AppError, ExchangeError, Exchanged, Holder, Kiosk, plausible_kiosk_id};
+use std::collections::BTreeMap;
 
-use crate::domain::{Record, RecordKind};
 use crate::sync::{
-    DOWNLOAD_BATCH, EnrolRequest, EnrolResponse, ListResponse, PretixNews, Refusal, RefusedRecord,
-    SyncRequest, SyncResponse, UploadClash, UploadRefused, same_secret,
+    EnrolRequest, EnrolResponse, ListResponse, PretixNews, SyncRequest, SyncResponse, same_secret,
 };
 
 /// How long the copy handed to new kiosks is handed out again.
@@ -426,7 +424,7 @@ async fn sync(
     let h = hub.clone();
     let credential = from.credential;
     let answer =
-        blocking(move || h.with(|k| exchange(k, &req, &credential, Timestamp::now()))).await;
+        blocking(move || h.with(|k| k.hub_exchange(&req, &credential, Timestamp::now()))).await;
     match answer {
         Ok(Ok(exchanged)) => {
             // How far off the kiosk's clock is (the request's travel time
@@ -458,7 +456,8 @@ async fn sync(
                 }
             }
         }
-        Ok(Err(e)) | Err(e) => e.into_response(),
+        Ok(Err(e)) => ApiError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -472,7 +471,7 @@ pub fn exchange_in(
     use crate::sync::SyncError;
     // Every kiosk in the same process holds one credential per id.
     let credential = format!("local:{}", req.kiosk);
-    match exchange(k, req, &credential, now) {
+    match k.hub_exchange(req, &credential, now) {
         Ok(Exchanged {
             answer: Answer::Synced(mut res),
             ..
@@ -484,263 +483,29 @@ pub fn exchange_in(
             answer: Answer::Refused(refused),
             ..
         }) => Err(SyncError::Refused(refused)),
-        Err(ApiError(StatusCode::CONFLICT, body)) => match serde_json::from_str(&body) {
-            Ok(clash) => Err(SyncError::Clash(clash)),
-            Err(_) => Err(SyncError::BadRequest(body)),
-        },
-        Err(ApiError(StatusCode::BAD_REQUEST, body)) => Err(SyncError::BadRequest(body)),
-        Err(ApiError(status, body)) => Err(SyncError::Hub {
-            status: status.as_u16(),
-            body,
-        }),
+        Err(ExchangeError::Clash(clash)) => Err(SyncError::Clash(clash)),
+        Err(e @ (ExchangeError::BadKiosk(_) | ExchangeError::Refused(_))) => {
+            Err(SyncError::BadRequest(e.to_string()))
+        }
+        Err(ExchangeError::Store(e)) => Err(SyncError::Store(e)),
     }
 }
 
 /// The hub's list, as `GET /api/list` answers it.
-pub fn list_in(k: &Kiosk) -> Result<ListResponse, crate::store::StoreError> {
-    Ok(ListResponse {
-        list_rev: list_rev(k)?,
-        entries: k.store().list_entries()?,
-    })
+pub fn list_in(k: &Kiosk) -> Result<ListResponse, crate::app::StoreError> {
+    k.hub_list()
 }
 
-/// What an exchange answers: what the kiosk lacks, or which of its records
-/// the hub refused (400; the rest was kept).
-#[derive(Debug)]
-enum Answer {
-    Synced(SyncResponse),
-    Refused(UploadRefused),
-}
-
-#[derive(Debug)]
-struct Exchanged {
-    answer: Answer,
-    /// Arrivals and undos that came in.
-    arrivals: usize,
-}
-
-/// A kiosk id as kiosk.toml allows it: what a log may be named after.
-fn plausible_kiosk_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 40
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-/// One kiosk's exchange, in the hub's copy: of its upload, what the hub
-/// lacks (a repeated number must carry the record the hub holds there),
-/// each record checked before it is kept — the refused ones kept apart
-/// with why, and told; then what the kiosk lacks.
-fn exchange(
-    k: &mut Kiosk,
-    req: &SyncRequest,
-    credential: &str,
-    now: Timestamp,
-) -> Result<Exchanged, ApiError> {
-    if !plausible_kiosk_id(&req.kiosk) {
-        return Err(bad_kiosk_id(&req.kiosk));
-    }
-    let records: Vec<Record> = req
-        .records
-        .iter()
-        .cloned()
-        .map(|mut r| {
-            if r.log.is_empty() {
-                r.log = r.kiosk.clone();
+impl From<ExchangeError> for ApiError {
+    fn from(e: ExchangeError) -> ApiError {
+        match e {
+            ExchangeError::Clash(clash) => ApiError::json(StatusCode::CONFLICT, &clash),
+            e @ (ExchangeError::BadKiosk(_) | ExchangeError::Refused(_)) => {
+                ApiError(StatusCode::BAD_REQUEST, e.to_string())
             }
-            r
-        })
-        .collect();
-    let event = k.config.event.clone();
-    let store = k.store_mut();
-    let mut has: BTreeMap<String, i64> = BTreeMap::new();
-    let mut held: BTreeMap<(String, i64), uuid::Uuid> = BTreeMap::new();
-    for r in &records {
-        if !has.contains_key(&r.log) {
-            let top = store.last_seq(&r.log).map_err(internal)?;
-            has.insert(r.log.clone(), top);
-            if r.seq <= top {
-                for (seq, id) in store.ids_between(&r.log, r.seq, top).map_err(internal)? {
-                    held.insert((r.log.clone(), seq), id);
-                }
-            }
+            ExchangeError::Store(e) => internal(e),
         }
     }
-    let accepted = match crate::sync::accept_upload(&req.kiosk, &records, &has, &held) {
-        Ok(accepted) => accepted,
-        Err(Refusal::Clash { kiosk, log, seq }) => {
-            let error = Refusal::Clash {
-                kiosk: kiosk.clone(),
-                log: log.clone(),
-                seq,
-            }
-            .to_string();
-            eprintln!("hub : {error}");
-            let clash = UploadClash { error, log, seq };
-            return Err(ApiError::json(StatusCode::CONFLICT, &clash));
-        }
-        Err(refused) => return Err(ApiError(StatusCode::BAD_REQUEST, refused.to_string())),
-    };
-    // A credential appends only to the logs it started: new records of a
-    // log another credential of this id started (a replaced disk, a twin,
-    // a kiosk enrolled again after a revocation) move to a new log.
-    for a in &accepted {
-        let Some(first) = a.new.first() else {
-            continue;
-        };
-        match store.log_credential(&a.log).map_err(internal)? {
-            Some(holder) if holder != credential => {
-                let clash = UploadClash {
-                    error: format!(
-                        "le journal « {} » a été commencé par un autre identifiant du kiosque « {} » : ses entrées à partir du n° {} passent dans un nouveau journal",
-                        a.log, req.kiosk, first.seq
-                    ),
-                    log: a.log.clone(),
-                    seq: first.seq,
-                };
-                eprintln!("hub : {}", clash.error);
-                return Err(ApiError::json(StatusCode::CONFLICT, &clash));
-            }
-            Some(_) => {}
-            None => store.bind_log(&a.log, credential).map_err(internal)?,
-        }
-    }
-    // Each record checked against the hub's copy and the upload's earlier
-    // records (a walk-in then their arrival, an arrival then its undo).
-    let mut keep: Vec<Record> = Vec::new();
-    let mut refused: Vec<(&Record, String)> = Vec::new();
-    let mut waiting: Vec<(&Record, String)> = Vec::new();
-    let mut walk_ins: HashSet<uuid::Uuid> = HashSet::new();
-    let mut arrivals_here: HashMap<uuid::Uuid, uuid::Uuid> = HashMap::new();
-    for r in accepted.iter().flat_map(|a| a.new) {
-        let verdict = {
-            let known =
-                |u: uuid::Uuid| walk_ins.contains(&u) || store.knows_registrant(u).unwrap_or(false);
-            let arrival_of = |a: uuid::Uuid| {
-                arrivals_here
-                    .get(&a)
-                    .copied()
-                    .or_else(|| store.arrival_registrant(a).ok().flatten())
-            };
-            crate::sync::check_record(
-                r,
-                &crate::sync::Check {
-                    event: &event,
-                    now,
-                    known: &known,
-                    arrival_of: &arrival_of,
-                },
-            )
-        };
-        match verdict {
-            Ok(()) => {
-                match r.kind {
-                    RecordKind::WalkIn => {
-                        walk_ins.insert(r.registrant);
-                    }
-                    RecordKind::Arrival => {
-                        arrivals_here.insert(r.id, r.registrant);
-                    }
-                    _ => {}
-                }
-                keep.push(r.clone());
-            }
-            Err(why) if why.waiting => waiting.push((r, why.reason)),
-            Err(why) => refused.push((r, why.reason)),
-        }
-    }
-    let mut arrivals = 0;
-    if !keep.is_empty() {
-        arrivals = store.apply_records(&keep, now).map_err(internal)?.arrivals;
-    }
-    if !refused.is_empty() {
-        store
-            .refuse_records(&refused, false, now)
-            .map_err(internal)?;
-    }
-    if !waiting.is_empty() {
-        store
-            .refuse_records(&waiting, true, now)
-            .map_err(internal)?;
-    }
-    // What this upload brought may be what earlier records waited for.
-    if !keep.is_empty() && store.waiting_count().map_err(internal)? > 0 {
-        arrivals += store.promote_waiting(now).map_err(internal)?.arrivals;
-    }
-    let mut acked = BTreeMap::new();
-    for log in store.logs_of(&req.kiosk).map_err(internal)? {
-        let top = store.last_seq(&log).map_err(internal)?;
-        acked.insert(log, top);
-    }
-    if !refused.is_empty() || !waiting.is_empty() {
-        let told = |(r, reason): (&Record, String), waits: bool| {
-            eprintln!(
-                "hub : entrée n° {} du journal « {} » {} : {reason}",
-                r.seq,
-                r.log,
-                if waits { "mise en attente" } else { "refusée" }
-            );
-            RefusedRecord {
-                id: r.id,
-                log: r.log.clone(),
-                seq: r.seq,
-                reason,
-                waiting: waits,
-            }
-        };
-        let refused: Vec<RefusedRecord> = refused
-            .into_iter()
-            .map(|r| told(r, false))
-            .chain(waiting.into_iter().map(|r| told(r, true)))
-            .collect();
-        let error = refused
-            .iter()
-            .map(|r| format!("n° {} du journal « {} » : {}", r.seq, r.log, r.reason))
-            .collect::<Vec<_>>()
-            .join(" ; ");
-        return Ok(Exchanged {
-            answer: Answer::Refused(UploadRefused {
-                error,
-                refused,
-                acked,
-            }),
-            arrivals,
-        });
-    }
-    let holds = store.held_marks().map_err(internal)?;
-    let mut records = Vec::new();
-    let mut more = false;
-    for (log, after) in crate::sync::to_download(&req.marks, &holds) {
-        let room = DOWNLOAD_BATCH - records.len();
-        let upto = holds.get(&log).copied().unwrap_or(0);
-        let batch = store
-            .records_between(&log, after, upto, room + 1)
-            .map_err(internal)?;
-        if batch.len() > room {
-            records.extend(batch.into_iter().take(room));
-            more = true;
-            break;
-        }
-        records.extend(batch);
-    }
-    let list_rev = list_rev(k).map_err(internal)?;
-    Ok(Exchanged {
-        answer: Answer::Synced(SyncResponse {
-            acked,
-            refused: Vec::new(),
-            records,
-            more,
-            list_rev,
-            hub_time: Timestamp::now(),
-            pretix: None,
-        }),
-        arrivals,
-    })
-}
-
-fn list_rev(k: &Kiosk) -> Result<String, crate::store::StoreError> {
-    Ok(k.store().sync_value("list_rev")?.unwrap_or_default())
 }
 
 /// `GET /api/snapshot`: the event as a database, for a kiosk that holds
@@ -880,15 +645,8 @@ async fn export_no_shows(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Respo
 /// Called only by handlers that took a [`FromOrganiser`].
 async fn export(hub: Arc<Hub>, no_shows: bool) -> Response {
     let h = hub.clone();
-    let csv = blocking(move || {
-        h.with(|k| -> Result<Vec<u8>, String> {
-            let rows = k.store().attendance().map_err(|e| e.to_string())?;
-            crate::export::attendance_csv(&k.config.event, &rows, no_shows)
-                .map(|(bytes, _)| bytes)
-                .map_err(|e| e.to_string())
-        })
-    })
-    .await;
+    let csv =
+        blocking(move || h.with(|k| k.attendance_csv(no_shows).map_err(|e| e.to_string()))).await;
     let name = if no_shows {
         "absents.csv"
     } else {
@@ -922,7 +680,7 @@ pub fn dashboard(
     let tz = &event.timezone;
     let stats = k.stats()?;
     let (today, _) = k.day(None)?;
-    let arrivals = k.store().arrivals_on(today.date)?;
+    let arrivals = k.arrivals_on(today.date)?;
     // Quarters of an hour from the first arrival to the last, empty ones
     // included: the chart's gaps are real gaps.
     let quarter_of = |at: &Timestamp| {
@@ -952,7 +710,6 @@ pub fn dashboard(
         })
         .collect();
     let doubles: Vec<Value> = k
-        .store()
         .double_entries()?
         .into_iter()
         .map(|d| {
@@ -1024,8 +781,7 @@ pub fn dashboard(
             })
         })
         .collect();
-    let refused = k.store().refused_count()?;
-    let waiting = k.store().waiting_count()?;
+    let (refused, waiting) = k.refused_and_waiting()?;
     Ok(json!({
         "event": event.name,
         "clocks": clock_alerts,
@@ -1230,14 +986,11 @@ pub fn run(kiosk: Kiosk, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Re
     // open): a damaged hub copy must not hand out its pages to kiosks.
     kiosk.check_database()?;
     let pretix = if kiosk.talks_to_pretix() {
-        Some(Kiosk::open(
-            kiosk.config.clone(),
-            Some(kiosk.store().path()),
-        )?)
+        Some(Kiosk::open(kiosk.config.clone(), Some(&kiosk.database()))?)
     } else {
         None
     };
-    let figures = Kiosk::open(kiosk.config.clone(), Some(kiosk.store().path()))?;
+    let figures = Kiosk::open(kiosk.config.clone(), Some(&kiosk.database()))?;
     let hub = Hub::new(kiosk)?;
     start_figures(&hub, figures)?;
     if let Some(own) = pretix {

@@ -5,7 +5,7 @@ use slint::ComponentHandle;
 use super::{
     AppWindow, ConfirmAdapter, Screen, Shared, home_adapter, lookup_of, person, result_adapter,
 };
-use crate::store::Lookup;
+use crate::app::Lookup;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let confirm = window.global::<ConfirmAdapter>();

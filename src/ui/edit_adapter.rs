@@ -8,8 +8,8 @@ use super::{
     AppWindow, EditAdapter, Editing, Screen, Shared, confirm_adapter, result_adapter,
     walk_in_adapter::form_error,
 };
+use crate::app::Lookup;
 use crate::domain::{DetailsPatch, Registrant};
-use crate::store::Lookup;
 
 /// Opens the form on someone's current details.
 pub(super) fn open(window: &AppWindow, desk: &Shared, r: &Registrant, reprint: bool) {

@@ -3,9 +3,9 @@
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::{AppWindow, HomeAdapter, Screen, Shared, person, result_adapter};
+use crate::app::Lookup;
 use crate::config::Mode;
 use crate::domain::privacy;
-use crate::store::Lookup;
 
 /// Results shown for a query: enough to find someone, few enough to read.
 const RESULTS: usize = 8;

@@ -24,8 +24,8 @@ use std::time::Duration;
 use slint::ComponentHandle;
 
 use crate::app::{AppError, Kiosk};
+use crate::app::{JobView, Lookup, PrintState};
 use crate::config::{Language, Mode};
-use crate::store::{JobView, Lookup, PrintState};
 
 /// The code Slint generates from ui/*.slint (it unwraps what it knows is
 /// there: the lints are for code written here).
@@ -107,10 +107,7 @@ impl KioskUi {
         let (printer, counter) = if background {
             let w = window.as_weak();
             let printer = spawn_worker(&kiosk, "impression", PRINT_EVERY, move |k| {
-                let report = k
-                    .process_print_queue()
-                    .and_then(|()| Ok(k.store().print_jobs(20)?))
-                    .map_err(|e| e.to_string());
+                let report = k.print_status(20).map_err(|e| e.to_string());
                 w.upgrade_in_event_loop(move |w| {
                     status_adapter::show_print_report(&w, report.as_deref().map_err(|e| e.clone()));
                 })
@@ -301,7 +298,7 @@ fn spawn_worker(
     period: Duration,
     mut work: impl FnMut(&mut Kiosk) -> bool + Send + 'static,
 ) -> Result<mpsc::Sender<()>, UiError> {
-    let mut own = Kiosk::open(kiosk.config.clone(), Some(kiosk.store().path()))?;
+    let mut own = Kiosk::open(kiosk.config.clone(), Some(&kiosk.database()))?;
     let (tx, rx) = mpsc::channel::<()>();
     std::thread::Builder::new()
         .name(name.into())

@@ -5,8 +5,8 @@ use slint::ComponentHandle;
 
 use super::{AppWindow, ResultAdapter, Screen, Shared, home_adapter, job_state, status_adapter};
 use crate::app::CheckIn;
+use crate::app::Lookup;
 use crate::domain::{DaySpec, Outcome, Registrant};
-use crate::store::Lookup;
 
 /// Why a badge was printed again, as the print log records it.
 pub(super) fn reprint_reason(code: &str) -> &'static str {
@@ -270,7 +270,7 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
 
 /// The print job's state on the result screen (also the print worker's news
 /// about the job the screen follows).
-pub(super) fn show_job(window: &AppWindow, job: &crate::store::JobView) {
+pub(super) fn show_job(window: &AppWindow, job: &crate::app::JobView) {
     let r = window.global::<ResultAdapter>();
     let (state, detail) = job_state(job);
     r.set_job_state(state.into());

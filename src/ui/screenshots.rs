@@ -197,7 +197,7 @@ fn render_language(
     let news = crate::sync::PretixNews {
         pending: 0,
         last_contact: Some(jiff::Timestamp::now()),
-        notices: vec![crate::store::PretixNotice {
+        notices: vec![crate::app::PretixNotice {
             record: uuid::Uuid::now_v7(),
             kiosk: ui.with_kiosk(|k| k.config.kiosk.id.clone()),
             code: String::new(),
@@ -207,13 +207,7 @@ fn render_language(
             at: jiff::Timestamp::now(),
         }],
     };
-    ui.with_kiosk(|k| {
-        k.store().set_sync_value(
-            crate::sync::HUB_PRETIX,
-            &serde_json::to_string(&news).unwrap_or_default(),
-        )
-    })
-    .map_err(crate::app::AppError::from)?;
+    ui.with_kiosk(|k| k.remember_hub_pretix(&news))?;
     ui.show_pretix_notices();
     shot("13-refus-pretix", &ui)?;
     // The same kiosk as a self-service terminal.

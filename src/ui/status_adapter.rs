@@ -4,8 +4,8 @@ use slint::ComponentHandle;
 
 use super::{AppWindow, ResultAdapter, Shared, StatusAdapter};
 use crate::app::Kiosk;
+use crate::app::{JobView, PretixNotice, PrintState};
 use crate::print::Printer;
-use crate::store::{JobView, PretixNotice, PrintState};
 
 /// What does not change while the kiosk runs: event, kiosk, printer.
 pub(super) fn show_identity(window: &AppWindow, kiosk: &Kiosk) {

@@ -1,0 +1,311 @@
+//! The hub's half of the sync protocol, on the hub's copy: of a kiosk's
+//! upload, what the hub keeps, refuses or keeps waiting, and what the
+//! kiosk lacks. The HTTP server (`hub`) only turns its answers into
+//! statuses.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use jiff::Timestamp;
+
+use super::Kiosk;
+use crate::domain::{Record, RecordKind};
+use crate::store::StoreError;
+use crate::sync::{
+    DOWNLOAD_BATCH, ListResponse, Refusal, RefusedRecord, SyncRequest, SyncResponse, UploadClash,
+    UploadRefused,
+};
+
+/// Why an exchange was not taken at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    #[error("identifiant de kiosque « {0} » invalide")]
+    BadKiosk(String),
+    /// The hub holds other records at the kiosk's numbers (409).
+    #[error("{}", .0.error)]
+    Clash(UploadClash),
+    /// The upload breaks the protocol (400).
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What an exchange answers: what the kiosk lacks, or which of its records
+/// the hub refused (400; the rest was kept).
+#[derive(Debug)]
+pub enum Answer {
+    Synced(SyncResponse),
+    Refused(UploadRefused),
+}
+
+#[derive(Debug)]
+pub struct Exchanged {
+    pub answer: Answer,
+    /// Arrivals and undos that came in.
+    pub arrivals: usize,
+}
+
+/// A kiosk id as kiosk.toml allows it: what a log may be named after.
+pub fn plausible_kiosk_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 40
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// One kiosk's exchange, in the hub's copy: of its upload, what the hub
+/// lacks (a repeated number must carry the record the hub holds there),
+/// each record checked before it is kept — the refused ones kept apart
+/// with why, and told; then what the kiosk lacks.
+impl Kiosk {
+    pub fn hub_exchange(
+        &mut self,
+        req: &SyncRequest,
+        credential: &str,
+        now: Timestamp,
+    ) -> Result<Exchanged, ExchangeError> {
+        let k = self;
+        if !plausible_kiosk_id(&req.kiosk) {
+            return Err(ExchangeError::BadKiosk(
+                req.kiosk.chars().take(60).collect(),
+            ));
+        }
+        let records: Vec<Record> = req
+            .records
+            .iter()
+            .cloned()
+            .map(|mut r| {
+                if r.log.is_empty() {
+                    r.log = r.kiosk.clone();
+                }
+                r
+            })
+            .collect();
+        let event = k.config.event.clone();
+        let store = &mut k.store;
+        let mut has: BTreeMap<String, i64> = BTreeMap::new();
+        let mut held: BTreeMap<(String, i64), uuid::Uuid> = BTreeMap::new();
+        for r in &records {
+            if !has.contains_key(&r.log) {
+                let top = store.last_seq(&r.log)?;
+                has.insert(r.log.clone(), top);
+                if r.seq <= top {
+                    for (seq, id) in store.ids_between(&r.log, r.seq, top)? {
+                        held.insert((r.log.clone(), seq), id);
+                    }
+                }
+            }
+        }
+        let accepted = match crate::sync::accept_upload(&req.kiosk, &records, &has, &held) {
+            Ok(accepted) => accepted,
+            Err(Refusal::Clash { kiosk, log, seq }) => {
+                let error = Refusal::Clash {
+                    kiosk: kiosk.clone(),
+                    log: log.clone(),
+                    seq,
+                }
+                .to_string();
+                eprintln!("hub : {error}");
+                return Err(ExchangeError::Clash(UploadClash { error, log, seq }));
+            }
+            Err(refused) => return Err(ExchangeError::Refused(refused.to_string())),
+        };
+        // A credential appends only to the logs it started: new records of a
+        // log another credential of this id started (a replaced disk, a twin,
+        // a kiosk enrolled again after a revocation) move to a new log.
+        for a in &accepted {
+            let Some(first) = a.new.first() else {
+                continue;
+            };
+            match store.log_credential(&a.log)? {
+                Some(holder) if holder != credential => {
+                    let clash = UploadClash {
+                        error: format!(
+                            "le journal « {} » a été commencé par un autre identifiant du kiosque « {} » : ses entrées à partir du n° {} passent dans un nouveau journal",
+                            a.log, req.kiosk, first.seq
+                        ),
+                        log: a.log.clone(),
+                        seq: first.seq,
+                    };
+                    eprintln!("hub : {}", clash.error);
+                    return Err(ExchangeError::Clash(clash));
+                }
+                Some(_) => {}
+                None => store.bind_log(&a.log, credential)?,
+            }
+        }
+        // Each record checked against the hub's copy and the upload's earlier
+        // records (a walk-in then their arrival, an arrival then its undo).
+        let mut keep: Vec<Record> = Vec::new();
+        let mut refused: Vec<(&Record, String)> = Vec::new();
+        let mut waiting: Vec<(&Record, String)> = Vec::new();
+        let mut walk_ins: HashSet<uuid::Uuid> = HashSet::new();
+        let mut arrivals_here: HashMap<uuid::Uuid, uuid::Uuid> = HashMap::new();
+        for r in accepted.iter().flat_map(|a| a.new) {
+            let verdict = {
+                let known = |u: uuid::Uuid| {
+                    walk_ins.contains(&u) || store.knows_registrant(u).unwrap_or(false)
+                };
+                let arrival_of = |a: uuid::Uuid| {
+                    arrivals_here
+                        .get(&a)
+                        .copied()
+                        .or_else(|| store.arrival_registrant(a).ok().flatten())
+                };
+                crate::sync::check_record(
+                    r,
+                    &crate::sync::Check {
+                        event: &event,
+                        now,
+                        known: &known,
+                        arrival_of: &arrival_of,
+                    },
+                )
+            };
+            match verdict {
+                Ok(()) => {
+                    match r.kind {
+                        RecordKind::WalkIn => {
+                            walk_ins.insert(r.registrant);
+                        }
+                        RecordKind::Arrival => {
+                            arrivals_here.insert(r.id, r.registrant);
+                        }
+                        _ => {}
+                    }
+                    keep.push(r.clone());
+                }
+                Err(why) if why.waiting => waiting.push((r, why.reason)),
+                Err(why) => refused.push((r, why.reason)),
+            }
+        }
+        let mut arrivals = 0;
+        if !keep.is_empty() {
+            arrivals = store.apply_records(&keep, now)?.arrivals;
+        }
+        if !refused.is_empty() {
+            store.refuse_records(&refused, false, now)?;
+        }
+        if !waiting.is_empty() {
+            store.refuse_records(&waiting, true, now)?;
+        }
+        // What this upload brought may be what earlier records waited for.
+        if !keep.is_empty() && store.waiting_count()? > 0 {
+            arrivals += store.promote_waiting(now)?.arrivals;
+        }
+        let mut acked = BTreeMap::new();
+        for log in store.logs_of(&req.kiosk)? {
+            let top = store.last_seq(&log)?;
+            acked.insert(log, top);
+        }
+        if !refused.is_empty() || !waiting.is_empty() {
+            let told = |(r, reason): (&Record, String), waits: bool| {
+                eprintln!(
+                    "hub : entrée n° {} du journal « {} » {} : {reason}",
+                    r.seq,
+                    r.log,
+                    if waits { "mise en attente" } else { "refusée" }
+                );
+                RefusedRecord {
+                    id: r.id,
+                    log: r.log.clone(),
+                    seq: r.seq,
+                    reason,
+                    waiting: waits,
+                }
+            };
+            let refused: Vec<RefusedRecord> = refused
+                .into_iter()
+                .map(|r| told(r, false))
+                .chain(waiting.into_iter().map(|r| told(r, true)))
+                .collect();
+            let error = refused
+                .iter()
+                .map(|r| format!("n° {} du journal « {} » : {}", r.seq, r.log, r.reason))
+                .collect::<Vec<_>>()
+                .join(" ; ");
+            return Ok(Exchanged {
+                answer: Answer::Refused(UploadRefused {
+                    error,
+                    refused,
+                    acked,
+                }),
+                arrivals,
+            });
+        }
+        let holds = store.held_marks()?;
+        let mut records = Vec::new();
+        let mut more = false;
+        for (log, after) in crate::sync::to_download(&req.marks, &holds) {
+            let room = DOWNLOAD_BATCH - records.len();
+            let upto = holds.get(&log).copied().unwrap_or(0);
+            let batch = store.records_between(&log, after, upto, room + 1)?;
+            if batch.len() > room {
+                records.extend(batch.into_iter().take(room));
+                more = true;
+                break;
+            }
+            records.extend(batch);
+        }
+        let list_rev = k.list_rev()?;
+        Ok(Exchanged {
+            answer: Answer::Synced(SyncResponse {
+                acked,
+                refused: Vec::new(),
+                records,
+                more,
+                list_rev,
+                hub_time: Timestamp::now(),
+                pretix: None,
+            }),
+            arrivals,
+        })
+    }
+
+    /// The revision of the list this copy hands out.
+    pub fn list_rev(&self) -> Result<String, StoreError> {
+        Ok(self.store.sync_value("list_rev")?.unwrap_or_default())
+    }
+
+    /// The list as `GET /api/list` answers it.
+    pub fn hub_list(&self) -> Result<ListResponse, StoreError> {
+        Ok(ListResponse {
+            list_rev: self.list_rev()?,
+            entries: self.store.list_entries()?,
+        })
+    }
+}
+
+/// What the organisers' page reads of the hub's copy.
+impl Kiosk {
+    /// The day's live arrivals, oldest first: when, at which kiosk, who,
+    /// in which category.
+    pub fn arrivals_on(
+        &self,
+        day: jiff::civil::Date,
+    ) -> Result<Vec<(Timestamp, String, String, String)>, StoreError> {
+        self.store.arrivals_on(day)
+    }
+
+    /// People with live arrivals from several records on the same day.
+    pub fn double_entries(&self) -> Result<Vec<crate::store::DoubleEntry>, StoreError> {
+        self.store.double_entries()
+    }
+
+    /// Records refused, and records kept waiting for what they need.
+    pub fn refused_and_waiting(&self) -> Result<(i64, i64), StoreError> {
+        Ok((self.store.refused_count()?, self.store.waiting_count()?))
+    }
+
+    /// The attendance CSV for French Excel, as `accueil export` writes it.
+    pub fn attendance_csv(&self, only_no_shows: bool) -> super::Result<Vec<u8>> {
+        let rows = self.store.attendance()?;
+        let (bytes, _) = crate::export::attendance_csv(&self.config.event, &rows, only_no_shows)
+            .map_err(|source| crate::export::ExportError::Write {
+                path: "presences.csv".into(),
+                source,
+            })?;
+        Ok(bytes)
+    }
+}
