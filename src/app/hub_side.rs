@@ -279,6 +279,11 @@ impl Kiosk {
 
 /// What the organisers' page reads of the hub's copy.
 impl Kiosk {
+    /// This copy serves as the hub (see [`crate::store::Store::hub_durability`]).
+    pub fn serve_as_hub(&self) -> Result<(), StoreError> {
+        self.store.hub_durability()
+    }
+
     /// The day's live arrivals, oldest first: when, at which kiosk, who,
     /// in which category.
     pub fn arrivals_on(

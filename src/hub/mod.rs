@@ -991,6 +991,7 @@ pub fn run(kiosk: Kiosk, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Re
         None
     };
     let figures = Kiosk::open(kiosk.config.clone(), Some(&kiosk.database()))?;
+    kiosk.serve_as_hub().map_err(AppError::from)?;
     let hub = Hub::new(kiosk)?;
     start_figures(&hub, figures)?;
     if let Some(own) = pretix {

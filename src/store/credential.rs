@@ -80,6 +80,18 @@ impl Store {
     /// Revokes every credential of `kiosk` and bars the id from enrolling
     /// again; the number of credentials revoked.
     pub fn revoke_kiosk(&mut self, kiosk: &str, now: Timestamp) -> Result<usize> {
+        // On the disk before it is said done, whatever the hub's setting
+        // (see `Store::hub_durability`).
+        let was: i64 = self
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        let done = self.revoke_in_one(kiosk, now);
+        self.conn.pragma_update(None, "synchronous", was)?;
+        done
+    }
+
+    fn revoke_in_one(&mut self, kiosk: &str, now: Timestamp) -> Result<usize> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -309,6 +309,16 @@ impl Store {
     }
 
     /// A value this kiosk keeps for itself (never synced).
+    /// The hub's copy: commits reach the WAL without waiting for the disk
+    /// (`synchronous=NORMAL`). A crash of the hub's process loses nothing;
+    /// a power cut may lose its last commits, which the kiosks send again —
+    /// they keep every record they wrote, durably, and resend what the hub
+    /// no longer acknowledges. Revocations are still written through.
+    pub fn hub_durability(&self) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
     pub fn kiosk_setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
