@@ -1051,6 +1051,26 @@ impl Browser {
         );
     }
 
+    /// Clicks the element matching a CSS selector.
+    fn click(&self, css: &str) {
+        let found = self.call(
+            reqwest::Method::POST,
+            "/element",
+            serde_json::json!({ "using": "css selector", "value": css }),
+        );
+        let id = found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|v| v.as_str())
+            .unwrap_or_else(|| panic!("no {css} on the page: {found}"))
+            .to_owned();
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            serde_json::json!({}),
+        );
+    }
+
     /// The text of the elements matching a CSS selector.
     fn texts(&self, css: &str) -> Vec<String> {
         let found = self.call(
@@ -1144,6 +1164,27 @@ fn the_organisers_page_follows_check_ins_live_in_a_real_browser() {
         serde_json::json!({ "using": "css selector", "value": "#last img" }),
     );
     assert_eq!(images.as_array().map(Vec::len), Some(0), "no HTML injected");
+
+    // porte-a is lost: an organiser revokes it from the page, after saying
+    // yes to the question; the page shows it, and porte-a is shut out.
+    browser.until(10, "porte-a enrolled", |b| {
+        b.texts("#enrolled td").iter().any(|t| t == "porte-a")
+    });
+    browser.click("button[aria-label='Révoquer porte-a']");
+    let question = browser.call(reqwest::Method::GET, "/alert/text", serde_json::json!({}));
+    assert!(
+        question.as_str().unwrap_or("").contains("porte-a"),
+        "{question}"
+    );
+    browser.call(
+        reqwest::Method::POST,
+        "/alert/accept",
+        serde_json::json!({}),
+    );
+    browser.until(10, "porte-a revoked", |b| {
+        b.texts("#enrolled td").iter().any(|t| t == "révoqué")
+    });
+    assert!(!a.run(&["sync", "--once"]).status.success());
 
     // A wrong token opens nothing.
     browser.open(&format!("http://{}/?token=faux", hub.addr));

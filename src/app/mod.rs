@@ -1022,8 +1022,6 @@ impl Kiosk {
         })
     }
 
-    /// Writes attendance per person per day (or only the no-shows) as an
-    /// Excel-friendly CSV; returns the number of people written.
     /// One sync round with the hub of `[hub] url`: this kiosk's records
     /// up, everyone else's down, the hub's list when it changed (applied as
     /// an import: arrivals and desk fixes survive it).
@@ -1176,6 +1174,8 @@ impl Kiosk {
         Ok((pending, last))
     }
 
+    /// Writes attendance per person per day (or only the no-shows) as an
+    /// Excel-friendly CSV; returns the number of people written.
     pub fn export_attendance(&self, out: &Path, only_no_shows: bool) -> Result<usize> {
         let rows = self.store.attendance()?;
         Ok(export::write_attendance(
