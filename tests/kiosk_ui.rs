@@ -293,6 +293,48 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     switch_to_english_and_back(&ui);
     pretix_refusals_are_told_to_staff(&ui);
     a_scanner_in_us_mode_on_this_azerty_kiosk(&ui);
+    a_kiosk_a_day_off_the_hub_asks_staff_for_the_day(&ui);
+}
+
+/// This kiosk's clock says today, the hub's says tomorrow (day 2): a scan
+/// records nothing, staff are told and offered the hub's day; one tap
+/// records the arrival on day 2.
+fn a_kiosk_a_day_off_the_hub_asks_staff_for_the_day(ui: &KioskUi) {
+    let code = welcome_code(ui, &[]);
+    let before = ui.with_kiosk(|k| {
+        k.config.hub.url = Some("http://127.0.0.1:9".into());
+        k.store()
+            .set_sync_value(accueil::sync::CLOCK_OFFSET, "86400")
+            .unwrap();
+        k.store().record_count().unwrap()
+    });
+    let mut actions = Actions::default();
+    type_text(ui, &code, &mut actions);
+    enter(ui, &mut actions);
+    assert_eq!(outcome(ui), "error");
+    assert!(
+        find(ui, "Détail")
+            .accessible_value()
+            .unwrap()
+            .contains("rien n'est enregistré"),
+        "staff are told why"
+    );
+    assert_eq!(ui.with_kiosk(|k| k.store().record_count().unwrap()), before);
+    tap(ui, "Enregistrer pour le jour 2", &mut actions);
+    assert_eq!(outcome(ui), "welcome");
+    let day2 = ui.with_kiosk(|k| {
+        let r = k.registrant(&Lookup::Code(code.clone())).unwrap().unwrap();
+        k.arrival_on(r.uid, k.config.event.days[1])
+            .unwrap()
+            .is_some()
+    });
+    assert!(day2, "recorded on the hub's day");
+    ui.with_kiosk(|k| {
+        k.config.hub.url = None;
+        k.store()
+            .set_sync_value(accueil::sync::CLOCK_OFFSET, "0")
+            .unwrap();
+    });
 }
 
 /// A scanner left in its factory US mode on a French laptop: the ticket

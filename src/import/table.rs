@@ -338,7 +338,11 @@ fn utf8_letters_at(bytes: &[u8], n: usize) -> Option<usize> {
     let mut offset = 0;
     for chunk in bytes.utf8_chunks() {
         for (i, c) in chunk.valid().char_indices() {
-            if !c.is_ascii() && c.is_alphabetic() {
+            // Latin letters with accents (U+00C0–U+017F: é, ç, œ, ł…), as
+            // UTF-8 writes them. Other letters are what two bytes of
+            // Windows-1252 or Mac Roman often make by chance (« ÿæ » in Mac
+            // Roman reads as an Arabic letter in UTF-8).
+            if ('\u{C0}'..='\u{17F}').contains(&c) && c.is_alphabetic() {
                 seen += 1;
                 if seen == n {
                     return Some(offset + i);
@@ -578,6 +582,14 @@ mod tests {
             decode(b"Nom\nAndr\xe9\n", Encoding::Utf8),
             Err(DecodeError::Invalid { line: 2, .. })
         ));
+        // A whole Mac Roman file whose bytes happen to hold valid UTF-8
+        // pairs (« ÿæ » and « œà » read as Arabic and Greek letters): one
+        // encoding, read as such.
+        let (mac, _, _) = encoding_rs::MACINTOSH.encode("Nom;Prénom\naÿæ;A\nA;ûœà\n");
+        assert_eq!(
+            decode(&mac, Encoding::Auto),
+            Ok(("Nom;Prénom\naÿæ;A\nA;ûœà\n".to_owned(), "Mac Roman"))
+        );
     }
 
     #[test]
