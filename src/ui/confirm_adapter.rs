@@ -3,7 +3,8 @@
 use slint::ComponentHandle;
 
 use super::{
-    AppWindow, ConfirmAdapter, Screen, Shared, home_adapter, lookup_of, person, result_adapter,
+    AppWindow, ConfirmAdapter, Page, Screen, Shared, home_adapter, lookup_of, person,
+    result_adapter,
 };
 use crate::app::Lookup;
 
@@ -45,5 +46,5 @@ pub(super) fn open(window: &AppWindow, desk: &Shared, id: i64) {
         person(&d.kiosk, &r)
     };
     window.global::<ConfirmAdapter>().set_person(shown);
-    window.global::<Screen>().set_current("confirm".into());
+    window.global::<Screen>().set_current(Page::Confirm);
 }

@@ -2,7 +2,7 @@
 
 use slint::{ComponentHandle, ModelRc, VecModel};
 
-use super::{AppWindow, HomeAdapter, Screen, Shared, person, result_adapter};
+use super::{AppWindow, HomeAdapter, Page, Screen, Shared, person, result_adapter};
 use crate::app::Lookup;
 use crate::config::Mode;
 use crate::domain::privacy;
@@ -63,7 +63,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             && text
                 .chars()
                 .all(|c| !c.is_control() && !('\u{E000}'..='\u{F8FF}').contains(&c));
-        if !printable || (screen != "home" && screen != "result") {
+        if !printable || (screen != Page::Home && screen != Page::Result) {
             return false;
         }
         let home = window.global::<HomeAdapter>();
@@ -154,7 +154,7 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
     home.set_results(ModelRc::new(VecModel::from(rows)));
     home.set_hint(hint.into());
     home.set_hint_detail(detail.into());
-    window.global::<Screen>().set_current("home".into());
+    window.global::<Screen>().set_current(Page::Home);
 }
 
 /// Back to an empty, armed home screen.
@@ -164,6 +164,6 @@ pub(super) fn reset(window: &AppWindow, desk: &Shared) {
     home.set_results(ModelRc::default());
     home.set_hint("".into());
     desk.borrow_mut().listed.clear();
-    window.global::<Screen>().set_current("home".into());
+    window.global::<Screen>().set_current(Page::Home);
     window.invoke_arm();
 }

@@ -2,7 +2,7 @@
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, PinAdapter, Screen, Shared, home_adapter};
+use super::{AppWindow, Page, PinAdapter, Screen, Shared, home_adapter};
 use crate::app::PinVerdict;
 use crate::config::Mode;
 
@@ -16,7 +16,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         let p = window.global::<PinAdapter>();
         p.set_pin("".into());
         p.set_error("".into());
-        window.global::<Screen>().set_current("pin".into());
+        window.global::<Screen>().set_current(Page::Pin);
     });
 
     let (w, d) = (window.as_weak(), desk.clone());

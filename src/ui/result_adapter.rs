@@ -3,7 +3,9 @@
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, ResultAdapter, Screen, Shared, home_adapter, job_state, status_adapter};
+use super::{
+    AppWindow, Page, ResultAdapter, Screen, Shared, home_adapter, job_state, status_adapter,
+};
 use crate::app::CheckIn;
 use crate::app::Lookup;
 use crate::domain::{DaySpec, Outcome, Registrant};
@@ -112,7 +114,7 @@ fn check_in_on(window: &AppWindow, desk: &Shared, lookup: Lookup, day: Option<Da
                 r.set_outcome("error".into());
                 r.set_error(e.to_string().into());
             }
-            window.global::<Screen>().set_current("result".into());
+            window.global::<Screen>().set_current(Page::Result);
             ready_for_next_scan(window);
         }
     }
@@ -136,7 +138,7 @@ pub(super) fn show_fixed(window: &AppWindow, desk: &Shared, r: &Registrant) {
     clear(&res);
     res.set_outcome("edited".into());
     about(&res, desk, r);
-    window.global::<Screen>().set_current("result".into());
+    window.global::<Screen>().set_current(Page::Result);
     queue_badge(window, desk, r.uid, Some(reprint_reason("name-fixed")));
     ready_for_next_scan(window);
 }
@@ -244,7 +246,7 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
         // Nothing of the ticket or of an earlier arrival: typing someone
         // else's name tells nothing about them.
         r.set_outcome(crate::domain::privacy::self_service_outcome(c.outcome).into());
-        window.global::<Screen>().set_current("result".into());
+        window.global::<Screen>().set_current(Page::Result);
         return;
     }
     if let (Outcome::AlreadyIn, Some(a)) = (c.outcome, &c.previous) {
@@ -265,7 +267,7 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
     r.set_scan_scanner(mix.map(|m| m.scanner.key()).unwrap_or_default().into());
     r.set_scan_host(mix.map(|m| m.host.key()).unwrap_or_default().into());
     r.set_outcome(c.outcome.as_str().into());
-    window.global::<Screen>().set_current("result".into());
+    window.global::<Screen>().set_current(Page::Result);
 }
 
 /// The print job's state on the result screen (also the print worker's news

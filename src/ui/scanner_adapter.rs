@@ -3,7 +3,7 @@
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, ScannerAdapter, Screen, Shared, home_adapter};
+use super::{AppWindow, Page, ScannerAdapter, Screen, Shared, home_adapter};
 use crate::app::ScanTest;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
@@ -14,7 +14,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         let a = window.global::<ScannerAdapter>();
         a.set_verdict("".into());
         a.set_read("".into());
-        window.global::<Screen>().set_current("scanner".into());
+        window.global::<Screen>().set_current(Page::Scanner);
     });
     let (w, d) = (window.as_weak(), desk.clone());
     adapter.on_tested(move |read| {

@@ -2,7 +2,7 @@
 
 use slint::{ComponentHandle, SharedString};
 
-use super::{AppWindow, Screen, Shared, WalkInAdapter, home_adapter, result_adapter};
+use super::{AppWindow, Page, Screen, Shared, WalkInAdapter, home_adapter, result_adapter};
 use crate::app::AppError;
 use crate::domain::{Details, DetailsError};
 
@@ -33,7 +33,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             set(&form, SharedString::new());
         }
         form.set_category(default_category.clone().into());
-        window.global::<Screen>().set_current("walk-in".into());
+        window.global::<Screen>().set_current(Page::WalkIn);
     });
 
     let (w, d) = (window.as_weak(), desk.clone());
