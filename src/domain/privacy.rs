@@ -27,11 +27,19 @@ pub fn specific_enough(query: &str) -> bool {
 /// welcome; for anything else — already in, cancelled, pending, unknown,
 /// not expected today — only « adressez-vous à l'accueil », so that typing
 /// someone else's name tells nothing of their ticket or arrival.
-pub fn self_service_outcome(outcome: Outcome) -> &'static str {
+pub fn self_service_outcome(outcome: Outcome) -> SelfServiceShows {
     match outcome {
-        Outcome::Welcome => "welcome",
-        _ => "see-desk",
+        Outcome::Welcome => SelfServiceShows::Welcome,
+        _ => SelfServiceShows::SeeDesk,
     }
+}
+
+/// What a self-service screen may say of a check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelfServiceShows {
+    Welcome,
+    /// « Adressez-vous à l'accueil », whatever the reason.
+    SeeDesk,
 }
 
 /// Searches at a self-service kiosk, as a bucket: [`BURST`] at once, then
@@ -155,7 +163,10 @@ mod tests {
 
     #[test]
     fn self_service_says_nothing_but_welcome() {
-        assert_eq!(self_service_outcome(Outcome::Welcome), "welcome");
+        assert_eq!(
+            self_service_outcome(Outcome::Welcome),
+            SelfServiceShows::Welcome
+        );
         for o in [
             Outcome::AlreadyIn,
             Outcome::Cancelled,
@@ -163,7 +174,7 @@ mod tests {
             Outcome::Unknown,
             Outcome::NotToday,
         ] {
-            assert_eq!(self_service_outcome(o), "see-desk", "{o:?}");
+            assert_eq!(self_service_outcome(o), SelfServiceShows::SeeDesk, "{o:?}");
         }
     }
 

@@ -4,7 +4,8 @@
 use slint::ComponentHandle;
 
 use super::{
-    AppWindow, Page, ResultAdapter, Screen, Shared, home_adapter, job_state, status_adapter,
+    AppWindow, Page, ResultAdapter, ResultKind, Screen, Shared, home_adapter, job_state,
+    status_adapter,
 };
 use crate::app::CheckIn;
 use crate::app::Lookup;
@@ -43,7 +44,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         let r = window.global::<ResultAdapter>();
         match undone {
             Ok(u) => {
-                r.set_outcome("undone".into());
+                r.set_outcome(ResultKind::Undone);
                 r.set_name(
                     u.registrant
                         .map(|p| p.display_name())
@@ -109,9 +110,9 @@ fn check_in_on(window: &AppWindow, desk: &Shared, lookup: Lookup, day: Option<Da
                 desk.borrow_mut().held = Some(lookup);
             }
             if self_service {
-                r.set_outcome("see-desk".into());
+                r.set_outcome(ResultKind::SeeDesk);
             } else {
-                r.set_outcome("error".into());
+                r.set_outcome(ResultKind::Error);
                 r.set_error(e.to_string().into());
             }
             window.global::<Screen>().set_current(Page::Result);
@@ -136,7 +137,7 @@ pub(super) fn show_fixed(window: &AppWindow, desk: &Shared, r: &Registrant) {
     desk.borrow_mut().last = Some(r.uid);
     let res = window.global::<ResultAdapter>();
     clear(&res);
-    res.set_outcome("edited".into());
+    res.set_outcome(ResultKind::Edited);
     about(&res, desk, r);
     window.global::<Screen>().set_current(Page::Result);
     queue_badge(window, desk, r.uid, Some(reprint_reason("name-fixed")));
@@ -245,7 +246,12 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
     if desk.borrow().mode == crate::config::Mode::SelfService {
         // Nothing of the ticket or of an earlier arrival: typing someone
         // else's name tells nothing about them.
-        r.set_outcome(crate::domain::privacy::self_service_outcome(c.outcome).into());
+        r.set_outcome(
+            match crate::domain::privacy::self_service_outcome(c.outcome) {
+                crate::domain::privacy::SelfServiceShows::Welcome => ResultKind::Welcome,
+                crate::domain::privacy::SelfServiceShows::SeeDesk => ResultKind::SeeDesk,
+            },
+        );
         window.global::<Screen>().set_current(Page::Result);
         return;
     }
@@ -266,7 +272,7 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
     r.set_scan_note(note.into());
     r.set_scan_scanner(mix.map(|m| m.scanner.key()).unwrap_or_default().into());
     r.set_scan_host(mix.map(|m| m.host.key()).unwrap_or_default().into());
-    r.set_outcome(c.outcome.as_str().into());
+    r.set_outcome(shown(c.outcome));
     window.global::<Screen>().set_current(Page::Result);
 }
 
@@ -277,4 +283,17 @@ pub(super) fn show_job(window: &AppWindow, job: &crate::app::JobView) {
     let (state, detail) = job_state(job);
     r.set_job_state(state.into());
     r.set_job_detail(detail.into());
+}
+
+/// The result screen of a check-in's outcome.
+fn shown(outcome: crate::domain::Outcome) -> ResultKind {
+    use crate::domain::Outcome as O;
+    match outcome {
+        O::Welcome => ResultKind::Welcome,
+        O::AlreadyIn => ResultKind::AlreadyIn,
+        O::Unknown => ResultKind::Unknown,
+        O::Cancelled => ResultKind::Cancelled,
+        O::Pending => ResultKind::Pending,
+        O::NotToday => ResultKind::NotToday,
+    }
 }
