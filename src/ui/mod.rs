@@ -320,14 +320,16 @@ fn spawn_worker(
 
 /// A print job for the result screen: its state's code and the printer's
 /// (or the queue's) words about a problem; the view phrases them.
-pub(crate) fn job_state(job: &JobView) -> (&'static str, String) {
+pub(crate) fn job_state(job: &JobView) -> (JobShown, String) {
     let detail = job.error.clone().unwrap_or_default();
     match job.state {
-        PrintState::Queued if job.attempts > 0 && job.error.is_some() => ("waiting", detail),
-        PrintState::Queued => ("queued", String::new()),
-        PrintState::Sent => ("sent", detail),
-        PrintState::Done => ("done", String::new()),
-        PrintState::Failed => ("failed", detail),
+        PrintState::Queued if job.attempts > 0 && job.error.is_some() => {
+            (JobShown::Waiting, detail)
+        }
+        PrintState::Queued => (JobShown::Queued, String::new()),
+        PrintState::Sent => (JobShown::Sent, detail),
+        PrintState::Done => (JobShown::Done, String::new()),
+        PrintState::Failed => (JobShown::Failed, detail),
     }
 }
 

@@ -4,7 +4,7 @@
 use slint::ComponentHandle;
 
 use super::{
-    AppWindow, Page, ResultAdapter, ResultKind, Screen, Shared, home_adapter, job_state,
+    AppWindow, JobShown, Page, ResultAdapter, ResultKind, Screen, Shared, home_adapter, job_state,
     status_adapter,
 };
 use crate::app::CheckIn;
@@ -52,7 +52,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
                         .into(),
                 );
                 r.set_error("".into());
-                r.set_job_state("".into());
+                r.set_job_state(JobShown::None);
                 r.set_job_id(-1);
             }
             Err(e) => r.set_error(e.to_string().into()),
@@ -164,7 +164,7 @@ fn queue_badge(window: &AppWindow, desk: &Shared, uid: uuid::Uuid, reason: Optio
             }
         }
         Err(e) => {
-            r.set_job_state("refused".into());
+            r.set_job_state(JobShown::Refused);
             r.set_job_detail(e.to_string().into());
             r.set_job_id(-1);
         }
@@ -182,11 +182,11 @@ fn clear(r: &ResultAdapter) {
         ResultAdapter::set_at_kiosk,
         ResultAdapter::set_date,
         ResultAdapter::set_error,
-        ResultAdapter::set_job_state,
         ResultAdapter::set_job_detail,
     ] {
         set(r, "".into());
     }
+    r.set_job_state(JobShown::None);
     r.set_job_id(-1);
     r.set_clock_day(0);
 }
@@ -281,7 +281,7 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
 pub(super) fn show_job(window: &AppWindow, job: &crate::app::JobView) {
     let r = window.global::<ResultAdapter>();
     let (state, detail) = job_state(job);
-    r.set_job_state(state.into());
+    r.set_job_state(state);
     r.set_job_detail(detail.into());
 }
 
