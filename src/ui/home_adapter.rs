@@ -2,7 +2,7 @@
 
 use slint::{ComponentHandle, ModelRc, VecModel};
 
-use super::{AppWindow, HomeAdapter, Page, Screen, Shared, person, result_adapter};
+use super::{AppWindow, HomeAdapter, Page, Screen, SearchHint, Shared, person, result_adapter};
 use crate::app::Lookup;
 use crate::config::Mode;
 use crate::domain::privacy;
@@ -13,7 +13,7 @@ const RESULTS: usize = 8;
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let home = window.global::<HomeAdapter>();
     home.set_results(ModelRc::default());
-    home.set_hint("".into());
+    home.set_hint(SearchHint::None);
 
     let (w, d) = (window.as_weak(), desk.clone());
     home.on_query_edited(move |text| {
@@ -94,20 +94,17 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
     if self_service && !privacy::specific_enough(text) {
         d.listed.clear();
         home.set_results(ModelRc::default());
-        home.set_hint(
-            if text.trim().is_empty() {
-                ""
-            } else {
-                "min-letters"
-            }
-            .into(),
-        );
+        home.set_hint(if text.trim().is_empty() {
+            SearchHint::None
+        } else {
+            SearchHint::MinLetters
+        });
         return;
     }
     if self_service && d.searches.take(std::time::Instant::now()).is_err() {
         d.listed.clear();
         home.set_results(ModelRc::default());
-        home.set_hint("slow-down".into());
+        home.set_hint(SearchHint::SlowDown);
         return;
     }
     let limit = if self_service {
@@ -118,12 +115,12 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
     let result = d.kiosk.search(text, limit);
     let (people, hint, detail) = match result {
         Ok(r) if r.hits.is_empty() && !text.trim().is_empty() => {
-            (Vec::new(), "no-match", String::new())
+            (Vec::new(), SearchHint::NoMatch, String::new())
         }
         // More than a handful: the attendee gives more of their name, a
         // script learns nothing.
         Ok(r) if self_service && r.hits.len() > privacy::MAX_RESULTS => {
-            (Vec::new(), "too-many", String::new())
+            (Vec::new(), SearchHint::TooMany, String::new())
         }
         Ok(r)
             if self_service
@@ -132,13 +129,17 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
                     &r.hits.iter().map(|p| p.id).collect::<Vec<_>>(),
                 ) =>
         {
-            (Vec::new(), "slow-down", String::new())
+            (Vec::new(), SearchHint::SlowDown, String::new())
         }
         Ok(r) => {
-            let hint = if r.approximate { "approximate" } else { "" };
+            let hint = if r.approximate {
+                SearchHint::Approximate
+            } else {
+                SearchHint::None
+            };
             (r.hits, hint, String::new())
         }
-        Err(e) => (Vec::new(), "error", e.to_string()),
+        Err(e) => (Vec::new(), SearchHint::Error, e.to_string()),
     };
     d.listed = people.iter().map(|r| r.id).collect();
     let rows: Vec<_> = people
@@ -152,7 +153,7 @@ pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
         })
         .collect();
     home.set_results(ModelRc::new(VecModel::from(rows)));
-    home.set_hint(hint.into());
+    home.set_hint(hint);
     home.set_hint_detail(detail.into());
     window.global::<Screen>().set_current(Page::Home);
 }
@@ -162,7 +163,7 @@ pub(super) fn reset(window: &AppWindow, desk: &Shared) {
     let home = window.global::<HomeAdapter>();
     home.set_query("".into());
     home.set_results(ModelRc::default());
-    home.set_hint("".into());
+    home.set_hint(SearchHint::None);
     desk.borrow_mut().listed.clear();
     window.global::<Screen>().set_current(Page::Home);
     window.invoke_arm();
