@@ -3,7 +3,7 @@
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, Page, ScannerAdapter, Screen, Shared, home_adapter};
+use super::{AppWindow, Page, ScanVerdict, ScannerAdapter, Screen, Shared, home_adapter};
 use crate::app::ScanTest;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
@@ -12,7 +12,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     adapter.on_open(move || {
         let Some(window) = w.upgrade() else { return };
         let a = window.global::<ScannerAdapter>();
-        a.set_verdict("".into());
+        a.set_verdict(ScanVerdict::None);
         a.set_read("".into());
         window.global::<Screen>().set_current(Page::Scanner);
     });
@@ -24,7 +24,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         match tested {
             Ok(t) => show(&a, &t),
             Err(e) => {
-                a.set_verdict("nothing".into());
+                a.set_verdict(ScanVerdict::Nothing);
                 a.set_read(e.to_string().into());
             }
         }
@@ -41,10 +41,15 @@ fn show(a: &ScannerAdapter, t: &ScanTest) {
     a.set_read(t.visible().into());
     a.set_length(i32::try_from(t.read.chars().count()).unwrap_or(i32::MAX));
     let (verdict, name, code, mix) = match (&t.registrant, t.via) {
-        (Some(r), None) => ("exact", r.display_name(), r.code.clone(), None),
-        (Some(r), Some(m)) => ("mixed", r.display_name(), r.code.clone(), Some(m)),
+        (Some(r), None) => (ScanVerdict::Exact, r.display_name(), r.code.clone(), None),
+        (Some(r), Some(m)) => (
+            ScanVerdict::Mixed,
+            r.display_name(),
+            r.code.clone(),
+            Some(m),
+        ),
         (None, _) if !t.ambiguous.is_empty() => (
-            "ambiguous",
+            ScanVerdict::Ambiguous,
             t.ambiguous
                 .iter()
                 .map(|(_, r)| format!("{} [{}]", r.display_name(), r.code))
@@ -54,12 +59,14 @@ fn show(a: &ScannerAdapter, t: &ScanTest) {
             t.ambiguous.first().map(|(m, _)| *m),
         ),
         (None, _) => match t.likely.first() {
-            Some((m, code)) => ("likely", String::new(), code.clone(), Some(*m)),
-            None if t.read.trim().is_empty() => ("empty", String::new(), String::new(), None),
-            None => ("nothing", String::new(), String::new(), None),
+            Some((m, code)) => (ScanVerdict::Likely, String::new(), code.clone(), Some(*m)),
+            None if t.read.trim().is_empty() => {
+                (ScanVerdict::Empty, String::new(), String::new(), None)
+            }
+            None => (ScanVerdict::Nothing, String::new(), String::new(), None),
         },
     };
-    a.set_verdict(verdict.into());
+    a.set_verdict(verdict);
     a.set_name(name.into());
     a.set_code(code.into());
     a.set_scanner_layout(mix.map(|m| m.scanner.key()).unwrap_or_default().into());
