@@ -358,18 +358,7 @@ async fn revoke(
     State(hub): State<Arc<Hub>>,
     axum::extract::Query(q): axum::extract::Query<KioskQuery>,
 ) -> Response {
-    let h = hub.clone();
-    match blocking(move || h.with(|k| k.revoke_kiosk(&q.kiosk))).await {
-        Ok(Ok(report)) => {
-            if let Some(changed) = &report.changed {
-                eprintln!("hub : {changed}");
-            }
-            hub.changed();
-            Json(report).into_response()
-        }
-        Ok(Err(e)) => internal(e).into_response(),
-        Err(e) => e.into_response(),
-    }
+    change_kiosk(hub, move |k| k.revoke_kiosk(&q.kiosk)).await
 }
 
 /// `POST /api/kiosks/readmit?kiosk=…` (organisers): a revoked id may
@@ -379,9 +368,21 @@ async fn readmit(
     State(hub): State<Arc<Hub>>,
     axum::extract::Query(q): axum::extract::Query<KioskQuery>,
 ) -> Response {
+    change_kiosk(hub, move |k| k.readmit_kiosk(&q.kiosk)).await
+}
+
+/// An organiser's change to the kiosks enrolled: said in the hub's log,
+/// shown on the page, answered with the kiosks as they now are.
+async fn change_kiosk(
+    hub: Arc<Hub>,
+    change: impl FnOnce(&mut Kiosk) -> Result<crate::app::KiosksReport, AppError> + Send + 'static,
+) -> Response {
     let h = hub.clone();
-    match blocking(move || h.with(|k| k.readmit_kiosk(&q.kiosk))).await {
+    match blocking(move || h.with(change)).await {
         Ok(Ok(report)) => {
+            if let Some(changed) = &report.changed {
+                eprintln!("hub : {changed}");
+            }
             hub.changed();
             Json(report).into_response()
         }
