@@ -1,5 +1,7 @@
 //! The kiosk screen speaks French, and English on request: every phrase of
-//! ui/app.slint is a French @tr() source with an English translation in
+//! the views (ui/**/*.slint, but adapters.slint, whose strings are the
+//! Slint viewer's preview data) is a French @tr() source with an English
+//! translation in
 //! ui/translations/en/LC_MESSAGES/accueil.po. Slint falls back to the French
 //! silently when a translation is missing, so this test is what keeps
 //! French out of the English screen (and French phrases out of Rust).
@@ -98,10 +100,31 @@ fn po_entries(po: &str) -> Vec<(String, bool)> {
     entries
 }
 
+/// Every .slint file under `dir`, one after the other.
+fn slint_sources(dir: &std::path::Path) -> String {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    let mut all = String::new();
+    for path in paths {
+        if path.is_dir() {
+            all.push_str(&slint_sources(&path));
+        } else if path.extension().is_some_and(|e| e == "slint")
+            && !path.ends_with("adapters.slint")
+        {
+            all.push_str(&std::fs::read_to_string(&path).unwrap());
+            all.push('\n');
+        }
+    }
+    all
+}
+
 #[test]
 fn every_phrase_on_screen_has_its_english() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let source = std::fs::read_to_string(format!("{root}/ui/app.slint")).unwrap();
+    let source = slint_sources(&std::path::Path::new(root).join("ui"));
     let po = std::fs::read_to_string(format!("{root}/ui/translations/en/LC_MESSAGES/accueil.po"))
         .unwrap();
     let (sources, others) = slint_strings(&source);
