@@ -294,6 +294,29 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     pretix_refusals_are_told_to_staff(&ui);
     a_scanner_in_us_mode_on_this_azerty_kiosk(&ui);
     a_kiosk_a_day_off_the_hub_asks_staff_for_the_day(&ui);
+    an_unknown_ticket_scanned_on_a_card_is_unknown(&ui);
+}
+
+/// A confirmation card opened from a search; then a ticket nobody holds
+/// is scanned: « Billet inconnu », not the card of the search's first name.
+fn an_unknown_ticket_scanned_on_a_card_is_unknown(ui: &KioskUi) {
+    let mut actions = Actions::default();
+    tap(ui, "Suivant", &mut actions);
+    type_text(ui, "NEC-00004", &mut actions);
+    ui.window
+        .global::<accueil::ui::HomeAdapter>()
+        .invoke_chosen(40);
+    assert!(
+        ElementHandle::find_by_accessible_label(&ui.window, "Enregistrer l'arrivée et imprimer")
+            .next()
+            .is_some(),
+        "the card is open"
+    );
+    let before = ui.with_kiosk(|k| k.store().record_count().unwrap());
+    type_text(ui, "NEC-999999", &mut actions);
+    enter(ui, &mut actions);
+    assert_eq!(outcome(ui), "unknown");
+    assert_eq!(ui.with_kiosk(|k| k.store().record_count().unwrap()), before);
 }
 
 /// This kiosk's clock says today, the hub's says tomorrow (day 2): a scan

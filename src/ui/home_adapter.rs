@@ -40,6 +40,11 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             .resolve_scan(&text)
             .ok()
             .unwrap_or_default();
+        // The names listed are those of this very text (a list left from
+        // an earlier search must not answer for a code it does not match).
+        if d.borrow().listed_for != text {
+            show_results(&window, &d, &text);
+        }
         let first = d.borrow().listed.first().copied();
         match (
             found.registrant.is_some() || !found.ambiguous.is_empty(),
@@ -90,6 +95,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
 pub(super) fn show_results(window: &AppWindow, desk: &Shared, text: &str) {
     let home = window.global::<HomeAdapter>();
     let mut d = desk.borrow_mut();
+    d.listed_for = text.trim().to_owned();
     let self_service = d.mode == Mode::SelfService;
     if self_service && !privacy::specific_enough(text) {
         d.listed.clear();
@@ -164,7 +170,11 @@ pub(super) fn reset(window: &AppWindow, desk: &Shared) {
     home.set_query("".into());
     home.set_results(ModelRc::default());
     home.set_hint(SearchHint::None);
-    desk.borrow_mut().listed.clear();
+    {
+        let mut d = desk.borrow_mut();
+        d.listed.clear();
+        d.listed_for.clear();
+    }
     window.global::<Screen>().set_current(Page::Home);
     window.invoke_arm();
 }

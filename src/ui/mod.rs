@@ -56,6 +56,8 @@ pub(crate) struct Desk {
     pub kiosk: Kiosk,
     /// Local ids of the people listed on the home screen, in order.
     pub listed: Vec<i64>,
+    /// What was typed when they were listed.
+    pub listed_for: String,
     /// Whom the result screen is about, for undo and reprint.
     pub last: Option<uuid::Uuid>,
     /// A check-in held because this kiosk's clock says another day than
@@ -195,6 +197,7 @@ impl KioskUi {
         let desk = Rc::new(RefCell::new(Desk {
             kiosk,
             listed: Vec::new(),
+            listed_for: String::new(),
             last: None,
             printer,
             counter,
