@@ -1,0 +1,110 @@
+//! Sync with the hub: a round over HTTP (a blank kiosk first takes the
+//! hub's copy whole), or through any link (tests), and where it stands.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+
+use super::*;
+
+impl Kiosk {
+    /// One sync round with the hub of `[hub] url`: this kiosk's records
+    /// up, everyone else's down, the hub's list when it changed (applied as
+    /// an import: arrivals and desk fixes survive it).
+    pub fn sync_once(&mut self, timeout: std::time::Duration) -> Result<crate::sync::Round> {
+        let hub = &self.config.hub;
+        let (Some(url), Some(token)) = (hub.url.as_deref(), hub.token.as_deref()) else {
+            return Err(crate::sync::SyncError::NotConfigured.into());
+        };
+        let (url, token) = (url.to_owned(), token.to_owned());
+        let mut client = crate::sync::Client::new(&url, &token, timeout)?;
+        let credential = self.hub_credential(&client, &url, false)?;
+        client.set_credential(credential);
+        match self.sync_over(&client) {
+            // The hub does not know this credential (revoked, or the hub's
+            // data restored from before it): enrol again, once — a revoked
+            // id is told so.
+            Err(AppError::Sync(crate::sync::SyncError::BadCredential(_))) => {
+                let credential = self.hub_credential(&client, &url, true)?;
+                client.set_credential(credential);
+                self.sync_over(&client)
+            }
+            other => other,
+        }
+    }
+
+    /// A round over HTTP: a blank kiosk first takes the hub's copy whole.
+    fn sync_over(&mut self, client: &crate::sync::Client) -> Result<crate::sync::Round> {
+        let joined = self.join_from_snapshot(client)?;
+        let mut round = self.sync_with(client)?;
+        round.list_updated |= joined;
+        round.from_copy = joined;
+        Ok(round)
+    }
+
+    /// A kiosk that holds nobody and no record yet takes the hub's copy of
+    /// the event (its database, without what is the hub's own) instead of
+    /// importing the list: a large event joins in the time of a download.
+    /// A copy this kiosk cannot take leaves it to the list.
+    fn join_from_snapshot(&mut self, client: &crate::sync::Client) -> Result<bool> {
+        let path = self.store.path().to_owned();
+        if path.as_os_str().is_empty() || path == Path::new(":memory:") || !self.store.is_blank()? {
+            return Ok(false);
+        }
+        let tmp = path.with_extension("depuis-le-hub");
+        let joined = match client.snapshot(&tmp) {
+            Ok(true) => match self.store.restore_snapshot(&tmp) {
+                Ok(list_rev) => {
+                    self.store
+                        .set_sync_value(crate::sync::HUB_LIST_REV, &list_rev)?;
+                    Ok(true)
+                }
+                Err(StoreError::Snapshot(_)) => Ok(false),
+                Err(e) => Err(e.into()),
+            },
+            Ok(false) => Ok(false),
+            Err(e) => Err(e.into()),
+        };
+        let _ = std::fs::remove_file(&tmp);
+        joined
+    }
+
+    /// One sync round through `link` (the hub over HTTP, or a hub's copy
+    /// in the same process).
+    pub fn sync_with(&mut self, link: &dyn crate::sync::HubLink) -> Result<crate::sync::Round> {
+        let me = self.config.kiosk.id.clone();
+        let clock = self.clock;
+        Ok(crate::sync::round(
+            &mut self.store,
+            &me,
+            link,
+            clock,
+            |store, entries| {
+                let entries: Vec<_> = entries
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| e.into_source(i + 1))
+                    .collect();
+                store.apply_import(&entries, clock(), |_| {}, |_| true)?;
+                Ok(())
+            },
+        )?)
+    }
+
+    /// Records refused by the hub (on a kiosk: its own, as the hub
+    /// explained), newest first.
+    pub fn refused_records(&self, limit: usize) -> Result<Vec<crate::store::RefusedView>> {
+        Ok(self.store.refused_records(limit)?)
+    }
+
+    /// Own records the hub has not acknowledged yet, and when this kiosk
+    /// last synced.
+    pub fn sync_status(&self) -> Result<(i64, Option<Timestamp>)> {
+        let pending = crate::sync::pending(&self.store, &self.config.kiosk.id)?;
+        let last = self
+            .store
+            .sync_value(crate::sync::LAST_SYNC)?
+            .and_then(|v| v.parse().ok());
+        Ok((pending, last))
+    }
+}
