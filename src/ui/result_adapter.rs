@@ -196,21 +196,6 @@ fn clear(r: &ResultAdapter) {
 fn about(r: &ResultAdapter, desk: &Shared, p: &Registrant) {
     let d = desk.borrow();
     let event = &d.kiosk.config.event;
-    if d.mode == crate::config::Mode::SelfService {
-        r.set_first_name(
-            if p.first_name.is_empty() {
-                &p.last_name
-            } else {
-                &p.first_name
-            }
-            .as_str()
-            .into(),
-        );
-        r.set_name(p.display_name().into());
-        r.set_detail(p.organisation.clone().into());
-        r.set_category_colour(super::colour("#9E9E9E"));
-        return;
-    }
     r.set_first_name(
         if p.first_name.is_empty() {
             &p.last_name
@@ -221,6 +206,11 @@ fn about(r: &ResultAdapter, desk: &Shared, p: &Registrant) {
         .into(),
     );
     r.set_name(p.display_name().into());
+    if d.mode == crate::config::Mode::SelfService {
+        r.set_detail(p.organisation.clone().into());
+        r.set_category_colour(super::colour("#9E9E9E"));
+        return;
+    }
     r.set_detail(
         if p.organisation.is_empty() {
             p.category.clone()
