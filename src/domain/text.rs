@@ -61,7 +61,8 @@ pub fn is_invisible(c: char) -> bool {
 /// `s` without invisible characters (tabs and line breaks become spaces);
 /// `None` when there were none.
 pub fn without_invisible(s: &str) -> Option<String> {
-    if !s.chars().any(is_invisible) {
+    // Printable ASCII, most cells of most files: nothing to look up.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(is_invisible) {
         return None;
     }
     Some(
@@ -78,7 +79,14 @@ pub fn without_invisible(s: &str) -> Option<String> {
 /// Trims and folds inner runs of white space: what people type and what
 /// exports pad ("  de  La Tour " → "de La Tour").
 pub fn squeeze(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The search tokens of a text: its folded words.

@@ -581,7 +581,7 @@ fn entries(
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
     let mut entries = Vec::with_capacity(rows.len());
-    let mut code_lines: HashMap<String, usize> = HashMap::new();
+    let mut code_lines: HashMap<String, usize> = HashMap::with_capacity(rows.len());
     let mut skipped = 0;
     let mut url_codes: Vec<usize> = Vec::new();
     let mut no_code: Vec<usize> = Vec::new();

@@ -7,8 +7,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{
-    Fields, Keys, KnownTerms, NewRegistrant, Result, Store, index_registrant, insert_registrant,
-    ts_text,
+    Fields, Keys, KnownTerms, NewRegistrant, Result, Store, index_registrant,
+    insert_registrant_keyed, ts_text,
 };
 use crate::domain::registrant::uid_for_code;
 use crate::domain::{Origin, SourceEntry, Status};
@@ -60,6 +60,10 @@ pub struct ImportChange {
 }
 
 const MAX_LISTED_CHANGES: usize = 50;
+
+/// The page cache of a first import (negative: KiB, allocated only as
+/// used): a million people fit, so nothing is written before the commit.
+const FIRST_IMPORT_CACHE_KIB: i64 = -786_432;
 
 struct Existing {
     id: i64,
@@ -132,6 +136,30 @@ fn find_existing(conn: &Connection, entry: &SourceEntry) -> Result<Option<Existi
             .unwrap_or_else(|| current.clone()),
         current,
     }))
+}
+
+/// Rows are handed from the folding thread to the writer this many at a time.
+const PREPARED_BATCH: usize = 2048;
+
+/// What a source row becomes before it is written: its fields, its extra
+/// columns as JSON, its uid and its folded text (for a new row).
+struct Prepared {
+    source: Fields,
+    extra: String,
+    uid: uuid::Uuid,
+    keys: Keys,
+}
+
+impl Prepared {
+    fn of(entry: &SourceEntry) -> Prepared {
+        let source = fields_of(entry);
+        Prepared {
+            extra: serde_json::to_string(&entry.extra).unwrap_or_else(|_| "{}".into()),
+            uid: uid_for_code(&entry.code),
+            keys: Keys::of(&entry.code, &source),
+            source,
+        }
+    }
 }
 
 fn fields_of(e: &SourceEntry) -> Fields {
@@ -218,6 +246,41 @@ impl Store {
         &mut self,
         entries: &[SourceEntry],
         now: Timestamp,
+        progress: impl FnMut(usize),
+        accept: impl FnOnce(&ImportReport) -> bool,
+    ) -> Result<ImportReport> {
+        let blank =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM registrant)", [], |r| {
+                    r.get::<_, bool>(0)
+                })?;
+        if !blank {
+            return self.merge_import(entries, now, progress, accept);
+        }
+        // A first import into an empty copy (a million people: 600 MB) is
+        // held in memory and written through a rollback journal — of an
+        // empty table, a few pages — rather than the WAL: each page is
+        // written once, not to the WAL and again at the checkpoint. A crash
+        // meanwhile rolls back to the empty copy at the next open. Another
+        // process holding the file open keeps the WAL: the switch fails and
+        // the import runs the usual way.
+        self.conn
+            .pragma_update(None, "cache_size", FIRST_IMPORT_CACHE_KIB)?;
+        let _ = self.conn.pragma_update(None, "journal_mode", "DELETE");
+        let result = self.merge_import(entries, now, progress, accept);
+        // Back as `open` left it (and as the next `open` sets it anyway);
+        // neither holds data, so the import's own outcome is what is told.
+        let _ = self.conn.pragma_update(None, "journal_mode", "WAL");
+        let _ = self
+            .conn
+            .pragma_update(None, "cache_size", super::CACHE_KIB);
+        result
+    }
+
+    fn merge_import(
+        &mut self,
+        entries: &[SourceEntry],
+        now: Timestamp,
         mut progress: impl FnMut(usize),
         accept: impl FnOnce(&ImportReport) -> bool,
     ) -> Result<ImportReport> {
@@ -244,81 +307,108 @@ impl Store {
                 tx.execute_batch(&format!("DROP INDEX {name}"))?;
             }
         }
-        let mut seen: HashSet<i64> = HashSet::with_capacity(entries.len());
+        let mut seen: HashSet<i64> = HashSet::with_capacity(if empty { 0 } else { entries.len() });
         let mut known_terms = KnownTerms::new();
         let note = |report: &mut ImportReport, change: ImportChange| {
             if report.changes.len() < MAX_LISTED_CHANGES {
                 report.changes.push(change);
             }
         };
-        for (i, entry) in entries.iter().enumerate() {
-            let source = fields_of(entry);
-            let extra = serde_json::to_string(&entry.extra).unwrap_or_else(|_| "{}".into());
-            let existing = if empty {
-                None
-            } else {
-                find_existing(&tx, entry)?
-            };
-            match existing {
-                None => {
-                    let id = insert_registrant(
-                        &tx,
-                        NewRegistrant {
-                            uid: uid_for_code(&entry.code),
-                            code: &entry.code,
-                            fields: &source,
-                            origin: Origin::Import,
-                            extra: &extra,
-                            now: &now,
-                        },
-                        &mut known_terms,
-                    )?;
-                    seen.insert(id);
-                    report.added += 1;
-                    note(
-                        &mut report,
-                        ImportChange {
-                            change: "added",
-                            code: entry.code.clone(),
-                            name: format!("{} {}", source.first_name, source.last_name),
-                            fields: Vec::new(),
-                        },
-                    );
-                }
-                Some(existing) => {
-                    seen.insert(existing.id);
-                    let (merged, changed) = merge(&existing.current, &existing.source, &source);
-                    tx.prepare_cached(
-                        "UPDATE registrant SET extra = ?2 WHERE id = ?1 AND extra <> ?2",
-                    )?
-                    .execute(params![existing.id, extra])?;
-                    if changed.is_empty() {
-                        if existing.source != source {
-                            let keys = Keys::of(&existing.code, &merged);
-                            write_fields(&tx, existing.id, &merged, &keys, &source, &now)?;
-                        }
-                        report.unchanged += 1;
-                    } else {
-                        let keys = Keys::of(&existing.code, &merged);
-                        write_fields(&tx, existing.id, &merged, &keys, &source, &now)?;
-                        index_registrant(&tx, existing.id, &keys, false, &mut known_terms)?;
-                        report.updated += 1;
-                        note(
-                            &mut report,
-                            ImportChange {
-                                change: "updated",
-                                code: existing.code.clone(),
-                                name: format!("{} {}", merged.first_name, merged.last_name),
-                                fields: changed,
-                            },
-                        );
+        // The folding and JSON of each row are done on a second thread while
+        // this one writes: a million-row import keeps both cores busy. A
+        // panic there would end the scope with a panic here, before commit.
+        std::thread::scope(|scope| -> Result<()> {
+            let (send, batches) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(4);
+            scope.spawn(move || {
+                for chunk in entries.chunks(PREPARED_BATCH) {
+                    if send.send(chunk.iter().map(Prepared::of).collect()).is_err() {
+                        break; // the writer stopped on an error
                     }
                 }
+            });
+            let mut i = 0;
+            for batch in batches {
+                for Prepared {
+                    source,
+                    extra,
+                    uid,
+                    keys,
+                } in batch
+                {
+                    let entry = &entries[i];
+                    let existing = if empty {
+                        None
+                    } else {
+                        find_existing(&tx, entry)?
+                    };
+                    match existing {
+                        None => {
+                            let id = insert_registrant_keyed(
+                                &tx,
+                                NewRegistrant {
+                                    uid,
+                                    code: &entry.code,
+                                    fields: &source,
+                                    origin: Origin::Import,
+                                    extra: &extra,
+                                    now: &now,
+                                },
+                                &keys,
+                                &mut known_terms,
+                            )?;
+                            if !empty {
+                                seen.insert(id);
+                            }
+                            report.added += 1;
+                            note(
+                                &mut report,
+                                ImportChange {
+                                    change: "added",
+                                    code: entry.code.clone(),
+                                    name: format!("{} {}", source.first_name, source.last_name),
+                                    fields: Vec::new(),
+                                },
+                            );
+                        }
+                        Some(existing) => {
+                            seen.insert(existing.id);
+                            let (merged, changed) =
+                                merge(&existing.current, &existing.source, &source);
+                            tx.prepare_cached(
+                                "UPDATE registrant SET extra = ?2 WHERE id = ?1 AND extra <> ?2",
+                            )?
+                            .execute(params![existing.id, extra])?;
+                            if changed.is_empty() {
+                                if existing.source != source {
+                                    let keys = Keys::of(&existing.code, &merged);
+                                    write_fields(&tx, existing.id, &merged, &keys, &source, &now)?;
+                                }
+                                report.unchanged += 1;
+                            } else {
+                                let keys = Keys::of(&existing.code, &merged);
+                                write_fields(&tx, existing.id, &merged, &keys, &source, &now)?;
+                                index_registrant(&tx, existing.id, &keys, false, &mut known_terms)?;
+                                report.updated += 1;
+                                note(
+                                    &mut report,
+                                    ImportChange {
+                                        change: "updated",
+                                        code: existing.code.clone(),
+                                        name: format!("{} {}", merged.first_name, merged.last_name),
+                                        fields: changed,
+                                    },
+                                );
+                            }
+                        }
+                    }
+                    if i % 1000 == 999 {
+                        progress(i + 1);
+                    }
+                    i += 1;
+                }
             }
-            if i % 1000 == 999 {
-                progress(i + 1);
-            }
-        }
+            Ok(())
+        })?;
         progress(entries.len());
         if empty {
             for (_, sql) in SECONDARY_INDEXES {
@@ -326,8 +416,11 @@ impl Store {
             }
         }
 
-        // People the source no longer lists: cancelled, never deleted.
-        let gone: Vec<(i64, String, String, String)> = {
+        // People the source no longer lists: cancelled, never deleted. An
+        // empty copy had nobody to cancel.
+        let gone: Vec<(i64, String, String, String)> = if empty {
+            Vec::new()
+        } else {
             let mut stmt = tx.prepare(
                 "SELECT id, code, first_name, last_name FROM registrant
                  WHERE origin = 'import' AND status <> 'cancelled'",
@@ -405,6 +498,78 @@ mod tests {
                 .unwrap();
             assert_eq!(schema, sql);
         }
+    }
+
+    fn entries(n: usize) -> Vec<SourceEntry> {
+        (0..n)
+            .map(|i| SourceEntry {
+                line: i + 2,
+                code: format!("T-{i:05}"),
+                code_generated: false,
+                first_name: format!("Prénom{i}"),
+                last_name: "Dupont".into(),
+                organisation: "Mairie".into(),
+                email: format!("p{i}@x.fr"),
+                category: "Participant".into(),
+                status: Status::Valid,
+                extra: Default::default(),
+            })
+            .collect()
+    }
+
+    fn modes(store: &Store) -> (String, i64) {
+        (
+            store
+                .conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap(),
+            store
+                .conn
+                .query_row("PRAGMA cache_size", [], |r| r.get(0))
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_first_import_leaves_the_wal_and_the_cache_as_open_set_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        let before = modes(&store);
+        assert_eq!(before, ("wal".to_owned(), super::super::CACHE_KIB));
+        // First import, then a re-import (the usual path), a refused one.
+        for accept in [true, true, false] {
+            let report = store
+                .apply_import(&entries(5000), Timestamp::UNIX_EPOCH, |_| {}, |_| accept)
+                .unwrap();
+            assert_eq!(report.committed, accept);
+            assert_eq!(modes(&store), before);
+        }
+        let count: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM registrant", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 5000);
+    }
+
+    #[test]
+    fn a_first_import_with_another_connection_open_keeps_the_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        let other = Store::open(&path).unwrap();
+        let report = store
+            .apply_import(&entries(3000), Timestamp::UNIX_EPOCH, |_| {}, |_| true)
+            .unwrap();
+        assert_eq!(report.added, 3000);
+        // The reader sees the list, through the WAL both still use.
+        let seen: i64 = other
+            .conn
+            .query_row("SELECT COUNT(*) FROM registrant", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(seen, 3000);
+        assert_eq!(modes(&store).0, "wal");
+        assert_eq!(modes(&other).0, "wal");
     }
 
     #[test]

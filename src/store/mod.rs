@@ -148,6 +148,9 @@ impl From<rusqlite::Error> for StoreError {
 /// fail.
 pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// The page cache (negative: KiB; allocated only as used).
+pub(crate) const CACHE_KIB: i64 = -65_536;
+
 /// Databases up to this size are checked page by page (`PRAGMA
 /// quick_check`) at every open — a few tens of milliseconds for an event
 /// of several thousand people. Larger ones are checked by the kiosk
@@ -215,7 +218,7 @@ impl Store {
             .map_err(open_error)?;
         // Up to 64 MiB of page cache (allocated only as used): a 100k-person
         // import then stays in memory instead of spilling to the WAL mid-way.
-        conn.pragma_update(None, "cache_size", -65536)
+        conn.pragma_update(None, "cache_size", CACHE_KIB)
             .map_err(open_error)?;
         conn.pragma_update(None, "temp_store", "MEMORY")
             .map_err(open_error)?;
@@ -771,8 +774,19 @@ pub(crate) fn insert_registrant(
     new: NewRegistrant<'_>,
     known: &mut KnownTerms,
 ) -> Result<i64> {
+    let keys = Keys::of(new.code, new.fields);
+    insert_registrant_keyed(conn, new, &keys, known)
+}
+
+/// [`insert_registrant`] with the folded text already computed (an import
+/// folds on another thread).
+pub(crate) fn insert_registrant_keyed(
+    conn: &Connection,
+    new: NewRegistrant<'_>,
+    keys: &Keys,
+    known: &mut KnownTerms,
+) -> Result<i64> {
     let f = new.fields;
-    let keys = Keys::of(new.code, f);
     conn.prepare_cached(
         "INSERT INTO registrant (uid, code, first_name, last_name, organisation, email,
             category, status, origin, extra, source, last_key, first_key, updated_at)
@@ -794,7 +808,7 @@ pub(crate) fn insert_registrant(
         new.now
     ])?;
     let id = conn.last_insert_rowid();
-    index_registrant(conn, id, &keys, true, known)?;
+    index_registrant(conn, id, keys, true, known)?;
     Ok(id)
 }
 

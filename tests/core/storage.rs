@@ -273,3 +273,48 @@ fn a_full_disk_is_said_once_per_scan_and_loses_nothing_recorded() {
     let again = ev.run(&["--db", &db_arg, "checkin", "S-000199"]);
     assert!(again.status.success());
 }
+
+/// A first import writes through a rollback journal (see `apply_import`):
+/// killed once that journal exists — its transaction under way — the copy
+/// reopens empty and sound, back in WAL mode, and the import runs again.
+#[test]
+fn a_first_import_killed_midway_leaves_an_empty_sound_copy() {
+    let ev = Event::new();
+    ev.write("inscrits.csv", synthetic_csv(30_000));
+    // The copy exists (creating it goes through a journal of its own).
+    assert_eq!(ev.json(&["stats"])["registrants"], 0);
+    let journal = ev.path("accueil.sqlite-journal");
+    assert!(!journal.exists());
+    let mut child = ev
+        .command(&["import", "inscrits.csv"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    while !journal.exists() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the import ended ({status}) before its journal was seen");
+        }
+        std::thread::yield_now();
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(journal.exists(), "killed mid-transaction: a hot journal");
+
+    let stats = ev.json(&["stats"]);
+    assert_eq!(stats["registrants"], 0, "{stats}");
+    // (The rolled-back journal may stay, its header zeroed: not hot.)
+    let db = rusqlite::Connection::open(ev.path("accueil.sqlite")).unwrap();
+    let (check, mode): (String, String) = (
+        db.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap(),
+        db.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap(),
+    );
+    assert_eq!((check.as_str(), mode.as_str()), ("ok", "wal"));
+    drop(db);
+
+    let again = ev.json(&["import", "inscrits.csv"]);
+    assert_eq!(again["added"], 30_000, "{again}");
+    assert_eq!(ev.json(&["stats"])["registrants"], 30_000);
+}
