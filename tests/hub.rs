@@ -579,7 +579,40 @@ fn a_kiosk_writes_only_as_itself_and_a_revoked_one_is_shut_out_until_readmitted(
     assert_eq!(arrived(&hub_ev), 3);
 
     // porte-a is stolen: an organiser revokes it from the hub's command
-    // line while the hub runs.
+    // line while the hub runs — after a typo, refused: a misspelt id would
+    // bar nobody while porte-a kept sending.
+    let out = hub_ev.run(&["kiosks", "--revoke", "porte-aa"]);
+    assert!(!out.status.success(), "a misspelt id is an error");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("« porte-aa »") && err.contains("porte-a, porte-b"),
+        "{err}"
+    );
+    // The same on the page's door: a missing or unknown id, told.
+    let c = http();
+    let base = format!("http://{}", hub.addr);
+    for (query, status, says) in [
+        ("", 400, "?kiosk="),
+        ("?kiosk=", 400, "?kiosk="),
+        ("?kiosk=porte-z", 404, "porte-a, porte-b"),
+    ] {
+        let res = c
+            .post(format!("{base}/api/kiosks/revoke{query}"))
+            .bearer_auth(DASHBOARD)
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), status, "revoke{query}");
+        let text = res.text().unwrap();
+        assert!(text.contains(says), "revoke{query}: {text}");
+    }
+    assert!(
+        hub_ev.json(&["kiosks"])["kiosks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["revoked"] == false),
+        "nobody revoked by mistakes"
+    );
     let revoked = hub_ev.json(&["kiosks", "--revoke", "porte-a"]);
     assert!(
         revoked["kiosks"]

@@ -107,6 +107,19 @@ impl Kiosk {
     /// At the hub: revokes kiosk `kiosk` (every credential it was given;
     /// it cannot enrol again until readmitted).
     pub fn revoke_kiosk(&mut self, kiosk: &str) -> Result<KiosksReport> {
+        // A misspelt id would bar nobody while the stolen kiosk kept
+        // sending: only an id the hub has seen can be revoked.
+        if !self.store.kiosk_seen(kiosk)? {
+            return Err(super::AppError::UnknownKiosk {
+                kiosk: kiosk.to_owned(),
+                enrolled: self
+                    .store
+                    .enrolled_kiosks()?
+                    .into_iter()
+                    .map(|k| k.kiosk)
+                    .collect(),
+            });
+        }
         let now = self.now();
         let n = self.store.revoke_kiosk(kiosk, now)?;
         Ok(KiosksReport {

@@ -112,6 +112,14 @@ pub enum AppError {
         "ce fichier annulerait {would} des {of} inscrits actuels — est-ce le bon fichier ? Vérifiez avec --dry-run, puis relancez avec --force pour confirmer"
     )]
     MassCancel { would: usize, of: usize },
+    #[error(
+        "aucun kiosque « {kiosk} » connu de ce hub (ni inscrit, ni dans le journal) — kiosques inscrits : {}",
+        if .enrolled.is_empty() { "aucun".to_owned() } else { .enrolled.join(", ") }
+    )]
+    UnknownKiosk {
+        kiosk: String,
+        enrolled: Vec<String>,
+    },
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

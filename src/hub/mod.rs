@@ -348,7 +348,19 @@ async fn enrol(
 
 #[derive(Debug, Deserialize)]
 struct KioskQuery {
-    kiosk: String,
+    kiosk: Option<String>,
+}
+
+impl KioskQuery {
+    fn kiosk(self) -> Result<String, ApiError> {
+        self.kiosk.filter(|k| !k.trim().is_empty()).ok_or_else(|| {
+            ApiError(
+                StatusCode::BAD_REQUEST,
+                "quel kiosque ? ajoutez ?kiosk=IDENTIFIANT (voyez la liste des kiosques inscrits)"
+                    .into(),
+            )
+        })
+    }
 }
 
 /// `POST /api/kiosks/revoke?kiosk=…` (organisers): that kiosk's
@@ -358,7 +370,10 @@ async fn revoke(
     State(hub): State<Arc<Hub>>,
     axum::extract::Query(q): axum::extract::Query<KioskQuery>,
 ) -> Response {
-    change_kiosk(hub, move |k| k.revoke_kiosk(&q.kiosk)).await
+    match q.kiosk() {
+        Ok(kiosk) => change_kiosk(hub, move |k| k.revoke_kiosk(&kiosk)).await,
+        Err(e) => e.into_response(),
+    }
 }
 
 /// `POST /api/kiosks/readmit?kiosk=…` (organisers): a revoked id may
@@ -368,7 +383,10 @@ async fn readmit(
     State(hub): State<Arc<Hub>>,
     axum::extract::Query(q): axum::extract::Query<KioskQuery>,
 ) -> Response {
-    change_kiosk(hub, move |k| k.readmit_kiosk(&q.kiosk)).await
+    match q.kiosk() {
+        Ok(kiosk) => change_kiosk(hub, move |k| k.readmit_kiosk(&kiosk)).await,
+        Err(e) => e.into_response(),
+    }
 }
 
 /// An organiser's change to the kiosks enrolled: said in the hub's log,
@@ -385,6 +403,9 @@ async fn change_kiosk(
             }
             hub.changed();
             Json(report).into_response()
+        }
+        Ok(Err(e @ AppError::UnknownKiosk { .. })) => {
+            ApiError(StatusCode::NOT_FOUND, e.to_string()).into_response()
         }
         Ok(Err(e)) => internal(e).into_response(),
         Err(e) => e.into_response(),

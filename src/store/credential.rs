@@ -110,6 +110,18 @@ impl Store {
         Ok(n)
     }
 
+    /// Whether the hub knows this kiosk id: enrolled (even revoked), barred,
+    /// or in the log.
+    pub fn kiosk_seen(&self, kiosk: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM kiosk_credential WHERE kiosk = ?1)
+                 OR EXISTS (SELECT 1 FROM kiosk_barred WHERE kiosk = ?1)
+                 OR EXISTS (SELECT 1 FROM record WHERE kiosk = ?1)",
+            [kiosk],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Lets a barred id enrol again (its revoked credentials stay
     /// revoked); whether it was barred.
     pub fn readmit_kiosk(&mut self, kiosk: &str) -> Result<bool> {
