@@ -2,10 +2,7 @@
 
 use slint::ComponentHandle;
 
-use super::{
-    AppWindow, ConfirmAdapter, Page, Screen, Shared, home_adapter, lookup_of, person,
-    result_adapter,
-};
+use super::{AppWindow, ConfirmAdapter, Shared, home_adapter, lookup_of, person, result_adapter};
 use crate::app::Lookup;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
@@ -45,6 +42,7 @@ pub(super) fn open(window: &AppWindow, desk: &Shared, id: i64) {
     } else {
         person(&d.kiosk, &r)
     };
+    drop(d);
     window.global::<ConfirmAdapter>().set_person(shown);
-    window.global::<Screen>().set_current(Page::Confirm);
+    super::go(window, desk, super::desk::Page::Confirm);
 }

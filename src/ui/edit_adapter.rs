@@ -5,7 +5,7 @@
 use slint::ComponentHandle;
 
 use super::{
-    AppWindow, EditAdapter, Editing, Page, Screen, Shared, confirm_adapter, result_adapter,
+    AppWindow, EditAdapter, Editing, Shared, confirm_adapter, result_adapter,
     walk_in_adapter::form_error,
 };
 use crate::app::Lookup;
@@ -26,7 +26,7 @@ pub(super) fn open(window: &AppWindow, desk: &Shared, r: &Registrant, reprint: b
     form.set_error("".into());
     form.set_error_detail("".into());
     form.set_reprint(reprint);
-    window.global::<Screen>().set_current(Page::Edit);
+    super::go(window, desk, super::desk::Page::Edit);
 }
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
@@ -40,7 +40,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         };
         // Back where the form was opened from, unchanged.
         if editing.reprint {
-            window.global::<Screen>().set_current(Page::Result);
+            super::go(&window, &d, super::desk::Page::Result);
             window.invoke_arm();
         } else {
             confirm_adapter::open(&window, &d, editing.registrant);

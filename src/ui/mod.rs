@@ -1,12 +1,15 @@
 //! The kiosk window (Slint): the only user of slint. The views live in
 //! ui/*.slint, each with an exported adapter global; this module wires them
-//! to the app layer through weak handles. Rust hands the views data (names,
+//! to the app layer through weak handles. What the desk does — the page up,
+//! Enter on a scan or a name, self-service limits, PIN lockout — is decided
+//! in [`desk`], without Slint; the adapters call it and render. Rust hands the views data (names,
 //! codes, times) and the views put it in words with `@tr`, French by default
 //! and English from the bundled translation. Check-ins and search run on the
 //! UI thread (well under a millisecond); printing runs in a background
 //! thread that reports back with `upgrade_in_event_loop`.
 
 mod confirm_adapter;
+mod desk;
 mod edit_adapter;
 mod home_adapter;
 mod pin_adapter;
@@ -26,6 +29,7 @@ use slint::ComponentHandle;
 use crate::app::{AppError, Kiosk};
 use crate::app::{JobView, Lookup, PrintState};
 use crate::config::{Language, Mode};
+pub(crate) use desk::{Desk, Editing};
 
 /// The code Slint generates from ui/*.slint (it unwraps what it knows is
 /// there: the lints are for code written here).
@@ -49,46 +53,6 @@ pub enum UiError {
         "traduction « {0} » absente de l'application — recompilez accueil avec ui/translations"
     )]
     Translation(&'static str),
-}
-
-/// What the desk holds between callbacks.
-pub(crate) struct Desk {
-    pub kiosk: Kiosk,
-    /// Local ids of the people listed on the home screen, in order.
-    pub listed: Vec<i64>,
-    /// What was typed when they were listed.
-    pub listed_for: String,
-    /// Whom the result screen is about, for undo and reprint.
-    pub last: Option<uuid::Uuid>,
-    /// A check-in held because this kiosk's clock says another day than
-    /// the hub's: whom, for staff to confirm the hub's day.
-    pub held: Option<Lookup>,
-    /// Wakes the print worker (absent in tests: jobs then stay queued).
-    pub printer: Option<mpsc::Sender<()>>,
-    /// Wakes the worker that counts today's arrivals for the status bar
-    /// (absent in tests: the UI thread counts).
-    pub counter: Option<mpsc::Sender<()>>,
-    /// Wakes the sync worker after a check-in, so other kiosks and the
-    /// organisers' page see it within a second (absent without a hub).
-    pub syncer: Option<mpsc::Sender<()>>,
-    /// Who is at the screen now (staff can unlock a self-service kiosk).
-    pub mode: Mode,
-    /// Self-service searches and the people they showed, so that a script
-    /// cannot list the event.
-    pub searches: crate::domain::privacy::SearchThrottle,
-    pub revealed: crate::domain::privacy::RevealBudget,
-    /// The language on screen now.
-    pub language: Language,
-    /// Whose details the edit form is fixing, and whether saving reprints.
-    pub editing: Option<Editing>,
-}
-
-/// The edit form's subject.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Editing {
-    pub registrant: i64,
-    /// Opened from the result screen: saving reprints the badge.
-    pub reprint: bool,
 }
 
 pub(crate) type Shared = Rc<RefCell<Desk>>;
@@ -179,7 +143,6 @@ impl KioskUi {
             .global::<StatusAdapter>()
             .set_sync_peer(if pretix { "pretix" } else { "hub" }.into());
         status_adapter::show_notices(&window, &kiosk.unseen_pretix_notices().unwrap_or_default());
-        let mode = kiosk.config.kiosk.mode;
         let language = kiosk.config.kiosk.language;
         let categories: Vec<slint::SharedString> = kiosk
             .config
@@ -194,21 +157,11 @@ impl KioskUi {
         window
             .global::<Screen>()
             .set_accent(colour(&kiosk.config.event.colour));
-        let desk = Rc::new(RefCell::new(Desk {
-            kiosk,
-            listed: Vec::new(),
-            listed_for: String::new(),
-            last: None,
-            printer,
-            counter,
-            syncer,
-            mode,
-            searches: Default::default(),
-            held: None,
-            revealed: Default::default(),
-            language,
-            editing: None,
-        }));
+        let mut desk = Desk::new(kiosk);
+        desk.printer = printer;
+        desk.counter = counter;
+        desk.syncer = syncer;
+        let desk = Rc::new(RefCell::new(desk));
         home_adapter::wire(&window, &desk);
         confirm_adapter::wire(&window, &desk);
         result_adapter::wire(&window, &desk);
@@ -319,6 +272,27 @@ fn spawn_worker(
         })
         .map_err(|e| UiError::Snapshot(e.to_string()))?;
     Ok(tx)
+}
+
+/// Puts a page up: the desk's, then the window's (the one place both are
+/// written).
+pub(crate) fn go(window: &AppWindow, desk: &Shared, page: desk::Page) {
+    desk.borrow_mut().go(page);
+    show_page(window, page);
+}
+
+/// The window shows the page the desk has up.
+pub(crate) fn show_page(window: &AppWindow, page: desk::Page) {
+    use desk::Page as P;
+    window.global::<Screen>().set_current(match page {
+        P::Home => Page::Home,
+        P::Confirm => Page::Confirm,
+        P::Result => Page::Result,
+        P::WalkIn => Page::WalkIn,
+        P::Edit => Page::Edit,
+        P::Pin => Page::Pin,
+        P::Scanner => Page::Scanner,
+    });
 }
 
 /// A print job for the result screen: its state's code and the printer's

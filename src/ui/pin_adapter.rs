@@ -2,9 +2,8 @@
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, Page, PinAdapter, Screen, Shared, home_adapter};
-use crate::app::PinVerdict;
-use crate::config::Mode;
+use super::desk::PinShown;
+use super::{AppWindow, PinAdapter, Screen, Shared, home_adapter};
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let p = window.global::<PinAdapter>();
@@ -16,7 +15,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         let p = window.global::<PinAdapter>();
         p.set_pin("".into());
         p.set_error("".into());
-        window.global::<Screen>().set_current(Page::Pin);
+        super::go(&window, &d, super::desk::Page::Pin);
     });
 
     let (w, d) = (window.as_weak(), desk.clone());
@@ -32,34 +31,28 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         let p = window.global::<PinAdapter>();
         let typed = p.get_pin().to_string();
         p.set_pin("".into());
-        let verdict = d.borrow_mut().kiosk.try_pin(&typed);
-        // Whole seconds, rounded up: never « 0 s » while it still waits.
-        let secs = |w: std::time::Duration| {
-            i32::try_from(w.as_secs() + u64::from(w.subsec_nanos() > 0)).unwrap_or(i32::MAX)
-        };
-        match verdict {
-            Ok(PinVerdict::Unlocked) => {
-                d.borrow_mut().mode = Mode::Staff;
+        let shown = d.borrow_mut().pin(&typed);
+        match shown {
+            PinShown::Unlocked => {
                 apply_mode(&window, &d);
                 home_adapter::reset(&window, &d);
             }
-            Ok(PinVerdict::Wrong { wait }) if wait.is_zero() => p.set_error("wrong".into()),
-            Ok(PinVerdict::Wrong { wait }) => {
+            PinShown::Wrong => p.set_error("wrong".into()),
+            PinShown::WrongWait(secs) => {
                 p.set_error("wrong-wait".into());
-                p.set_wait(secs(wait));
+                p.set_wait(secs);
             }
-            Ok(PinVerdict::Wait { wait }) => {
+            PinShown::Wait(secs) => {
                 p.set_error("wait".into());
-                p.set_wait(secs(wait));
+                p.set_wait(secs);
             }
-            Err(_) => p.set_error("wrong".into()),
         }
     });
 
     let (w, d) = (window.as_weak(), desk.clone());
     p.on_lock(move || {
         let Some(window) = w.upgrade() else { return };
-        d.borrow_mut().mode = Mode::SelfService;
+        d.borrow_mut().lock();
         apply_mode(&window, &d);
         home_adapter::reset(&window, &d);
     });
@@ -79,6 +72,6 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
 pub(super) fn apply_mode(window: &AppWindow, desk: &Shared) {
     let d = desk.borrow();
     let screen = window.global::<Screen>();
-    screen.set_self_service(d.mode == Mode::SelfService);
-    screen.set_can_lock(d.mode == Mode::Staff && d.kiosk.config.kiosk.mode == Mode::SelfService);
+    screen.set_self_service(d.self_service());
+    screen.set_can_lock(d.can_lock());
 }

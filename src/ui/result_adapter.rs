@@ -4,8 +4,7 @@
 use slint::ComponentHandle;
 
 use super::{
-    AppWindow, JobShown, Page, ResultAdapter, ResultKind, Screen, Shared, home_adapter, job_state,
-    status_adapter,
+    AppWindow, JobShown, ResultAdapter, ResultKind, Shared, home_adapter, job_state, status_adapter,
 };
 use crate::app::CheckIn;
 use crate::app::Lookup;
@@ -115,7 +114,7 @@ fn check_in_on(window: &AppWindow, desk: &Shared, lookup: Lookup, day: Option<Da
                 r.set_outcome(ResultKind::Error);
                 r.set_error(e.to_string().into());
             }
-            window.global::<Screen>().set_current(Page::Result);
+            super::go(window, desk, super::desk::Page::Result);
             ready_for_next_scan(window);
         }
     }
@@ -139,7 +138,7 @@ pub(super) fn show_fixed(window: &AppWindow, desk: &Shared, r: &Registrant) {
     clear(&res);
     res.set_outcome(ResultKind::Edited);
     about(&res, desk, r);
-    window.global::<Screen>().set_current(Page::Result);
+    super::go(window, desk, super::desk::Page::Result);
     queue_badge(window, desk, r.uid, Some(reprint_reason("name-fixed")));
     ready_for_next_scan(window);
 }
@@ -242,7 +241,7 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
                 crate::domain::privacy::SelfServiceShows::SeeDesk => ResultKind::SeeDesk,
             },
         );
-        window.global::<Screen>().set_current(Page::Result);
+        super::go(window, desk, super::desk::Page::Result);
         return;
     }
     if let (Outcome::AlreadyIn, Some(a)) = (c.outcome, &c.previous) {
@@ -263,7 +262,7 @@ fn show(window: &AppWindow, desk: &Shared, c: &CheckIn) {
     r.set_scan_scanner(mix.map(|m| m.scanner.key()).unwrap_or_default().into());
     r.set_scan_host(mix.map(|m| m.host.key()).unwrap_or_default().into());
     r.set_outcome(shown(c.outcome));
-    window.global::<Screen>().set_current(Page::Result);
+    super::go(window, desk, super::desk::Page::Result);
 }
 
 /// The print job's state on the result screen (also the print worker's news

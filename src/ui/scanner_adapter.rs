@@ -3,18 +3,18 @@
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, Page, ScanVerdict, ScannerAdapter, Screen, Shared, home_adapter};
+use super::{AppWindow, ScanVerdict, ScannerAdapter, Shared, home_adapter};
 use crate::app::ScanTest;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let adapter = window.global::<ScannerAdapter>();
-    let w = window.as_weak();
+    let (w, d) = (window.as_weak(), desk.clone());
     adapter.on_open(move || {
         let Some(window) = w.upgrade() else { return };
         let a = window.global::<ScannerAdapter>();
         a.set_verdict(ScanVerdict::None);
         a.set_read("".into());
-        window.global::<Screen>().set_current(Page::Scanner);
+        super::go(&window, &d, super::desk::Page::Scanner);
     });
     let (w, d) = (window.as_weak(), desk.clone());
     adapter.on_tested(move |read| {

@@ -2,7 +2,7 @@
 
 use slint::{ComponentHandle, SharedString};
 
-use super::{AppWindow, Page, Screen, Shared, WalkInAdapter, home_adapter, result_adapter};
+use super::{AppWindow, Shared, WalkInAdapter, home_adapter, result_adapter};
 use crate::app::AppError;
 use crate::domain::{Details, DetailsError};
 
@@ -17,7 +17,7 @@ pub(super) fn form_error(e: &AppError) -> (&'static str, String) {
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let form = window.global::<WalkInAdapter>();
-    let w = window.as_weak();
+    let (w, d) = (window.as_weak(), desk.clone());
     let default_category = desk.borrow().kiosk.config.event.default_category.clone();
     form.on_open(move || {
         let Some(window) = w.upgrade() else { return };
@@ -33,7 +33,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             set(&form, SharedString::new());
         }
         form.set_category(default_category.clone().into());
-        window.global::<Screen>().set_current(Page::WalkIn);
+        super::go(&window, &d, super::desk::Page::WalkIn);
     });
 
     let (w, d) = (window.as_weak(), desk.clone());

@@ -1,0 +1,427 @@
+//! The desk's behaviour, without Slint: which page is up, what Enter in the
+//! field does, what a search may show at a self-service kiosk, what a PIN
+//! attempt gives. The adapters turn the window's callbacks into these calls
+//! and render what they return; the page is written in one place
+//! ([`Desk::go`]), and every rule here is unit-tested without a window.
+
+use std::time::{Duration, Instant};
+
+use crate::app::{Kiosk, Lookup, PinVerdict};
+use crate::config::{Language, Mode};
+use crate::domain::{Registrant, privacy};
+
+/// Results shown for a query at a staffed desk: enough to find someone,
+/// few enough to read.
+pub(crate) const RESULTS: usize = 8;
+
+/// The page on screen (the view's `Page`, mirrored by the adapters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Page {
+    #[default]
+    Home,
+    Confirm,
+    Result,
+    WalkIn,
+    Edit,
+    Pin,
+    Scanner,
+}
+
+/// What the list under the field says besides the names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hint {
+    None,
+    /// No exact match: close spellings.
+    Approximate,
+    NoMatch,
+    /// Self-service: a word of 3 letters first.
+    MinLetters,
+    /// Self-service: more people than it lists.
+    TooMany,
+    /// Self-service: searches or people shown too fast.
+    SlowDown,
+    Error,
+}
+
+/// What the home list shows for a text.
+#[derive(Debug)]
+pub(crate) struct Listing {
+    pub people: Vec<Registrant>,
+    pub hint: Hint,
+    /// The error's words, for [`Hint::Error`].
+    pub detail: String,
+}
+
+/// What Enter in the field does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Enter {
+    /// Nothing typed.
+    Nothing,
+    /// A ticket (or nothing anyone holds, reported as such): check in.
+    CheckIn(String),
+    /// A name: the first one listed, to confirm.
+    Confirm(i64),
+}
+
+/// What a PIN attempt shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PinShown {
+    /// Staff mode: back to an empty home screen.
+    Unlocked,
+    Wrong,
+    /// Wrong; the next attempt waits this many seconds.
+    WrongWait(i32),
+    /// Not even tried: wait this many seconds.
+    Wait(i32),
+}
+
+/// The edit form's subject.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Editing {
+    pub registrant: i64,
+    /// Opened from the result screen: saving reprints the badge.
+    pub reprint: bool,
+}
+
+/// What the desk holds between callbacks.
+pub(crate) struct Desk {
+    pub kiosk: Kiosk,
+    /// The page on screen; written by [`Desk::go`] only.
+    page: Page,
+    /// Local ids of the people listed on the home screen, in order.
+    pub listed: Vec<i64>,
+    /// What was typed when they were listed.
+    pub listed_for: String,
+    /// Whom the result screen is about, for undo and reprint.
+    pub last: Option<uuid::Uuid>,
+    /// A check-in held because this kiosk's clock says another day than
+    /// the hub's: whom, for staff to confirm the hub's day.
+    pub held: Option<Lookup>,
+    /// Wakes the print worker (absent in tests: jobs then stay queued).
+    pub printer: Option<std::sync::mpsc::Sender<()>>,
+    /// Wakes the worker that counts today's arrivals for the status bar
+    /// (absent in tests: the UI thread counts).
+    pub counter: Option<std::sync::mpsc::Sender<()>>,
+    /// Wakes the sync worker after a check-in, so other kiosks and the
+    /// organisers' page see it within a second (absent without a hub).
+    pub syncer: Option<std::sync::mpsc::Sender<()>>,
+    /// Who is at the screen now (staff can unlock a self-service kiosk).
+    pub mode: Mode,
+    /// Self-service searches and the people they showed, so that a script
+    /// cannot list the event.
+    pub searches: privacy::SearchThrottle,
+    pub revealed: privacy::RevealBudget,
+    /// The language on screen now.
+    pub language: Language,
+    /// Whose details the edit form is fixing, and whether saving reprints.
+    pub editing: Option<Editing>,
+}
+
+impl Desk {
+    /// A desk on a kiosk, as configured, on an empty home page.
+    pub fn new(kiosk: Kiosk) -> Desk {
+        Desk {
+            mode: kiosk.config.kiosk.mode,
+            language: kiosk.config.kiosk.language,
+            kiosk,
+            page: Page::Home,
+            listed: Vec::new(),
+            listed_for: String::new(),
+            last: None,
+            held: None,
+            printer: None,
+            counter: None,
+            syncer: None,
+            searches: Default::default(),
+            revealed: Default::default(),
+            editing: None,
+        }
+    }
+
+    pub fn page(&self) -> Page {
+        self.page
+    }
+
+    /// Puts a page up; the adapters show what this returns.
+    pub fn go(&mut self, page: Page) -> Page {
+        self.page = page;
+        page
+    }
+
+    pub fn self_service(&self) -> bool {
+        self.mode == Mode::SelfService
+    }
+
+    /// Staff at a kiosk configured for self-service may lock it again.
+    pub fn can_lock(&self) -> bool {
+        self.mode == Mode::Staff && self.kiosk.config.kiosk.mode == Mode::SelfService
+    }
+
+    /// Back to an empty home page: nothing listed.
+    pub fn home(&mut self) {
+        self.listed.clear();
+        self.listed_for.clear();
+        self.go(Page::Home);
+    }
+
+    /// Searches as the staff type. At a self-service kiosk nobody can
+    /// browse the list: nothing before 3 letters, a handful of results at a
+    /// pace, names and organisations only (the adapter shows no more).
+    pub fn search(&mut self, text: &str, now: Instant) -> Listing {
+        self.listed_for = text.trim().to_owned();
+        self.listed.clear();
+        self.go(Page::Home);
+        let hidden = |hint| Listing {
+            people: Vec::new(),
+            hint,
+            detail: String::new(),
+        };
+        let self_service = self.self_service();
+        if self_service && !privacy::specific_enough(text) {
+            return hidden(if text.trim().is_empty() {
+                Hint::None
+            } else {
+                Hint::MinLetters
+            });
+        }
+        if self_service && self.searches.take(now).is_err() {
+            return hidden(Hint::SlowDown);
+        }
+        let limit = if self_service {
+            privacy::MAX_RESULTS + 1
+        } else {
+            RESULTS
+        };
+        let listing = match self.kiosk.search(text, limit) {
+            Ok(r) if r.hits.is_empty() && !text.trim().is_empty() => hidden(Hint::NoMatch),
+            // More than a handful: the attendee gives more of their name, a
+            // script learns nothing.
+            Ok(r) if self_service && r.hits.len() > privacy::MAX_RESULTS => hidden(Hint::TooMany),
+            Ok(r)
+                if self_service
+                    && !self
+                        .revealed
+                        .allow(now, &r.hits.iter().map(|p| p.id).collect::<Vec<_>>()) =>
+            {
+                hidden(Hint::SlowDown)
+            }
+            Ok(r) => Listing {
+                hint: if r.approximate {
+                    Hint::Approximate
+                } else {
+                    Hint::None
+                },
+                people: r.hits,
+                detail: String::new(),
+            },
+            Err(e) => Listing {
+                people: Vec::new(),
+                hint: Hint::Error,
+                detail: e.to_string(),
+            },
+        };
+        self.listed = listing.people.iter().map(|r| r.id).collect();
+        listing
+    }
+
+    /// Enter in the field. A scanner types the code then Enter: a known
+    /// code checks in at once (typed with the wrong keyboard layout too).
+    /// Otherwise Enter takes the first name listed to confirmation; with
+    /// nothing listed, the scan is reported as unknown (or as ambiguous,
+    /// naming nobody). The names are those of this very text: a list left
+    /// from an earlier search never answers for a code it does not match.
+    /// Returns the listing when it had to search again.
+    pub fn enter(&mut self, text: &str, now: Instant) -> (Enter, Option<Listing>) {
+        let text = text.trim();
+        if text.is_empty() {
+            return (Enter::Nothing, None);
+        }
+        let found = self.kiosk.resolve_scan(text).ok().unwrap_or_default();
+        let listing = (self.listed_for != text).then(|| self.search(text, now));
+        let ticket = found.registrant.is_some() || !found.ambiguous.is_empty();
+        let enter = match self.listed.first() {
+            Some(&id) if !ticket => Enter::Confirm(id),
+            _ => Enter::CheckIn(text.to_owned()),
+        };
+        (enter, listing)
+    }
+
+    /// A key typed while the focus was on a button (Tab left it there): it
+    /// belongs in the field on the home and result pages. Slint's special
+    /// keys (arrows, F1…) are in the private use area; control characters
+    /// (Tab, Esc) move or close.
+    pub fn takes_stray_key(&self, text: &str) -> bool {
+        let printable = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| !c.is_control() && !('\u{E000}'..='\u{F8FF}').contains(&c));
+        printable && matches!(self.page, Page::Home | Page::Result)
+    }
+
+    /// A PIN attempt; staff mode on the right one.
+    pub fn pin(&mut self, typed: &str) -> PinShown {
+        // Whole seconds, rounded up: never « 0 s » while it still waits.
+        let secs = |w: Duration| {
+            i32::try_from(w.as_secs() + u64::from(w.subsec_nanos() > 0)).unwrap_or(i32::MAX)
+        };
+        match self.kiosk.try_pin(typed) {
+            Ok(PinVerdict::Unlocked) => {
+                self.mode = Mode::Staff;
+                self.home();
+                PinShown::Unlocked
+            }
+            Ok(PinVerdict::Wrong { wait }) if wait.is_zero() => PinShown::Wrong,
+            Ok(PinVerdict::Wrong { wait }) => PinShown::WrongWait(secs(wait)),
+            Ok(PinVerdict::Wait { wait }) => PinShown::Wait(secs(wait)),
+            Err(_) => PinShown::Wrong,
+        }
+    }
+
+    /// Staff leave: self-service again, on an empty home page.
+    pub fn lock(&mut self) {
+        self.mode = Mode::SelfService;
+        self.home();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    /// A desk on a fresh copy of `n` people, in `mode`.
+    fn desk(mode: &str, n: usize) -> (tempfile::TempDir, Desk) {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = include_str!("../../kiosk.toml").replace(
+            "mode = \"staff\"",
+            &format!(
+                "mode = \"{mode}\"\nstaff_pin = \"{}\"",
+                crate::domain::pin::hash("4321").unwrap()
+            ),
+        );
+        let config = Config::parse(&toml, dir.path()).unwrap();
+        let csv = dir.path().join("l.csv");
+        std::fs::write(&csv, crate::demo::registrants_csv(n)).unwrap();
+        let mut kiosk = Kiosk::open(config, Some(&dir.path().join("k.sqlite"))).unwrap();
+        kiosk
+            .import_file(&csv, Default::default(), |_, _| {})
+            .unwrap();
+        (dir, Desk::new(kiosk))
+    }
+
+    fn someone(d: &Desk) -> Registrant {
+        d.kiosk
+            .registrant(&Lookup::Code("NEC-000001".into()))
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_config_is_self_service_for_these_tests_when_asked() {
+        let (_dir, d) = desk("self-service", 10);
+        assert!(d.self_service(), "kiosk.toml's mode key changed?");
+        let (_dir, d) = desk("staff", 10);
+        assert!(!d.self_service());
+    }
+
+    #[test]
+    fn enter_on_a_ticket_checks_in_even_with_a_name_listed() {
+        let (_dir, mut d) = desk("staff", 50);
+        let now = Instant::now();
+        let p = someone(&d);
+        d.search(&p.last_name, now);
+        assert!(!d.listed.is_empty());
+        let (enter, listing) = d.enter(" NEC-000001 ", now);
+        assert_eq!(enter, Enter::CheckIn("NEC-000001".into()));
+        assert!(listing.is_some(), "searched again for the code itself");
+    }
+
+    #[test]
+    fn enter_on_a_name_confirms_the_first_listed_and_on_nothing_reports_it() {
+        let (_dir, mut d) = desk("staff", 50);
+        let now = Instant::now();
+        let p = someone(&d);
+        let listing = d.search(&p.last_name, now);
+        let first = listing.people[0].id;
+        let (enter, again) = d.enter(&p.last_name, now);
+        assert_eq!(enter, Enter::Confirm(first));
+        assert!(again.is_none(), "the list is of this very text");
+        // A code nobody holds, after a search that listed someone: the
+        // scan is reported, the earlier list does not answer for it.
+        let (enter, _) = d.enter("ZZZ-404", now);
+        assert_eq!(enter, Enter::CheckIn("ZZZ-404".into()));
+        assert_eq!(d.enter("   ", now).0, Enter::Nothing);
+    }
+
+    #[test]
+    fn self_service_lists_nothing_before_three_letters_nor_too_many() {
+        let (_dir, mut d) = desk("self-service", 300);
+        let now = Instant::now();
+        assert_eq!(d.search("du", now).hint, Hint::MinLetters);
+        assert_eq!(d.search("", now).hint, Hint::None);
+        // A common name: more than a handful, nobody shown.
+        let common = d.search("Martin", now);
+        assert_eq!(common.hint, Hint::TooMany);
+        assert!(common.people.is_empty() && d.listed.is_empty());
+        // Staff see the first RESULTS.
+        d.mode = Mode::Staff;
+        assert_eq!(d.search("Martin", now).people.len(), RESULTS);
+    }
+
+    #[test]
+    fn self_service_searches_at_a_script_pace_are_slowed_down() {
+        let (_dir, mut d) = desk("self-service", 300);
+        let now = Instant::now();
+        let p = someone(&d);
+        let query = format!("{} {}", p.first_name, p.last_name);
+        let tries = privacy::BURST as usize + 5;
+        let hints: Vec<Hint> = (0..tries).map(|_| d.search(&query, now).hint).collect();
+        assert_ne!(hints[0], Hint::SlowDown, "the first search is served");
+        assert_eq!(hints.last(), Some(&Hint::SlowDown), "{hints:?}");
+        assert!(d.listed.is_empty());
+        // Staff are never throttled.
+        d.mode = Mode::Staff;
+        assert_ne!(d.search(&query, now).hint, Hint::SlowDown);
+    }
+
+    #[test]
+    fn stray_keys_go_to_the_field_on_home_and_result_only() {
+        let (_dir, mut d) = desk("staff", 5);
+        assert!(d.takes_stray_key("a"));
+        assert!(!d.takes_stray_key("\t"), "Tab moves the focus");
+        assert!(!d.takes_stray_key("\u{F700}"), "an arrow key");
+        assert!(!d.takes_stray_key(""));
+        d.go(Page::Result);
+        assert!(d.takes_stray_key("7"));
+        for page in [Page::Confirm, Page::Edit, Page::WalkIn, Page::Pin] {
+            d.go(page);
+            assert!(!d.takes_stray_key("a"), "{page:?}");
+        }
+    }
+
+    #[test]
+    fn three_wrong_pins_lock_the_kiosk_out_for_30_s_even_for_the_right_one() {
+        let (_dir, mut d) = desk("self-service", 5);
+        assert_eq!(d.pin("0000"), PinShown::Wrong);
+        assert_eq!(d.pin("1111"), PinShown::Wrong);
+        assert_eq!(d.pin("2222"), PinShown::WrongWait(30));
+        // While it waits, even the right PIN is not tried.
+        assert!(matches!(d.pin("4321"), PinShown::Wait(s) if (29..=30).contains(&s)));
+        assert!(d.self_service());
+    }
+
+    #[test]
+    fn unlocking_then_locking_goes_home_with_nothing_listed() {
+        let (_dir, mut d) = desk("self-service", 50);
+        let p = someone(&d);
+        d.search(&format!("{} {}", p.first_name, p.last_name), Instant::now());
+        d.go(Page::Pin);
+        assert_eq!(d.pin("4321"), PinShown::Unlocked);
+        assert_eq!((d.mode, d.page()), (Mode::Staff, Page::Home));
+        assert!(d.listed.is_empty() && d.can_lock());
+        d.go(Page::Result);
+        d.lock();
+        assert_eq!((d.mode, d.page()), (Mode::SelfService, Page::Home));
+        assert!(!d.can_lock());
+    }
+}
