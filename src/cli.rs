@@ -1223,11 +1223,7 @@ fn day_note(reason: DayReason) -> &'static str {
 }
 
 fn local_time(event: &Event, a: &Arrival) -> String {
-    event
-        .timezone
-        .to_datetime(a.at)
-        .strftime("%H:%M")
-        .to_string()
+    event.hh_mm(a.at)
 }
 
 fn day_json(day: EventDay, reason: DayReason) -> Value {
@@ -1253,7 +1249,7 @@ fn arrival_json(event: &Event, a: &Arrival) -> Value {
 
 /// One print job, as staff read it.
 fn job_line(event: &Event, j: &JobView) -> String {
-    let when = event.timezone.to_datetime(j.updated_at).strftime("%H:%M");
+    let when = event.hh_mm(j.updated_at);
     let state = match j.state {
         PrintState::Queued => format!(
             "⏳ en attente d'envoi ({} essai(s){})",

@@ -104,13 +104,11 @@ pub fn attendance_csv(
             .to_vec();
             record.push(status_fr(r.status).to_owned());
             for day in event.event_days() {
-                record.push(row.arrivals.get(&day.date).map_or(String::new(), |a| {
-                    event
-                        .timezone
-                        .to_datetime(a.at)
-                        .strftime("%H:%M")
-                        .to_string()
-                }));
+                record.push(
+                    row.arrivals
+                        .get(&day.date)
+                        .map_or(String::new(), |a| event.hh_mm(a.at)),
+                );
             }
             record.push(
                 if row.arrivals.is_empty() {

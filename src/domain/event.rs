@@ -90,6 +90,11 @@ pub enum DayError {
 }
 
 impl Event {
+    /// A moment as the event's clocks show it: « 08:42 ».
+    pub fn hh_mm(&self, t: jiff::Timestamp) -> String {
+        self.timezone.to_datetime(t).strftime("%H:%M").to_string()
+    }
+
     /// The event day for a spec, or today's, or the first day.
     pub fn resolve_day(
         &self,

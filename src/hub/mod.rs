@@ -724,7 +724,7 @@ pub fn dashboard(
         .take(12)
         .map(|(at, kiosk, name, category)| {
             json!({
-                "at": tz.to_datetime(*at).strftime("%H:%M").to_string(),
+                "at": event.hh_mm(*at),
                 "kiosk": kiosk,
                 "name": name,
                 "category": category,
@@ -740,7 +740,7 @@ pub fn dashboard(
                 "day": d.day.to_string(),
                 "arrivals": d.arrivals.iter().map(|(kiosk, at)| json!({
                     "kiosk": kiosk,
-                    "at": tz.to_datetime(*at).strftime("%H:%M").to_string(),
+                    "at": event.hh_mm(*at),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -749,7 +749,7 @@ pub fn dashboard(
     // date, and whom did it refuse.
     let pretix = if k.talks_to_pretix() {
         let news = k.pretix_news()?;
-        let hhmm = |t: &Timestamp| tz.to_datetime(*t).strftime("%H:%M").to_string();
+        let hhmm = |t: &Timestamp| event.hh_mm(*t);
         json!({
             "online": k.pretix_online(),
             "pending": news.pending,
@@ -792,9 +792,7 @@ pub fn dashboard(
         .kiosks
         .into_iter()
         .map(|e| {
-            let seen = clocks
-                .get(&e.kiosk)
-                .map(|(_, at)| tz.to_datetime(*at).strftime("%H:%M").to_string());
+            let seen = clocks.get(&e.kiosk).map(|(_, at)| event.hh_mm(*at));
             json!({
                 "kiosk": e.kiosk,
                 "revoked": e.revoked,

@@ -6,8 +6,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::app::{Kiosk, Lookup, PinVerdict};
+use crate::app::{AppError, CheckIn, Kiosk, Lookup, PinVerdict, UndoOutcome};
 use crate::config::{Language, Mode};
+use crate::domain::{DaySpec, Outcome};
 use crate::domain::{Registrant, privacy};
 
 /// Results shown for a query at a staffed desk: enough to find someone,
@@ -73,6 +74,62 @@ pub(crate) enum PinShown {
     WrongWait(i32),
     /// Not even tried: wait this many seconds.
     Wait(i32),
+}
+
+/// What the result page says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Said {
+    Welcome,
+    AlreadyIn,
+    Unknown,
+    Cancelled,
+    Pending,
+    NotToday,
+    Undone,
+    Edited,
+    /// Self-service: anything but a welcome.
+    SeeDesk,
+    Error,
+}
+
+/// The result page: what happened, to whom, and the details staff see.
+#[derive(Debug, Clone)]
+pub(crate) struct Shown {
+    pub said: Said,
+    pub person: Option<Registrant>,
+    /// `already_in`: when and where they arrived (« 08:42 », the kiosk).
+    pub time: String,
+    pub at_kiosk: String,
+    /// `not_today`: the day checked (« 28/09 »).
+    pub date: String,
+    /// How the scan was read: "" (as typed), "mixed" or "ambiguous", with
+    /// the mix-up's scanner and host layouts.
+    pub scan_note: &'static str,
+    pub scan_layouts: Option<(&'static str, &'static str)>,
+    /// The error's words (staff only).
+    pub error: String,
+    /// This kiosk's clock says another day than the hub's: the hub's day,
+    /// for staff to confirm (0: none).
+    pub clock_day: i32,
+    /// A welcome: the badge is to be queued.
+    pub badge: bool,
+}
+
+impl Shown {
+    fn of(said: Said) -> Shown {
+        Shown {
+            said,
+            person: None,
+            time: String::new(),
+            at_kiosk: String::new(),
+            date: String::new(),
+            scan_note: "",
+            scan_layouts: None,
+            error: String::new(),
+            clock_day: 0,
+            badge: false,
+        }
+    }
 }
 
 /// The edit form's subject.
@@ -277,10 +334,134 @@ impl Desk {
         }
     }
 
+    /// Checks someone in (on `day`, else today) and says what happened.
+    pub fn check_in(&mut self, lookup: Lookup, day: Option<DaySpec>) -> Shown {
+        match self.kiosk.check_in(&lookup, day) {
+            Ok(c) => self.checked_in(&c),
+            Err(e) => self.refused(lookup, &e),
+        }
+    }
+
+    /// The result page of a check-in (from a scan, a search or a walk-in).
+    pub fn checked_in(&mut self, c: &CheckIn) -> Shown {
+        self.go(Page::Result);
+        self.held = None;
+        self.last = c.registrant.as_ref().map(|r| r.uid);
+        let badge = c.outcome == Outcome::Welcome && c.registrant.is_some();
+        if self.self_service() {
+            // Nothing of the ticket or of an earlier arrival: typing someone
+            // else's name tells nothing about them.
+            let said = match privacy::self_service_outcome(c.outcome) {
+                privacy::SelfServiceShows::Welcome => Said::Welcome,
+                privacy::SelfServiceShows::SeeDesk => Said::SeeDesk,
+            };
+            return Shown {
+                person: c.registrant.clone(),
+                badge,
+                ..Shown::of(said)
+            };
+        }
+        let mut shown = Shown {
+            person: c.registrant.clone(),
+            badge,
+            ..Shown::of(said(c.outcome))
+        };
+        if let (Outcome::AlreadyIn, Some(a)) = (c.outcome, &c.previous) {
+            shown.time = self.kiosk.config.event.hh_mm(a.at);
+            shown.at_kiosk = a.kiosk.clone();
+        }
+        if c.outcome == Outcome::NotToday {
+            shown.date = c.day.date.strftime("%d/%m").to_string();
+        }
+        let (note, mix) = match (c.scan.via, c.scan.ambiguous.first()) {
+            (Some(m), _) => ("mixed", Some(m)),
+            (None, Some((m, _))) => ("ambiguous", Some(*m)),
+            (None, None) => ("", None),
+        };
+        shown.scan_note = note;
+        shown.scan_layouts = mix.map(|m| (m.scanner.key(), m.host.key()));
+        shown
+    }
+
+    /// A check-in that could not be made: staff read why; an attendee is
+    /// sent to the desk. A clock a day off holds the check-in for staff to
+    /// confirm the hub's day.
+    fn refused(&mut self, lookup: Lookup, e: &AppError) -> Shown {
+        self.go(Page::Result);
+        self.last = None;
+        self.held = None;
+        let mut shown = if self.self_service() {
+            Shown::of(Said::SeeDesk)
+        } else {
+            Shown {
+                error: e.to_string(),
+                ..Shown::of(Said::Error)
+            }
+        };
+        if let AppError::ClockDay {
+            hub_day: Some(n), ..
+        } = e
+        {
+            shown.clock_day = i32::try_from(*n).unwrap_or(0);
+            self.held = Some(lookup);
+        }
+        shown
+    }
+
+    /// Staff confirm the hub's day for the check-in held.
+    pub fn confirm_day(&mut self, day: i32) -> Option<Shown> {
+        let n = usize::try_from(day).ok()?;
+        let lookup = self.held.take()?;
+        Some(self.check_in(lookup, Some(DaySpec::Number(n))))
+    }
+
+    /// Undoes the arrival of the person on the result page, today: the
+    /// page says so, or the error stays on it (`Err`: the words).
+    pub fn undo(&mut self) -> Option<Result<Shown, String>> {
+        let uid = self.last?;
+        let day = self
+            .kiosk
+            .day(None)
+            .ok()
+            .map(|(day, _)| DaySpec::Date(day.date));
+        Some(match self.kiosk.undo(&Lookup::Uid(uid), day) {
+            Ok(u) if u.outcome == UndoOutcome::Undone => Ok(Shown {
+                person: u.registrant,
+                ..Shown::of(Said::Undone)
+            }),
+            // Undone meanwhile (at another kiosk): never « annulée » for
+            // nothing.
+            Ok(_) => Err("aucune arrivée à annuler aujourd'hui pour cette personne".to_owned()),
+            Err(e) => Err(e.to_string()),
+        })
+    }
+
+    /// After a name fix from the result page: the new name, and its badge.
+    pub fn fixed(&mut self, r: &Registrant) -> Shown {
+        self.go(Page::Result);
+        self.last = Some(r.uid);
+        Shown {
+            person: Some(r.clone()),
+            ..Shown::of(Said::Edited)
+        }
+    }
+
     /// Staff leave: self-service again, on an empty home page.
     pub fn lock(&mut self) {
         self.mode = Mode::SelfService;
         self.home();
+    }
+}
+
+/// The result page of a check-in's outcome, for staff.
+fn said(outcome: Outcome) -> Said {
+    match outcome {
+        Outcome::Welcome => Said::Welcome,
+        Outcome::AlreadyIn => Said::AlreadyIn,
+        Outcome::Unknown => Said::Unknown,
+        Outcome::Cancelled => Said::Cancelled,
+        Outcome::Pending => Said::Pending,
+        Outcome::NotToday => Said::NotToday,
     }
 }
 
@@ -423,5 +604,92 @@ mod tests {
         d.lock();
         assert_eq!((d.mode, d.page()), (Mode::SelfService, Page::Home));
         assert!(!d.can_lock());
+    }
+
+    fn code(i: usize) -> Lookup {
+        Lookup::Code(format!("NEC-{i:06}"))
+    }
+
+    /// The first of the demo list with this status.
+    fn with_status(d: &Desk, status: crate::domain::Status) -> Lookup {
+        (1..200)
+            .map(code)
+            .find(|l| d.kiosk.registrant(l).unwrap().unwrap().status == status)
+            .unwrap()
+    }
+
+    #[test]
+    fn staff_see_a_welcome_then_when_and_where_they_arrived() {
+        let (_dir, mut d) = desk("staff", 50);
+        let first = d.check_in(code(1), None);
+        assert_eq!((first.said, first.badge), (Said::Welcome, true));
+        assert_eq!(d.page(), Page::Result);
+        let uid = first.person.as_ref().unwrap().uid;
+        assert_eq!(d.last, Some(uid));
+        let again = d.check_in(code(1), None);
+        assert_eq!((again.said, again.badge), (Said::AlreadyIn, false));
+        assert_eq!(again.time.len(), 5, "« HH:MM »: {:?}", again.time);
+        assert_eq!(again.at_kiosk, d.kiosk.config.kiosk.id);
+        let unknown = d.check_in(Lookup::Code("ZZZ-404".into()), None);
+        assert_eq!(
+            (unknown.said, unknown.person.is_none(), d.last),
+            (Said::Unknown, true, None)
+        );
+        let cancelled = with_status(&d, crate::domain::Status::Cancelled);
+        assert_eq!(d.check_in(cancelled, None).said, Said::Cancelled);
+    }
+
+    #[test]
+    fn an_attendee_sees_a_welcome_or_see_the_desk_and_nothing_else() {
+        let (_dir, mut d) = desk("self-service", 50);
+        assert_eq!(d.check_in(code(1), None).said, Said::Welcome);
+        let again = d.check_in(code(1), None);
+        assert_eq!(again.said, Said::SeeDesk, "not « already in at 08:42 »");
+        assert!(again.time.is_empty() && again.at_kiosk.is_empty() && !again.badge);
+        let cancelled = with_status(&d, crate::domain::Status::Cancelled);
+        assert_eq!(d.check_in(cancelled, None).said, Said::SeeDesk);
+        let unknown = d.check_in(Lookup::Code("ZZZ-404".into()), None);
+        assert_eq!(unknown.said, Said::SeeDesk);
+        assert!(unknown.error.is_empty());
+    }
+
+    #[test]
+    fn undo_reverts_the_arrival_on_the_result_page_and_needs_someone() {
+        let (_dir, mut d) = desk("staff", 20);
+        assert!(d.undo().is_none(), "nobody on the page");
+        d.check_in(code(2), None);
+        let undone = d.undo().unwrap().unwrap();
+        assert_eq!(undone.said, Said::Undone);
+        assert_eq!(undone.person.unwrap().code, "NEC-000002");
+        // Undone: the next check-in is a welcome again.
+        assert_eq!(d.check_in(code(2), None).said, Said::Welcome);
+        // Undoing twice says why the second did nothing.
+        assert!(d.undo().unwrap().is_ok());
+        assert!(d.undo().unwrap().is_err());
+    }
+
+    #[test]
+    fn a_fix_from_the_result_page_is_about_the_fixed_person() {
+        let (_dir, mut d) = desk("staff", 20);
+        d.check_in(code(3), None);
+        let mut r = d.kiosk.registrant(&code(3)).unwrap().unwrap();
+        r.first_name = "Hélène".into();
+        let shown = d.fixed(&r);
+        assert_eq!(shown.said, Said::Edited);
+        assert_eq!((d.last, d.page()), (Some(r.uid), Page::Result));
+    }
+
+    #[test]
+    fn a_clock_day_confirmation_needs_a_held_check_in() {
+        let (_dir, mut d) = desk("staff", 20);
+        assert!(d.confirm_day(1).is_none(), "nothing held");
+        d.held = Some(code(4));
+        assert!(d.confirm_day(-1).is_none(), "no such day");
+        let shown = d.confirm_day(1).unwrap();
+        assert!(
+            matches!(shown.said, Said::Welcome | Said::NotToday),
+            "{shown:?}"
+        );
+        assert!(d.held.is_none());
     }
 }

@@ -122,8 +122,7 @@ impl KioskUi {
                     } else {
                         k.sync_status().unwrap_or((0, None))
                     };
-                    let tz = k.config.event.timezone.clone();
-                    let last = last.map(|t| tz.to_datetime(t).strftime("%H:%M").to_string());
+                    let last = last.map(|t| k.config.event.hh_mm(t));
                     let unseen = k.unseen_among(news.notices).unwrap_or_default();
                     let clock = k.clock_offset().ok().flatten();
                     w.upgrade_in_event_loop(move |w| {
@@ -362,13 +361,7 @@ pub(crate) fn person(kiosk: &Kiosk, r: &crate::domain::Registrant) -> Person {
     let today = kiosk.day(None).map(|(d, _)| d.date).ok();
     let arrival = today
         .and_then(|d| kiosk.arrival_on(r.uid, d).ok().flatten())
-        .map(|a| {
-            event
-                .timezone
-                .to_datetime(a.at)
-                .strftime("%H:%M")
-                .to_string()
-        })
+        .map(|a| event.hh_mm(a.at))
         .unwrap_or_default();
     Person {
         id: i32::try_from(r.id).unwrap_or(i32::MAX),
