@@ -132,6 +132,23 @@ impl Shown {
     }
 }
 
+/// Where Cancel on the edit form goes back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Back {
+    Result,
+    /// The confirmation card of this person.
+    Confirm(i64),
+}
+
+/// What a saved fix leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Saved {
+    /// The confirmation card of this person, fixed.
+    Confirm(i64),
+    /// The result page: the fixed name, its badge reprinted.
+    Reprint(Registrant),
+}
+
 /// The edit form's subject.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Editing {
@@ -446,6 +463,49 @@ impl Desk {
         }
     }
 
+    /// Opens the edit form on someone: from the confirmation card, or from
+    /// the result page (`reprint`: saving reprints the badge).
+    pub fn edit(&mut self, registrant: i64, reprint: bool) {
+        self.editing = Some(Editing {
+            registrant,
+            reprint,
+        });
+        self.go(Page::Edit);
+    }
+
+    /// Cancel on the edit form: back where it was opened from, unchanged.
+    pub fn cancel_edit(&mut self) -> Option<Back> {
+        let editing = self.editing.take()?;
+        Some(if editing.reprint {
+            self.go(Page::Result);
+            Back::Result
+        } else {
+            Back::Confirm(editing.registrant)
+        })
+    }
+
+    /// Save on the edit form: the fixed person goes back to the card, or
+    /// (from the result page) to a result page with a badge reprinted. A
+    /// refusal keeps the form open.
+    pub fn save_edit(
+        &mut self,
+        patch: crate::domain::DetailsPatch,
+    ) -> Option<Result<Saved, AppError>> {
+        let editing = self.editing?;
+        Some(
+            self.kiosk
+                .edit(&Lookup::Id(editing.registrant), patch)
+                .map(|edit| {
+                    self.editing = None;
+                    if editing.reprint {
+                        Saved::Reprint(edit.registrant)
+                    } else {
+                        Saved::Confirm(edit.registrant.id)
+                    }
+                }),
+        )
+    }
+
     /// Staff leave: self-service again, on an empty home page.
     pub fn lock(&mut self) {
         self.mode = Mode::SelfService;
@@ -691,5 +751,50 @@ mod tests {
             "{shown:?}"
         );
         assert!(d.held.is_none());
+    }
+
+    fn renamed(first: &str) -> crate::domain::DetailsPatch {
+        crate::domain::DetailsPatch {
+            first_name: Some(first.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_edit_from_the_card_goes_back_to_the_card_saved_or_not() {
+        let (_dir, mut d) = desk("staff", 20);
+        let id = d.kiosk.registrant(&code(5)).unwrap().unwrap().id;
+        d.edit(id, false);
+        assert_eq!(d.page(), Page::Edit);
+        assert_eq!(d.cancel_edit(), Some(Back::Confirm(id)));
+        assert_eq!(d.cancel_edit(), None, "closed");
+        d.edit(id, false);
+        let saved = d.save_edit(renamed("Hélène")).unwrap().unwrap();
+        assert_eq!(saved, Saved::Confirm(id));
+        let r = d.kiosk.registrant(&code(5)).unwrap().unwrap();
+        assert_eq!(r.first_name, "Hélène");
+        assert!(d.save_edit(renamed("X")).is_none(), "the form is closed");
+    }
+
+    #[test]
+    fn an_edit_from_the_result_page_reprints_and_a_refusal_keeps_the_form() {
+        let (_dir, mut d) = desk("staff", 20);
+        d.check_in(code(6), None);
+        let id = d.kiosk.registrant(&code(6)).unwrap().unwrap().id;
+        d.edit(id, true);
+        assert_eq!(d.cancel_edit(), Some(Back::Result));
+        assert_eq!(d.page(), Page::Result);
+        d.edit(id, true);
+        let nameless = crate::domain::DetailsPatch {
+            first_name: Some(String::new()),
+            last_name: Some(String::new()),
+            ..Default::default()
+        };
+        assert!(d.save_edit(nameless).unwrap().is_err());
+        assert_eq!(d.page(), Page::Edit, "still on the form");
+        match d.save_edit(renamed("Anaïs")).unwrap().unwrap() {
+            Saved::Reprint(r) => assert_eq!(r.first_name, "Anaïs"),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -4,19 +4,15 @@
 
 use slint::ComponentHandle;
 
+use super::desk::{Back, Saved};
 use super::{
-    AppWindow, EditAdapter, Editing, Shared, confirm_adapter, result_adapter,
-    walk_in_adapter::form_error,
+    AppWindow, EditAdapter, Shared, confirm_adapter, result_adapter, walk_in_adapter::form_error,
 };
-use crate::app::Lookup;
 use crate::domain::{DetailsPatch, Registrant};
 
 /// Opens the form on someone's current details.
 pub(super) fn open(window: &AppWindow, desk: &Shared, r: &Registrant, reprint: bool) {
-    desk.borrow_mut().editing = Some(Editing {
-        registrant: r.id,
-        reprint,
-    });
+    desk.borrow_mut().edit(r.id, reprint);
     let form = window.global::<EditAdapter>();
     form.set_first_name(r.first_name.clone().into());
     form.set_last_name(r.last_name.clone().into());
@@ -26,7 +22,7 @@ pub(super) fn open(window: &AppWindow, desk: &Shared, r: &Registrant, reprint: b
     form.set_error("".into());
     form.set_error_detail("".into());
     form.set_reprint(reprint);
-    super::go(window, desk, super::desk::Page::Edit);
+    super::show_page(window, super::desk::Page::Edit);
 }
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
@@ -35,24 +31,20 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let (w, d) = (window.as_weak(), desk.clone());
     form.on_cancel(move || {
         let Some(window) = w.upgrade() else { return };
-        let Some(editing) = d.borrow_mut().editing.take() else {
-            return;
-        };
-        // Back where the form was opened from, unchanged.
-        if editing.reprint {
-            super::go(&window, &d, super::desk::Page::Result);
-            window.invoke_arm();
-        } else {
-            confirm_adapter::open(&window, &d, editing.registrant);
+        let back = d.borrow_mut().cancel_edit();
+        match back {
+            Some(Back::Result) => {
+                super::show_page(&window, super::desk::Page::Result);
+                window.invoke_arm();
+            }
+            Some(Back::Confirm(id)) => confirm_adapter::open(&window, &d, id),
+            None => {}
         }
     });
 
     let (w, d) = (window.as_weak(), desk.clone());
     form.on_submit(move || {
         let Some(window) = w.upgrade() else { return };
-        let Some(editing) = d.borrow().editing else {
-            return;
-        };
         let form = window.global::<EditAdapter>();
         let patch = DetailsPatch {
             first_name: Some(form.get_first_name().into()),
@@ -61,24 +53,16 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             email: Some(form.get_email().into()),
             category: Some(form.get_category().into()),
         };
-        let edited = d
-            .borrow_mut()
-            .kiosk
-            .edit(&Lookup::Id(editing.registrant), patch);
-        match edited {
-            Ok(edit) => {
-                d.borrow_mut().editing = None;
-                if editing.reprint {
-                    result_adapter::show_fixed(&window, &d, &edit.registrant);
-                } else {
-                    confirm_adapter::open(&window, &d, edit.registrant.id);
-                }
-            }
-            Err(e) => {
+        let saved = d.borrow_mut().save_edit(patch);
+        match saved {
+            Some(Ok(Saved::Reprint(r))) => result_adapter::show_fixed(&window, &d, &r),
+            Some(Ok(Saved::Confirm(id))) => confirm_adapter::open(&window, &d, id),
+            Some(Err(e)) => {
                 let (code, detail) = form_error(&e);
                 form.set_error(code.into());
                 form.set_error_detail(detail.into());
             }
+            None => {}
         }
     });
 }

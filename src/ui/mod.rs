@@ -29,7 +29,7 @@ use slint::ComponentHandle;
 use crate::app::{AppError, Kiosk};
 use crate::app::{JobView, Lookup, PrintState};
 use crate::config::{Language, Mode};
-pub(crate) use desk::{Desk, Editing};
+pub(crate) use desk::Desk;
 
 /// The code Slint generates from ui/*.slint (it unwraps what it knows is
 /// there: the lints are for code written here).
