@@ -506,6 +506,27 @@ impl Desk {
         )
     }
 
+    /// Registers and checks in someone who is not on the list. Staff only:
+    /// a self-service screen has no such form, and none is taken from it.
+    pub fn walk_in(&mut self, details: crate::domain::Details) -> Option<Result<Shown, AppError>> {
+        if self.self_service() {
+            return None;
+        }
+        Some(
+            self.kiosk
+                .walk_in(details, None)
+                .map(|w| self.checked_in(&w.check_in)),
+        )
+    }
+
+    /// Nobody touched the screen for a while: the next attendee finds the
+    /// kiosk as configured — its language (returned, for the window), an
+    /// empty home page. Staff mode stays (staff lock it themselves).
+    pub fn idle(&mut self) -> Language {
+        self.home();
+        self.kiosk.config.kiosk.language
+    }
+
     /// Staff leave: self-service again, on an empty home page.
     pub fn lock(&mut self) {
         self.mode = Mode::SelfService;
@@ -796,5 +817,38 @@ mod tests {
             Saved::Reprint(r) => assert_eq!(r.first_name, "Anaïs"),
             other => panic!("{other:?}"),
         }
+    }
+
+    fn walk_in_details() -> crate::domain::Details {
+        crate::domain::Details {
+            first_name: "Zoé".into(),
+            last_name: "Sur-Place".into(),
+            organisation: "Préfecture".into(),
+            email: String::new(),
+            category: "Participant".into(),
+        }
+    }
+
+    #[test]
+    fn a_walk_in_is_welcomed_with_a_badge_at_a_staffed_desk_only() {
+        let (_dir, mut d) = desk("staff", 5);
+        let shown = d.walk_in(walk_in_details()).unwrap().unwrap();
+        assert_eq!((shown.said, shown.badge), (Said::Welcome, true));
+        assert_eq!(shown.person.unwrap().last_name, "Sur-Place");
+        let (_dir, mut d) = desk("self-service", 5);
+        assert!(d.walk_in(walk_in_details()).is_none());
+        assert_eq!(d.kiosk.stats().unwrap().registrants, 5, "nobody added");
+    }
+
+    #[test]
+    fn idle_brings_back_the_configured_language_and_an_empty_home() {
+        let (_dir, mut d) = desk("self-service", 50);
+        let p = someone(&d);
+        d.search(&format!("{} {}", p.first_name, p.last_name), Instant::now());
+        d.language = d.language.other();
+        d.go(Page::Confirm);
+        assert_eq!(d.idle(), d.kiosk.config.kiosk.language);
+        assert_eq!(d.page(), Page::Home);
+        assert!(d.listed.is_empty() && d.listed_for.is_empty());
     }
 }

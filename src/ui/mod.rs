@@ -2,7 +2,7 @@
 //! ui/*.slint, each with an exported adapter global; this module wires them
 //! to the app layer through weak handles. What the desk does — the page up,
 //! Enter on a scan or a name, self-service limits, PIN lockout — is decided
-//! in [`desk`], without Slint; the adapters call it and render. Rust hands the views data (names,
+//! in `desk`, without Slint; the adapters call it and render. Rust hands the views data (names,
 //! codes, times) and the views put it in words with `@tr`, French by default
 //! and English from the bundled translation. Check-ins and search run on the
 //! UI thread (well under a millisecond); printing runs in a background

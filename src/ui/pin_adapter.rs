@@ -60,8 +60,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let (w, d) = (window.as_weak(), desk.clone());
     window.global::<Screen>().on_idle(move || {
         if let Some(window) = w.upgrade() {
-            // The next attendee finds the kiosk as configured.
-            let language = d.borrow().kiosk.config.kiosk.language;
+            let language = d.borrow_mut().idle();
             super::set_language(&window, &d, language);
             home_adapter::reset(&window, &d);
         }

@@ -7,7 +7,6 @@ use super::desk::{Said, Shown};
 use super::{
     AppWindow, JobShown, ResultAdapter, ResultKind, Shared, home_adapter, job_state, status_adapter,
 };
-use crate::app::CheckIn;
 use crate::app::Lookup;
 use crate::domain::Registrant;
 
@@ -74,10 +73,9 @@ pub(super) fn check_in(window: &AppWindow, desk: &Shared, lookup: Lookup) {
     after_check_in(window, desk, &shown);
 }
 
-/// Shows a check-in's outcome (from a walk-in); a welcome queues the badge.
-pub(super) fn show_check_in(window: &AppWindow, desk: &Shared, c: &CheckIn) {
-    let shown = desk.borrow_mut().checked_in(c);
-    after_check_in(window, desk, &shown);
+/// Shows a check-in the desk made (a walk-in's); a welcome queues the badge.
+pub(super) fn show(window: &AppWindow, desk: &Shared, shown: &Shown) {
+    after_check_in(window, desk, shown);
 }
 
 /// The outcome on screen, the badge queued for a welcome, the status bar

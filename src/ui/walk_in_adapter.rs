@@ -54,10 +54,11 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             email: form.get_email().into(),
             category: form.get_category().into(),
         };
-        let registered = d.borrow_mut().kiosk.walk_in(details, None);
+        let registered = d.borrow_mut().walk_in(details);
         match registered {
-            Ok(w) => result_adapter::show_check_in(&window, &d, &w.check_in),
-            Err(e) => {
+            Some(Ok(shown)) => result_adapter::show(&window, &d, &shown),
+            None => {}
+            Some(Err(e)) => {
                 let (code, detail) = form_error(&e);
                 form.set_error(code.into());
                 form.set_error_detail(detail.into());
