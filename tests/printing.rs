@@ -10,7 +10,7 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use common::{Event, fixture_str};
 use serde_json::Value;
@@ -30,10 +30,20 @@ fn cups_pdf_dir() -> PathBuf {
     )
 }
 
-fn output_of(job: &str) -> Option<PathBuf> {
+/// cups-pdf's file for a CUPS job of this test. CUPS numbers jobs afresh
+/// when its state is reset while the folder keeps earlier runs' files
+/// (`job_41.pdf` of this afternoon): only files written since `since`
+/// count.
+fn output_of(job: &str, since: SystemTime) -> Option<PathBuf> {
+    let since = since - Duration::from_secs(2);
     std::fs::read_dir(cups_pdf_dir())
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t >= since)
+        })
         .find(|p| p.to_string_lossy().ends_with(&format!("job_{job}.pdf")))
 }
 
@@ -75,6 +85,7 @@ fn badges_print_on_a_real_cups_queue_and_survive_a_stopped_printer() {
         status.as_ref().is_ok_and(|o| o.status.success()),
         "CUPS printer PDF not found: start it with .ci/cups-start ({status:?})"
     );
+    let since = SystemTime::now();
     let ev = Event::with_config(&cups_config("http://localhost:631"));
     ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
 
@@ -87,7 +98,8 @@ fn badges_print_on_a_real_cups_queue_and_survive_a_stopped_printer() {
     );
     let job = wait_until_printed(&ev, p["job"]["id"].as_i64().unwrap());
     assert_eq!(job["state"], "done", "{job}");
-    let out = output_of(job["printer_job"].as_str().unwrap()).expect("cups-pdf wrote the badge");
+    let out =
+        output_of(job["printer_job"].as_str().unwrap(), since).expect("cups-pdf wrote the badge");
     // What came out of the printer still scans: rasterise and decode.
     let png = out.with_extension("");
     let tmp = ev.path("printed");
@@ -134,13 +146,13 @@ fn badges_print_on_a_real_cups_queue_and_survive_a_stopped_printer() {
         "staff see why: {listed}"
     );
     assert!(
-        output_of(&printer_job).is_none(),
+        output_of(&printer_job, since).is_none(),
         "nothing printed while the printer is stopped"
     );
     cups(&["cupsenable", "PDF"]);
     let job = wait_until_printed(&ev, id);
     assert_eq!(job["state"], "done", "{job}");
-    assert!(output_of(&printer_job).is_some());
+    assert!(output_of(&printer_job, since).is_some());
 
     // 3. The print server itself is unreachable: the job stays queued in the
     //    kiosk's database, with the reason, and leaves when the server is back.
