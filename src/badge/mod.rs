@@ -169,13 +169,13 @@ pub fn lay_out(
 }
 
 fn rgb(hex: &str) -> Color {
-    let c = |i: usize| {
-        f32::from(u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0)) / 255.0
-    };
+    // Config validated the colours: black only for what it let through.
+    let rgb = crate::domain::colour::rgb(hex).unwrap_or([0, 0, 0]);
+    let c = |i: usize| f32::from(rgb[i]) / 255.0;
     Color::Rgb(Rgb {
-        r: c(1),
-        g: c(3),
-        b: c(5),
+        r: c(0),
+        g: c(1),
+        b: c(2),
         icc_profile: None,
     })
 }

@@ -2,23 +2,30 @@
 //! ink reads on a badge's category band, whether the event's colour can
 //! carry white text on screen.
 
+/// The red, green and blue of a `#RRGGBB` colour; `None` if it is not
+/// written that way (the one parser of colours: config, badge, screen).
+pub fn rgb(hex: &str) -> Option<[u8; 3]> {
+    let digits = hex.strip_prefix('#')?;
+    if digits.len() != 6 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
 /// Relative luminance of a `#RRGGBB` colour (0 black … 1 white); `None` if
 /// it is not written that way.
 pub fn luminance(hex: &str) -> Option<f32> {
-    if !(hex.len() == 7 && hex.starts_with('#') && hex[1..].chars().all(|c| c.is_ascii_hexdigit()))
-    {
-        return None;
-    }
+    let rgb = rgb(hex)?;
     let channel = |i: usize| {
-        let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
-        let c = f32::from(v) / 255.0;
+        let c = f32::from(rgb[i]) / 255.0;
         if c <= 0.039_28 {
             c / 12.92
         } else {
             ((c + 0.055) / 1.055).powf(2.4)
         }
     };
-    Some(0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5))
+    Some(0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2))
 }
 
 /// Contrast ratio of white text on a background (1 … 21); 1 when the
@@ -54,5 +61,15 @@ mod tests {
         assert!(contrast_with_white("#1F4E8C") >= AA);
         assert!(contrast_with_white("#F2B705") < AA);
         assert_eq!(luminance("bleu"), None);
+    }
+
+    #[test]
+    fn colours_are_read_only_when_written_as_rrggbb() {
+        assert_eq!(rgb("#1F6fB2"), Some([0x1F, 0x6F, 0xB2]));
+        for wrong in [
+            "1F6FB2", "#1F6FB", "#1F6FB22", "#GGGGGG", "#1F6FBé", "", "#",
+        ] {
+            assert_eq!(rgb(wrong), None, "{wrong:?}");
+        }
     }
 }

@@ -335,8 +335,8 @@ pub(crate) fn set_language(window: &AppWindow, desk: &Shared, language: Language
 
 /// `#RRGGBB` → a Slint colour.
 pub(crate) fn colour(hex: &str) -> slint::Color {
-    let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("55"), 16).unwrap_or(0x55);
-    slint::Color::from_rgb_u8(c(1), c(3), c(5))
+    let [r, g, b] = crate::domain::colour::rgb(hex).unwrap_or([0x55; 3]);
+    slint::Color::from_rgb_u8(r, g, b)
 }
 
 /// What a self-service screen may show of someone: names and organisation,
