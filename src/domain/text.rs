@@ -97,15 +97,7 @@ pub fn tokens(text: &str) -> Vec<String> {
 /// Folded words joined by single spaces: the sortable, prefix-comparable form
 /// of a name ("de La Tour d'Auvergne" → "de la tour d auvergne").
 pub fn sort_key(text: &str) -> String {
-    let folded = fold(text);
-    let mut key = String::with_capacity(folded.len());
-    for word in folded.split_whitespace() {
-        if !key.is_empty() {
-            key.push(' ');
-        }
-        key.push_str(word);
-    }
-    key
+    squeeze(&fold(text))
 }
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent
