@@ -79,12 +79,9 @@ pub(crate) enum PinShown {
 /// What the result page says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Said {
-    Welcome,
-    AlreadyIn,
-    Unknown,
-    Cancelled,
-    Pending,
-    NotToday,
+    /// A check-in's outcome, as decided (a self-service screen only ever
+    /// says `Welcome` this way).
+    CheckedIn(Outcome),
     Undone,
     Edited,
     /// Self-service: anything but a welcome.
@@ -369,7 +366,7 @@ impl Desk {
             // Nothing of the ticket or of an earlier arrival: typing someone
             // else's name tells nothing about them.
             let said = match privacy::self_service_outcome(c.outcome) {
-                privacy::SelfServiceShows::Welcome => Said::Welcome,
+                privacy::SelfServiceShows::Welcome => Said::CheckedIn(Outcome::Welcome),
                 privacy::SelfServiceShows::SeeDesk => Said::SeeDesk,
             };
             return Shown {
@@ -381,7 +378,7 @@ impl Desk {
         let mut shown = Shown {
             person: c.registrant.clone(),
             badge,
-            ..Shown::of(said(c.outcome))
+            ..Shown::of(Said::CheckedIn(c.outcome))
         };
         if let (Outcome::AlreadyIn, Some(a)) = (c.outcome, &c.previous) {
             shown.time = self.kiosk.config.event.hh_mm(a.at);
@@ -531,18 +528,6 @@ impl Desk {
     pub fn lock(&mut self) {
         self.mode = Mode::SelfService;
         self.home();
-    }
-}
-
-/// The result page of a check-in's outcome, for staff.
-fn said(outcome: Outcome) -> Said {
-    match outcome {
-        Outcome::Welcome => Said::Welcome,
-        Outcome::AlreadyIn => Said::AlreadyIn,
-        Outcome::Unknown => Said::Unknown,
-        Outcome::Cancelled => Said::Cancelled,
-        Outcome::Pending => Said::Pending,
-        Outcome::NotToday => Said::NotToday,
     }
 }
 
@@ -703,27 +688,39 @@ mod tests {
     fn staff_see_a_welcome_then_when_and_where_they_arrived() {
         let (_dir, mut d) = desk("staff", 50);
         let first = d.check_in(code(1), None);
-        assert_eq!((first.said, first.badge), (Said::Welcome, true));
+        assert_eq!(
+            (first.said, first.badge),
+            (Said::CheckedIn(Outcome::Welcome), true)
+        );
         assert_eq!(d.page(), Page::Result);
         let uid = first.person.as_ref().unwrap().uid;
         assert_eq!(d.last, Some(uid));
         let again = d.check_in(code(1), None);
-        assert_eq!((again.said, again.badge), (Said::AlreadyIn, false));
+        assert_eq!(
+            (again.said, again.badge),
+            (Said::CheckedIn(Outcome::AlreadyIn), false)
+        );
         assert_eq!(again.time.len(), 5, "« HH:MM »: {:?}", again.time);
         assert_eq!(again.at_kiosk, d.kiosk.config.kiosk.id);
         let unknown = d.check_in(Lookup::Code("ZZZ-404".into()), None);
         assert_eq!(
             (unknown.said, unknown.person.is_none(), d.last),
-            (Said::Unknown, true, None)
+            (Said::CheckedIn(Outcome::Unknown), true, None)
         );
         let cancelled = with_status(&d, crate::domain::Status::Cancelled);
-        assert_eq!(d.check_in(cancelled, None).said, Said::Cancelled);
+        assert_eq!(
+            d.check_in(cancelled, None).said,
+            Said::CheckedIn(Outcome::Cancelled)
+        );
     }
 
     #[test]
     fn an_attendee_sees_a_welcome_or_see_the_desk_and_nothing_else() {
         let (_dir, mut d) = desk("self-service", 50);
-        assert_eq!(d.check_in(code(1), None).said, Said::Welcome);
+        assert_eq!(
+            d.check_in(code(1), None).said,
+            Said::CheckedIn(Outcome::Welcome)
+        );
         let again = d.check_in(code(1), None);
         assert_eq!(again.said, Said::SeeDesk, "not « already in at 08:42 »");
         assert!(again.time.is_empty() && again.at_kiosk.is_empty() && !again.badge);
@@ -743,7 +740,10 @@ mod tests {
         assert_eq!(undone.said, Said::Undone);
         assert_eq!(undone.person.unwrap().code, "NEC-000002");
         // Undone: the next check-in is a welcome again.
-        assert_eq!(d.check_in(code(2), None).said, Said::Welcome);
+        assert_eq!(
+            d.check_in(code(2), None).said,
+            Said::CheckedIn(Outcome::Welcome)
+        );
         // Undoing twice says why the second did nothing.
         assert!(d.undo().unwrap().is_ok());
         assert!(d.undo().unwrap().is_err());
@@ -768,7 +768,10 @@ mod tests {
         assert!(d.confirm_day(-1).is_none(), "no such day");
         let shown = d.confirm_day(1).unwrap();
         assert!(
-            matches!(shown.said, Said::Welcome | Said::NotToday),
+            matches!(
+                shown.said,
+                Said::CheckedIn(Outcome::Welcome) | Said::CheckedIn(Outcome::NotToday)
+            ),
             "{shown:?}"
         );
         assert!(d.held.is_none());
@@ -833,7 +836,10 @@ mod tests {
     fn a_walk_in_is_welcomed_with_a_badge_at_a_staffed_desk_only() {
         let (_dir, mut d) = desk("staff", 5);
         let shown = d.walk_in(walk_in_details()).unwrap().unwrap();
-        assert_eq!((shown.said, shown.badge), (Said::Welcome, true));
+        assert_eq!(
+            (shown.said, shown.badge),
+            (Said::CheckedIn(Outcome::Welcome), true)
+        );
         assert_eq!(shown.person.unwrap().last_name, "Sur-Place");
         let (_dir, mut d) = desk("self-service", 5);
         assert!(d.walk_in(walk_in_details()).is_none());

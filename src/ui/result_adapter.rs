@@ -8,7 +8,7 @@ use super::{
     AppWindow, JobShown, ResultAdapter, ResultKind, Shared, home_adapter, job_state, status_adapter,
 };
 use crate::app::Lookup;
-use crate::domain::Registrant;
+use crate::domain::{Outcome, Registrant};
 
 /// Why a badge was printed again, as the print log records it.
 pub(super) fn reprint_reason(code: &str) -> &'static str {
@@ -192,12 +192,12 @@ fn render(window: &AppWindow, desk: &Shared, shown: &Shown) {
     r.set_error(shown.error.clone().into());
     r.set_clock_day(shown.clock_day);
     r.set_outcome(match shown.said {
-        Said::Welcome => ResultKind::Welcome,
-        Said::AlreadyIn => ResultKind::AlreadyIn,
-        Said::Unknown => ResultKind::Unknown,
-        Said::Cancelled => ResultKind::Cancelled,
-        Said::Pending => ResultKind::Pending,
-        Said::NotToday => ResultKind::NotToday,
+        Said::CheckedIn(Outcome::Welcome) => ResultKind::Welcome,
+        Said::CheckedIn(Outcome::AlreadyIn) => ResultKind::AlreadyIn,
+        Said::CheckedIn(Outcome::Unknown) => ResultKind::Unknown,
+        Said::CheckedIn(Outcome::Cancelled) => ResultKind::Cancelled,
+        Said::CheckedIn(Outcome::Pending) => ResultKind::Pending,
+        Said::CheckedIn(Outcome::NotToday) => ResultKind::NotToday,
         Said::Undone => ResultKind::Undone,
         Said::Edited => ResultKind::Edited,
         Said::SeeDesk => ResultKind::SeeDesk,
