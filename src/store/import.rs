@@ -298,7 +298,9 @@ impl Store {
             )? as usize,
             ..ImportReport::default()
         };
-        // A first import finds nobody to update: no lookup per row.
+        // A first import finds nobody to update: no lookup per row. (Asked
+        // again inside the transaction: `apply_import` asked before it, to
+        // choose the journal, and another process may have written since.)
         let empty = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM registrant)", [], |r| {
             r.get::<_, bool>(0)
         })?;
