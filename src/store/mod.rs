@@ -64,6 +64,13 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
     #[error(
+        "base {path} : création impossible ({source}) — vérifiez [database] path dans kiosk.toml et les droits du dossier"
+    )]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
         "base {path} créée par une version plus récente d'accueil (schéma {found}, connu : {known}) — mettez accueil à jour"
     )]
     TooNew {
@@ -196,6 +203,10 @@ impl Store {
                     source,
                 }
             }
+            // Another process holds it (a first import writes without WAL).
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy(source)
+            }
             _ => StoreError::Open {
                 path: path.to_owned(),
                 source,
@@ -207,11 +218,15 @@ impl Store {
         }
         preflight(path)?;
         let had_wal = std::fs::metadata(wal_path(path)).is_ok_and(|m| m.len() > 0);
-        create_private(path);
+        if std::fs::symlink_metadata(path).is_err() {
+            create_database(path).map_err(|e| match e {
+                StoreError::Sqlite(source) => open_error(source),
+                other => at_path(other, path),
+            })?;
+        }
         let mut conn = Connection::open(path).map_err(open_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_error)?;
+        wal_mode(&conn).map_err(open_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_error)?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -499,6 +514,84 @@ fn wal_is_stale(db_path: &Path, wal: &Path) -> bool {
 /// How much later than its WAL's last write a database file may have been
 /// written by SQLite itself (copying frames right after a commit).
 const WAL_SLACK: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Puts the copy in WAL mode (a no-op when it is). A first import holds
+/// the file in rollback-journal mode for its whole transaction, and SQLite
+/// answers « busy » at once, without waiting, to a change of mode asked
+/// meanwhile (a wait could deadlock): the change is asked again until the
+/// import is done, within [`BUSY_TIMEOUT`].
+fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            done => return done,
+        }
+    }
+}
+
+/// A new database is made whole beside its place — schema and all, in a
+/// file of its own — and only then linked there: a process killed while
+/// creating it leaves no database rather than an empty file (which the
+/// next start would refuse as « base vide »).
+fn create_database(path: &Path) -> Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_else(|| "accueil.sqlite".into());
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let prefix = format!(".{name}.creation-");
+    // What a process killed while creating left (not another's at work).
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(600);
+        for entry in entries.flatten() {
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < old);
+            if stale && entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    let tmp = dir.join(format!("{prefix}{}", std::process::id()));
+    let journal = dir.join(format!("{prefix}{}-journal", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let _ = std::fs::remove_file(&journal);
+    create_private(&tmp);
+    let made = (|| {
+        let mut conn = Connection::open(&tmp)?;
+        migrate(&mut conn, &tmp)?;
+        conn.close().map_err(|(_, e)| e)?;
+        std::fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| StoreError::Snapshot(e.to_string()))?;
+        // No-clobber: another process that made it meanwhile wins.
+        match std::fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // A file system without hard links (a FAT key).
+            Err(_) if std::fs::symlink_metadata(path).is_err() => std::fs::rename(&tmp, path)
+                .map_err(|source| StoreError::Create {
+                    path: path.to_owned(),
+                    source,
+                }),
+            Err(_) => Ok(()),
+        }
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    let _ = std::fs::remove_file(&journal);
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    made
+}
 
 /// A new database file is created readable by its owner only (its `-wal`
 /// and `-shm` take the same permissions): it holds names and e-mails.

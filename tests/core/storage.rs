@@ -318,3 +318,70 @@ fn a_first_import_killed_midway_leaves_an_empty_sound_copy() {
     assert_eq!(again["added"], 30_000, "{again}");
     assert_eq!(ev.json(&["stats"])["registrants"], 30_000);
 }
+
+/// A kiosk killed while it makes its very first database leaves none, or
+/// a whole one — never the empty file the next start would refuse as
+/// « base vide ».
+#[test]
+fn a_process_killed_as_it_creates_the_copy_leaves_a_usable_one() {
+    let ev = Event::new();
+    let db = ev.path("accueil.sqlite");
+    for round in 0..5 {
+        let _ = std::fs::remove_file(&db);
+        let mut child = ev
+            .command(&["stats"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Killed the moment the file shows at its place.
+        while std::fs::symlink_metadata(&db).is_err() {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::yield_now();
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let out = ev.run(&["stats"]);
+        assert!(
+            out.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A first import writes without WAL (see `apply_import`), so it holds the
+/// file more tightly than a re-import: another process opening the copy
+/// meanwhile (the kiosk window, `stats`) waits for it and sees all or
+/// nothing — it does not fail with « database is locked ».
+#[test]
+fn another_process_opening_during_a_first_import_waits_and_sees_all_or_nothing() {
+    let ev = Event::new();
+    ev.write("inscrits.csv", synthetic_csv(30_000));
+    assert_eq!(ev.json(&["stats"])["registrants"], 0);
+    let journal = ev.path("accueil.sqlite-journal");
+    let mut import = ev
+        .command(&["import", "inscrits.csv"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    while !journal.exists() {
+        if let Some(status) = import.try_wait().unwrap() {
+            panic!("the import ended ({status}) before its journal was seen");
+        }
+        std::thread::yield_now();
+    }
+    let out = ev.run(&["--json", "stats"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let seen = stats["registrants"].as_u64().unwrap();
+    assert!(seen == 0 || seen == 30_000, "{seen}");
+    assert!(import.wait().unwrap().success());
+    assert_eq!(ev.json(&["stats"])["registrants"], 30_000);
+}
