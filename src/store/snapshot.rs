@@ -10,7 +10,7 @@ use std::path::Path;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::{MIGRATIONS, Result, Store, StoreError, create_private};
+use super::{MIGRATIONS, Result, Store, StoreError, create_private, migrate};
 
 /// What the copy leaves out, and the marks it gives: the numbers a kiosk
 /// holds are those of the records the hub hands out (up to the first one
@@ -53,6 +53,51 @@ fn step_all(backup: &Backup<'_, '_>) -> Result<()> {
     }
 }
 
+/// Every table, index, trigger and view, as SQLite keeps them.
+fn schema(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, COALESCE(sql, '') FROM sqlite_schema
+         WHERE NOT (type = 'table' AND name IN ('sqlite_sequence', 'sqlite_stat1', 'sqlite_stat4'))
+         ORDER BY type, name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Checks a copy from the hub before anything of it is taken; returns the
+/// list revision it holds.
+fn inspect(from: &Path) -> Result<String> {
+    let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let version: i64 = src.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version != MIGRATIONS.len() as i64 {
+        return Err(StoreError::Snapshot(format!(
+            "schéma {version}, ce kiosque connaît le {}",
+            MIGRATIONS.len()
+        )));
+    }
+    let check: String = src.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(StoreError::Snapshot(check));
+    }
+    // The very schema this version makes, and nothing more: a trigger
+    // slipped into the copy would run at every check-in.
+    let mut own = Connection::open_in_memory()?;
+    migrate(&mut own, Path::new(":memory:"))?;
+    if schema(&src)? != schema(&own)? {
+        return Err(StoreError::Snapshot(
+            "ses tables ne sont pas celles de cette version d'accueil".into(),
+        ));
+    }
+    Ok(src
+        .query_row(
+            "SELECT value FROM sync_state WHERE key = 'list_rev'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .unwrap_or_default())
+}
+
 impl Store {
     /// Writes, at `to` (a new file, readable by its owner only), the copy
     /// a new kiosk starts from.
@@ -88,27 +133,14 @@ impl Store {
     /// of another schema, or damaged, is refused and nothing changes.
     /// Returns the hub's list revision it holds.
     pub fn restore_snapshot(&mut self, from: &Path) -> Result<String> {
-        let list_rev = {
-            let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            let version: i64 = src.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            if version != MIGRATIONS.len() as i64 {
-                return Err(StoreError::Snapshot(format!(
-                    "schéma {version}, ce kiosque connaît le {}",
-                    MIGRATIONS.len()
-                )));
-            }
-            let check: String = src.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-            if check != "ok" {
-                return Err(StoreError::Snapshot(check));
-            }
-            src.query_row(
-                "SELECT value FROM sync_state WHERE key = 'list_rev'",
-                [],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?
-            .unwrap_or_default()
-        };
+        // Whatever is wrong with the file — not a database, cut short,
+        // damaged, another schema, or tables and triggers this kiosk does
+        // not have (a hostile hub's) — it is the copy's fault, not this
+        // kiosk's: refused as such, and the kiosk takes the list instead.
+        let list_rev = inspect(from).map_err(|e| match e {
+            StoreError::Snapshot(why) => StoreError::Snapshot(why),
+            other => StoreError::Snapshot(other.to_string()),
+        })?;
         if !self.is_blank()? {
             return Err(StoreError::Snapshot(
                 "ce kiosque a déjà des inscrits ou des entrées".into(),
@@ -131,7 +163,7 @@ impl Store {
             .map_err(StoreError::from)
             .and_then(|src| step_all(&Backup::new(&src, &mut self.conn)?));
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        restored?;
+        restored.map_err(|e| StoreError::Snapshot(e.to_string()))?;
         let tx = self.conn.transaction()?;
         for (table, rows) in [("kiosk_setting", &settings), ("sync_state", &sync)] {
             let mut stmt = tx.prepare(&format!(
@@ -217,5 +249,60 @@ mod tests {
         let err = other.restore_snapshot(&copy).unwrap_err().to_string();
         assert!(err.contains("schéma 99"), "{err}");
         assert!(other.is_blank().unwrap());
+    }
+
+    /// What a download cut short, a proxy's error page, a bad disk or a
+    /// hostile hub hands over: refused as the copy's fault (so the kiosk
+    /// takes the list instead), and the kiosk stays blank and sound.
+    #[test]
+    fn a_damaged_or_doctored_copy_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut hub = Store::open(&dir.path().join("hub.sqlite")).unwrap();
+        let records: Vec<Record> = (1..=400).map(|s| printed("porte-a", s)).collect();
+        hub.apply_records(&records, Timestamp::UNIX_EPOCH).unwrap();
+        let good = dir.path().join("good.sqlite");
+        Store::write_snapshot(hub.path(), &good).unwrap();
+        let bytes = std::fs::read(&good).unwrap();
+        assert!(bytes.len() > 40_000, "{} bytes", bytes.len());
+
+        let doctored = dir.path().join("doctored.sqlite");
+        std::fs::copy(&good, &doctored).unwrap();
+        let c = Connection::open(&doctored).unwrap();
+        c.execute_batch(
+            "CREATE TRIGGER wipe AFTER INSERT ON record BEGIN DELETE FROM registrant; END;",
+        )
+        .unwrap();
+        drop(c);
+        let mut paged = bytes.clone();
+        let page = 4096;
+        for p in [2, paged.len() / page - 2] {
+            paged[p * page + 8..(p + 1) * page].fill(0x5A);
+        }
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            (
+                "a proxy's page",
+                b"<html><body>502 Bad Gateway</body></html>".to_vec(),
+            ),
+            ("cut short", bytes[..bytes.len() / 2].to_vec()),
+            ("damaged pages", paged),
+            ("a trigger added", std::fs::read(&doctored).unwrap()),
+            ("empty", Vec::new()),
+        ];
+        for (case, body) in cases {
+            let file = dir.path().join("from-hub.sqlite");
+            std::fs::write(&file, &body).unwrap();
+            let mut kiosk = Store::open(&dir.path().join(format!("{case}.sqlite"))).unwrap();
+            let err = kiosk.restore_snapshot(&file);
+            assert!(
+                matches!(err, Err(StoreError::Snapshot(_))),
+                "{case}: {err:?}"
+            );
+            assert!(kiosk.is_blank().unwrap(), "{case}");
+            assert_eq!(kiosk.integrity_check().unwrap(), "ok", "{case}");
+        }
+        // The sound copy is taken.
+        let mut kiosk = Store::open(&dir.path().join("k.sqlite")).unwrap();
+        kiosk.restore_snapshot(&good).unwrap();
+        assert_eq!(kiosk.record_count().unwrap(), 400);
     }
 }
