@@ -1,8 +1,10 @@
 //! The desk's behaviour, without Slint: which page is up, what Enter in the
 //! field does, what a search may show at a self-service kiosk, what a PIN
-//! attempt gives. The adapters turn the window's callbacks into these calls
-//! and render what they return; the page is written in one place
-//! ([`Desk::go`]), and every rule here is unit-tested without a window.
+//! attempt gives, where Cancel on a form goes back to. Each of the window's
+//! callbacks is an [`Intent`]; [`Desk::update`] carries it out and says
+//! what to show ([`Effect`]s), which the adapters render (`ui::dispatch`).
+//! The page is written in one place ([`Desk::go`]), and every rule here is
+//! unit-tested without a window.
 
 use std::time::{Duration, Instant};
 
@@ -154,6 +156,99 @@ pub(crate) struct Editing {
     pub reprint: bool,
 }
 
+/// What the window asks of the desk: one per callback, whatever the view.
+#[derive(Debug, Clone)]
+pub(crate) enum Intent {
+    /// The field's text, as typed so far (a scanner's keys too).
+    Typed(String),
+    /// Enter in the field.
+    Submitted(String),
+    /// A name tapped in the list: its confirmation card.
+    Chosen(i64),
+    /// « Confirmer » on the card of this person.
+    Confirm(i64),
+    /// Staff confirm the hub's day for the check-in held.
+    ConfirmDay(i32),
+    /// « Annuler l'arrivée » on the result page (once confirmed there).
+    Undo,
+    /// « Réimprimer » on the result page, with the reason's code.
+    Reprint(String),
+    /// « Corriger » on the card of this person.
+    EditFromCard(i64),
+    /// « Corriger le nom » on the result page: saving reprints.
+    EditFromResult,
+    CancelEdit,
+    SaveEdit(crate::domain::DetailsPatch),
+    OpenWalkIn,
+    WalkIn(crate::domain::Details),
+    OpenPin,
+    Pin(String),
+    Lock,
+    OpenScanner,
+    /// What a scanner typed on the scanner test page.
+    TestScan(String),
+    SwitchLanguage,
+    /// Nobody touched the screen for a while.
+    Idle,
+    /// Cancel, dismissal, close: back to an empty home page.
+    Home,
+}
+
+/// Which form a refusal is shown on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    WalkIn,
+    Edit,
+}
+
+/// What the window shows after an intent, in order; then the page the
+/// desk has up.
+#[derive(Debug)]
+pub(crate) enum Effect {
+    /// An empty field, nothing listed, armed for the next scan.
+    Cleared,
+    Listing(Listing),
+    /// The confirmation card of this person.
+    Card(Registrant),
+    Result(Shown),
+    /// A badge queued for the result page (or why it was not).
+    Job(Result<crate::app::JobView, String>),
+    /// The undo was not made: why, on the result page.
+    UndoRefused(String),
+    /// The edit form on someone's details (`reprint`: from the result page).
+    EditForm(Registrant, bool),
+    /// An empty walk-in form.
+    WalkInForm,
+    /// A form's entry refused: the form stays, with why.
+    Refused(Form, AppError),
+    /// An empty PIN field.
+    PinForm,
+    Pin(PinShown),
+    /// The scanner test, ready.
+    ScannerForm,
+    Scan(Result<crate::app::ScanTest, String>),
+    /// Staff or self-service: the window's buttons follow.
+    Mode,
+    Language(Language),
+    /// Arrivals changed: the status bar recounts, the hub hears soon.
+    Recount,
+    /// The focus back in the field (the page and what is typed stay).
+    Armed,
+    /// The field emptied and armed for the next scan (the page stays).
+    NextScan,
+}
+
+/// Why a badge was printed again, as the print log records it.
+pub(crate) fn reprint_reason(code: &str) -> &'static str {
+    match code {
+        "lost" => "réimpression : badge perdu",
+        "damaged" => "réimpression : badge abîmé",
+        "misprint" => "réimpression : mal imprimé",
+        "name-fixed" => "réimpression : nom corrigé",
+        _ => "réimpression",
+    }
+}
+
 /// What the desk holds between callbacks.
 pub(crate) struct Desk {
     pub kiosk: Kiosk,
@@ -209,12 +304,163 @@ impl Desk {
         }
     }
 
+    /// The one way in: what an intent does, and what the window is to
+    /// show of it.
+    pub fn update(&mut self, intent: Intent, now: Instant) -> Vec<Effect> {
+        use Effect as E;
+        match intent {
+            Intent::Typed(text) => vec![E::Listing(self.search(&text, now))],
+            Intent::Submitted(text) => {
+                let (enter, listing) = self.enter(&text, now);
+                let mut effects: Vec<Effect> = listing.map(E::Listing).into_iter().collect();
+                match enter {
+                    Enter::Nothing => {}
+                    Enter::CheckIn(code) => {
+                        let shown = self.check_in(Lookup::Code(code), None);
+                        effects.extend(self.after_check_in(shown));
+                    }
+                    Enter::Confirm(id) => effects.extend(self.card(id)),
+                }
+                effects
+            }
+            Intent::Chosen(id) => self.card(id).into_iter().collect(),
+            Intent::Confirm(id) => {
+                let shown = self.check_in(Lookup::Id(id), None);
+                self.after_check_in(shown)
+            }
+            Intent::ConfirmDay(day) => match self.confirm_day(day) {
+                Some(shown) => self.after_check_in(shown),
+                None => Vec::new(),
+            },
+            Intent::Undo => match self.undo() {
+                Some(Ok(shown)) => vec![E::Result(shown), E::Recount],
+                Some(Err(why)) => vec![E::UndoRefused(why), E::Recount],
+                None => Vec::new(),
+            },
+            Intent::Reprint(reason) => match self.last {
+                Some(uid) => vec![self.badge(uid, Some(reprint_reason(&reason)))],
+                None => Vec::new(),
+            },
+            Intent::EditFromCard(id) => self.edit_form(Lookup::Id(id), false),
+            Intent::EditFromResult => match self.last {
+                Some(uid) => self.edit_form(Lookup::Uid(uid), true),
+                None => Vec::new(),
+            },
+            Intent::CancelEdit => match self.cancel_edit() {
+                Some(Back::Result) => vec![E::Armed],
+                Some(Back::Confirm(id)) => self.card(id).into_iter().collect(),
+                None => Vec::new(),
+            },
+            Intent::SaveEdit(patch) => match self.save_edit(patch) {
+                Some(Ok(Saved::Reprint(r))) => {
+                    let shown = self.fixed(&r);
+                    let job = self.badge(r.uid, Some(reprint_reason("name-fixed")));
+                    vec![E::Result(shown), job, E::NextScan]
+                }
+                Some(Ok(Saved::Confirm(id))) => self.card(id).into_iter().collect(),
+                Some(Err(e)) => vec![E::Refused(Form::Edit, e)],
+                None => Vec::new(),
+            },
+            Intent::OpenWalkIn if self.self_service() => Vec::new(),
+            Intent::OpenWalkIn => {
+                self.go(Page::WalkIn);
+                vec![E::WalkInForm]
+            }
+            Intent::WalkIn(details) => match self.walk_in(details) {
+                Some(Ok(shown)) => self.after_check_in(shown),
+                Some(Err(e)) => vec![E::Refused(Form::WalkIn, e)],
+                None => Vec::new(),
+            },
+            Intent::OpenPin => {
+                // Whatever the attendee typed goes before staff step in.
+                self.home();
+                self.go(Page::Pin);
+                vec![E::Cleared, E::PinForm]
+            }
+            Intent::Pin(typed) => match self.pin(&typed) {
+                PinShown::Unlocked => vec![E::Mode, E::Cleared],
+                shown => vec![E::Pin(shown)],
+            },
+            Intent::Lock => {
+                self.lock();
+                vec![E::Mode, E::Cleared]
+            }
+            Intent::OpenScanner => {
+                self.go(Page::Scanner);
+                vec![E::ScannerForm]
+            }
+            Intent::TestScan(read) => {
+                vec![E::Scan(
+                    self.kiosk.test_scan(&read).map_err(|e| e.to_string()),
+                )]
+            }
+            Intent::SwitchLanguage => {
+                self.language = self.language.other();
+                vec![E::Language(self.language), E::Armed]
+            }
+            Intent::Idle => {
+                self.language = self.idle();
+                vec![E::Language(self.language), E::Cleared]
+            }
+            Intent::Home => {
+                self.home();
+                vec![E::Cleared]
+            }
+        }
+    }
+
+    /// The confirmation card of someone (nothing if they are gone).
+    fn card(&mut self, id: i64) -> Option<Effect> {
+        let r = self.kiosk.registrant(&Lookup::Id(id)).ok().flatten()?;
+        self.go(Page::Confirm);
+        Some(Effect::Card(r))
+    }
+
+    /// The outcome on screen, the badge queued for a welcome, the status
+    /// bar recounted, the field ready for the next scan.
+    fn after_check_in(&mut self, shown: Shown) -> Vec<Effect> {
+        let badge = match (shown.badge, &shown.person) {
+            (true, Some(r)) => Some(r.uid),
+            _ => None,
+        };
+        let mut effects = vec![Effect::Result(shown)];
+        if let Some(uid) = badge {
+            effects.push(self.badge(uid, None));
+        }
+        effects.extend([Effect::Recount, Effect::NextScan]);
+        effects
+    }
+
+    /// Queues someone's badge (`reason`: a reprint's) and wakes the printer.
+    fn badge(&mut self, uid: uuid::Uuid, reason: Option<&str>) -> Effect {
+        let self_service = self.self_service();
+        let queued = self
+            .kiosk
+            .queue_badge(&Lookup::Uid(uid), reason, self_service);
+        if queued.is_ok()
+            && let Some(printer) = &self.printer
+        {
+            let _ = printer.send(());
+        }
+        Effect::Job(queued.map(|p| p.job).map_err(|e| e.to_string()))
+    }
+
+    fn edit_form(&mut self, lookup: Lookup, reprint: bool) -> Vec<Effect> {
+        match self.kiosk.registrant(&lookup) {
+            Ok(Some(r)) => {
+                self.edit(r.id, reprint);
+                vec![Effect::EditForm(r, reprint)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     pub fn page(&self) -> Page {
         self.page
     }
 
     /// Puts a page up; the adapters show what this returns.
-    pub fn go(&mut self, page: Page) -> Page {
+    fn go(&mut self, page: Page) -> Page {
         self.page = page;
         page
     }
@@ -229,7 +475,7 @@ impl Desk {
     }
 
     /// Back to an empty home page: nothing listed.
-    pub fn home(&mut self) {
+    fn home(&mut self) {
         self.listed.clear();
         self.listed_for.clear();
         self.go(Page::Home);
@@ -238,7 +484,7 @@ impl Desk {
     /// Searches as the staff type. At a self-service kiosk nobody can
     /// browse the list: nothing before 3 letters, a handful of results at a
     /// pace, names and organisations only (the adapter shows no more).
-    pub fn search(&mut self, text: &str, now: Instant) -> Listing {
+    fn search(&mut self, text: &str, now: Instant) -> Listing {
         self.listed_for = text.trim().to_owned();
         self.listed.clear();
         self.go(Page::Home);
@@ -302,7 +548,7 @@ impl Desk {
     /// naming nobody). The names are those of this very text: a list left
     /// from an earlier search never answers for a code it does not match.
     /// Returns the listing when it had to search again.
-    pub fn enter(&mut self, text: &str, now: Instant) -> (Enter, Option<Listing>) {
+    fn enter(&mut self, text: &str, now: Instant) -> (Enter, Option<Listing>) {
         let text = text.trim();
         if text.is_empty() {
             return (Enter::Nothing, None);
@@ -330,7 +576,7 @@ impl Desk {
     }
 
     /// A PIN attempt; staff mode on the right one.
-    pub fn pin(&mut self, typed: &str) -> PinShown {
+    fn pin(&mut self, typed: &str) -> PinShown {
         // Whole seconds, rounded up: never « 0 s » while it still waits.
         let secs = |w: Duration| {
             i32::try_from(w.as_secs() + u64::from(w.subsec_nanos() > 0)).unwrap_or(i32::MAX)
@@ -349,7 +595,7 @@ impl Desk {
     }
 
     /// Checks someone in (on `day`, else today) and says what happened.
-    pub fn check_in(&mut self, lookup: Lookup, day: Option<DaySpec>) -> Shown {
+    fn check_in(&mut self, lookup: Lookup, day: Option<DaySpec>) -> Shown {
         match self.kiosk.check_in(&lookup, day) {
             Ok(c) => self.checked_in(&c),
             Err(e) => self.refused(lookup, &e),
@@ -357,7 +603,7 @@ impl Desk {
     }
 
     /// The result page of a check-in (from a scan, a search or a walk-in).
-    pub fn checked_in(&mut self, c: &CheckIn) -> Shown {
+    fn checked_in(&mut self, c: &CheckIn) -> Shown {
         self.go(Page::Result);
         self.held = None;
         self.last = c.registrant.as_ref().map(|r| r.uid);
@@ -423,7 +669,7 @@ impl Desk {
     }
 
     /// Staff confirm the hub's day for the check-in held.
-    pub fn confirm_day(&mut self, day: i32) -> Option<Shown> {
+    fn confirm_day(&mut self, day: i32) -> Option<Shown> {
         let n = usize::try_from(day).ok()?;
         let lookup = self.held.take()?;
         Some(self.check_in(lookup, Some(DaySpec::Number(n))))
@@ -431,7 +677,7 @@ impl Desk {
 
     /// Undoes the arrival of the person on the result page, today: the
     /// page says so, or the error stays on it (`Err`: the words).
-    pub fn undo(&mut self) -> Option<Result<Shown, String>> {
+    fn undo(&mut self) -> Option<Result<Shown, String>> {
         let uid = self.last?;
         let day = self
             .kiosk
@@ -451,7 +697,7 @@ impl Desk {
     }
 
     /// After a name fix from the result page: the new name, and its badge.
-    pub fn fixed(&mut self, r: &Registrant) -> Shown {
+    fn fixed(&mut self, r: &Registrant) -> Shown {
         self.go(Page::Result);
         self.last = Some(r.uid);
         Shown {
@@ -462,7 +708,7 @@ impl Desk {
 
     /// Opens the edit form on someone: from the confirmation card, or from
     /// the result page (`reprint`: saving reprints the badge).
-    pub fn edit(&mut self, registrant: i64, reprint: bool) {
+    fn edit(&mut self, registrant: i64, reprint: bool) {
         self.editing = Some(Editing {
             registrant,
             reprint,
@@ -471,7 +717,7 @@ impl Desk {
     }
 
     /// Cancel on the edit form: back where it was opened from, unchanged.
-    pub fn cancel_edit(&mut self) -> Option<Back> {
+    fn cancel_edit(&mut self) -> Option<Back> {
         let editing = self.editing.take()?;
         Some(if editing.reprint {
             self.go(Page::Result);
@@ -484,10 +730,7 @@ impl Desk {
     /// Save on the edit form: the fixed person goes back to the card, or
     /// (from the result page) to a result page with a badge reprinted. A
     /// refusal keeps the form open.
-    pub fn save_edit(
-        &mut self,
-        patch: crate::domain::DetailsPatch,
-    ) -> Option<Result<Saved, AppError>> {
+    fn save_edit(&mut self, patch: crate::domain::DetailsPatch) -> Option<Result<Saved, AppError>> {
         let editing = self.editing?;
         Some(
             self.kiosk
@@ -505,7 +748,7 @@ impl Desk {
 
     /// Registers and checks in someone who is not on the list. Staff only:
     /// a self-service screen has no such form, and none is taken from it.
-    pub fn walk_in(&mut self, details: crate::domain::Details) -> Option<Result<Shown, AppError>> {
+    fn walk_in(&mut self, details: crate::domain::Details) -> Option<Result<Shown, AppError>> {
         if self.self_service() {
             return None;
         }
@@ -519,13 +762,13 @@ impl Desk {
     /// Nobody touched the screen for a while: the next attendee finds the
     /// kiosk as configured — its language (returned, for the window), an
     /// empty home page. Staff mode stays (staff lock it themselves).
-    pub fn idle(&mut self) -> Language {
+    fn idle(&mut self) -> Language {
         self.home();
         self.kiosk.config.kiosk.language
     }
 
     /// Staff leave: self-service again, on an empty home page.
-    pub fn lock(&mut self) {
+    fn lock(&mut self) {
         self.mode = Mode::SelfService;
         self.home();
     }
@@ -856,5 +1099,156 @@ mod tests {
         assert_eq!(d.idle(), d.kiosk.config.kiosk.language);
         assert_eq!(d.page(), Page::Home);
         assert!(d.listed.is_empty() && d.listed_for.is_empty());
+    }
+
+    /// The effects' names, in order: what the window is told to show.
+    fn shown(effects: &[Effect]) -> Vec<&'static str> {
+        effects
+            .iter()
+            .map(|e| match e {
+                Effect::Cleared => "cleared",
+                Effect::Listing(_) => "listing",
+                Effect::Card(_) => "card",
+                Effect::Result(_) => "result",
+                Effect::Job(Ok(_)) => "job",
+                Effect::Job(Err(_)) => "job refused",
+                Effect::UndoRefused(_) => "undo refused",
+                Effect::EditForm(..) => "edit form",
+                Effect::WalkInForm => "walk-in form",
+                Effect::Refused(..) => "refused",
+                Effect::PinForm => "pin form",
+                Effect::Pin(_) => "pin",
+                Effect::ScannerForm => "scanner form",
+                Effect::Scan(_) => "scan",
+                Effect::Mode => "mode",
+                Effect::Language(_) => "language",
+                Effect::Recount => "recount",
+                Effect::Armed => "armed",
+                Effect::NextScan => "next scan",
+            })
+            .collect()
+    }
+
+    fn go(d: &mut Desk, intent: Intent) -> Vec<Effect> {
+        d.update(intent, Instant::now())
+    }
+
+    #[test]
+    fn a_scan_welcomes_queues_the_badge_recounts_and_waits_for_the_next() {
+        let (_dir, mut d) = desk("staff", 20);
+        let effects = go(&mut d, Intent::Submitted("NEC-000001".into()));
+        assert_eq!(
+            shown(&effects),
+            ["listing", "result", "job", "recount", "next scan"]
+        );
+        assert_eq!(d.page(), Page::Result);
+        match &effects[2] {
+            Effect::Job(Ok(job)) => assert_eq!(job.reason, "badge"),
+            other => panic!("{other:?}"),
+        }
+        // Scanned again from the result page: already in, no second badge.
+        let again = go(&mut d, Intent::Submitted("NEC-000001".into()));
+        assert_eq!(shown(&again), ["result", "recount", "next scan"]);
+        let reprint = go(&mut d, Intent::Reprint("lost".into()));
+        match &reprint[..] {
+            [Effect::Job(Ok(job))] => assert_eq!(job.reason, "réimpression : badge perdu"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_name_goes_to_its_card_and_confirming_it_checks_in() {
+        let (_dir, mut d) = desk("staff", 20);
+        let p = someone(&d);
+        go(&mut d, Intent::Typed(p.last_name.clone()));
+        let effects = go(&mut d, Intent::Submitted(p.last_name.clone()));
+        assert_eq!(shown(&effects), ["card"]);
+        assert_eq!(d.page(), Page::Confirm);
+        let Effect::Card(on_card) = &effects[0] else {
+            unreachable!()
+        };
+        let effects = go(&mut d, Intent::Confirm(on_card.id));
+        assert_eq!(shown(&effects)[..2], ["result", "job"]);
+        assert_eq!(d.last, Some(on_card.uid));
+        assert_eq!(shown(&go(&mut d, Intent::Home)), ["cleared"]);
+        assert_eq!((d.page(), d.listed.len()), (Page::Home, 0));
+    }
+
+    #[test]
+    fn cancel_on_the_edit_form_goes_back_where_it_was_opened_from() {
+        let (_dir, mut d) = desk("staff", 20);
+        let id = d.kiosk.registrant(&code(4)).unwrap().unwrap().id;
+        // From the card: back to the card.
+        assert_eq!(shown(&go(&mut d, Intent::EditFromCard(id))), ["edit form"]);
+        assert_eq!(d.page(), Page::Edit);
+        assert_eq!(shown(&go(&mut d, Intent::CancelEdit)), ["card"]);
+        assert_eq!(d.page(), Page::Confirm);
+        // From the result page: back to it, the field armed for a scan.
+        assert!(
+            go(&mut d, Intent::EditFromResult).is_empty(),
+            "nobody on it"
+        );
+        go(&mut d, Intent::Confirm(id));
+        match &go(&mut d, Intent::EditFromResult)[..] {
+            [Effect::EditForm(r, true)] => assert_eq!(r.id, id),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(shown(&go(&mut d, Intent::CancelEdit)), ["armed"]);
+        assert_eq!(d.page(), Page::Result);
+        // Saved from the result page: the fixed name, reprinted as such.
+        go(&mut d, Intent::EditFromResult);
+        let saved = go(&mut d, Intent::SaveEdit(renamed("Noémie")));
+        assert_eq!(shown(&saved), ["result", "job", "next scan"]);
+        match &saved[..] {
+            [Effect::Result(s), Effect::Job(Ok(job)), _] => {
+                assert_eq!(s.said, Said::Edited);
+                assert_eq!(s.person.as_ref().unwrap().first_name, "Noémie");
+                assert_eq!(job.reason, "réimpression : nom corrigé");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A refusal keeps the form, with why.
+        go(&mut d, Intent::EditFromCard(id));
+        let nameless = crate::domain::DetailsPatch {
+            first_name: Some(String::new()),
+            last_name: Some(String::new()),
+            ..Default::default()
+        };
+        let refused = go(&mut d, Intent::SaveEdit(nameless));
+        assert!(matches!(&refused[..], [Effect::Refused(Form::Edit, _)]));
+        assert_eq!(d.page(), Page::Edit);
+    }
+
+    #[test]
+    fn a_self_service_screen_opens_no_walk_in_form_and_takes_none() {
+        let (_dir, mut d) = desk("self-service", 5);
+        assert!(go(&mut d, Intent::OpenWalkIn).is_empty());
+        assert_eq!(d.page(), Page::Home);
+        assert!(go(&mut d, Intent::WalkIn(walk_in_details())).is_empty());
+        assert_eq!(d.kiosk.stats().unwrap().registrants, 5);
+        // Staff, once unlocked, do.
+        go(&mut d, Intent::OpenPin);
+        assert_eq!(d.page(), Page::Pin);
+        assert_eq!(
+            shown(&go(&mut d, Intent::Pin("4321".into()))),
+            ["mode", "cleared"]
+        );
+        assert_eq!(shown(&go(&mut d, Intent::OpenWalkIn)), ["walk-in form"]);
+        let welcomed = go(&mut d, Intent::WalkIn(walk_in_details()));
+        assert_eq!(shown(&welcomed), ["result", "job", "recount", "next scan"]);
+        assert_eq!(d.kiosk.stats().unwrap().registrants, 6);
+    }
+
+    #[test]
+    fn left_alone_the_kiosk_goes_home_in_its_own_language() {
+        let (_dir, mut d) = desk("self-service", 5);
+        let own = d.language;
+        go(&mut d, Intent::SwitchLanguage);
+        assert_ne!(d.language, own);
+        go(&mut d, Intent::Submitted("NEC-000002".into()));
+        assert_eq!(d.page(), Page::Result);
+        let effects = go(&mut d, Intent::Idle);
+        assert!(matches!(&effects[..], [Effect::Language(l), Effect::Cleared] if *l == own));
+        assert_eq!((d.page(), d.language), (Page::Home, own));
     }
 }

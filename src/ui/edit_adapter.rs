@@ -4,15 +4,12 @@
 
 use slint::ComponentHandle;
 
-use super::desk::{Back, Saved};
-use super::{
-    AppWindow, EditAdapter, Shared, confirm_adapter, result_adapter, walk_in_adapter::form_error,
-};
+use super::desk::Intent;
+use super::{AppWindow, EditAdapter, Shared, dispatch};
 use crate::domain::{DetailsPatch, Registrant};
 
-/// Opens the form on someone's current details.
-pub(super) fn open(window: &AppWindow, desk: &Shared, r: &Registrant, reprint: bool) {
-    desk.borrow_mut().edit(r.id, reprint);
+/// The form on someone's current details.
+pub(super) fn render(window: &AppWindow, r: &Registrant, reprint: bool) {
     let form = window.global::<EditAdapter>();
     form.set_first_name(r.first_name.clone().into());
     form.set_last_name(r.last_name.clone().into());
@@ -22,7 +19,13 @@ pub(super) fn open(window: &AppWindow, desk: &Shared, r: &Registrant, reprint: b
     form.set_error("".into());
     form.set_error_detail("".into());
     form.set_reprint(reprint);
-    super::show_page(window, super::desk::Page::Edit);
+}
+
+/// A fix refused: the form stays, with why.
+pub(super) fn show_error(window: &AppWindow, code: &str, detail: &str) {
+    let form = window.global::<EditAdapter>();
+    form.set_error(code.into());
+    form.set_error_detail(detail.into());
 }
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
@@ -30,15 +33,8 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
 
     let (w, d) = (window.as_weak(), desk.clone());
     form.on_cancel(move || {
-        let Some(window) = w.upgrade() else { return };
-        let back = d.borrow_mut().cancel_edit();
-        match back {
-            Some(Back::Result) => {
-                super::show_page(&window, super::desk::Page::Result);
-                window.invoke_arm();
-            }
-            Some(Back::Confirm(id)) => confirm_adapter::open(&window, &d, id),
-            None => {}
+        if let Some(window) = w.upgrade() {
+            dispatch(&window, &d, Intent::CancelEdit);
         }
     });
 
@@ -53,16 +49,6 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             email: Some(form.get_email().into()),
             category: Some(form.get_category().into()),
         };
-        let saved = d.borrow_mut().save_edit(patch);
-        match saved {
-            Some(Ok(Saved::Reprint(r))) => result_adapter::show_fixed(&window, &d, &r),
-            Some(Ok(Saved::Confirm(id))) => confirm_adapter::open(&window, &d, id),
-            Some(Err(e)) => {
-                let (code, detail) = form_error(&e);
-                form.set_error(code.into());
-                form.set_error_detail(detail.into());
-            }
-            None => {}
-        }
+        dispatch(&window, &d, Intent::SaveEdit(patch));
     });
 }

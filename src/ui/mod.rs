@@ -1,12 +1,15 @@
 //! The kiosk window (Slint): the only user of slint. The views live in
-//! ui/*.slint, each with an exported adapter global; this module wires them
-//! to the app layer through weak handles. What the desk does — the page up,
-//! Enter on a scan or a name, self-service limits, PIN lockout — is decided
-//! in `desk`, without Slint; the adapters call it and render. Rust hands the views data (names,
-//! codes, times) and the views put it in words with `@tr`, French by default
-//! and English from the bundled translation. Check-ins and search run on the
-//! UI thread (well under a millisecond); printing runs in a background
-//! thread that reports back with `upgrade_in_event_loop`.
+//! ui/views/*.slint, each with an exported adapter global. What the desk
+//! does — the page up, Enter on a scan or a name, self-service limits, PIN
+//! lockout, where a form goes back to — is decided in `desk`, without
+//! Slint: every callback becomes a `desk::Intent`, [`dispatch`] hands it to
+//! the desk (one borrow) and renders the effects it returns through the
+//! views' adapters, which never call each other. Rust hands the views data
+//! (names, codes, times) and the views put it in words with `@tr`, French
+//! by default and English from the bundled translation. Check-ins and
+//! search run on the UI thread (well under a millisecond); printing,
+//! counting and sync run in background threads that report back with
+//! `upgrade_in_event_loop`.
 
 mod confirm_adapter;
 mod desk;
@@ -27,7 +30,7 @@ use std::time::Duration;
 use slint::ComponentHandle;
 
 use crate::app::{AppError, Kiosk};
-use crate::app::{JobView, Lookup, PrintState};
+use crate::app::{JobView, PrintState};
 use crate::config::{Language, Mode};
 pub(crate) use desk::Desk;
 
@@ -169,15 +172,13 @@ impl KioskUi {
         pin_adapter::wire(&window, &desk);
         scanner_adapter::wire(&window, &desk);
         status_adapter::wire(&window, &desk);
-        pin_adapter::apply_mode(&window, &desk);
+        pin_adapter::apply_mode(&window, &desk.borrow());
         show_language(&window, language)?;
         let (w, d) = (window.as_weak(), desk.clone());
         window.global::<Screen>().on_switch_language(move || {
-            let Some(window) = w.upgrade() else { return };
-            let language = d.borrow().language.other();
-            set_language(&window, &d, language);
-            // The next scan lands in the field, not on this button.
-            window.invoke_arm();
+            if let Some(window) = w.upgrade() {
+                dispatch(&window, &d, desk::Intent::SwitchLanguage);
+            }
         });
         status_adapter::show_identity(&window, &desk.borrow().kiosk);
         status_adapter::show_today(&window, status_adapter::today(&desk.borrow().kiosk));
@@ -194,12 +195,17 @@ impl KioskUi {
     /// Switches who is at the screen (screenshots of both modes).
     pub fn set_mode(&self, mode: Mode) {
         self.desk.borrow_mut().mode = mode;
-        pin_adapter::apply_mode(&self.window, &self.desk);
+        pin_adapter::apply_mode(&self.window, &self.desk.borrow());
     }
 
     /// Switches the screen's language (screenshots; staff use the button).
     pub fn set_language(&self, language: Language) {
-        set_language(&self.window, &self.desk, language);
+        self.desk.borrow_mut().language = language;
+        render(
+            &self.window,
+            &self.desk.borrow(),
+            desk::Effect::Language(language),
+        );
     }
 
     /// Shows pretix's refusals staff have not seen, as the sync thread
@@ -222,7 +228,7 @@ impl KioskUi {
 
 /// Back to an empty home screen (screenshots).
 pub(crate) fn home_adapter_reset(ui: &KioskUi) {
-    home_adapter::reset(&ui.window, &ui.desk);
+    dispatch(&ui.window, &ui.desk, desk::Intent::Home);
 }
 
 /// Opens the kiosk window on a kiosk and runs it.
@@ -273,11 +279,60 @@ fn spawn_worker(
     Ok(tx)
 }
 
-/// Puts a page up: the desk's, then the window's (the one place both are
-/// written).
-pub(crate) fn go(window: &AppWindow, desk: &Shared, page: desk::Page) {
-    desk.borrow_mut().go(page);
-    show_page(window, page);
+/// Every callback comes here: the desk updates (the one mutable borrow),
+/// the window shows what it says, then the page the desk has up (the one
+/// place the window's page is written).
+pub(crate) fn dispatch(window: &AppWindow, desk: &Shared, intent: desk::Intent) {
+    let effects = desk.borrow_mut().update(intent, std::time::Instant::now());
+    let d = desk.borrow();
+    let mut arm = false;
+    for effect in effects {
+        arm |= render(window, &d, effect);
+    }
+    show_page(window, d.page());
+    // Once the page is up, and only where the field is (it would take the
+    // focus from a form's first box).
+    if arm && matches!(d.page(), desk::Page::Home | desk::Page::Result) {
+        window.invoke_arm();
+    }
+}
+
+/// One effect on the window: each view's adapter renders its own. Says
+/// whether the field is to take the focus.
+fn render(window: &AppWindow, d: &Desk, effect: desk::Effect) -> bool {
+    use desk::{Effect as E, Form};
+    let arms = matches!(effect, E::Cleared | E::Armed | E::NextScan);
+    match effect {
+        E::Cleared => home_adapter::clear(window),
+        E::Listing(listing) => home_adapter::render(window, d, &listing),
+        E::Card(r) => confirm_adapter::render(window, d, &r),
+        E::Result(shown) => result_adapter::render(window, d, &shown),
+        E::Job(queued) => result_adapter::show_queued(window, &queued),
+        E::UndoRefused(why) => result_adapter::show_error(window, &why),
+        E::EditForm(r, reprint) => edit_adapter::render(window, &r, reprint),
+        E::WalkInForm => walk_in_adapter::clear(window, &d.kiosk.config.event.default_category),
+        E::Refused(form, e) => {
+            let (code, detail) = walk_in_adapter::form_error(&e);
+            match form {
+                Form::WalkIn => walk_in_adapter::show_error(window, code, &detail),
+                Form::Edit => edit_adapter::show_error(window, code, &detail),
+            }
+        }
+        E::PinForm => pin_adapter::clear(window),
+        E::Pin(shown) => pin_adapter::render(window, shown),
+        E::ScannerForm => scanner_adapter::clear(window),
+        E::Scan(tested) => scanner_adapter::render(window, &tested),
+        E::Mode => pin_adapter::apply_mode(window, d),
+        E::Language(language) => {
+            if let Err(e) = show_language(window, language) {
+                eprintln!("{e}");
+            }
+        }
+        E::Recount => status_adapter::refresh(window, d),
+        E::Armed => {}
+        E::NextScan => result_adapter::clear_field(window),
+    }
+    arms
 }
 
 /// The window shows the page the desk has up.
@@ -321,16 +376,6 @@ fn show_language(window: &AppWindow, language: Language) -> Result<(), UiError> 
         .global::<Screen>()
         .set_language(language.code().into());
     Ok(())
-}
-
-/// The language button, and a self-service kiosk going back to its own
-/// language when the next attendee comes.
-pub(crate) fn set_language(window: &AppWindow, desk: &Shared, language: Language) {
-    if let Err(e) = show_language(window, language) {
-        eprintln!("{e}");
-        return;
-    }
-    desk.borrow_mut().language = language;
 }
 
 /// `#RRGGBB` → a Slint colour.
@@ -382,8 +427,4 @@ pub(crate) fn person(kiosk: &Kiosk, r: &crate::domain::Registrant) -> Person {
         .into(),
         arrival: arrival.into(),
     }
-}
-
-pub(crate) fn lookup_of(person_id: i32) -> Lookup {
-    Lookup::Id(i64::from(person_id))
 }

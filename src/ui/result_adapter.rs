@@ -3,125 +3,71 @@
 
 use slint::ComponentHandle;
 
-use super::desk::{Said, Shown};
-use super::{
-    AppWindow, JobShown, ResultAdapter, ResultKind, Shared, home_adapter, job_state, status_adapter,
-};
-use crate::app::Lookup;
-use crate::domain::{Outcome, Registrant};
-
-/// Why a badge was printed again, as the print log records it.
-pub(super) fn reprint_reason(code: &str) -> &'static str {
-    match code {
-        "lost" => "réimpression : badge perdu",
-        "damaged" => "réimpression : badge abîmé",
-        "misprint" => "réimpression : mal imprimé",
-        "name-fixed" => "réimpression : nom corrigé",
-        _ => "réimpression",
-    }
-}
+use super::desk::{Desk, Intent, Said, Shown};
+use super::{AppWindow, JobShown, ResultAdapter, ResultKind, Shared, dispatch, job_state};
+use crate::app::JobView;
+use crate::domain::Outcome;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let result = window.global::<ResultAdapter>();
     let (w, d) = (window.as_weak(), desk.clone());
     result.on_dismissed(move || {
         if let Some(window) = w.upgrade() {
-            home_adapter::reset(&window, &d);
+            dispatch(&window, &d, Intent::Home);
         }
     });
     let (w, d) = (window.as_weak(), desk.clone());
     result.on_undo(move || {
-        let Some(window) = w.upgrade() else { return };
-        let Some(undone) = d.borrow_mut().undo() else {
-            return;
-        };
-        match undone {
-            Ok(shown) => render(&window, &d, &shown),
-            Err(e) => window.global::<ResultAdapter>().set_error(e.into()),
+        if let Some(window) = w.upgrade() {
+            dispatch(&window, &d, Intent::Undo);
         }
-        status_adapter::refresh(&window, &d);
     });
     let (w, d) = (window.as_weak(), desk.clone());
     result.on_reprint(move |reason| {
-        let Some(window) = w.upgrade() else { return };
-        let Some(uid) = d.borrow().last else { return };
-        queue_badge(&window, &d, uid, Some(reprint_reason(&reason)));
+        if let Some(window) = w.upgrade() {
+            dispatch(&window, &d, Intent::Reprint(reason.into()));
+        }
     });
     let (w, d) = (window.as_weak(), desk.clone());
     result.on_confirm_day(move || {
-        let Some(window) = w.upgrade() else { return };
-        let day = window.global::<ResultAdapter>().get_clock_day();
-        let shown = d.borrow_mut().confirm_day(day);
-        if let Some(shown) = shown {
-            after_check_in(&window, &d, &shown);
+        if let Some(window) = w.upgrade() {
+            let day = window.global::<ResultAdapter>().get_clock_day();
+            dispatch(&window, &d, Intent::ConfirmDay(day));
         }
     });
     let (w, d) = (window.as_weak(), desk.clone());
     result.on_edit(move || {
-        let Some(window) = w.upgrade() else { return };
-        let Some(uid) = d.borrow().last else { return };
-        let found = d.borrow().kiosk.registrant(&Lookup::Uid(uid));
-        if let Ok(Some(r)) = found {
-            super::edit_adapter::open(&window, &d, &r, true);
+        if let Some(window) = w.upgrade() {
+            dispatch(&window, &d, Intent::EditFromResult);
         }
     });
 }
 
-/// Checks someone in and shows the outcome; a welcome queues the badge.
-pub(super) fn check_in(window: &AppWindow, desk: &Shared, lookup: Lookup) {
-    let shown = desk.borrow_mut().check_in(lookup, None);
-    after_check_in(window, desk, &shown);
-}
-
-/// Shows a check-in the desk made (a walk-in's); a welcome queues the badge.
-pub(super) fn show(window: &AppWindow, desk: &Shared, shown: &Shown) {
-    after_check_in(window, desk, shown);
-}
-
-/// The outcome on screen, the badge queued for a welcome, the status bar
-/// counted once, the field ready for the next scan.
-fn after_check_in(window: &AppWindow, desk: &Shared, shown: &Shown) {
-    render(window, desk, shown);
-    if let (true, Some(r)) = (shown.badge, &shown.person) {
-        queue_badge(window, desk, r.uid, None);
-    }
-    status_adapter::refresh(window, desk);
-    ready_for_next_scan(window);
-}
-
-/// After a name fix from the result screen: the new name, and its badge.
-pub(super) fn show_fixed(window: &AppWindow, desk: &Shared, r: &Registrant) {
-    let shown = desk.borrow_mut().fixed(r);
-    render(window, desk, &shown);
-    queue_badge(window, desk, r.uid, Some(reprint_reason("name-fixed")));
-    ready_for_next_scan(window);
-}
-
-/// An empty field with the focus: the next scan lands there.
-fn ready_for_next_scan(window: &AppWindow) {
+/// An empty field (it takes the focus): the next scan lands there.
+pub(super) fn clear_field(window: &AppWindow) {
     window.global::<super::HomeAdapter>().set_query("".into());
-    window.invoke_arm();
 }
 
-fn queue_badge(window: &AppWindow, desk: &Shared, uid: uuid::Uuid, reason: Option<&str>) {
-    let mut d = desk.borrow_mut();
-    let self_service = d.mode == crate::config::Mode::SelfService;
-    let queued = d.kiosk.queue_badge(&Lookup::Uid(uid), reason, self_service);
+/// The badge queued for the person on the page, followed there (or why
+/// it was not queued).
+pub(super) fn show_queued(window: &AppWindow, queued: &Result<JobView, String>) {
     let r = window.global::<ResultAdapter>();
     match queued {
-        Ok(p) => {
-            show_job(window, &p.job);
-            r.set_job_id(i32::try_from(p.job.id).unwrap_or(-1));
-            if let Some(printer) = &d.printer {
-                let _ = printer.send(());
-            }
+        Ok(job) => {
+            show_job(window, job);
+            r.set_job_id(i32::try_from(job.id).unwrap_or(-1));
         }
         Err(e) => {
             r.set_job_state(JobShown::Refused);
-            r.set_job_detail(e.to_string().into());
+            r.set_job_detail(e.as_str().into());
             r.set_job_id(-1);
         }
     }
+}
+
+/// An undo not made: the page stays, with why.
+pub(super) fn show_error(window: &AppWindow, why: &str) {
+    window.global::<ResultAdapter>().set_error(why.into());
 }
 
 /// Nothing left over from the previous outcome.
@@ -146,10 +92,9 @@ fn clear(r: &ResultAdapter) {
 
 /// The result page as the desk says it. At a self-service kiosk, the
 /// person is a name and an organisation, no category.
-fn render(window: &AppWindow, desk: &Shared, shown: &Shown) {
+pub(super) fn render(window: &AppWindow, d: &Desk, shown: &Shown) {
     let r = window.global::<ResultAdapter>();
     clear(&r);
-    let d = desk.borrow();
     if let Some(p) = &shown.person {
         r.set_first_name(
             if p.first_name.is_empty() {
@@ -203,7 +148,6 @@ fn render(window: &AppWindow, desk: &Shared, shown: &Shown) {
         Said::SeeDesk => ResultKind::SeeDesk,
         Said::Error => ResultKind::Error,
     });
-    super::show_page(window, d.page());
 }
 
 /// The print job's state on the result screen (also the print worker's news

@@ -3,38 +3,49 @@
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, ScanVerdict, ScannerAdapter, Shared, home_adapter};
+use super::desk::Intent;
+use super::{AppWindow, ScanVerdict, ScannerAdapter, Shared, dispatch};
 use crate::app::ScanTest;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let adapter = window.global::<ScannerAdapter>();
     let (w, d) = (window.as_weak(), desk.clone());
     adapter.on_open(move || {
-        let Some(window) = w.upgrade() else { return };
-        let a = window.global::<ScannerAdapter>();
-        a.set_verdict(ScanVerdict::None);
-        a.set_read("".into());
-        super::go(&window, &d, super::desk::Page::Scanner);
+        if let Some(window) = w.upgrade() {
+            dispatch(&window, &d, Intent::OpenScanner);
+        }
     });
     let (w, d) = (window.as_weak(), desk.clone());
     adapter.on_tested(move |read| {
-        let Some(window) = w.upgrade() else { return };
-        let tested = d.borrow_mut().kiosk.test_scan(&read);
-        let a = window.global::<ScannerAdapter>();
-        match tested {
-            Ok(t) => show(&a, &t),
-            Err(e) => {
-                a.set_verdict(ScanVerdict::Nothing);
-                a.set_read(e.to_string().into());
-            }
+        if let Some(window) = w.upgrade() {
+            dispatch(&window, &d, Intent::TestScan(read.into()));
         }
     });
     let (w, d) = (window.as_weak(), desk.clone());
     adapter.on_close(move || {
         if let Some(window) = w.upgrade() {
-            home_adapter::reset(&window, &d);
+            dispatch(&window, &d, Intent::Home);
         }
     });
+}
+
+/// The test page, nothing read yet.
+pub(super) fn clear(window: &AppWindow) {
+    let a = window.global::<ScannerAdapter>();
+    a.set_verdict(ScanVerdict::None);
+    a.set_read("".into());
+}
+
+/// What the scan said of the scanner.
+pub(super) fn render(window: &AppWindow, tested: &Result<ScanTest, String>) {
+    let a = window.global::<ScannerAdapter>();
+    match tested {
+        Ok(t) => show(&a, t),
+        Err(e) => {
+            a.set_verdict(ScanVerdict::Nothing);
+            a.set_read(e.as_str().into());
+        }
+    }
 }
 
 fn show(a: &ScannerAdapter, t: &ScanTest) {

@@ -65,8 +65,7 @@ pub(super) fn show_today(window: &AppWindow, today: Option<Today>) {
 
 /// After a check-in or an undo: recount, off the UI thread when the kiosk
 /// runs its workers.
-pub(super) fn refresh(window: &AppWindow, desk: &Shared) {
-    let d = desk.borrow();
+pub(super) fn refresh(window: &AppWindow, d: &super::Desk) {
     match &d.counter {
         Some(counter) => {
             let _ = counter.send(());

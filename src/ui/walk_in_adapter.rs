@@ -2,7 +2,8 @@
 
 use slint::{ComponentHandle, SharedString};
 
-use super::{AppWindow, Shared, WalkInAdapter, home_adapter, result_adapter};
+use super::desk::Intent;
+use super::{AppWindow, Shared, WalkInAdapter, dispatch};
 use crate::app::AppError;
 use crate::domain::{Details, DetailsError};
 
@@ -18,28 +19,16 @@ pub(super) fn form_error(e: &AppError) -> (&'static str, String) {
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let form = window.global::<WalkInAdapter>();
     let (w, d) = (window.as_weak(), desk.clone());
-    let default_category = desk.borrow().kiosk.config.event.default_category.clone();
     form.on_open(move || {
-        let Some(window) = w.upgrade() else { return };
-        let form = window.global::<WalkInAdapter>();
-        for set in [
-            WalkInAdapter::set_first_name,
-            WalkInAdapter::set_last_name,
-            WalkInAdapter::set_organisation,
-            WalkInAdapter::set_email,
-            WalkInAdapter::set_error,
-            WalkInAdapter::set_error_detail,
-        ] {
-            set(&form, SharedString::new());
+        if let Some(window) = w.upgrade() {
+            dispatch(&window, &d, Intent::OpenWalkIn);
         }
-        form.set_category(default_category.clone().into());
-        super::go(&window, &d, super::desk::Page::WalkIn);
     });
 
     let (w, d) = (window.as_weak(), desk.clone());
     form.on_cancel(move || {
         if let Some(window) = w.upgrade() {
-            home_adapter::reset(&window, &d);
+            dispatch(&window, &d, Intent::Home);
         }
     });
 
@@ -54,15 +43,29 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             email: form.get_email().into(),
             category: form.get_category().into(),
         };
-        let registered = d.borrow_mut().walk_in(details);
-        match registered {
-            Some(Ok(shown)) => result_adapter::show(&window, &d, &shown),
-            None => {}
-            Some(Err(e)) => {
-                let (code, detail) = form_error(&e);
-                form.set_error(code.into());
-                form.set_error_detail(detail.into());
-            }
-        }
+        dispatch(&window, &d, Intent::WalkIn(details));
     });
+}
+
+/// An empty form, on the event's default category.
+pub(super) fn clear(window: &AppWindow, default_category: &str) {
+    let form = window.global::<WalkInAdapter>();
+    for set in [
+        WalkInAdapter::set_first_name,
+        WalkInAdapter::set_last_name,
+        WalkInAdapter::set_organisation,
+        WalkInAdapter::set_email,
+        WalkInAdapter::set_error,
+        WalkInAdapter::set_error_detail,
+    ] {
+        set(&form, SharedString::new());
+    }
+    form.set_category(default_category.into());
+}
+
+/// A walk-in refused: the form stays, with why.
+pub(super) fn show_error(window: &AppWindow, code: &str, detail: &str) {
+    let form = window.global::<WalkInAdapter>();
+    form.set_error(code.into());
+    form.set_error_detail(detail.into());
 }
