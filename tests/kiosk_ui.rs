@@ -1,7 +1,8 @@
 //! The kiosk window driven headlessly (Slint's testing backend with the
 //! software renderer): real key events for a scanner and for staff typing,
 //! elements found by their accessible labels, taps through their default
-//! action. One test function: the platform is installed once per process.
+//! action. Slint's platform is installed per test thread; the tests take
+//! turns, as the language is the process's.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(feature = "gui")]
 
@@ -64,6 +65,7 @@ fn field_text(ui: &KioskUi) -> String {
 
 #[test]
 fn the_desk_scans_searches_confirms_and_undoes() {
+    let _screen = common::ui::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let config_path = accueil::demo::create(&dir.path().join("demo"), 1200).unwrap();
     let ui = open_kiosk(&config_path);
@@ -724,4 +726,77 @@ fn switch_to_english_and_back(ui: &KioskUi) {
     tap(ui, "Français", &mut act);
     assert!(common::ui::present(ui, "Scanner ou rechercher"));
     assert!(common::ui::present(ui, "Inscription sur place"));
+}
+
+/// Every screen at the sizes kiosks have — a small laptop, the default
+/// window, a full HD screen, a portrait tablet — in French and English:
+/// no text is cut, elided or wrapped out of its box.
+#[test]
+fn every_text_fits_its_box_at_every_screen_size_in_both_languages() {
+    let _screen = common::ui::one_test_at_a_time();
+    use accueil::config::Language;
+    use accueil::ui::{EditAdapter, HomeAdapter, ResultAdapter, ScannerAdapter, WalkInAdapter};
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = accueil::demo::create(&dir.path().join("demo"), 1200).unwrap();
+    let mut cut = Vec::new();
+    for (w, h) in [(1024, 768), (1280, 800), (1920, 1080), (800, 1280)] {
+        for language in [Language::French, Language::English] {
+            let ui = open_kiosk(&config_path);
+            ui.window.window().set_size(slint::PhysicalSize::new(w, h));
+            ui.set_language(language);
+            let mut check = |screen: &str, ui: &KioskUi| {
+                for text in common::ui::overflowing(ui) {
+                    cut.push(format!("{w}×{h} {} {screen}: {text}", language.code()));
+                }
+            };
+            check("home", &ui);
+            let home = ui.window.global::<HomeAdapter>();
+            home.set_query("hel".into());
+            home.invoke_query_edited("hel".into());
+            check("search", &ui);
+            // The longest organisation and category on the list, as a
+            // list row and on the result page.
+            let (longest, code) = ui.with_kiosk(|k| {
+                let r = ('a'..='z')
+                    .flat_map(|c| k.search(&c.to_string(), 2000).unwrap().hits)
+                    .max_by_key(|r| r.organisation.len() + r.category.len())
+                    .unwrap();
+                (r.last_name.clone(), r.code.clone())
+            });
+            home.set_query(longest.clone().into());
+            home.invoke_query_edited(longest.into());
+            check("longest organisation listed", &ui);
+            home.invoke_submitted(code.into());
+            check("longest organisation checked in", &ui);
+            home.set_query("hel".into());
+            home.invoke_query_edited("hel".into());
+            let first = home.get_results().row_data(0).unwrap();
+            home.invoke_chosen(first.id);
+            check("card", &ui);
+            let code = welcome_code(&ui, &[]);
+            home.invoke_submitted(code.clone().into());
+            check("welcome", &ui);
+            ui.window.global::<ResultAdapter>().invoke_edit();
+            check("edit form", &ui);
+            ui.window.global::<EditAdapter>().invoke_cancel();
+            home.invoke_submitted(code.into());
+            check("already in", &ui);
+            home.invoke_submitted("NEC-999999".into());
+            check("unknown", &ui);
+            ui.window.global::<WalkInAdapter>().invoke_open();
+            check("walk-in form", &ui);
+            ui.window.global::<WalkInAdapter>().invoke_cancel();
+            let scanner = ui.window.global::<ScannerAdapter>();
+            scanner.invoke_open();
+            scanner.invoke_tested("NEC-000001".into());
+            check("scanner test", &ui);
+            scanner.invoke_close();
+        }
+    }
+    assert!(
+        cut.is_empty(),
+        "{} texts cut:\n{}",
+        cut.len(),
+        cut.join("\n")
+    );
 }

@@ -6,6 +6,14 @@ use i_slint_backend_testing::ElementHandle;
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, SharedString};
 
+/// Held by each test that opens windows: Slint's platform is per thread,
+/// but the language (the bundled translation) is the process's, and a
+/// test switching to English would change the other tests' screens.
+pub fn one_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static SCREEN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SCREEN.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 pub fn press(ui: &KioskUi, text: SharedString) {
     ui.window
         .window()
@@ -36,7 +44,13 @@ pub fn present(ui: &KioskUi, label: &str) -> bool {
 /// Every text on screen (labels and values of Text elements): what an
 /// onlooker reads.
 pub fn screen_text(ui: &KioskUi) -> String {
-    ElementHandle::find_by_element_type_name(&ui.window, "Text")
+    let texts = texts(ui);
+    assert!(
+        !texts.is_empty(),
+        "no text found on screen: the query is wrong"
+    );
+    texts
+        .into_iter()
         .flat_map(|e| {
             [e.accessible_label(), e.accessible_value()]
                 .into_iter()
@@ -46,6 +60,40 @@ pub fn screen_text(ui: &KioskUi) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Every text element (the views' `Label`s inherit `Text`).
+fn texts(ui: &KioskUi) -> Vec<ElementHandle> {
+    i_slint_backend_testing::ElementQuery::from_root(&ui.window)
+        .match_descendants()
+        .match_inherits("Text")
+        .find_all()
+}
+
+/// The texts on screen that do not fit their box (cut, elided, or wrapped
+/// past its height), with their box's size, once the frame is laid out.
+pub fn overflowing(ui: &KioskUi) -> Vec<String> {
+    ui.window
+        .global::<accueil::ui::Screen>()
+        .set_check_fit(true);
+    let _ = ui.window.window().take_snapshot();
+    texts(ui)
+        .into_iter()
+        .filter(|e| e.computed_opacity() > 0.0)
+        .filter(|e| e.accessible_description().is_some_and(|d| d == "overflow"))
+        .map(|e| {
+            let size = e.size();
+            format!(
+                "« {} » in {:.0}×{:.0}",
+                e.accessible_value()
+                    .filter(|v| !v.is_empty())
+                    .or(e.accessible_label())
+                    .unwrap_or_default(),
+                size.width,
+                size.height
+            )
+        })
+        .collect()
 }
 
 pub fn find(ui: &KioskUi, label: &str) -> ElementHandle {
