@@ -44,9 +44,9 @@ use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
 use crate::app::{
-    AppError, CheckIn, ImportOptions, Imported, Kiosk, PretixImported, Stats, Undo, UndoOutcome,
+    AppError, CheckIn, ImportOptions, Imported, Kiosk, PretixImported, Undo, UndoOutcome,
 };
-use crate::app::{ImportReport, JobView, Lookup, PrintState};
+use crate::app::{ImportReport, Lookup, PrintState};
 use crate::badge::Format;
 use crate::config::Config;
 use crate::domain::keyboard::Mix;
@@ -54,6 +54,9 @@ use crate::domain::{
     Arrival, DayReason, DaySpec, Details, DetailsPatch, Event, EventDay, Outcome, Registrant,
 };
 use crate::import::ImportError;
+
+mod report;
+use report::job_line;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -390,23 +393,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Search { query, limit } => {
-            let result = kiosk.search(&query.join(" "), limit)?;
-            if out.json {
-                out.line(&json!({
-                    "approximate": result.approximate,
-                    "hits": result.hits.iter().map(registrant_json).collect::<Vec<_>>(),
-                }));
-            } else if result.hits.is_empty() {
-                say!("Aucun inscrit ne correspond à « {} ».", query.join(" "));
-            } else {
-                if result.approximate {
-                    say!("Aucun résultat exact ; orthographes proches :");
-                }
-                for r in &result.hits {
-                    say!("{}", registrant_line(r));
-                }
-            }
-            Ok(())
+            let query = query.join(" ");
+            let result = kiosk.search(&query, limit)?;
+            out.show(&report::Found {
+                approximate: result.approximate,
+                hits: result.hits,
+                query,
+            })
         }
         Command::ScanTest { codes } => scan_test(&mut kiosk, &out, codes),
         Command::Checkin { who, day, print } => match who.code.as_deref() {
@@ -441,27 +434,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Edit { who, details } => {
             let lookup = who.lookup()?;
             let e = kiosk.edit(&lookup, details.patch())?;
-            if out.json {
-                out.line(&json!({
-                    "registrant": registrant_json(&e.registrant),
-                    "changed": e.changed,
-                    "record": e.record.as_ref().map(|r| r.id),
-                }));
-            } else if e.changed.is_empty() {
-                say!(
-                    "Rien à modifier — {} [{}]",
-                    e.registrant.display_name(),
-                    e.registrant.code
-                );
-            } else {
-                say!(
-                    "✎ Modifié ({}) — {} [{}]",
-                    e.changed.join(", "),
-                    e.registrant.display_name(),
-                    e.registrant.code
-                );
-            }
-            Ok(())
+            out.show(&report::Edited {
+                record: e.record.as_ref().map(|r| r.id),
+                registrant: e.registrant,
+                changed: e.changed,
+            })
         }
         Command::Badge {
             who,
@@ -471,17 +448,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let lookup = who.lookup()?;
             let (r, pdf) = kiosk.badge_pdf(&lookup, layout)?;
             write_pdf(&path, &pdf)?;
-            out.report(
+            out.show_beside(
                 &path,
-                &json!({ "path": path, "bytes": pdf.len(), "registrant": registrant_json(&r) }),
-                &format!(
-                    "Badge de {} écrit dans {} ({} Ko)",
-                    r.display_name(),
-                    path.display(),
-                    pdf.len().div_ceil(1024)
-                ),
-            );
-            Ok(())
+                &report::Badge {
+                    bytes: pdf.len(),
+                    path: path.clone(),
+                    registrant: r,
+                },
+            )
         }
         Command::Badges {
             out: path,
@@ -492,16 +466,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 kiosk.badges_pdf(category.as_deref(), layout, progress)
             })?;
             write_pdf(&path, &pdf)?;
-            out.report(
+            out.show_beside(
                 &path,
-                &json!({ "path": path, "bytes": pdf.len(), "badges": n }),
-                &format!(
-                    "{n} badge(s) écrit(s) dans {} ({} Ko)",
-                    path.display(),
-                    pdf.len().div_ceil(1024)
-                ),
-            );
-            Ok(())
+                &report::Badges {
+                    bytes: pdf.len(),
+                    path: path.clone(),
+                    badges: n,
+                },
+            )
         }
         Command::Print {
             code,
@@ -510,38 +482,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             status,
         } => {
             if status {
-                let jobs = kiosk.print_status(20)?;
-                if out.json {
-                    out.line(&json!({ "printer": kiosk.config.printer.printer.describe(), "jobs": jobs }));
-                } else {
-                    say!(
-                        "File d'impression — {}",
-                        kiosk.config.printer.printer.describe()
-                    );
-                    if jobs.is_empty() {
-                        say!("  (vide)");
-                    }
-                    for j in &jobs {
-                        say!("  {}", job_line(&kiosk.config.event, j));
-                    }
-                }
-                return Ok(());
+                return out.show(&report::PrintQueue {
+                    jobs: kiosk.print_status(20)?,
+                    printer: kiosk.config.printer.printer.describe(),
+                    event: &kiosk.config.event,
+                });
             }
             let lookup = Target { code, id }.lookup()?;
             let p = kiosk.print_badge(&lookup, reason.as_deref(), false)?;
-            if out.json {
-                out.line(&json!({
-                    "registrant": registrant_json(&p.registrant),
-                    "job": p.job,
-                    "printed_before": p.printed_before,
-                }));
-            } else {
-                say!("{}", job_line(&kiosk.config.event, &p.job));
-            }
-            if p.job.state == PrintState::Failed {
+            let failed = (p.job.state == PrintState::Failed).then(|| p.job.error.clone());
+            out.show(&report::Printed {
+                registrant: p.registrant,
+                job: p.job,
+                printed_before: p.printed_before,
+                event: &kiosk.config.event,
+            })?;
+            if let Some(error) = failed {
                 anyhow::bail!(
                     "l'impression a échoué : {} — vérifiez l'imprimante puis relancez « accueil print »",
-                    p.job.error.as_deref().unwrap_or("raison inconnue")
+                    error.as_deref().unwrap_or("raison inconnue")
                 );
             }
             Ok(())
@@ -551,15 +510,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { .. } | Command::PinHash => Ok(()),
         #[cfg(feature = "gui")]
         Command::Screenshot { .. } => Ok(()),
-        Command::Stats => {
-            let stats = kiosk.stats()?;
-            if out.json {
-                out.line(&serde_json::to_value(&stats)?);
-            } else {
-                print_stats(&kiosk, &stats);
-            }
-            Ok(())
-        }
+        Command::Stats => out.show(&report::Figures {
+            stats: kiosk.stats()?,
+            event: &kiosk.config.event,
+        }),
         Command::Kiosks { revoke, readmit } => {
             let report = match (revoke, readmit) {
                 (Some(id), _) => kiosk.revoke_kiosk(&id)?,
@@ -573,14 +527,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let addr = listen
                 .or(kiosk.config.hub.listen)
                 .ok_or_else(|| anyhow::anyhow!("adresse d'écoute absente — ajoutez [hub] listen = \"0.0.0.0:8080\" à kiosk.toml ou passez --listen"))?;
-            let json = out.json;
             crate::hub::run(kiosk, addr, |bound| {
-                if json {
-                    say!("{}", json!({ "listening": bound.to_string() }));
-                } else {
-                    say!(
-                        "hub à l'écoute sur http://{bound} — page des organisateurs : http://{bound}/?token=…"
-                    );
+                let listening = report::Listening {
+                    listening: bound.to_string(),
+                };
+                if let Err(e) = out.show(&listening) {
+                    eprintln!("accueil : {e}");
                 }
                 flush_stdout();
             })?;
@@ -596,25 +548,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return sync_pretix(&mut kiosk, &out);
             }
             let round = kiosk.sync_once(std::time::Duration::from_secs(30))?;
-            if out.json {
-                out.line(&serde_json::to_value(&round)?);
-            } else {
-                say!(
-                    "synchronisé : {} envoyée(s), {} reçue(s){}{}",
-                    round.sent,
-                    round.received,
-                    if round.list_updated {
-                        ", liste des inscrits mise à jour"
-                    } else {
-                        ""
-                    },
-                    if round.pending > 0 {
-                        format!(", {} en attente", round.pending)
-                    } else {
-                        String::new()
-                    }
-                );
-            }
+            out.show(&report::Synced(round.clone()))?;
             if !round.refused.is_empty() {
                 let views = kiosk.refused_records(10_000)?;
                 for r in &round.refused {
@@ -657,13 +591,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out: path,
             no_shows,
         } => {
-            let n = kiosk.export_attendance(&path, no_shows)?;
-            out.report(
+            let written = kiosk.export_attendance(&path, no_shows)?;
+            out.show_beside(
                 &path,
-                &json!({ "written": n, "path": path }),
-                &format!("{n} inscrit(s) écrit(s) dans {}", path.display()),
-            );
-            Ok(())
+                &report::Exported {
+                    written,
+                    path: path.clone(),
+                },
+            )
         }
     }
 }
@@ -994,29 +929,36 @@ struct Output {
 }
 
 impl Output {
-    /// What a verb that wrote a file says: on stdout, or on stderr when the
-    /// file itself went to stdout (`--out -`).
-    fn report(&self, path: &Path, v: &Value, text: &str) {
-        let line = if self.json {
-            v.to_string()
-        } else {
-            text.to_owned()
-        };
+    /// A verb's report: as one JSON line with --json, else as its text.
+    fn show<T: serde::Serialize + std::fmt::Display>(&self, report: &T) -> anyhow::Result<()> {
+        say!("{}", self.render(report)?);
+        Ok(())
+    }
+
+    /// The report of a verb that wrote a file: on stdout, or on stderr when
+    /// the file itself went to stdout (`--out -`).
+    fn show_beside<T: serde::Serialize + std::fmt::Display>(
+        &self,
+        path: &Path,
+        report: &T,
+    ) -> anyhow::Result<()> {
         if path.as_os_str() == "-" {
-            eprintln!("{line}");
+            eprintln!("{}", self.render(report)?);
+            Ok(())
         } else {
-            say!("{line}");
+            self.show(report)
         }
     }
 
-    /// A verb's report: as one JSON line with --json, else as its text.
-    fn show<T: serde::Serialize + std::fmt::Display>(&self, report: &T) -> anyhow::Result<()> {
-        if self.json {
-            say!("{}", serde_json::to_string(report)?);
+    fn render<T: serde::Serialize + std::fmt::Display>(
+        &self,
+        report: &T,
+    ) -> anyhow::Result<String> {
+        Ok(if self.json {
+            serde_json::to_string(report)?
         } else {
-            say!("{}", report.to_string().trim_end());
-        }
-        Ok(())
+            report.to_string().trim_end().to_owned()
+        })
     }
 
     fn line(&self, v: &Value) {
@@ -1245,77 +1187,6 @@ fn arrival_json(event: &Event, a: &Arrival) -> Value {
         "day": a.day.to_string(),
         "record": a.record,
     })
-}
-
-/// One print job, as staff read it.
-fn job_line(event: &Event, j: &JobView) -> String {
-    let when = event.hh_mm(j.updated_at);
-    let state = match j.state {
-        PrintState::Queued => format!(
-            "⏳ en attente d'envoi ({} essai(s){})",
-            j.attempts,
-            j.error
-                .as_deref()
-                .map(|e| format!(" : {e}"))
-                .unwrap_or_default()
-        ),
-        PrintState::Sent => format!(
-            "➜ envoyé à l'imprimante{}",
-            j.error
-                .as_deref()
-                .map(|e| format!(", en attente : {e}"))
-                .unwrap_or_default()
-        ),
-        PrintState::Done => "✔ imprimé".to_owned(),
-        PrintState::Failed => format!(
-            "✘ échec : {}",
-            j.error.as_deref().unwrap_or("raison inconnue")
-        ),
-    };
-    format!("#{} {when} {} [{}] — {state}", j.id, j.title, j.reason)
-}
-
-fn registrant_line(r: &Registrant) -> String {
-    let mut line = format!("{:>6}  {}  {}", r.id, r.code, r.display_name());
-    if !r.organisation.is_empty() {
-        line.push_str(&format!(" — {}", r.organisation));
-    }
-    line.push_str(&format!(" ({})", r.category));
-    if r.status != crate::domain::Status::Valid {
-        line.push_str(&format!(" [{}]", r.status.as_str()));
-    }
-    line
-}
-
-fn print_stats(kiosk: &Kiosk, stats: &Stats) {
-    say!(
-        "{} — {} inscrit(s), dont {} annulé(s)",
-        kiosk.config.event.name,
-        stats.registrants,
-        stats.cancelled
-    );
-    for d in &stats.days {
-        say!(
-            "\nJour {} ({}) : {} arrivé(s) sur {} attendu(s)",
-            d.number,
-            d.date,
-            d.tally.arrived,
-            d.tally.expected
-        );
-        for c in &d.categories {
-            if c.tally.expected > 0 || c.tally.arrived > 0 {
-                say!(
-                    "  {:<20} {:>6} / {:<6}",
-                    c.name,
-                    c.tally.arrived,
-                    c.tally.expected
-                );
-            }
-        }
-        for (k, n) in &d.kiosks {
-            say!("  kiosque {k} : {n} arrivée(s)");
-        }
-    }
 }
 
 #[cfg(test)]
