@@ -43,20 +43,14 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
-use crate::app::{
-    AppError, CheckIn, ImportOptions, Imported, Kiosk, PretixImported, Undo, UndoOutcome,
-};
-use crate::app::{ImportReport, Lookup, PrintState};
+use crate::app::{AppError, ImportOptions, Imported, Kiosk, PretixImported};
+use crate::app::{Lookup, PrintState};
 use crate::badge::Format;
 use crate::config::Config;
-use crate::domain::keyboard::Mix;
-use crate::domain::{
-    Arrival, DayReason, DaySpec, Details, DetailsPatch, Event, EventDay, Outcome, Registrant,
-};
+use crate::domain::{DaySpec, Details, DetailsPatch};
 use crate::import::ImportError;
 
 mod report;
-use report::job_line;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -409,27 +403,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Undo { who, day } => {
             let lookup = who.lookup()?;
             let u = kiosk.undo(&lookup, day)?;
-            out.undo(&kiosk.config.event, &lookup, &u);
-            Ok(())
+            out.show(&report::Undone {
+                event: &kiosk.config.event,
+                lookup: &lookup,
+                u: &u,
+            })
         }
         Command::WalkIn { details, day } => {
             let w = kiosk.walk_in(details.patch().apply(&Details::default()), day)?;
-            let lookup = Lookup::Uid(w.registrant.uid);
-            if out.json {
-                out.line(&json!({
-                    "registrant": registrant_json(&w.registrant),
-                    "record": w.record.id,
-                    "checkin": checkin_json(&kiosk.config.event, &w.check_in),
-                }));
-            } else {
-                say!(
-                    "+ Inscrit·e sur place : {} [{}]",
-                    w.registrant.display_name(),
-                    w.registrant.code
-                );
-                out.checkin(&kiosk.config.event, &lookup, &w.check_in);
-            }
-            Ok(())
+            out.show(&report::WalkedIn {
+                event: &kiosk.config.event,
+                w: &w,
+            })
         }
         Command::Edit { who, details } => {
             let lookup = who.lookup()?;
@@ -544,48 +529,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "« accueil sync » sans --once : le kiosque (accueil kiosk) synchronise déjà en continu — utilisez « accueil sync --once » pour un tour"
                 );
             }
-            if kiosk.talks_to_pretix() {
-                return sync_pretix(&mut kiosk, &out);
-            }
-            let round = kiosk.sync_once(std::time::Duration::from_secs(30))?;
-            out.show(&report::Synced(round.clone()))?;
-            if !round.refused.is_empty() {
-                let views = kiosk.refused_records(10_000)?;
-                for r in &round.refused {
-                    let who = views
-                        .iter()
-                        .find(|v| v.id == r.id)
-                        .and_then(|v| v.name.clone())
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default();
-                    eprintln!(
-                        "refusée par le hub : entrée n° {} du journal « {} »{who} — {} ; elle reste sur ce kiosque, hors des comptes, et ne sera pas renvoyée",
-                        r.seq, r.log, r.reason
-                    );
-                }
-            }
-            for r in &round.waiting {
-                eprintln!(
-                    "en attente au hub : entrée n° {} du journal « {} » — {} ; comptée dès que le hub reçoit ce qu'il lui faut (l'inscription sur place d'un autre kiosque, la liste), sans renvoi",
-                    r.seq, r.log, r.reason
-                );
-            }
-            if round.moved > 0 {
-                eprintln!(
-                    "le hub tenait d'autres entrées aux numéros de ce kiosque (base restaurée ou copiée ?) : {} entrée(s) passée(s) dans un nouveau journal et envoyée(s) — rien n'est perdu",
-                    round.moved
-                );
-            }
-            if let Some(warning) = round.clock_offset.and_then(crate::sync::clock_warning) {
-                eprintln!("{warning}");
-            }
-            if round.pending > 0 {
-                anyhow::bail!(
-                    "{} entrée(s) pas encore accusée(s) par le hub — relancez « accueil sync --once »",
-                    round.pending
-                );
-            }
-            Ok(())
+            sync(&mut kiosk, &out)
         }
         Command::Export {
             out: path,
@@ -633,8 +577,6 @@ impl Target {
     }
 }
 
-/// Replays codes from standard input, one per line (a scanner log): one
-/// result line per code, flushed as soon as the arrival is durable.
 /// One check-in, and its badge with `--print`. The output is one line (one
 /// JSON object), the print result beside the check-in.
 fn checkin_one(
@@ -644,31 +586,25 @@ fn checkin_one(
     day: Option<DaySpec>,
     print: bool,
 ) -> anyhow::Result<()> {
-    if !print {
-        let c = kiosk.check_in(lookup, day)?;
-        out.checkin(&kiosk.config.event, lookup, &c);
-        return Ok(());
-    }
-    let (c, printed) = kiosk.check_in_and_print(lookup, day)?;
-    if out.json {
-        let mut v = checkin_json(&kiosk.config.event, &c);
-        v["print"] = match &printed {
-            None => Value::Null,
-            Some(Ok(p)) => json!(p.job),
-            Some(Err(e)) => json!({ "error": e.to_string() }),
-        };
-        out.line(&v);
+    let (c, printed) = if print {
+        let (c, printed) = kiosk.check_in_and_print(lookup, day)?;
+        (c, Some(printed))
     } else {
-        out.checkin(&kiosk.config.event, lookup, &c);
-        match &printed {
-            None => {}
-            Some(Ok(p)) => say!("  {}", job_line(&kiosk.config.event, &p.job)),
-            Some(Err(e)) => say!("  ✘ badge non imprimé : {e}"),
-        }
-    }
-    Ok(())
+        (kiosk.check_in(lookup, day)?, None)
+    };
+    out.show(&report::Checked {
+        event: &kiosk.config.event,
+        lookup,
+        c: &c,
+        print: printed.as_ref().map(|p| {
+            p.as_ref()
+                .map(|p| p.as_ref().map(|p| &p.job).map_err(|e| e.to_string()))
+        }),
+    })
 }
 
+/// Replays codes from standard input, one per line (a scanner log): one
+/// result line per code, flushed as soon as the arrival is durable.
 fn checkin_stream(
     kiosk: &mut Kiosk,
     out: &Output,
@@ -715,101 +651,67 @@ fn import(
     let imported: Imported = with_progress(out.json, "Import", |progress| {
         kiosk.import_file(file, options, progress)
     })?;
-    let r = &imported.report;
-    if out.json {
-        out.line(&import_json(
-            options,
-            r,
-            json!({
-                "format": imported.format,
-                "profile": imported.profile.id,
-                "profile_label": imported.profile.label,
-                "rows": imported.rows,
-                "skipped": imported.skipped,
-                "warnings": imported.warnings,
-            }),
-        ));
-        return Ok(());
-    }
-    say!(
-        "{} — {} ligne(s) lue(s) ({})",
-        file.display(),
-        imported.rows,
-        imported.format
-    );
-    say!("format reconnu : {}", imported.profile.label);
-    for w in &imported.warnings {
-        say!("  attention, {w}");
-    }
-    if options.dry_run {
-        say!(
-            "Simulation, rien n'est écrit : {} à ajouter, {} à mettre à jour, {} inchangé(s), {} à annuler (absents du fichier)",
-            r.added,
-            r.updated,
-            r.unchanged,
-            r.cancelled
-        );
-    } else {
-        say!(
-            "{} ajouté(s), {} mis à jour, {} inchangé(s), {} annulé(s) (absents du fichier)",
-            r.added,
-            r.updated,
-            r.unchanged,
-            r.cancelled
-        );
-    }
-    if options.dry_run {
-        for c in &r.changes {
-            let what = match c.change {
-                "added" => "ajout".to_owned(),
-                "updated" => format!("modification ({})", c.fields.join(", ")),
-                _ => "annulation".to_owned(),
-            };
-            say!("  {what} : {} [{}]", c.name, c.code);
-        }
-    }
-    Ok(())
+    out.show(&report::FileImport {
+        file,
+        imported: &imported,
+        options,
+    })
 }
 
 fn import_pretix(kiosk: &mut Kiosk, out: &Output, options: ImportOptions) -> anyhow::Result<()> {
     let imported: PretixImported = with_progress(out.json, "pretix", |progress| {
         kiosk.import_pretix(options, progress)
     })?;
-    let r = &imported.report;
-    if out.json {
-        out.line(&import_json(
-            options,
-            r,
-            json!({
-                "source": imported.source,
-                "positions": imported.positions,
-                "arrivals": imported.arrivals,
-                "warnings": imported.warnings,
-            }),
-        ));
-        return Ok(());
+    out.show(&report::PretixImport {
+        imported: &imported,
+        options,
+    })
+}
+
+/// `accueil sync --once`: one round with the hub (or with pretix, on the
+/// copy that talks to it); exit 0 only when everything was acknowledged.
+fn sync(kiosk: &mut Kiosk, out: &Output) -> anyhow::Result<()> {
+    if kiosk.talks_to_pretix() {
+        return sync_pretix(kiosk, out);
     }
-    say!(
-        "{} — {} billet(s) téléchargé(s)",
-        imported.source,
-        imported.positions
-    );
-    for w in &imported.warnings {
-        say!("  attention, {w}");
+    let round = kiosk.sync_once(std::time::Duration::from_secs(30))?;
+    out.show(&report::Synced(&round))?;
+    if !round.refused.is_empty() {
+        let views = kiosk.refused_records(10_000)?;
+        for r in &round.refused {
+            let who = views
+                .iter()
+                .find(|v| v.id == r.id)
+                .and_then(|v| v.name.clone())
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            eprintln!(
+                "refusée par le hub : entrée n° {} du journal « {} »{who} — {} ; elle reste sur ce kiosque, hors des comptes, et ne sera pas renvoyée",
+                r.seq, r.log, r.reason
+            );
+        }
     }
-    let verb = if options.dry_run {
-        "Simulation, rien n'est écrit :"
-    } else {
-        "Import :"
-    };
-    say!(
-        "{verb} {} ajouté(s), {} mis à jour, {} inchangé(s), {} annulé(s) (absents de pretix), {} entrée(s) faite(s) dans pretix reprise(s)",
-        r.added,
-        r.updated,
-        r.unchanged,
-        r.cancelled,
-        imported.arrivals
-    );
+    for r in &round.waiting {
+        eprintln!(
+            "en attente au hub : entrée n° {} du journal « {} » — {} ; comptée dès que le hub reçoit ce qu'il lui faut (l'inscription sur place d'un autre kiosque, la liste), sans renvoi",
+            r.seq, r.log, r.reason
+        );
+    }
+    if round.moved > 0 {
+        eprintln!(
+            "le hub tenait d'autres entrées aux numéros de ce kiosque (base restaurée ou copiée ?) : {} entrée(s) passée(s) dans un nouveau journal et envoyée(s) — rien n'est perdu",
+            round.moved
+        );
+    }
+    if let Some(warning) = round.clock_offset.and_then(crate::sync::clock_warning) {
+        eprintln!("{warning}");
+    }
+    if round.pending > 0 {
+        anyhow::bail!(
+            "{} entrée(s) pas encore accusée(s) par le hub — relancez « accueil sync --once »",
+            round.pending
+        );
+    }
     Ok(())
 }
 
@@ -817,26 +719,7 @@ fn import_pretix(kiosk: &mut Kiosk, out: &Output, options: ImportOptions) -> any
 /// exit 0 only when pretix settled every arrival and undo.
 fn sync_pretix(kiosk: &mut Kiosk, out: &Output) -> anyhow::Result<()> {
     let round = kiosk.pretix_once(std::time::Duration::from_secs(30), true)?;
-    if out.json {
-        out.line(&serde_json::to_value(&round)?);
-    } else {
-        say!(
-            "pretix : {} arrivée(s) enregistrée(s), {} déjà entrée(s), {} annulation(s), {} restée(s) locale(s) ; liste {}, {} entrée(s) faite(s) dans pretix reprise(s)",
-            round.accepted,
-            round.already_in,
-            round.annulled,
-            round.local,
-            if round.list_changed {
-                "mise à jour"
-            } else {
-                "inchangée"
-            },
-            round.arrivals_in
-        );
-        for w in &round.warnings {
-            say!("  attention, {w}");
-        }
-    }
+    out.show(&report::PretixSynced(&round))?;
     for n in &round.notices {
         eprintln!("pretix : {}", crate::pretix::notice_line(n));
     }
@@ -853,24 +736,6 @@ fn sync_pretix(kiosk: &mut Kiosk, out: &Output) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// What every import reports, from a file or from pretix, with the
-/// source's own fields.
-fn import_json(options: ImportOptions, r: &ImportReport, source: Value) -> Value {
-    let mut v = json!({
-        "dry_run": options.dry_run,
-        "committed": r.committed,
-        "added": r.added,
-        "updated": r.updated,
-        "unchanged": r.unchanged,
-        "cancelled": r.cancelled,
-        "changes": r.changes,
-    });
-    if let (Some(all), Value::Object(own)) = (v.as_object_mut(), source) {
-        all.extend(own);
-    }
-    v
 }
 
 /// Runs `work` with a progress bar fed by its (done, total) reports.
@@ -964,178 +829,12 @@ impl Output {
     fn line(&self, v: &Value) {
         say!("{v}");
     }
-
-    fn checkin(&self, event: &Event, lookup: &Lookup, c: &CheckIn) {
-        if self.json {
-            self.line(&checkin_json(event, c));
-            return;
-        }
-        let who = c
-            .registrant
-            .as_ref()
-            .map(Registrant::display_name)
-            .unwrap_or_default();
-        let text = match c.outcome {
-            Outcome::Welcome => {
-                let r = c.registrant.as_ref();
-                let org = r.map(|r| r.organisation.as_str()).filter(|o| !o.is_empty());
-                format!(
-                    "✔ Bienvenue, {who} — {}{}",
-                    r.map(|r| r.category.as_str()).unwrap_or(""),
-                    org.map(|o| format!(" · {o}")).unwrap_or_default()
-                )
-            }
-            Outcome::AlreadyIn => match &c.previous {
-                Some(a) => format!(
-                    "● Déjà enregistré·e à {} (kiosque {}) — {who}",
-                    local_time(event, a),
-                    a.kiosk
-                ),
-                None => format!("● Déjà enregistré·e — {who}"),
-            },
-            Outcome::Unknown => {
-                format!("✘ Billet inconnu {lookup} — merci d'orienter la personne vers l'accueil")
-            }
-            Outcome::Cancelled => {
-                format!("✘ Billet annulé — {who} : merci de vous adresser à l'accueil")
-            }
-            Outcome::Pending => format!(
-                "✘ Inscription en attente de validation — {who} : adressez-vous à l'accueil"
-            ),
-            Outcome::NotToday => format!(
-                "✘ {} : catégorie {} non admise ce jour — {who}",
-                c.day,
-                c.registrant
-                    .as_ref()
-                    .map(|r| r.category.as_str())
-                    .unwrap_or("")
-            ),
-        };
-        say!("{text} [{}{}]", c.day, day_note(c.day_reason));
-        for line in scanner_lines(c.scan.via, &c.scan.ambiguous) {
-            say!("{line}");
-        }
-    }
-
-    fn undo(&self, event: &Event, lookup: &Lookup, u: &Undo) {
-        if self.json {
-            self.line(&json!({
-                "outcome": u.outcome,
-                "registrant": u.registrant.as_ref().map(registrant_json),
-                "reverted": u.reverted.as_ref().map(|a| arrival_json(event, a)),
-                "record": u.record.as_ref().map(|r| r.id),
-            }));
-            return;
-        }
-        let who = u
-            .registrant
-            .as_ref()
-            .map(Registrant::display_name)
-            .unwrap_or_default();
-        match (u.outcome, &u.reverted) {
-            (UndoOutcome::Undone, Some(a)) => say!(
-                "↶ Arrivée de {who} du {} à {} (kiosque {}) annulée",
-                a.day,
-                local_time(event, a),
-                a.kiosk
-            ),
-            (UndoOutcome::Unknown, _) => say!("✘ Billet inconnu {lookup}"),
-            _ => say!("Aucune arrivée à annuler pour {who}"),
-        }
-    }
-}
-
-/// `checkin --json`: outcome, admitted, day, registrant, previous, record.
-fn checkin_json(event: &Event, c: &CheckIn) -> Value {
-    json!({
-        "outcome": c.outcome.as_str(),
-        "admitted": c.outcome.admits(),
-        "day": day_json(c.day, c.day_reason),
-        "registrant": c.registrant.as_ref().map(registrant_json),
-        "previous": c.previous.as_ref().map(|a| arrival_json(event, a)),
-        "record": c.record.as_ref().map(|r| r.id),
-        "scanner": scanner_json(c.scan.via, &c.scan.ambiguous),
-    })
-}
-
-/// `scanner` in JSON output: null when the code was read as typed; else
-/// the keyboard mix-up undone (`layout`, `us/fr`: scanner/computer) or the
-/// tickets the scan could be (`ambiguous`).
-fn scanner_json(via: Option<Mix>, ambiguous: &[(Mix, Registrant)]) -> Value {
-    match (via, ambiguous) {
-        (Some(m), _) => json!({
-            "layout": m.key(),
-            "scanner": m.scanner.key(),
-            "host": m.host.key(),
-            "message": m.describe(),
-            "advice": m.advice(),
-        }),
-        (None, []) => Value::Null,
-        (None, list) => json!({
-            "ambiguous": list.iter().map(|(m, r)| json!({
-                "layout": m.key(),
-                "code": r.code,
-                "name": r.display_name(),
-            })).collect::<Vec<_>>(),
-        }),
-    }
-}
-
-/// What staff should know about the scanner, when a scan said something.
-fn scanner_lines(via: Option<Mix>, ambiguous: &[(Mix, Registrant)]) -> Vec<String> {
-    match (via, ambiguous) {
-        (Some(m), _) => vec![format!(
-            "  ⚠ billet reconnu malgré le clavier : {} — {}",
-            m.describe(),
-            m.advice()
-        )],
-        (None, []) => Vec::new(),
-        (None, list) => {
-            let mut lines = vec![
-                "  ⚠ plusieurs billets possibles selon la disposition du clavier du lecteur : personne n'est enregistré".to_owned(),
-            ];
-            for (m, r) in list {
-                lines.push(format!(
-                    "    {} [{}] — si {}",
-                    r.display_name(),
-                    r.code,
-                    m.describe()
-                ));
-            }
-            lines.push(
-                "    réglez le lecteur sur le clavier du poste, ou fixez scanner_layout dans kiosk.toml [kiosk] (« accueil scan-test » aide à trouver lequel)".to_owned(),
-            );
-            lines
-        }
-    }
 }
 
 /// `accueil scan-test`: « Tester le lecteur » without a screen.
 fn scan_test(kiosk: &mut Kiosk, out: &Output, codes: Vec<String>) -> anyhow::Result<()> {
     let mut one = |read: &str| -> anyhow::Result<()> {
-        let t = kiosk.test_scan(read)?;
-        if out.json {
-            out.line(&json!({
-                "read": t.read,
-                "visible": t.visible(),
-                "registrant": t.registrant.as_ref().map(registrant_json),
-                "scanner": scanner_json(t.via, &t.ambiguous),
-                "likely": t.likely.iter().map(|(m, code)| json!({
-                    "layout": m.key(),
-                    "code": code,
-                    "message": m.describe(),
-                })).collect::<Vec<_>>(),
-                "verdict": t.verdict(),
-            }));
-        } else {
-            say!(
-                "reçu : « {} » ({} caractère(s))",
-                t.visible(),
-                t.read.chars().count()
-            );
-            say!("  {}", t.verdict());
-        }
-        Ok(())
+        out.show(&report::ScanTested(kiosk.test_scan(read)?))
     };
     if codes.is_empty() {
         let stdin = std::io::stdin();
@@ -1155,38 +854,6 @@ fn scan_test(kiosk: &mut Kiosk, out: &Output, codes: Vec<String>) -> anyhow::Res
         }
     }
     Ok(())
-}
-
-fn day_note(reason: DayReason) -> &'static str {
-    match reason {
-        DayReason::FirstDayOutsideEvent => ", hors des dates de l'événement : premier jour retenu",
-        DayReason::Today | DayReason::Asked => "",
-    }
-}
-
-fn local_time(event: &Event, a: &Arrival) -> String {
-    event.hh_mm(a.at)
-}
-
-fn day_json(day: EventDay, reason: DayReason) -> Value {
-    json!({ "number": day.number, "date": day.date.to_string(), "reason": reason })
-}
-
-/// `registrant` in JSON output: id, uid, code, first_name, last_name,
-/// organisation, email, category, status, origin, extra.
-fn registrant_json(r: &Registrant) -> Value {
-    serde_json::to_value(r).unwrap_or(Value::Null)
-}
-
-/// `previous` / `reverted` in JSON output: `at` (RFC 3339 in the event's
-/// timezone), `kiosk`, `day`, `record`.
-fn arrival_json(event: &Event, a: &Arrival) -> Value {
-    json!({
-        "at": a.at.to_zoned_datetime(event.timezone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-        "kiosk": a.kiosk,
-        "day": a.day.to_string(),
-        "record": a.record,
-    })
 }
 
 #[cfg(test)]

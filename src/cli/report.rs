@@ -3,12 +3,18 @@
 //! read them) and `Display` for people. [`super::Output::show`] picks one.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::app::{JobView, Stats};
-use crate::domain::{Event, Registrant};
+use serde_json::{Value, json};
+
+use crate::app::{
+    CheckIn, ImportOptions, ImportReport, Imported, JobView, Lookup, PretixImported, PretixRound,
+    ScanTest, Stats, Undo, UndoOutcome, WalkIn,
+};
+use crate::domain::keyboard::Mix;
+use crate::domain::{Arrival, DayReason, Event, EventDay, Outcome, Registrant};
 use crate::sync::Round;
 
 /// `accueil search`.
@@ -198,11 +204,11 @@ impl fmt::Display for Figures<'_> {
 /// single records is said on stderr, apart).
 #[derive(Debug, Serialize)]
 #[serde(transparent)]
-pub(super) struct Synced(pub Round);
+pub(super) struct Synced<'a>(pub &'a Round);
 
-impl fmt::Display for Synced {
+impl fmt::Display for Synced<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let r = &self.0;
+        let r = self.0;
         write!(
             f,
             "synchronisé : {} envoyée(s), {} reçue(s)",
@@ -232,6 +238,457 @@ impl fmt::Display for Listening {
             "hub à l'écoute sur http://{bound} — page des organisateurs : http://{bound}/?token=…"
         )
     }
+}
+
+/// A check-in (`accueil checkin`, one per line with `-`): the outcome, the
+/// day, whom, and what the scan said of the scanner; with `--print`, the
+/// badge's job (`print`: null when there was none to print).
+pub(super) struct Checked<'a> {
+    pub event: &'a Event,
+    pub lookup: &'a Lookup,
+    pub c: &'a CheckIn,
+    /// `None`: `--print` not asked.
+    pub print: Option<Option<Result<&'a JobView, String>>>,
+}
+
+impl Serialize for Checked<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut v = checkin_json(self.event, self.c);
+        if let Some(print) = &self.print {
+            v["print"] = match print {
+                None => Value::Null,
+                Some(Ok(job)) => json!(job),
+                Some(Err(e)) => json!({ "error": e }),
+            };
+        }
+        v.serialize(s)
+    }
+}
+
+impl fmt::Display for Checked<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.c;
+        let who = c
+            .registrant
+            .as_ref()
+            .map(Registrant::display_name)
+            .unwrap_or_default();
+        let text = match c.outcome {
+            Outcome::Welcome => {
+                let r = c.registrant.as_ref();
+                let org = r.map(|r| r.organisation.as_str()).filter(|o| !o.is_empty());
+                format!(
+                    "✔ Bienvenue, {who} — {}{}",
+                    r.map(|r| r.category.as_str()).unwrap_or(""),
+                    org.map(|o| format!(" · {o}")).unwrap_or_default()
+                )
+            }
+            Outcome::AlreadyIn => match &c.previous {
+                Some(a) => format!(
+                    "● Déjà enregistré·e à {} (kiosque {}) — {who}",
+                    local_time(self.event, a),
+                    a.kiosk
+                ),
+                None => format!("● Déjà enregistré·e — {who}"),
+            },
+            Outcome::Unknown => {
+                format!(
+                    "✘ Billet inconnu {} — merci d'orienter la personne vers l'accueil",
+                    self.lookup
+                )
+            }
+            Outcome::Cancelled => {
+                format!("✘ Billet annulé — {who} : merci de vous adresser à l'accueil")
+            }
+            Outcome::Pending => format!(
+                "✘ Inscription en attente de validation — {who} : adressez-vous à l'accueil"
+            ),
+            Outcome::NotToday => format!(
+                "✘ {} : catégorie {} non admise ce jour — {who}",
+                c.day,
+                c.registrant
+                    .as_ref()
+                    .map(|r| r.category.as_str())
+                    .unwrap_or("")
+            ),
+        };
+        writeln!(f, "{text} [{}{}]", c.day, day_note(c.day_reason))?;
+        for line in scanner_lines(c.scan.via, &c.scan.ambiguous) {
+            writeln!(f, "{line}")?;
+        }
+        match &self.print {
+            Some(Some(Ok(job))) => writeln!(f, "  {}", job_line(self.event, job)),
+            Some(Some(Err(e))) => writeln!(f, "  ✘ badge non imprimé : {e}"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `accueil undo`.
+pub(super) struct Undone<'a> {
+    pub event: &'a Event,
+    pub lookup: &'a Lookup,
+    pub u: &'a Undo,
+}
+
+impl Serialize for Undone<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let u = self.u;
+        json!({
+            "outcome": u.outcome,
+            "registrant": u.registrant.as_ref().map(registrant_json),
+            "reverted": u.reverted.as_ref().map(|a| arrival_json(self.event, a)),
+            "record": u.record.as_ref().map(|r| r.id),
+        })
+        .serialize(s)
+    }
+}
+
+impl fmt::Display for Undone<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let u = self.u;
+        let who = u
+            .registrant
+            .as_ref()
+            .map(Registrant::display_name)
+            .unwrap_or_default();
+        match (u.outcome, &u.reverted) {
+            (UndoOutcome::Undone, Some(a)) => writeln!(
+                f,
+                "↶ Arrivée de {who} du {} à {} (kiosque {}) annulée",
+                a.day,
+                local_time(self.event, a),
+                a.kiosk
+            ),
+            (UndoOutcome::Unknown, _) => writeln!(f, "✘ Billet inconnu {}", self.lookup),
+            _ => writeln!(f, "Aucune arrivée à annuler pour {who}"),
+        }
+    }
+}
+
+/// `accueil walk-in`: whom it registered, and their check-in.
+pub(super) struct WalkedIn<'a> {
+    pub event: &'a Event,
+    pub w: &'a WalkIn,
+}
+
+impl Serialize for WalkedIn<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        json!({
+            "registrant": registrant_json(&self.w.registrant),
+            "record": self.w.record.id,
+            "checkin": checkin_json(self.event, &self.w.check_in),
+        })
+        .serialize(s)
+    }
+}
+
+impl fmt::Display for WalkedIn<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.w.registrant;
+        writeln!(
+            f,
+            "+ Inscrit·e sur place : {} [{}]",
+            r.display_name(),
+            r.code
+        )?;
+        let lookup = Lookup::Uid(r.uid);
+        let checked = Checked {
+            event: self.event,
+            lookup: &lookup,
+            c: &self.w.check_in,
+            print: None,
+        };
+        write!(f, "{checked}")
+    }
+}
+
+/// `accueil scan-test`: what arrived, and what it says of the scanner.
+pub(super) struct ScanTested(pub ScanTest);
+
+impl Serialize for ScanTested {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = &self.0;
+        json!({
+            "read": t.read,
+            "visible": t.visible(),
+            "registrant": t.registrant.as_ref().map(registrant_json),
+            "scanner": scanner_json(t.via, &t.ambiguous),
+            "likely": t.likely.iter().map(|(m, code)| json!({
+                "layout": m.key(),
+                "code": code,
+                "message": m.describe(),
+            })).collect::<Vec<_>>(),
+            "verdict": t.verdict(),
+        })
+        .serialize(s)
+    }
+}
+
+impl fmt::Display for ScanTested {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = &self.0;
+        writeln!(
+            f,
+            "reçu : « {} » ({} caractère(s))",
+            t.visible(),
+            t.read.chars().count()
+        )?;
+        writeln!(f, "  {}", t.verdict())
+    }
+}
+
+/// `checkin --json`: outcome, admitted, day, registrant, previous, record.
+fn checkin_json(event: &Event, c: &CheckIn) -> Value {
+    json!({
+        "outcome": c.outcome.as_str(),
+        "admitted": c.outcome.admits(),
+        "day": day_json(c.day, c.day_reason),
+        "registrant": c.registrant.as_ref().map(registrant_json),
+        "previous": c.previous.as_ref().map(|a| arrival_json(event, a)),
+        "record": c.record.as_ref().map(|r| r.id),
+        "scanner": scanner_json(c.scan.via, &c.scan.ambiguous),
+    })
+}
+
+/// `scanner` in JSON output: null when the code was read as typed; else
+/// the keyboard mix-up undone (`layout`, `us/fr`: scanner/computer) or the
+/// tickets the scan could be (`ambiguous`).
+fn scanner_json(via: Option<Mix>, ambiguous: &[(Mix, Registrant)]) -> Value {
+    match (via, ambiguous) {
+        (Some(m), _) => json!({
+            "layout": m.key(),
+            "scanner": m.scanner.key(),
+            "host": m.host.key(),
+            "message": m.describe(),
+            "advice": m.advice(),
+        }),
+        (None, []) => Value::Null,
+        (None, list) => json!({
+            "ambiguous": list.iter().map(|(m, r)| json!({
+                "layout": m.key(),
+                "code": r.code,
+                "name": r.display_name(),
+            })).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// What staff should know about the scanner, when a scan said something.
+fn scanner_lines(via: Option<Mix>, ambiguous: &[(Mix, Registrant)]) -> Vec<String> {
+    match (via, ambiguous) {
+        (Some(m), _) => vec![format!(
+            "  ⚠ billet reconnu malgré le clavier : {} — {}",
+            m.describe(),
+            m.advice()
+        )],
+        (None, []) => Vec::new(),
+        (None, list) => {
+            let mut lines = vec![
+                "  ⚠ plusieurs billets possibles selon la disposition du clavier du lecteur : personne n'est enregistré".to_owned(),
+            ];
+            for (m, r) in list {
+                lines.push(format!(
+                    "    {} [{}] — si {}",
+                    r.display_name(),
+                    r.code,
+                    m.describe()
+                ));
+            }
+            lines.push(
+                "    réglez le lecteur sur le clavier du poste, ou fixez scanner_layout dans kiosk.toml [kiosk] (« accueil scan-test » aide à trouver lequel)".to_owned(),
+            );
+            lines
+        }
+    }
+}
+
+fn day_note(reason: DayReason) -> &'static str {
+    match reason {
+        DayReason::FirstDayOutsideEvent => ", hors des dates de l'événement : premier jour retenu",
+        DayReason::Today | DayReason::Asked => "",
+    }
+}
+
+fn local_time(event: &Event, a: &Arrival) -> String {
+    event.hh_mm(a.at)
+}
+
+fn day_json(day: EventDay, reason: DayReason) -> Value {
+    json!({ "number": day.number, "date": day.date.to_string(), "reason": reason })
+}
+
+/// `registrant` in JSON output: id, uid, code, first_name, last_name,
+/// organisation, email, category, status, origin, extra.
+fn registrant_json(r: &Registrant) -> Value {
+    serde_json::to_value(r).unwrap_or(Value::Null)
+}
+
+/// `previous` / `reverted` in JSON output: `at` (RFC 3339 in the event's
+/// timezone), `kiosk`, `day`, `record`.
+fn arrival_json(event: &Event, a: &Arrival) -> Value {
+    json!({
+        "at": a.at.to_zoned_datetime(event.timezone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        "kiosk": a.kiosk,
+        "day": a.day.to_string(),
+        "record": a.record,
+    })
+}
+
+/// `accueil import FILE`: what was read, recognised, and changed (or, with
+/// `--dry-run`, would be).
+pub(super) struct FileImport<'a> {
+    pub file: &'a Path,
+    pub imported: &'a Imported,
+    pub options: ImportOptions,
+}
+
+impl Serialize for FileImport<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let i = self.imported;
+        import_json(
+            self.options,
+            &i.report,
+            json!({
+                "format": i.format,
+                "profile": i.profile.id,
+                "profile_label": i.profile.label,
+                "rows": i.rows,
+                "skipped": i.skipped,
+                "warnings": i.warnings,
+            }),
+        )
+        .serialize(s)
+    }
+}
+
+impl fmt::Display for FileImport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (i, r) = (self.imported, &self.imported.report);
+        writeln!(
+            f,
+            "{} — {} ligne(s) lue(s) ({})",
+            self.file.display(),
+            i.rows,
+            i.format
+        )?;
+        writeln!(f, "format reconnu : {}", i.profile.label)?;
+        for w in &i.warnings {
+            writeln!(f, "  attention, {w}")?;
+        }
+        if !self.options.dry_run {
+            return writeln!(
+                f,
+                "{} ajouté(s), {} mis à jour, {} inchangé(s), {} annulé(s) (absents du fichier)",
+                r.added, r.updated, r.unchanged, r.cancelled
+            );
+        }
+        writeln!(
+            f,
+            "Simulation, rien n'est écrit : {} à ajouter, {} à mettre à jour, {} inchangé(s), {} à annuler (absents du fichier)",
+            r.added, r.updated, r.unchanged, r.cancelled
+        )?;
+        for c in &r.changes {
+            let what = match c.change {
+                "added" => "ajout".to_owned(),
+                "updated" => format!("modification ({})", c.fields.join(", ")),
+                _ => "annulation".to_owned(),
+            };
+            writeln!(f, "  {what} : {} [{}]", c.name, c.code)?;
+        }
+        Ok(())
+    }
+}
+
+/// `accueil import` with `[source] kind = "pretix"`.
+pub(super) struct PretixImport<'a> {
+    pub imported: &'a PretixImported,
+    pub options: ImportOptions,
+}
+
+impl Serialize for PretixImport<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let i = self.imported;
+        import_json(
+            self.options,
+            &i.report,
+            json!({
+                "source": i.source,
+                "positions": i.positions,
+                "arrivals": i.arrivals,
+                "warnings": i.warnings,
+            }),
+        )
+        .serialize(s)
+    }
+}
+
+impl fmt::Display for PretixImport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (i, r) = (self.imported, &self.imported.report);
+        writeln!(f, "{} — {} billet(s) téléchargé(s)", i.source, i.positions)?;
+        for w in &i.warnings {
+            writeln!(f, "  attention, {w}")?;
+        }
+        let verb = if self.options.dry_run {
+            "Simulation, rien n'est écrit :"
+        } else {
+            "Import :"
+        };
+        writeln!(
+            f,
+            "{verb} {} ajouté(s), {} mis à jour, {} inchangé(s), {} annulé(s) (absents de pretix), {} entrée(s) faite(s) dans pretix reprise(s)",
+            r.added, r.updated, r.unchanged, r.cancelled, i.arrivals
+        )
+    }
+}
+
+/// `accueil sync --once` on the copy that talks to pretix (its refusals
+/// are said on stderr, apart).
+#[derive(Serialize)]
+#[serde(transparent)]
+pub(super) struct PretixSynced<'a>(pub &'a PretixRound);
+
+impl fmt::Display for PretixSynced<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let round = self.0;
+        writeln!(
+            f,
+            "pretix : {} arrivée(s) enregistrée(s), {} déjà entrée(s), {} annulation(s), {} restée(s) locale(s) ; liste {}, {} entrée(s) faite(s) dans pretix reprise(s)",
+            round.accepted,
+            round.already_in,
+            round.annulled,
+            round.local,
+            if round.list_changed {
+                "mise à jour"
+            } else {
+                "inchangée"
+            },
+            round.arrivals_in
+        )?;
+        for w in &round.warnings {
+            writeln!(f, "  attention, {w}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What every import reports, from a file or from pretix, with the
+/// source's own fields.
+fn import_json(options: ImportOptions, r: &ImportReport, source: Value) -> Value {
+    let mut v = json!({
+        "dry_run": options.dry_run,
+        "committed": r.committed,
+        "added": r.added,
+        "updated": r.updated,
+        "unchanged": r.unchanged,
+        "cancelled": r.cancelled,
+        "changes": r.changes,
+    });
+    if let (Some(all), Value::Object(own)) = (v.as_object_mut(), source) {
+        all.extend(own);
+    }
+    v
 }
 
 /// One print job, as staff read it.
