@@ -1,5 +1,5 @@
 //! Plain types and rules, no I/O: the event, registrants, the log's records,
-//! text folding for search and the check-in decision.
+//! text folding for search, the check-in decision and the statistics.
 
 pub mod checkin;
 pub mod colour;
@@ -10,6 +10,7 @@ pub mod privacy;
 pub mod record;
 pub mod registrant;
 pub mod search;
+pub mod stats;
 pub mod text;
 
 pub use checkin::{Outcome, Policy, decide};

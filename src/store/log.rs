@@ -11,6 +11,7 @@ use super::{
     CodeMatch, Lookup, RawRegistrant, Result, Store, StoreError, find_registrant, parse_ts,
     parse_uuid, resolve_code, ts_text,
 };
+use crate::domain::stats::{Arrived, ByKiosk, Counts, Registered};
 use crate::domain::{Arrival, NewRecord, Record, RecordKind, Registrant};
 
 /// What a check-in transaction saw: the registrant and their live arrivals
@@ -28,17 +29,6 @@ impl CheckinTx {
     pub fn arrival_on(&self, day: Date) -> Option<&Arrival> {
         self.arrivals.iter().find(|a| a.day == day)
     }
-}
-
-/// Raw counts for statistics; the app applies the event's rules to them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Counts {
-    /// (category, status, registrants)
-    pub registrants: Vec<(String, crate::domain::Status, i64)>,
-    /// (day, category, distinct people with a live arrival)
-    pub arrived: Vec<(Date, String, i64)>,
-    /// (day, kiosk, live arrival records)
-    pub by_kiosk: Vec<(Date, String, i64)>,
 }
 
 /// A registrant with their first live arrival on each day.
@@ -405,6 +395,8 @@ impl Store {
     }
 
     /// Counts for statistics.
+    /// What the statistics count ([`crate::domain::stats`] applies the
+    /// event's rules to it).
     pub fn counts(&self) -> Result<Counts> {
         let mut counts = Counts::default();
         let mut stmt = self
@@ -419,7 +411,11 @@ impl Store {
                     column: "registrant.status",
                     value: status.clone(),
                 })?;
-            counts.registrants.push((category, status, n));
+            counts.registrants.push(Registered {
+                category,
+                status,
+                people: n,
+            });
         }
         let mut stmt = self.conn.prepare(
             "SELECT a.day, COALESCE(r.category, ''), COUNT(DISTINCT a.registrant)
@@ -430,7 +426,11 @@ impl Store {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
         })? {
             let (day, category, n) = row?;
-            counts.arrived.push((parse_day(&day)?, category, n));
+            counts.arrived.push(Arrived {
+                day: parse_day(&day)?,
+                category,
+                people: n,
+            });
         }
         let mut stmt = self
             .conn
@@ -439,7 +439,11 @@ impl Store {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
         })? {
             let (day, kiosk, n) = row?;
-            counts.by_kiosk.push((parse_day(&day)?, kiosk, n));
+            counts.by_kiosk.push(ByKiosk {
+                day: parse_day(&day)?,
+                kiosk,
+                arrivals: n,
+            });
         }
         Ok(counts)
     }

@@ -29,7 +29,7 @@ use crate::domain::{Origin, Registrant, Status};
 pub use credential::{EnrolledKiosk, StoredCredential};
 pub use desk::Edit;
 pub use import::{ImportChange, ImportReport};
-pub use log::{AttendanceRow, CheckinTx, Counts};
+pub use log::{AttendanceRow, CheckinTx};
 pub use pretix::{PretixNotice, PretixPending, RemoteArrival};
 pub use print::{JobView, NewJob, PrintState, QueuedPrint};
 pub use search::SearchResult;
