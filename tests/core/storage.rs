@@ -274,14 +274,10 @@ fn a_full_disk_is_said_once_per_scan_and_loses_nothing_recorded() {
     assert!(again.status.success());
 }
 
-/// A first import writes through a rollback journal (see `apply_import`):
-/// killed once that journal exists — its transaction under way — the copy
-/// reopens empty and sound, back in WAL mode, and the import runs again.
-#[test]
-fn a_first_import_killed_midway_leaves_an_empty_sound_copy() {
-    let ev = Event::new();
-    ev.write("inscrits.csv", synthetic_csv(30_000));
-    // The copy exists (creating it goes through a journal of its own).
+/// `accueil import inscrits.csv` into an empty copy, once its transaction
+/// is under way (its rollback journal exists).
+fn first_import_under_way(ev: &Event) -> std::process::Child {
+    // The copy exists first (creating it goes through a journal of its own).
     assert_eq!(ev.json(&["stats"])["registrants"], 0);
     let journal = ev.path("accueil.sqlite-journal");
     assert!(!journal.exists());
@@ -297,6 +293,18 @@ fn a_first_import_killed_midway_leaves_an_empty_sound_copy() {
         }
         std::thread::yield_now();
     }
+    child
+}
+
+/// A first import writes through a rollback journal (see `apply_import`):
+/// killed once that journal exists — its transaction under way — the copy
+/// reopens empty and sound, back in WAL mode, and the import runs again.
+#[test]
+fn a_first_import_killed_midway_leaves_an_empty_sound_copy() {
+    let ev = Event::new();
+    ev.write("inscrits.csv", synthetic_csv(30_000));
+    let journal = ev.path("accueil.sqlite-journal");
+    let mut child = first_import_under_way(&ev);
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(journal.exists(), "killed mid-transaction: a hot journal");
@@ -360,19 +368,7 @@ fn a_process_killed_as_it_creates_the_copy_leaves_a_usable_one() {
 fn another_process_opening_during_a_first_import_waits_and_sees_all_or_nothing() {
     let ev = Event::new();
     ev.write("inscrits.csv", synthetic_csv(30_000));
-    assert_eq!(ev.json(&["stats"])["registrants"], 0);
-    let journal = ev.path("accueil.sqlite-journal");
-    let mut import = ev
-        .command(&["import", "inscrits.csv"])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    while !journal.exists() {
-        if let Some(status) = import.try_wait().unwrap() {
-            panic!("the import ended ({status}) before its journal was seen");
-        }
-        std::thread::yield_now();
-    }
+    let mut import = first_import_under_way(&ev);
     let out = ev.run(&["--json", "stats"]);
     assert!(
         out.status.success(),
