@@ -571,7 +571,10 @@ fn create_database(path: &Path) -> Result<()> {
         conn.close().map_err(|(_, e)| e)?;
         std::fs::File::open(&tmp)
             .and_then(|f| f.sync_all())
-            .map_err(|e| StoreError::Snapshot(e.to_string()))?;
+            .map_err(|source| StoreError::Create {
+                path: path.to_owned(),
+                source,
+            })?;
         // No-clobber: another process that made it meanwhile wins.
         match std::fs::hard_link(&tmp, path) {
             Ok(()) => Ok(()),

@@ -459,10 +459,9 @@ impl Desk {
         self.page
     }
 
-    /// Puts a page up; the adapters show what this returns.
-    fn go(&mut self, page: Page) -> Page {
+    /// Puts a page up (`ui::dispatch` shows it once the intent is done).
+    fn go(&mut self, page: Page) {
         self.page = page;
-        page
     }
 
     pub fn self_service(&self) -> bool {
