@@ -2,10 +2,10 @@
 //! A4 batch for pre-printing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use accueil::app::Lookup;
 use accueil::app::{ImportOptions, Kiosk};
 use accueil::badge::Format;
 use accueil::config::Config;
-use accueil::store::Lookup;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {

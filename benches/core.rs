@@ -5,12 +5,12 @@
 use std::path::Path;
 use std::time::Duration;
 
+use accueil::app::Lookup;
 use accueil::app::{ImportOptions, Kiosk};
 use accueil::config::Config;
 use accueil::domain::DaySpec;
 use accueil::domain::keyboard::{Layout, Mix, ScannerLayout};
 use accueil::import::{self, ImportSettings};
-use accueil::store::Lookup;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 const N: usize = 100_000;
@@ -71,17 +71,17 @@ fn bench(c: &mut Criterion) {
         .garble("NEC-054321")
         .expect("typeable");
     g.bench_function("unknown code, taken as read", |b| {
-        k.store_mut().set_scanner_layout(ScannerLayout::AsRead);
+        k.set_scanner_layout(ScannerLayout::AsRead);
         b.iter(|| k.resolve_scan("ZZ-NOPE-12").expect("resolve"))
     });
     g.bench_function("unknown code, tried against every mix-up", |b| {
-        k.store_mut().set_scanner_layout(ScannerLayout::Auto);
+        k.set_scanner_layout(ScannerLayout::Auto);
         b.iter(|| k.resolve_scan("ZZ-NOPE-12").expect("resolve"))
     });
     g.bench_function(
         "US scanner on AZERTY: found after undoing the mix-up",
         |b| {
-            k.store_mut().set_scanner_layout(ScannerLayout::Auto);
+            k.set_scanner_layout(ScannerLayout::Auto);
             b.iter(|| k.resolve_scan(&garbled).expect("resolve"))
         },
     );

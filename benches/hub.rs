@@ -9,10 +9,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use accueil::app::Lookup;
 use accueil::app::{ImportOptions, Kiosk};
 use accueil::config::Config;
 use accueil::domain::{Record, RecordKind};
-use accueil::store::Lookup;
 use accueil::sync::SyncRequest;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
@@ -93,7 +93,7 @@ fn bench(c: &mut Criterion) {
             |(d, mut k)| {
                 let round = k.sync_once(Duration::from_secs(60)).expect("join");
                 assert!(round.list_updated);
-                assert_eq!(k.store().registrant_count().unwrap(), 10_000);
+                assert_eq!(k.inspect().registrant_count().unwrap(), 10_000);
                 (d, k)
             },
             BatchSize::PerIteration,
@@ -219,7 +219,7 @@ struct SimKiosk {
     id: String,
     credential: String,
     next: i64,
-    marks: accueil::store::Marks,
+    marks: accueil::app::Marks,
 }
 
 impl SimKiosk {

@@ -12,10 +12,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use accueil::app::Lookup;
 use accueil::app::{ImportOptions, Kiosk};
 use accueil::config::Config;
 use accueil::pretix::Redeem;
-use accueil::store::Lookup;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn env(name: &str) -> String {

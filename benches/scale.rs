@@ -9,10 +9,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use accueil::app::Lookup;
 use accueil::app::{ImportOptions, Kiosk};
 use accueil::config::Config;
 use accueil::domain::DaySpec;
-use accueil::store::Lookup;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const TOKEN: &str = "jeton-des-kiosques-0123456789";
@@ -86,7 +86,7 @@ fn bench(c: &mut Criterion) {
             let round = fresh.sync_once(Duration::from_secs(600)).expect("join");
             let took = start.elapsed();
             assert!(round.list_updated);
-            assert_eq!(fresh.store().registrant_count().unwrap(), n as i64);
+            assert_eq!(fresh.inspect().registrant_count().unwrap(), n as i64);
             took
         })
         .collect();

@@ -1,12 +1,13 @@
 //! accueil: event check-in and badge kiosk.
 //!
 //! Layers, one direction: [`domain`] (types and rules, no I/O) ←
-//! [`store`] (the only rusqlite user) / [`badge`] / [`print`] / [`import`] /
+//! `store` (the only rusqlite user, private to the crate) / [`badge`] / [`print`] / [`import`] /
 //! [`export`] / [`sync`] / [`pretix`] ← [`app`] (lookup → decide → record → badge →
 //! print; the hub's half of the sync protocol; kiosks' credentials) ←
 //! [`ui`] (the only slint user), [`hub`] (the HTTP server: statuses, the
 //! page, the connections) and [`cli`]. The three at the top reach the store
-//! only through [`app`], whose re-exports name the store's types they see.
+//! only through [`app`], whose re-exports name the store's types they see;
+//! tests and benches too ([`app::Inspection`] to look into a copy).
 
 pub mod app;
 pub mod badge;
@@ -19,7 +20,7 @@ pub mod hub;
 pub mod import;
 pub mod pretix;
 pub mod print;
-pub mod store;
+pub(crate) mod store;
 pub mod sync;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Record;
-use crate::store::{ListEntry, Marks, Store, StoreError};
+use crate::store::{ListEntry, Marks, Store, StoreError, SyncKey};
 
 /// Records a kiosk sends per request, and the hub returns per response.
 pub const UPLOAD_BATCH: usize = 2_000;
@@ -692,16 +692,6 @@ impl HubLink for Client {
     }
 }
 
-/// Keys of the kiosk's sync state. The hub's acknowledgement of a log is
-/// kept under `acked:{log}` (`acked` alone: the log named after the kiosk,
-/// from before logs had incarnations).
-pub const ACKED: &str = "acked";
-pub const HUB_LIST_REV: &str = "hub_list_rev";
-pub const LAST_SYNC: &str = "last_sync";
-/// The hub's [`PretixNews`], as JSON.
-pub const HUB_PRETIX: &str = "hub_pretix";
-/// The hub's clock minus this kiosk's, in seconds, at the last round.
-pub const CLOCK_OFFSET: &str = "clock_offset";
 /// This kiosk's own credential and the hub that gave it, as JSON
 /// `{"url": …, "credential": …}` (a kiosk's setting, not synced).
 pub const HUB_CREDENTIAL: &str = "hub_credential";
@@ -722,19 +712,10 @@ pub fn clock_warning(offset: i64) -> Option<String> {
     ))
 }
 
-fn acked_key(me: &str, log: &str) -> String {
-    if log == me {
-        ACKED.to_owned()
-    } else {
-        format!("{ACKED}:{log}")
-    }
-}
-
 /// How far the hub holds one of this kiosk's logs.
 pub fn acked(store: &Store, me: &str, log: &str) -> Result<i64, StoreError> {
     Ok(store
-        .sync_value(&acked_key(me, log))?
-        .and_then(|v| v.parse().ok())
+        .sync_parsed(SyncKey::Acked { kiosk: me, log })?
         .unwrap_or(0))
 }
 
@@ -811,16 +792,19 @@ pub fn round(
         };
         let offset = res.hub_time.duration_since(sent_at).as_secs();
         done.clock_offset = Some(offset);
-        store.set_sync_value(CLOCK_OFFSET, &offset.to_string())?;
+        store.set_sync_value(SyncKey::ClockOffset, &offset.to_string())?;
         // The list first: records may fix the names of people it brings.
-        if res.list_rev != store.sync_value(HUB_LIST_REV)?.unwrap_or_default() {
+        if res.list_rev != store.sync_value(SyncKey::HubListRev)?.unwrap_or_default() {
             let list = client.list()?;
             apply_list(store, list.entries)?;
-            store.set_sync_value(HUB_LIST_REV, &list.list_rev)?;
+            store.set_sync_value(SyncKey::HubListRev, &list.list_rev)?;
             done.list_updated = true;
         }
         if let Some(news) = &res.pretix {
-            store.set_sync_value(HUB_PRETIX, &serde_json::to_string(news).unwrap_or_default())?;
+            store.set_sync_value(
+                SyncKey::HubPretix,
+                &serde_json::to_string(news).unwrap_or_default(),
+            )?;
         }
         let applied = match store.apply_records(&res.records, now()) {
             Err(StoreError::SeqClash { log, seq, .. }) if log_owner(&log) == me => {
@@ -837,7 +821,7 @@ pub fn round(
         note_refused(store, &res.refused, &mut done, now())?;
         let (newly, moved_back) = set_acked(store, me, &acked_before, &res.acked)?;
         done.sent += newly;
-        store.set_sync_value(LAST_SYNC, &now().to_string())?;
+        store.set_sync_value(SyncKey::LastSync, &now().to_string())?;
         done.pending = pending(store, me)?;
         // Done when both sides hold everything, or when nothing more can
         // go up (a hub that forgot records asks for them again at once).
@@ -890,7 +874,7 @@ fn set_acked(
         newly += usize::try_from(to - from).unwrap_or(0);
         back |= to < *from;
         if to != *from {
-            store.set_sync_value(&acked_key(me, log), &to.to_string())?;
+            store.set_sync_value(SyncKey::Acked { kiosk: me, log }, &to.to_string())?;
         }
     }
     Ok((newly, back))

@@ -207,7 +207,7 @@ fn badge_errors_are_one_actionable_line() {
 
 #[test]
 fn a_badge_written_just_before_a_crash_is_not_printed_twice_and_files_say_nobody() {
-    use accueil::store::{Lookup, NewJob, PrintState};
+    use accueil::app::{Lookup, NewJob, PrintState};
     let ev = Event::new();
     ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
     let mut k = ev.kiosk();
@@ -220,8 +220,8 @@ fn a_badge_written_just_before_a_crash_is_not_printed_twice_and_files_say_nobody
     let name = "badge-accueil-1-0f3a9c";
     let media = "custom_105x148mm_105x148mm";
     let id = k
-        .store_mut()
-        .enqueue_print(
+        .staging()
+        .job_left_submitting(
             &NewJob {
                 registrant: who.uid,
                 reason: "badge",
@@ -236,7 +236,6 @@ fn a_badge_written_just_before_a_crash_is_not_printed_twice_and_files_say_nobody
         .unwrap();
     // The process marked the job, wrote the file, and was killed before
     // noting it printed.
-    k.store_mut().mark_print_submitting(id, now).unwrap();
     k.config.printer.printer.submit(&pdf, name, media).unwrap();
     drop(k);
     let mut k = ev.kiosk();
@@ -260,7 +259,7 @@ fn a_badge_written_just_before_a_crash_is_not_printed_twice_and_files_say_nobody
         assert!(!f.contains("NEC") && f.len() < 60, "{f}");
     }
     let logged = k
-        .store()
+        .inspect()
         .records_of(who.uid)
         .unwrap()
         .into_iter()
@@ -272,7 +271,7 @@ fn a_badge_written_just_before_a_crash_is_not_printed_twice_and_files_say_nobody
 #[test]
 fn a_folder_printer_keeps_pdfs_and_self_service_reprints_are_capped() {
     use accueil::app::AppError;
-    use accueil::store::{Lookup, PrintState};
+    use accueil::app::{Lookup, PrintState};
     let ev = Event::new();
     ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
     let mut k = ev.kiosk();
@@ -312,7 +311,7 @@ fn a_folder_printer_keeps_pdfs_and_self_service_reprints_are_capped() {
     assert_eq!(files.len(), 3, "one PDF per printed badge");
     let uid = first.registrant.uid;
     let printed = k
-        .store()
+        .inspect()
         .records_of(uid)
         .unwrap()
         .into_iter()

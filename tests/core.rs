@@ -16,9 +16,9 @@ mod storage;
 #[path = "core/sync_props.rs"]
 mod sync_props;
 
+use accueil::app::Lookup;
 use accueil::app::UndoOutcome;
 use accueil::domain::{DaySpec, Outcome, RecordKind, Status};
-use accueil::store::Lookup;
 use common::{Event, fixture_str};
 use serde_json::Value;
 
@@ -216,7 +216,7 @@ fn reimport_updates_in_place_cancels_the_missing_and_keeps_arrivals() {
         (1.into(), 1.into(), 1.into())
     );
     assert_eq!(
-        ev.kiosk().store().registrant_count().unwrap(),
+        ev.kiosk().inspect().registrant_count().unwrap(),
         3,
         "a dry run writes nothing"
     );
@@ -307,7 +307,11 @@ fn a_bad_file_imports_nothing_and_lists_every_bad_row() {
         assert!(err.contains(needle), "missing « {needle} » in:\n{err}");
     }
     let k = ev.kiosk();
-    assert_eq!(k.store().registrant_count().unwrap(), 8, "nothing imported");
+    assert_eq!(
+        k.inspect().registrant_count().unwrap(),
+        8,
+        "nothing imported"
+    );
     assert!(k.registrant(&Lookup::Code("B1".into())).unwrap().is_none());
     assert_eq!(k.search("dupont", 5).unwrap(), before);
 
@@ -477,7 +481,7 @@ fn undo_reverts_the_last_arrival_with_a_new_record() {
         .unwrap()
         .uid;
     let kinds: Vec<RecordKind> = k
-        .store()
+        .inspect()
         .records_of(uid)
         .unwrap()
         .iter()
@@ -490,7 +494,7 @@ fn undo_reverts_the_last_arrival_with_a_new_record() {
         "nothing deleted, everything logged"
     );
     let seqs: Vec<i64> = k
-        .store()
+        .inspect()
         .records_of(uid)
         .unwrap()
         .iter()
@@ -754,7 +758,7 @@ fn a_desk_fix_survives_reimports_unless_the_source_changes_that_field() {
     assert_eq!(r.first_name, "Hélène-Marie");
 
     let edits: Vec<_> = k
-        .store()
+        .inspect()
         .records_of(r.uid)
         .unwrap()
         .into_iter()
@@ -812,7 +816,7 @@ fn a_walk_in_is_registered_checked_in_logged_and_kept_by_reimports() {
 
     let k = ev.kiosk();
     let uid = uuid::Uuid::parse_str(w["registrant"]["uid"].as_str().unwrap()).unwrap();
-    let log = k.store().records_of(uid).unwrap();
+    let log = k.inspect().records_of(uid).unwrap();
     assert_eq!(log[0].kind, RecordKind::WalkIn);
     assert_eq!(log[0].payload["code"], code.as_str());
     assert_eq!(

@@ -8,8 +8,8 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
 
+use accueil::app::Lookup;
 use accueil::domain::RecordKind;
-use accueil::store::Lookup;
 use common::{Event, synthetic_csv};
 
 const PEOPLE: usize = 2000;
@@ -61,14 +61,14 @@ fn killing_the_process_mid_checkin_loses_nothing_it_reported() {
     }
 
     let k = ev.kiosk();
-    assert_eq!(k.store().integrity_check().unwrap(), "ok");
+    assert_eq!(k.inspect().integrity_check().unwrap(), "ok");
     for code in &reported {
         let r = k
             .registrant(&Lookup::Code(code.clone()))
             .unwrap()
             .expect("registrant");
         let arrivals = k
-            .store()
+            .inspect()
             .records_of(r.uid)
             .unwrap()
             .into_iter()
@@ -80,11 +80,11 @@ fn killing_the_process_mid_checkin_loses_nothing_it_reported() {
         );
     }
     // The log has no gap and no duplicate: sequence numbers are 1..=n.
-    let n = k.store().record_count().unwrap();
+    let n = k.inspect().record_count().unwrap();
     assert!(n >= reported.len() as i64);
-    let log = k.store().current_log("accueil-1").unwrap();
-    assert_eq!(k.store().own_logs("accueil-1").unwrap(), [log.as_str()]);
-    assert_eq!(k.store().last_seq(&log).unwrap(), n);
+    let log = k.inspect().current_log("accueil-1").unwrap();
+    assert_eq!(k.inspect().own_logs("accueil-1").unwrap(), [log.as_str()]);
+    assert_eq!(k.inspect().last_seq(&log).unwrap(), n);
     // And the kiosk goes on.
     assert_eq!(
         ev.json(&["checkin", &reported[0], "--day", "1"])["outcome"],

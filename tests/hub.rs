@@ -10,7 +10,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::{Child, Stdio};
 
-use accueil::store::Lookup;
+use accueil::app::Lookup;
 use common::{Event, HubProcess, KIOSK_TOML, synthetic_csv};
 
 const TOKEN: &str = "jeton-des-kiosques-0123456789";
@@ -75,16 +75,16 @@ fn record_ids(ev: &Event, db: Option<&str>) -> BTreeSet<String> {
         Some(name) => accueil::app::Kiosk::open(ev.config(), Some(&ev.path(name))).unwrap(),
         None => ev.kiosk(),
     };
-    let marks = kiosk.store().marks().unwrap();
+    let marks = kiosk.inspect().marks().unwrap();
     marks
         .keys()
-        .flat_map(|k| kiosk.store().records_after(k, 0, 1_000_000).unwrap())
+        .flat_map(|k| kiosk.inspect().records_after(k, 0, 1_000_000).unwrap())
         .map(|r| r.id.to_string())
         .collect()
 }
 
 /// A kiosk's one log in a copy's marks, and how far it goes.
-fn log_of(marks: &accueil::store::Marks, kiosk: &str) -> Option<(String, i64)> {
+fn log_of(marks: &accueil::app::Marks, kiosk: &str) -> Option<(String, i64)> {
     let mut logs = marks
         .iter()
         .filter(|(log, _)| accueil::sync::log_owner(log) == kiosk);
@@ -110,7 +110,7 @@ fn kiosks_join_sync_and_converge_through_the_hub() {
     for k in &kiosks {
         let round = sync(k);
         assert_eq!(round["list_updated"], true);
-        assert_eq!(k.kiosk().store().registrant_count().unwrap(), 300);
+        assert_eq!(k.kiosk().inspect().registrant_count().unwrap(), 300);
     }
 
     // Each door works on its own copy.
@@ -355,7 +355,7 @@ fn an_offline_kiosk_and_a_killed_hub_lose_and_duplicate_nothing() {
     let held = || {
         accueil::app::Kiosk::open(hub_ev.config(), Some(&hub_db))
             .ok()
-            .and_then(|k| k.store().marks().ok())
+            .and_then(|k| k.inspect().marks().ok())
             .map(|m| log_of(&m, "porte-a").map_or(0, |(_, n)| n))
             .unwrap_or(0)
     };
@@ -368,11 +368,11 @@ fn an_offline_kiosk_and_a_killed_hub_lose_and_duplicate_nothing() {
 
     let round = sync(&a);
     assert_eq!(round["pending"], 0, "{round}");
-    let log = a.kiosk().store().current_log("porte-a").unwrap();
-    let own = a.kiosk().store().records_after(&log, 0, 10_000).unwrap();
+    let log = a.kiosk().inspect().current_log("porte-a").unwrap();
+    let own = a.kiosk().inspect().records_after(&log, 0, 10_000).unwrap();
     let at_hub = accueil::app::Kiosk::open(hub_ev.config(), None)
         .unwrap()
-        .store()
+        .inspect()
         .records_after(&log, 0, 10_000)
         .unwrap();
     assert!(own.len() >= 600, "{}", own.len());
@@ -434,7 +434,7 @@ fn the_same_person_at_two_offline_kiosks_counts_once_and_is_flagged() {
     assert_eq!(record_ids(&a, None), record_ids(&hub_ev, None));
     assert_eq!(
         a.kiosk()
-            .store()
+            .inspect()
             .live_arrivals(
                 a.kiosk()
                     .registrant(&Lookup::Code("S-000042".into()))
@@ -556,7 +556,7 @@ fn a_kiosk_writes_only_as_itself_and_a_revoked_one_is_shut_out_until_readmitted(
     };
     let log = a
         .kiosk()
-        .store()
+        .inspect()
         .own_logs("porte-a")
         .unwrap()
         .pop()
@@ -906,11 +906,11 @@ fn a_kiosk_whose_clock_is_a_day_off_is_told_and_records_nothing_unconfirmed() {
     assert!((offset + 86_400).abs() < 60, "{offset}");
     // Today by this kiosk's clock is tomorrow by the hub's: nothing
     // recorded without saying which day.
-    let before = k.store().record_count().unwrap();
+    let before = k.inspect().record_count().unwrap();
     let refused = k.check_in(&Lookup::Code("S-000001".into()), None);
     let err = refused.unwrap_err().to_string();
     assert!(err.contains("horloge") && err.contains("--day"), "{err}");
-    assert_eq!(k.store().record_count().unwrap(), before);
+    assert_eq!(k.inspect().record_count().unwrap(), before);
     // Staff confirm the day: recorded.
     let c = k
         .check_in(

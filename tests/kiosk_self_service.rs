@@ -105,7 +105,7 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
 
     // By name: three letters, my row, « C'est bien moi ».
     let me = ui.with_kiosk(|k| {
-        k.registrant(&accueil::store::Lookup::Code("NEC-000012".into()))
+        k.registrant(&accueil::app::Lookup::Code("NEC-000012".into()))
             .unwrap()
             .unwrap()
     });
@@ -161,7 +161,7 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
         (1..1200)
             .map(|i| format!("NEC-{i:06}"))
             .find(|c| {
-                k.registrant(&accueil::store::Lookup::Code(c.clone()))
+                k.registrant(&accueil::app::Lookup::Code(c.clone()))
                     .unwrap()
                     .is_some_and(|r| r.status == accueil::domain::Status::Cancelled)
             })

@@ -8,8 +8,8 @@
 
 mod common;
 
+use accueil::app::{Lookup, PrintState};
 use accueil::domain::Status;
-use accueil::store::{Lookup, PrintState};
 use accueil::ui::KioskUi;
 use common::ui::{find, open_kiosk, outcome, press, press_enter, type_keys};
 use i_slint_backend_testing::ElementHandle;
@@ -77,7 +77,7 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     enter(&ui, &mut scan);
     assert_eq!(outcome(&ui), "welcome");
     assert_eq!(scan.taps, 0, "a scan needs no tap");
-    let jobs = ui.with_kiosk(|k| k.store().print_jobs(5).unwrap());
+    let jobs = ui.with_kiosk(|k| k.inspect().print_jobs(5).unwrap());
     assert_eq!(jobs.len(), 1, "the badge is in the print queue");
     assert_eq!(
         jobs[0].state,
@@ -209,7 +209,7 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     let live = |code: &str| {
         ui.with_kiosk(|k| {
             let r = k.registrant(&Lookup::Code(code.into())).unwrap().unwrap();
-            k.store().live_arrivals(r.uid).unwrap().len()
+            k.inspect().live_arrivals(r.uid).unwrap().len()
         })
     };
     assert_eq!(live(&last), 0, "the confirmed undo reverted {last}");
@@ -235,7 +235,7 @@ fn the_desk_scans_searches_confirms_and_undoes() {
     let (on_card, scanned) = ui.with_kiosk(|k| {
         let live = |code: &str| {
             let r = k.registrant(&Lookup::Code(code.into())).unwrap().unwrap();
-            k.store().live_arrivals(r.uid).unwrap().len()
+            k.inspect().live_arrivals(r.uid).unwrap().len()
         };
         (live("NEC-000040"), live("NEC-000044"))
     });
@@ -268,7 +268,7 @@ fn the_desk_scans_searches_confirms_and_undoes() {
         (walk_in[0].first_name.as_str(), walk_in[0].category.as_str()),
         ("Élodie", "Participant")
     );
-    let queued = ui.with_kiosk(|k| k.store().print_jobs(1).unwrap());
+    let queued = ui.with_kiosk(|k| k.inspect().print_jobs(1).unwrap());
     assert_eq!(
         queued[0].registrant, walk_in[0].uid,
         "the walk-in's badge is queued"
@@ -277,12 +277,15 @@ fn the_desk_scans_searches_confirms_and_undoes() {
 
     // Esc leaves the confirmation card without checking anyone in.
     type_text(&ui, "NEC-00003", &mut undo);
-    let before = ui.with_kiosk(|k| k.store().record_count().unwrap());
+    let before = ui.with_kiosk(|k| k.inspect().record_count().unwrap());
     ui.window
         .global::<accueil::ui::HomeAdapter>()
         .invoke_chosen(30);
     press(&ui, Key::Escape.into());
-    assert_eq!(ui.with_kiosk(|k| k.store().record_count().unwrap()), before);
+    assert_eq!(
+        ui.with_kiosk(|k| k.inspect().record_count().unwrap()),
+        before
+    );
     assert!(
         ElementHandle::find_by_accessible_label(&ui.window, "Enregistrer l'arrivée et imprimer")
             .next()
@@ -314,11 +317,14 @@ fn an_unknown_ticket_scanned_on_a_card_is_unknown(ui: &KioskUi) {
             .is_some(),
         "the card is open"
     );
-    let before = ui.with_kiosk(|k| k.store().record_count().unwrap());
+    let before = ui.with_kiosk(|k| k.inspect().record_count().unwrap());
     type_text(ui, "NEC-999999", &mut actions);
     enter(ui, &mut actions);
     assert_eq!(outcome(ui), "unknown");
-    assert_eq!(ui.with_kiosk(|k| k.store().record_count().unwrap()), before);
+    assert_eq!(
+        ui.with_kiosk(|k| k.inspect().record_count().unwrap()),
+        before
+    );
 }
 
 /// This kiosk's clock says today, the hub's says tomorrow (day 2): a scan
@@ -328,10 +334,8 @@ fn a_kiosk_a_day_off_the_hub_asks_staff_for_the_day(ui: &KioskUi) {
     let code = welcome_code(ui, &[]);
     let before = ui.with_kiosk(|k| {
         k.config.hub.url = Some("http://127.0.0.1:9".into());
-        k.store()
-            .set_sync_value(accueil::sync::CLOCK_OFFSET, "86400")
-            .unwrap();
-        k.store().record_count().unwrap()
+        k.staging().hub_clock_offset(86_400).unwrap();
+        k.inspect().record_count().unwrap()
     });
     let mut actions = Actions::default();
     type_text(ui, &code, &mut actions);
@@ -344,7 +348,10 @@ fn a_kiosk_a_day_off_the_hub_asks_staff_for_the_day(ui: &KioskUi) {
             .contains("rien n'est enregistré"),
         "staff are told why"
     );
-    assert_eq!(ui.with_kiosk(|k| k.store().record_count().unwrap()), before);
+    assert_eq!(
+        ui.with_kiosk(|k| k.inspect().record_count().unwrap()),
+        before
+    );
     tap(ui, "Enregistrer pour le jour 2", &mut actions);
     assert_eq!(outcome(ui), "welcome");
     let day2 = ui.with_kiosk(|k| {
@@ -356,9 +363,7 @@ fn a_kiosk_a_day_off_the_hub_asks_staff_for_the_day(ui: &KioskUi) {
     assert!(day2, "recorded on the hub's day");
     ui.with_kiosk(|k| {
         k.config.hub.url = None;
-        k.store()
-            .set_sync_value(accueil::sync::CLOCK_OFFSET, "0")
-            .unwrap();
+        k.staging().hub_clock_offset(0).unwrap();
     });
 }
 
@@ -375,7 +380,7 @@ fn a_scanner_in_us_mode_on_this_azerty_kiosk(ui: &KioskUi) {
     type_text(ui, &read, &mut act);
     enter(ui, &mut act);
     assert_eq!(outcome(ui), "welcome", "« {read} » is {code}");
-    let welcomed = ui.with_kiosk(|k| k.store().print_jobs(1).unwrap()[0].registrant);
+    let welcomed = ui.with_kiosk(|k| k.inspect().print_jobs(1).unwrap()[0].registrant);
     assert_eq!(welcomed, card_uid(ui, &code));
     let note = find(ui, "Réglage du lecteur").accessible_value().unwrap();
     assert!(
@@ -468,8 +473,8 @@ fn pretix_refusals_are_told_to_staff(ui: &KioskUi) {
 
 /// The printed badge's job for a person: its reason and title (which
 /// carries the name printed).
-fn last_job(ui: &KioskUi) -> accueil::store::JobView {
-    ui.with_kiosk(|k| k.store().print_jobs(1).unwrap().remove(0))
+fn last_job(ui: &KioskUi) -> accueil::app::JobView {
+    ui.with_kiosk(|k| k.inspect().print_jobs(1).unwrap().remove(0))
 }
 
 /// A misspelt name seen on the printed badge: fixed from the result screen,
@@ -558,7 +563,8 @@ fn fix_a_name_and_reprint(ui: &KioskUi) {
         .get_person();
     assert_eq!(card.first_name, "Zoé", "the card shows the fixed name");
     assert!(
-        ui.with_kiosk(|k| k.store().print_jobs(1).unwrap()[0].registrant) != card_uid(ui, &target),
+        ui.with_kiosk(|k| k.inspect().print_jobs(1).unwrap()[0].registrant)
+            != card_uid(ui, &target),
         "nothing printed before the arrival is confirmed"
     );
     tap(ui, "Enregistrer l'arrivée et imprimer", &mut fix);
@@ -599,10 +605,10 @@ fn reprint_for_a_reason(ui: &KioskUi) {
     type_text(ui, "NEC-000004", &mut reprint);
     enter(ui, &mut reprint);
     assert_eq!(outcome(ui), "already_in");
-    let jobs = ui.with_kiosk(|k| k.store().print_jobs(100).unwrap().len());
+    let jobs = ui.with_kiosk(|k| k.inspect().print_jobs(100).unwrap().len());
     tap(ui, "Réimprimer le badge", &mut reprint);
     assert_eq!(
-        ui.with_kiosk(|k| k.store().print_jobs(100).unwrap().len()),
+        ui.with_kiosk(|k| k.inspect().print_jobs(100).unwrap().len()),
         jobs,
         "nothing printed before a reason is chosen"
     );
@@ -651,7 +657,7 @@ fn keyboard_only_walk_in(ui: &KioskUi) {
     assert_eq!(outcome(ui), "already_in");
     // Esc leaves a form without registering anyone.
     press(ui, Key::Escape.into());
-    let before = ui.with_kiosk(|k| k.store().record_count().unwrap());
+    let before = ui.with_kiosk(|k| k.inspect().record_count().unwrap());
     ui.window
         .global::<accueil::ui::WalkInAdapter>()
         .invoke_open();
@@ -662,7 +668,10 @@ fn keyboard_only_walk_in(ui: &KioskUi) {
             .accessible_value()
             .is_some()
     );
-    assert_eq!(ui.with_kiosk(|k| k.store().record_count().unwrap()), before);
+    assert_eq!(
+        ui.with_kiosk(|k| k.inspect().record_count().unwrap()),
+        before
+    );
 
     // A name that is not the first listed, without the mouse: Tab past the
     // walk-in button to the second row, Enter, then Enter on the card.
@@ -694,7 +703,7 @@ fn keyboard_only_walk_in(ui: &KioskUi) {
     type_text(ui, &code, &mut keys);
     enter(ui, &mut keys);
     assert_eq!(outcome(ui), "welcome");
-    let welcomed = ui.with_kiosk(|k| k.store().print_jobs(1).unwrap()[0].registrant);
+    let welcomed = ui.with_kiosk(|k| k.inspect().print_jobs(1).unwrap()[0].registrant);
     assert_eq!(
         welcomed,
         card_uid(ui, &code),

@@ -12,7 +12,7 @@ mod common;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
-use accueil::store::Lookup;
+use accueil::app::Lookup;
 use common::{Event, KIOSK_TOML};
 use serde_json::{Value, json};
 
@@ -207,7 +207,7 @@ fn registrant(ev: &Event, code: &str) -> accueil::domain::Registrant {
 /// The time of the person's live arrival in the copy.
 fn arrival_time(ev: &Event, code: &str) -> jiff::Timestamp {
     let r = registrant(ev, code);
-    let arrivals = ev.kiosk().store().live_arrivals(r.uid).expect("arrivals");
+    let arrivals = ev.kiosk().inspect().live_arrivals(r.uid).expect("arrivals");
     assert_eq!(arrivals.len(), 1, "{arrivals:?}");
     arrivals[0].at
 }
@@ -274,7 +274,7 @@ fn the_download_matches_pretix_counts_with_accents_intact() {
         .filter(|p| p["order__status"] == "p")
         .filter(|p| {
             let r = registrant(&ev, p["secret"].as_str().unwrap());
-            !kiosk.store().live_arrivals(r.uid).unwrap().is_empty()
+            !kiosk.inspect().live_arrivals(r.uid).unwrap().is_empty()
         })
         .count();
     assert_eq!(in_here as i64, status["checkin_count"].as_i64().unwrap());
@@ -673,7 +673,7 @@ fn scans_decided_offline_are_forced_and_a_late_undo_stays_local() {
     assert_eq!(peer.entries(&late).len(), 1, "pretix keeps it");
     let uid = registrant(&ev, &late).uid;
     assert!(
-        ev.kiosk().store().live_arrivals(uid).unwrap().is_empty(),
+        ev.kiosk().inspect().live_arrivals(uid).unwrap().is_empty(),
         "undone here"
     );
     let news = ev.kiosk().pretix_news().unwrap();

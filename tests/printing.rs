@@ -179,11 +179,11 @@ fn badges_print_on_a_real_cups_queue_and_survive_a_stopped_printer() {
     //    finds the job at CUPS by its name and follows it — printed once.
     let mut k = away.kiosk();
     let who = k
-        .registrant(&accueil::store::Lookup::Code("NEC-1004".into()))
+        .registrant(&accueil::app::Lookup::Code("NEC-1004".into()))
         .unwrap()
         .unwrap();
     let (_, pdf) = k
-        .badge_pdf(&accueil::store::Lookup::Uid(who.uid), None)
+        .badge_pdf(&accueil::app::Lookup::Uid(who.uid), None)
         .unwrap();
     let now = jiff::Timestamp::now();
     let name = format!(
@@ -192,9 +192,9 @@ fn badges_print_on_a_real_cups_queue_and_survive_a_stopped_printer() {
     );
     let media = "custom_105x148mm_105x148mm";
     let id = k
-        .store_mut()
-        .enqueue_print(
-            &accueil::store::NewJob {
+        .staging()
+        .job_left_submitting(
+            &accueil::app::NewJob {
                 registrant: who.uid,
                 reason: "badge",
                 printer: "PDF",
@@ -206,7 +206,6 @@ fn badges_print_on_a_real_cups_queue_and_survive_a_stopped_printer() {
             now,
         )
         .unwrap();
-    k.store_mut().mark_print_submitting(id, now).unwrap();
     let accepted = k.config.printer.printer.submit(&pdf, &name, media).unwrap();
     drop(k);
     let job = wait_until_printed(&away, id);

@@ -265,7 +265,10 @@ impl Kiosk {
 
     /// The revision of the list this copy hands out.
     pub fn list_rev(&self) -> Result<String, StoreError> {
-        Ok(self.store.sync_value("list_rev")?.unwrap_or_default())
+        Ok(self
+            .store
+            .sync_value(crate::store::SyncKey::ListRev)?
+            .unwrap_or_default())
     }
 
     /// The list as `GET /api/list` answers it.

@@ -18,12 +18,13 @@ use crate::domain::{
 use crate::export::{self, ExportError};
 use crate::import::ImportError;
 use crate::print::{self, JobState};
-use crate::store::{NewJob, SearchResult, Store};
+use crate::store::{SearchResult, Store};
 
 mod badges;
 mod checkin;
 mod hub_side;
 mod importing;
+mod inspect;
 mod kiosks;
 mod pretix;
 mod sync;
@@ -32,11 +33,15 @@ pub use crate::domain::stats::{CategoryStats, DayStats, Stats, Tally};
 /// The store's types the app's callers see: the UI, the hub and the CLI
 /// name them through the app, never through the store.
 pub use crate::store::{
-    DoubleEntry, EnrolledKiosk, ImportReport, JobView, Lookup, PretixNotice, PrintState, StoreError,
+    AttendanceRow, DoubleEntry, EnrolledKiosk, ImportChange, ImportReport, JobView, Lookup, Marks,
+    NewJob, PretixNotice, PrintState, RefusedView, StoreError,
 };
 pub use checkin::{CheckIn, ScanNote, ScanTest, Undo, UndoOutcome, WalkIn};
 pub use hub_side::{Answer, ExchangeError, Exchanged, plausible_kiosk_id};
 pub use importing::{ImportOptions, Imported};
+pub use inspect::Inspection;
+#[cfg(feature = "testing")]
+pub use inspect::Staging;
 pub use kiosks::{Holder, KiosksReport};
 pub use pretix::{PretixImported, PretixRound};
 
@@ -165,13 +170,11 @@ impl Kiosk {
         self
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    /// The copy, for what changes it outside the desk's gestures (sync).
-    pub fn store_mut(&mut self) -> &mut Store {
-        &mut self.store
+    /// How the scanner's keyboard is read from now on (kiosk.toml's
+    /// `[kiosk] scanner_layout` until the next open).
+    pub fn set_scanner_layout(&mut self, layout: crate::domain::keyboard::ScannerLayout) {
+        self.config.kiosk.scanner_layout = layout;
+        self.store.set_scanner_layout(layout);
     }
 
     pub fn now(&self) -> Timestamp {
@@ -194,10 +197,7 @@ impl Kiosk {
         if self.config.hub.url.is_none() {
             return Ok(None);
         }
-        Ok(self
-            .store
-            .sync_value(crate::sync::CLOCK_OFFSET)?
-            .and_then(|v| v.parse().ok()))
+        Ok(self.store.sync_parsed(crate::store::SyncKey::ClockOffset)?)
     }
 
     /// The day an arrival is recorded for. Asked: that day. Otherwise today

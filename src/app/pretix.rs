@@ -12,16 +12,7 @@ use serde::Serialize;
 use super::{AppError, ImportOptions, Kiosk, Result};
 use crate::config::{PretixSettings, Source};
 use crate::pretix::{self, Answer, Client, Pending, Push, Verdict};
-use crate::store::{ImportReport, PretixNotice};
-
-/// sync_state keys: the last time pretix answered, and the last full
-/// download of the list.
-pub const PRETIX_CONTACT: &str = "pretix_contact";
-pub const PRETIX_PULLED: &str = "pretix_pulled";
-/// …whether its last call failed ("1")…
-pub const PRETIX_OFFLINE: &str = "pretix_offline";
-/// …and the newest refusal staff marked seen on this kiosk.
-pub const PRETIX_SEEN: &str = "pretix_seen";
+use crate::store::{ImportReport, PretixNotice, SyncKey};
 
 /// What a download of the list did.
 #[derive(Debug, Clone)]
@@ -133,7 +124,7 @@ impl Kiosk {
                     }
                 })?;
             self.store
-                .set_sync_value(PRETIX_PULLED, &self.now().to_string())?;
+                .set_sync_value(SyncKey::PretixPulled, &self.now().to_string())?;
             self.pretix_answered()?;
         }
         Ok(PretixImported {
@@ -226,7 +217,7 @@ impl Kiosk {
     pub fn pretix_round(&mut self, client: &Client, pull: bool) -> Result<PretixRound> {
         let round = self.push_and_pull(client, pull);
         if let Err(AppError::Pretix(_)) = &round {
-            self.store.set_sync_value(PRETIX_OFFLINE, "1")?;
+            self.store.set_sync_value(SyncKey::PretixOffline, "1")?;
         }
         round
     }
@@ -234,14 +225,14 @@ impl Kiosk {
     /// pretix answered: when, and that it can be reached.
     fn pretix_answered(&self) -> Result<()> {
         self.store
-            .set_sync_value(PRETIX_CONTACT, &self.now().to_string())?;
-        Ok(self.store.set_sync_value(PRETIX_OFFLINE, "0")?)
+            .set_sync_value(SyncKey::PretixContact, &self.now().to_string())?;
+        Ok(self.store.set_sync_value(SyncKey::PretixOffline, "0")?)
     }
 
     /// Whether pretix answered the last time it was asked (a round with
     /// nothing to send asks nothing).
     pub fn pretix_online(&self) -> bool {
-        !matches!(self.store.sync_value(PRETIX_OFFLINE), Ok(Some(v)) if v == "1")
+        !matches!(self.store.sync_value(SyncKey::PretixOffline), Ok(Some(v)) if v == "1")
     }
 
     /// The round of a thread that comes back every few seconds (the
@@ -279,10 +270,7 @@ impl Kiosk {
     /// Whether the list is due for a download (`[source] refresh_seconds`).
     pub fn pretix_pull_due(&self) -> Result<bool> {
         let every = self.pretix_settings()?.refresh;
-        let last: Option<Timestamp> = self
-            .store
-            .sync_value(PRETIX_PULLED)?
-            .and_then(|v| v.parse().ok());
+        let last: Option<Timestamp> = self.store.sync_parsed(SyncKey::PretixPulled)?;
         Ok(last.is_none_or(|t| {
             self.now().duration_since(t)
                 >= jiff::SignedDuration::try_from(every).unwrap_or_default()
@@ -292,7 +280,7 @@ impl Kiosk {
     /// Keeps what the hub told of pretix (as a sync round does).
     pub fn remember_hub_pretix(&self, news: &crate::sync::PretixNews) -> Result<()> {
         self.store.set_sync_value(
-            crate::sync::HUB_PRETIX,
+            SyncKey::HubPretix,
             &serde_json::to_string(news).unwrap_or_default(),
         )?;
         Ok(())
@@ -311,7 +299,7 @@ impl Kiosk {
         }
         Ok(self
             .store
-            .sync_value(crate::sync::HUB_PRETIX)?
+            .sync_value(SyncKey::HubPretix)?
             .and_then(|v| serde_json::from_str(&v).ok())
             .unwrap_or_default())
     }
@@ -326,10 +314,7 @@ impl Kiosk {
     /// about this kiosk's scans that staff have not marked seen, oldest first.
     pub fn unseen_among(&self, notices: Vec<PretixNotice>) -> Result<Vec<PretixNotice>> {
         let me = &self.config.kiosk.id;
-        let seen: Option<Timestamp> = self
-            .store
-            .sync_value(PRETIX_SEEN)?
-            .and_then(|v| v.parse().ok());
+        let seen: Option<Timestamp> = self.store.sync_parsed(SyncKey::PretixSeen)?;
         let mut unseen: Vec<PretixNotice> = notices
             .into_iter()
             .filter(|n| &n.kiosk == me && seen.is_none_or(|s| n.at > s))
@@ -340,15 +325,14 @@ impl Kiosk {
 
     /// Staff saw pretix's refusals up to `at`.
     pub fn mark_pretix_notices_seen(&self, at: Timestamp) -> Result<()> {
-        Ok(self.store.set_sync_value(PRETIX_SEEN, &at.to_string())?)
+        Ok(self
+            .store
+            .set_sync_value(SyncKey::PretixSeen, &at.to_string())?)
     }
 
     /// Arrivals and undos waiting for pretix, and when pretix last answered.
     pub fn pretix_status(&self) -> Result<(i64, Option<Timestamp>)> {
-        let last = self
-            .store
-            .sync_value(PRETIX_CONTACT)?
-            .and_then(|v| v.parse().ok());
+        let last = self.store.sync_parsed(SyncKey::PretixContact)?;
         Ok((self.store.pretix_pending_count()?, last))
     }
 }

@@ -56,7 +56,7 @@ impl Kiosk {
             Ok(true) => match self.store.restore_snapshot(&tmp) {
                 Ok(list_rev) => {
                     self.store
-                        .set_sync_value(crate::sync::HUB_LIST_REV, &list_rev)?;
+                        .set_sync_value(crate::store::SyncKey::HubListRev, &list_rev)?;
                     Ok(true)
                 }
                 Err(StoreError::Snapshot(_)) => Ok(false),
@@ -101,10 +101,7 @@ impl Kiosk {
     /// last synced.
     pub fn sync_status(&self) -> Result<(i64, Option<Timestamp>)> {
         let pending = crate::sync::pending(&self.store, &self.config.kiosk.id)?;
-        let last = self
-            .store
-            .sync_value(crate::sync::LAST_SYNC)?
-            .and_then(|v| v.parse().ok());
+        let last = self.store.sync_parsed(crate::store::SyncKey::LastSync)?;
         Ok((pending, last))
     }
 }

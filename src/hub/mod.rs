@@ -531,7 +531,7 @@ impl From<ExchangeError> for ApiError {
 }
 
 /// `GET /api/snapshot`: the event as a database, for a kiosk that holds
-/// nothing yet (see [`crate::store::Store::write_snapshot`]).
+/// nothing yet (see `Store::write_snapshot`).
 async fn snapshot(_: FromKiosk, State(hub): State<Arc<Hub>>) -> Response {
     let h = hub.clone();
     match blocking(move || h.snapshot()).await {

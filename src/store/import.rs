@@ -459,10 +459,13 @@ impl Store {
             // revision's name with other content.
             if report.added + report.updated + report.cancelled > 0 {
                 tx.prepare_cached(
-                    "INSERT INTO sync_state (key, value) VALUES ('list_rev', ?1)
+                    "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 )?
-                .execute([uuid::Uuid::now_v7().to_string()])?;
+                .execute([
+                    super::SyncKey::ListRev.name().into_owned(),
+                    uuid::Uuid::now_v7().to_string(),
+                ])?;
             }
             tx.commit()?;
         }

@@ -26,14 +26,14 @@ use crate::domain::keyboard::{Mix, ScannerLayout};
 use crate::domain::text::sort_key;
 use crate::domain::{Origin, Registrant, Status};
 
-pub use credential::{EnrolledKiosk, StoredCredential};
+pub use credential::EnrolledKiosk;
 pub use desk::Edit;
 pub use import::{ImportChange, ImportReport};
-pub use log::{AttendanceRow, CheckinTx};
-pub use pretix::{PretixNotice, PretixPending, RemoteArrival};
-pub use print::{JobView, NewJob, PrintState, QueuedPrint};
+pub use log::AttendanceRow;
+pub use pretix::{PretixNotice, RemoteArrival};
+pub use print::{JobView, NewJob, PrintState};
 pub use search::SearchResult;
-pub use sync::{Applied, DoubleEntry, EDITABLE, ListEntry, Marks, RefusedView};
+pub use sync::{DoubleEntry, EDITABLE, ListEntry, Marks, RefusedView, SyncKey};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),

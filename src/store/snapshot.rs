@@ -16,7 +16,7 @@ use super::{MIGRATIONS, Result, Store, StoreError, create_private, migrate};
 /// holds are those of the records the hub hands out (up to the first one
 /// it keeps waiting, as in [`Store::held_marks`]), not the hub's refused
 /// ones.
-const LEAVE_OUT: &str = "
+pub(super) const LEAVE_OUT: &str = "
     UPDATE log_mark SET held = MIN(held, COALESCE(
         (SELECT MIN(w.seq) - 1 FROM record_refused w
          WHERE w.log = log_mark.log AND w.kind = 'waiting'), held));

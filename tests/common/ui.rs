@@ -131,7 +131,7 @@ pub fn hand_over_refusals(ui: &KioskUi, refusals: &[(&str, &str, &str)]) {
     let me = ui.with_kiosk(|k| k.config.kiosk.id.clone());
     let notices = refusals
         .iter()
-        .map(|(name, reason, at)| accueil::store::PretixNotice {
+        .map(|(name, reason, at)| accueil::app::PretixNotice {
             record: uuid::Uuid::now_v7(),
             kiosk: if name.contains("autre porte") {
                 "porte-b".into()
@@ -150,13 +150,6 @@ pub fn hand_over_refusals(ui: &KioskUi, refusals: &[(&str, &str, &str)]) {
         last_contact: None,
         notices,
     };
-    ui.with_kiosk(|k| {
-        k.store()
-            .set_sync_value(
-                accueil::sync::HUB_PRETIX,
-                &serde_json::to_string(&news).expect("json"),
-            )
-            .expect("store")
-    });
+    ui.with_kiosk(|k| k.remember_hub_pretix(&news).expect("store"));
     ui.show_pretix_notices();
 }

@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use accueil::app::Kiosk;
+use accueil::app::Lookup;
 use accueil::config::Config;
 use accueil::domain::{DaySpec, Details, DetailsPatch};
-use accueil::store::Lookup;
 use accueil::sync::{HubLink, ListResponse, SyncError, SyncRequest, SyncResponse};
 use proptest::prelude::*;
 
@@ -128,7 +128,7 @@ type View = (
 );
 
 fn view(k: &Kiosk) -> View {
-    let store = k.store();
+    let store = k.inspect();
     let mut records = BTreeSet::new();
     for log in store.marks().expect("marks").keys() {
         for r in store.records_after(log, 0, 1_000_000).expect("records") {
