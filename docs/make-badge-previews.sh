@@ -9,7 +9,7 @@ cargo build --release -q
 accueil="$PWD/target/release/accueil"
 cp kiosk.toml "$work/"
 (cd "$work" && "$accueil" import "$OLDPWD/tests/fixtures/noms-difficiles.csv" >/dev/null)
-for format in a6 4x3in 62mm-roll cr80; do
+for format in a6 4x3in 62mm-roll cr80 dymo-99014 dymo-30857 dk-11234 dk-11202 4x6in; do
   (cd "$work" && "$accueil" badge NEC-1001 --layout "$format" --out "$format.pdf" >/dev/null)
   pdftoppm -r 60 -png -singlefile "$work/$format.pdf" "docs/badge-$format"
 done

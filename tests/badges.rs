@@ -122,7 +122,19 @@ fn squash(s: &str) -> String {
 fn every_format_scans_back_to_the_ticket_codes() {
     let ev = Event::new();
     ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
-    for format in ["a6", "4x3in", "62mm-roll", "cr80", "a4-2x2", "a4-2x4"] {
+    for format in [
+        "a6",
+        "4x3in",
+        "62mm-roll",
+        "cr80",
+        "dymo-99014",
+        "dymo-30857",
+        "dk-11234",
+        "dk-11202",
+        "4x6in",
+        "a4-2x2",
+        "a4-2x4",
+    ] {
         let pdf = ev.path(&format!("{format}.pdf"));
         let json = ev.json(&[
             "badges",

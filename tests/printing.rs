@@ -216,3 +216,159 @@ fn badges_print_on_a_real_cups_queue_and_survive_a_stopped_printer() {
     );
     assert_eq!(job["attempts"], 1, "{job}");
 }
+
+/// Where .ci/cups-start's label queues write the printer's own data.
+fn label_output(queue: &str) -> PathBuf {
+    PathBuf::from("/var/spool/accueil-labels").join(format!("{}.bin", queue.to_lowercase()))
+}
+
+fn label_config(queue: &str, size: &str) -> String {
+    cups_config("http://localhost:631")
+        .replace("name = \"PDF\"", &format!("name = \"{queue}\""))
+        .replace("size = \"a6\"", &format!("size = \"{size}\""))
+}
+
+/// A Brother QL raster stream (the ptouch driver's output) back into
+/// pixels: `g 0x00 n` + n bytes per dot line, `Z` a blank line, the
+/// print command (0x1A or 0x0C) ends the page. Brother lays a line out
+/// from the far edge, so the image is mirrored back.
+fn brother_raster(data: &[u8]) -> image::GrayImage {
+    let start = data
+        .windows(4)
+        .position(|w| w == b"\x1bia\x01")
+        .expect("ESC i a 01: raster mode");
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    let mut i = start + 4;
+    while i < data.len() {
+        match data[i] {
+            b'g' => {
+                let n = data[i + 2] as usize;
+                lines.push(data[i + 3..i + 3 + n].to_vec());
+                i += 3 + n;
+            }
+            b'Z' => {
+                lines.push(vec![0; lines.last().map_or(90, Vec::len)]);
+                i += 1;
+            }
+            0x1a | 0x0c => break,
+            // ESC i … commands: their lengths are fixed per command.
+            0x1b => {
+                i += match data.get(i + 2) {
+                    Some(b'z') => 13,
+                    Some(b'd') => 5,
+                    Some(b'K' | b'A' | b'M' | b'a' | b'!') => 4,
+                    _ => 2,
+                };
+            }
+            b'M' => i += 2,
+            _ => i += 1,
+        }
+    }
+    assert!(!lines.is_empty(), "no raster lines");
+    let width = lines[0].len() * 8;
+    let margin = 8;
+    let mut img = image::GrayImage::from_pixel(
+        (width + 2 * margin) as u32,
+        (lines.len() + 2 * margin) as u32,
+        image::Luma([255]),
+    );
+    for (y, line) in lines.iter().enumerate() {
+        for x in 0..width {
+            if line[x / 8] & (0x80 >> (x % 8)) != 0 {
+                img.put_pixel(
+                    (margin + width - 1 - x) as u32,
+                    (margin + y) as u32,
+                    image::Luma([0]),
+                );
+            }
+        }
+    }
+    img
+}
+
+fn qr_codes(img: image::GrayImage) -> Vec<String> {
+    rqrr::PreparedImage::prepare(img)
+        .detect_grids()
+        .iter()
+        .filter_map(|g| g.decode().ok())
+        .map(|d| d.1)
+        .collect()
+}
+
+/// A label printer cannot print an A6 badge: before, the Brother queue cut
+/// it to its 62 mm roll and CUPS called the job completed. The queue is
+/// asked what it prints; a badge it would crop or shrink is refused before
+/// anything is sent, with the formats that fit; those print, and the
+/// printer's own raster still scans.
+#[test]
+#[ignore = "needs CUPS with the Brother QL and DYMO LabelWriter drivers (.ci/cups-start): run by .ci/run"]
+fn label_printers_print_the_badges_that_fit_and_refuse_the_others_before_sending() {
+    for queue in ["QL820", "LW450"] {
+        let status = Command::new("lpstat").args(["-p", queue]).output();
+        assert!(
+            status.as_ref().is_ok_and(|o| o.status.success()),
+            "CUPS queue {queue} not found: start it with .ci/cups-start ({status:?})"
+        );
+    }
+    let modified = |queue: &str| {
+        std::fs::metadata(label_output(queue))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    for (queue, fits, wide) in [
+        ("QL820", "62mm-roll", "62,1 mm de large"),
+        ("LW450", "dymo-99014", "mm de large"),
+    ] {
+        // An A6 badge: refused, nothing reaches CUPS, staff are told why
+        // and what to set.
+        let ev = Event::with_config(&label_config(queue, "a6"));
+        ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
+        let before = modified(queue);
+        let out = ev.run(&["--json", "print", "NEC-1001"]);
+        assert!(!out.status.success(), "{queue}: the badge is not printed");
+        // The report, then the error: one JSON document a line.
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let p: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+        assert_eq!(p["job"]["state"], "failed", "{p}");
+        let why = p["job"]["error"].as_str().unwrap();
+        for says in [
+            "105 × 148 mm",
+            "rien n'a été envoyé",
+            "[badge] size",
+            fits,
+            wide,
+        ] {
+            assert!(why.contains(says), "{queue}: « {says} » in « {why} »");
+        }
+        assert!(
+            !why.contains("a4-2x2"),
+            "no sheet format on a label printer: {why}"
+        );
+        let held = Command::new("lpstat").args(["-o", queue]).output().unwrap();
+        assert!(held.stdout.is_empty(), "{queue} holds a job: {held:?}");
+        assert_eq!(modified(queue), before, "{queue}: nothing printed");
+        // A second badge goes the same way: one refusal does not stall the
+        // queue, and the printer is not asked again for each badge.
+        let out = ev.run(&["--json", "print", "NEC-1002"]);
+        assert!(!out.status.success());
+
+        // The format that fits prints.
+        std::fs::write(ev.path("kiosk.toml"), label_config(queue, fits)).unwrap();
+        let p = ev.json(&["print", "NEC-1003"]);
+        let job = wait_until_printed(&ev, p["job"]["id"].as_i64().unwrap());
+        assert_eq!(job["state"], "done", "{queue}: {job}");
+        assert_ne!(modified(queue), before, "{queue} wrote the label");
+        let data = std::fs::read(label_output(queue)).unwrap();
+        assert!(data.len() > 1000, "{queue}: {} bytes", data.len());
+        if queue == "QL820" {
+            // 62 mm at 300 dpi: 720 dots a line, about 100 mm of lines.
+            let img = brother_raster(&data);
+            assert!(
+                (1050..=1250).contains(&img.height()),
+                "{} lines",
+                img.height()
+            );
+            assert_eq!(qr_codes(img), ["NEC-1003"], "the printed label scans");
+        }
+    }
+}

@@ -58,6 +58,7 @@ impl Kiosk {
             elements: self.config.badge.elements,
             logo: self.logo()?,
             title,
+            monochrome: false,
         };
         Ok(badge::render(badges, &style, progress)?)
     }
@@ -214,8 +215,26 @@ impl Kiosk {
             let sent = match held {
                 Some(accepted) => Ok(accepted),
                 None => {
+                    let capabilities = self.queue_capabilities(&printer);
+                    let size = print::pwg_size(&job.media);
+                    if let (Some(c), Some((w, h))) = (&capabilities, size)
+                        && !c.fits(w, h)
+                    {
+                        // Sent, it would come out cut or shrunk and be
+                        // logged as printed: failed, with what would fit.
+                        let why = self.wont_fit(c, w, h);
+                        self.store
+                            .mark_print_attempt_failed(job.id, &why, true, self.now())?;
+                        continue;
+                    }
+                    let pdf = match capabilities {
+                        Some(c) if c.colour == Some(false) => {
+                            self.in_black(&job).unwrap_or(job.pdf)
+                        }
+                        _ => job.pdf,
+                    };
                     self.store.mark_print_submitting(job.id, self.now())?;
-                    printer.submit(&job.pdf, &job.job_name, &job.media)
+                    printer.submit(&pdf, &job.job_name, &job.media)
                 }
             };
             match sent {
@@ -265,6 +284,71 @@ impl Kiosk {
         Ok(())
     }
 
+    /// What the print queue can print, asked at most once a minute: a
+    /// scan's badge does not wait for the question. `None`: a folder, or a
+    /// queue that could not be asked (the submission will say why).
+    fn queue_capabilities(&mut self, printer: &print::Printer) -> Option<print::Capabilities> {
+        const FRESH: std::time::Duration = std::time::Duration::from_secs(60);
+        if let Some((at, c)) = &self.queue_capabilities
+            && at.elapsed() < FRESH
+        {
+            return Some(c.clone());
+        }
+        let c = printer.capabilities().ok().flatten()?;
+        self.queue_capabilities = Some((std::time::Instant::now(), c.clone()));
+        Some(c)
+    }
+
+    /// Why a badge of `w` × `h` mm is not sent to this queue, and the
+    /// formats that would print whole.
+    fn wont_fit(&self, c: &print::Capabilities, w: f32, h: f32) -> String {
+        let fitting: Vec<&str> = Format::ALL
+            .into_iter()
+            .filter(|f| {
+                let (fw, fh) = f.page_size();
+                c.fits(fw, fh)
+            })
+            .map(Format::name)
+            .collect();
+        let widest = c
+            .widest_mm()
+            .map(|mm| format!(" (elle imprime au plus {} mm de large)", mm_text(mm)))
+            .unwrap_or_default();
+        let advice = if fitting.is_empty() {
+            "aucun format d'accueil ne lui va — vérifiez [printer] name dans kiosk.toml".to_owned()
+        } else {
+            format!(
+                "choisissez dans kiosk.toml [badge] size un format qui lui va : {}",
+                fitting.join(", ")
+            )
+        };
+        format!(
+            "l'{} ne peut pas imprimer un badge de {} × {} mm sans le couper ou le réduire{widest} — rien n'a été envoyé ; {advice}",
+            self.config.printer.printer.describe(),
+            mm_text(w),
+            mm_text(h),
+        )
+    }
+
+    /// A queued badge drawn again in black only (the queue has no colour),
+    /// in the format it was queued in; `None` when that cannot be done, and
+    /// the badge goes as it was.
+    fn in_black(&self, job: &crate::store::QueuedPrint) -> Option<Vec<u8>> {
+        let format = Format::ALL.into_iter().find(|f| {
+            let (w, h) = f.page_size();
+            print::media_name(w, h) == job.media
+        })?;
+        let r = self.store.registrant(&Lookup::Uid(job.registrant)).ok()??;
+        let style = Style {
+            format,
+            elements: self.config.badge.elements,
+            logo: self.logo().ok()?,
+            title: &job.title,
+            monochrome: true,
+        };
+        badge::render(&[self.badge_of(&r)], &style, &mut |_| {}).ok()
+    }
+
     /// The latest print jobs, newest first, after a pass over the queue.
     pub fn print_status(&mut self, limit: usize) -> Result<Vec<JobView>> {
         self.process_print_queue()?;
@@ -300,4 +384,10 @@ impl Kiosk {
         )?;
         Ok((total, pdf))
     }
+}
+
+/// « 62 », « 101,6 »: millimetres as staff read them.
+fn mm_text(mm: f32) -> String {
+    let text = format!("{mm:.1}");
+    text.trim_end_matches(".0").replace('.', ",")
 }

@@ -139,6 +139,8 @@ pub struct Kiosk {
     clock: fn() -> Timestamp,
     /// The event logo, decoded on first use: every badge needs it.
     logo: std::cell::OnceCell<Logo>,
+    /// What the print queue said it can print, and when it was asked.
+    queue_capabilities: Option<(std::time::Instant, print::Capabilities)>,
 }
 
 /// A badge sent to print.
@@ -161,6 +163,7 @@ impl Kiosk {
             store,
             clock: Timestamp::now,
             logo: std::cell::OnceCell::new(),
+            queue_capabilities: None,
         })
     }
 

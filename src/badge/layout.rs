@@ -23,6 +23,16 @@ pub enum Format {
     Roll62,
     /// ID card, 85.6 × 54 mm.
     Cr80,
+    /// DYMO 99014 name-badge labels, 54 × 101 mm (LabelWriter).
+    Dymo99014,
+    /// DYMO 30857 (and 30364) badge labels, 59 × 102 mm.
+    Dymo30857,
+    /// Brother DK-11234 die-cut badge labels, 60 × 86 mm.
+    Dk11234,
+    /// Brother DK-11202 die-cut shipping labels, 62 × 100 mm.
+    Dk11202,
+    /// 4 × 6 in labels (Zebra, Epson, Brother TD), portrait.
+    FourBySix,
     /// A4 sheet of 2 × 2 A6 badges.
     A4By2x2,
     /// A4 sheet of 2 × 4 badges of 105 × 74 mm.
@@ -38,11 +48,16 @@ pub struct Sheet {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 11] = [
         Format::A6,
         Format::FourByThree,
         Format::Roll62,
         Format::Cr80,
+        Format::Dymo99014,
+        Format::Dymo30857,
+        Format::Dk11234,
+        Format::Dk11202,
+        Format::FourBySix,
         Format::A4By2x2,
         Format::A4By2x4,
     ];
@@ -54,6 +69,11 @@ impl Format {
             Format::FourByThree => "4x3in",
             Format::Roll62 => "62mm-roll",
             Format::Cr80 => "cr80",
+            Format::Dymo99014 => "dymo-99014",
+            Format::Dymo30857 => "dymo-30857",
+            Format::Dk11234 => "dk-11234",
+            Format::Dk11202 => "dk-11202",
+            Format::FourBySix => "4x6in",
             Format::A4By2x2 => "a4-2x2",
             Format::A4By2x4 => "a4-2x4",
         }
@@ -70,6 +90,11 @@ impl Format {
             Format::FourByThree => (101.6, 76.2),
             Format::Roll62 => (62.0, 100.0),
             Format::Cr80 => (85.6, 54.0),
+            Format::Dymo99014 => (54.0, 101.0),
+            Format::Dymo30857 => (59.0, 102.0),
+            Format::Dk11234 => (60.0, 86.0),
+            Format::Dk11202 => (62.0, 100.0),
+            Format::FourBySix => (101.6, 152.4),
             Format::A4By2x4 => (105.0, 74.0),
         }
     }
@@ -183,6 +208,24 @@ pub struct BadgeLayout {
     /// The QR code area, quiet zone included, and the module size.
     pub qr: Option<(Area, f32)>,
     pub logo: Option<Area>,
+}
+
+impl BadgeLayout {
+    /// The same badge for a printer without colour (a thermal label
+    /// printer): black text, no grey to be dithered, and the category band
+    /// black with its name in white — the category reads by its name, not
+    /// by a colour the printer cannot show.
+    pub fn in_black(mut self) -> BadgeLayout {
+        let band = self.band.as_mut().map(|(area, colour)| {
+            *colour = "#000000".to_owned();
+            *area
+        });
+        for line in &mut self.text {
+            let on_band = band.is_some_and(|b| line.area.within(&b));
+            line.colour = if on_band { "#FFFFFF" } else { "#000000" }.to_owned();
+        }
+        self
+    }
 }
 
 /// What a badge says.
@@ -586,6 +629,45 @@ pub(crate) mod tests {
             (short.len(), short[0].size_pt),
             (1, 60.0f32.min(short[0].size_pt))
         );
+    }
+
+    /// A thermal head has black or nothing: grey text would be dithered
+    /// and the category colour lost. In black, the band is black with its
+    /// name in white, everything else black, and nothing moves.
+    #[test]
+    fn a_monochrome_badge_has_no_grey_and_a_black_band_with_white_words() {
+        for format in Format::ALL {
+            let coloured = layout(
+                format,
+                Elements::default(),
+                &text("Hélène", "Dupont", "Mairie de Lyon"),
+                &Fake,
+            )
+            .unwrap();
+            assert!(
+                coloured.text.iter().any(|t| t.colour == MUTED),
+                "grey before"
+            );
+            let black = coloured.clone().in_black();
+            let (band, colour) = black.band.clone().unwrap();
+            assert_eq!(colour, "#000000");
+            for t in &black.text {
+                let expected = if t.area.within(&band) {
+                    "#FFFFFF"
+                } else {
+                    "#000000"
+                };
+                assert_eq!(t.colour, expected, "{}: {}", format.name(), t.text);
+            }
+            assert!(
+                black.text.iter().any(|t| t.colour == "#FFFFFF"),
+                "{}: the category is written on the band",
+                format.name()
+            );
+            let place = |l: &BadgeLayout| l.text.iter().map(|t| t.area).collect::<Vec<_>>();
+            assert_eq!(place(&black), place(&coloured));
+            assert_eq!(black.qr, coloured.qr);
+        }
     }
 
     #[test]

@@ -187,6 +187,8 @@ pub struct Style<'a> {
     pub logo: Option<&'a Logo>,
     /// The PDF's title.
     pub title: &'a str,
+    /// Black only ([`BadgeLayout::in_black`]): the printer has no colour.
+    pub monochrome: bool,
 }
 
 /// Draws badges into a PDF: one per page, or tiled on A4 sheets (with light
@@ -229,6 +231,7 @@ pub fn render(
                 off_y + (i / columns) as f32 * badge_h,
             );
             let (l, qr) = lay_out(badge, format, elements)?;
+            let l = if style.monochrome { l.in_black() } else { l };
             draw(&mut ops, &l, qr.as_ref(), origin, page_h, [&regular, &bold]);
             if let (Some(area), Some((id, w, h))) = (l.logo, &logo) {
                 ops.push(place_image(id.clone(), (*w, *h), area, origin, page_h));
@@ -444,6 +447,7 @@ mod tests {
             elements: Elements::default(),
             logo: None,
             title: "Badge",
+            monochrome: false,
         };
         let pdf = render(&[badge("Hélène", "Dupont")], &style, &mut |_| {}).unwrap();
         assert!(pdf.starts_with(b"%PDF"));

@@ -144,7 +144,7 @@ enum Command {
         /// Fichier PDF à écrire (« - » : la sortie standard).
         #[arg(long, value_name = "FICHIER.pdf")]
         out: PathBuf,
-        /// Format (par défaut [badge] size) : a6, 4x3in, 62mm-roll, cr80, a4-2x2, a4-2x4.
+        /// Format (par défaut [badge] size) : a6, 4x3in, 62mm-roll, cr80, dymo-99014, dymo-30857, dk-11234, dk-11202, 4x6in, a4-2x2, a4-2x4.
         #[arg(long, value_parser = parse_format)]
         layout: Option<Format>,
     },
@@ -156,7 +156,7 @@ enum Command {
         /// Seulement cette catégorie.
         #[arg(long)]
         category: Option<String>,
-        /// Format : a6, 4x3in, 62mm-roll, cr80, a4-2x2, a4-2x4 (par défaut [badge] size).
+        /// Format : a6, 4x3in, 62mm-roll, cr80, dymo-99014, dymo-30857, dk-11234, dk-11202, 4x6in, a4-2x2, a4-2x4 (par défaut [badge] size).
         #[arg(long, value_parser = parse_format)]
         layout: Option<Format>,
     },
@@ -484,7 +484,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             if let Some(error) = failed {
                 anyhow::bail!(
-                    "l'impression a échoué : {} — vérifiez l'imprimante puis relancez « accueil print »",
+                    "l'impression a échoué : {} — une fois corrigé, relancez « accueil print »",
                     error.as_deref().unwrap_or("raison inconnue")
                 );
             }

@@ -10,6 +10,10 @@ use std::time::Duration;
 use ipp::operation::IppOperation;
 use ipp::prelude::*;
 
+mod media;
+
+pub use media::{Capabilities, Extent, MediaSize, pwg_size};
+
 /// Where badges go (kiosk.toml `[printer]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Printer {
@@ -308,6 +312,62 @@ impl Printer {
                 },
             )),
         })
+    }
+
+    /// What the queue says it can print (`media-size-supported`,
+    /// `color-supported`); `None` for a folder, which takes anything.
+    pub fn capabilities(&self) -> Result<Option<Capabilities>, PrintError> {
+        let Printer::Cups { server, queue } = self else {
+            return Ok(None);
+        };
+        let uri = Self::queue_uri(server, queue)?;
+        let op = IppOperationBuilder::get_printer_attributes(uri.clone())
+            .attributes(["media-size-supported", "color-supported"])
+            .build()
+            .map_err(|e| PrintError::Refused {
+                queue: queue.clone(),
+                message: e.to_string(),
+                permanent: false,
+            })?;
+        let response = self.send(&uri, op)?;
+        let extent = |v: &IppValue| match v {
+            IppValue::Integer(n) => Some(Extent::Exactly(*n)),
+            IppValue::RangeOfInteger { min, max } => Some(Extent::Between(*min, *max)),
+            _ => None,
+        };
+        let size = |v: &IppValue| {
+            let IppValue::Collection(members) = v else {
+                return None;
+            };
+            let member = |name: &str| {
+                members
+                    .iter()
+                    .find(|(k, _)| k.as_str() == name)
+                    .and_then(|(_, v)| extent(v))
+            };
+            Some(MediaSize {
+                width: member("x-dimension")?,
+                height: member("y-dimension")?,
+            })
+        };
+        let sizes = match attribute(
+            &response,
+            DelimiterTag::PrinterAttributes,
+            "media-size-supported",
+        ) {
+            Some(IppValue::Array(values)) => values.iter().filter_map(size).collect(),
+            Some(one) => size(&one).into_iter().collect(),
+            None => Vec::new(),
+        };
+        let colour = match attribute(
+            &response,
+            DelimiterTag::PrinterAttributes,
+            "color-supported",
+        ) {
+            Some(IppValue::Boolean(b)) => Some(b),
+            _ => None,
+        };
+        Ok(Some(Capabilities { sizes, colour }))
     }
 
     /// What keeps the printer from printing, in words staff understand, or

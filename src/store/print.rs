@@ -67,6 +67,8 @@ pub struct QueuedPrint {
     pub title: String,
     pub media: String,
     pub pdf: Vec<u8>,
+    /// Whose badge it is.
+    pub registrant: Uuid,
 }
 
 /// A job as the queue knows it.
@@ -159,20 +161,32 @@ impl Store {
     /// Jobs waiting to be sent, oldest first, with what sending needs.
     pub fn queued_prints(&self) -> Result<Vec<QueuedPrint>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, title, media, pdf, COALESCE(job_name, 'badge-' || id), submitting
+            "SELECT id, title, media, pdf, COALESCE(job_name, 'badge-' || id), submitting,
+                    registrant
              FROM print_job WHERE state = 'queued' ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok(QueuedPrint {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                media: r.get(2)?,
-                pdf: r.get(3)?,
-                job_name: r.get(4)?,
-                submitting: r.get(5)?,
-            })
+            Ok((
+                QueuedPrint {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    media: r.get(2)?,
+                    pdf: r.get(3)?,
+                    job_name: r.get(4)?,
+                    submitting: r.get(5)?,
+                    registrant: Uuid::nil(),
+                },
+                r.get::<_, String>(6)?,
+            ))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.map(|row| {
+            let (job, registrant) = row?;
+            Ok(QueuedPrint {
+                registrant: parse_uuid("print_job.registrant", &registrant)?,
+                ..job
+            })
+        })
+        .collect()
     }
 
     /// The printer accepted the job: mark it sent (or done) and log a
