@@ -130,6 +130,32 @@ pub struct KioskIdentity {
     pub language: Language,
     /// How unknown scans are tried against keyboard mix-ups.
     pub scanner_layout: ScannerLayout,
+    /// Whether the home screen shows an on-screen keyboard.
+    pub touch: Touch,
+}
+
+/// kiosk.toml `[kiosk] touch`: the on-screen keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Touch {
+    /// Shown while the screen is in self-service (attendees have no
+    /// keyboard), hidden for staff at a desk.
+    #[default]
+    Auto,
+    /// Always shown (a staff tablet).
+    On,
+    /// Never shown.
+    Off,
+}
+
+impl Touch {
+    /// Whether the keyboard is shown to `mode`.
+    pub fn shown(self, mode: Mode) -> bool {
+        match self {
+            Touch::Auto => mode == Mode::SelfService,
+            Touch::On => true,
+            Touch::Off => false,
+        }
+    }
 }
 
 /// The kiosk screen's language: French first, English on request.
@@ -289,6 +315,8 @@ struct RawKiosk {
     staff_pin: Option<String>,
     language: Option<String>,
     scanner_layout: Option<String>,
+    /// "auto", true or false.
+    touch: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -561,6 +589,17 @@ impl RawConfig {
                 )
             })?,
         };
+        let touch = match &self.kiosk.touch {
+            None => Touch::Auto,
+            Some(toml::Value::String(s)) if s.trim() == "auto" => Touch::Auto,
+            Some(toml::Value::Boolean(true)) => Touch::On,
+            Some(toml::Value::Boolean(false)) => Touch::Off,
+            Some(other) => {
+                return Err(format!(
+                    "[kiosk] touch = {other} inconnu — \"auto\" (clavier à l'écran en libre service), true (toujours) ou false (jamais), sans guillemets pour true et false"
+                ));
+            }
+        };
         let kiosk = KioskIdentity {
             name: if self.kiosk.name.trim().is_empty() {
                 id.clone()
@@ -572,6 +611,7 @@ impl RawConfig {
             staff_pin,
             language,
             scanner_layout,
+            touch,
         };
 
         let import = validate_import(self.import, &event)?;

@@ -34,6 +34,7 @@ fn self_service_config(dir: &std::path::Path) -> std::path::PathBuf {
 
 #[test]
 fn attendees_see_only_themselves_and_staff_need_the_pin() {
+    let _one = common::ui::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let ui = self_service_kiosk(dir.path());
     assert!(
@@ -232,4 +233,67 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
     // pretix's refusals name people: never on the attendees' screen.
     common::ui::hand_over_refusals(&ui, &[("Paul Impayé", "unpaid", "2026-11-29T08:58:00Z")]);
     assert!(!present(&ui, "Refus de pretix"));
+}
+
+/// A touch screen without a keyboard: the attendee finds themselves with
+/// taps alone, one tap a letter — accents from their own keys — and the
+/// keyboard goes when staff take over at a desk.
+#[test]
+fn an_attendee_finds_their_name_with_taps_on_the_screen_keyboard() {
+    let _one = common::ui::one_test_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let ui = self_service_kiosk(dir.path());
+    let me = ui.with_kiosk(|k| {
+        k.search("cavusoglu", 100)
+            .unwrap()
+            .hits
+            .into_iter()
+            .find(|r| {
+                r.first_name
+                    .chars()
+                    .any(|c| "éèêëàâçîïôöùûüÿœæ".contains(c))
+            })
+            .expect("a Çavuşoğlu with an accent in their first name in the demo")
+    });
+    // « Hélène çavusoglu »: ş and ğ are not French letters; the search
+    // folds them.
+    let typed = format!("{} çavusoglu", me.first_name.to_lowercase());
+    let mut taps = 0;
+    for c in typed.chars() {
+        let label = if c == ' ' {
+            "Espace".to_owned()
+        } else {
+            c.to_string()
+        };
+        find(&ui, &label).invoke_accessible_default_action();
+        taps += 1;
+    }
+    assert_eq!(taps, typed.chars().count(), "one tap a letter");
+    let home = ui.window.global::<HomeAdapter>();
+    assert_eq!(
+        home.get_query(),
+        typed.as_str(),
+        "the field shows what was tapped"
+    );
+    let listed: Vec<_> = home.get_results().iter().map(|p| p.id).collect();
+    assert!(
+        listed.contains(&(me.id as i32)),
+        "{} {} listed for « {typed} »: {listed:?}",
+        me.first_name,
+        me.last_name
+    );
+    // A slip: erased with one tap.
+    find(&ui, "a").invoke_accessible_default_action();
+    find(&ui, "Effacer").invoke_accessible_default_action();
+    assert_eq!(home.get_query(), typed.as_str());
+    assert!(present(&ui, "Valider"));
+
+    // Staff at the desk type on the laptop: no keyboard on the screen.
+    find(&ui, "Personnel").invoke_accessible_default_action();
+    find(&ui, "Code PIN").set_accessible_value("482913");
+    find(&ui, "Déverrouiller").invoke_accessible_default_action();
+    assert!(
+        !present(&ui, "Valider"),
+        "hidden for staff (touch = \"auto\")"
+    );
 }

@@ -7,7 +7,6 @@
 //! only), [`Staging`] also writes what a test needs to stage a fault: a
 //! job left half-submitted by a crash, a clock the hub contradicts.
 
-use jiff::Timestamp;
 use uuid::Uuid;
 
 use super::{Kiosk, Result};
@@ -117,7 +116,7 @@ impl Staging<'_> {
     pub fn job_left_submitting(
         &mut self,
         job: &crate::store::NewJob<'_>,
-        now: Timestamp,
+        now: jiff::Timestamp,
     ) -> Result<i64> {
         let id = self.store.enqueue_print(job, now)?;
         self.store.mark_print_submitting(id, now)?;

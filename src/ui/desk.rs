@@ -163,6 +163,8 @@ pub(crate) enum Intent {
     Typed(String),
     /// Enter in the field.
     Submitted(String),
+    /// A key of the on-screen keyboard, and the field's text before it.
+    Key(String, KeyTap),
     /// A name tapped in the list: its confirmation card.
     Chosen(i64),
     /// « Confirmer » on the card of this person.
@@ -194,6 +196,17 @@ pub(crate) enum Intent {
     Home,
 }
 
+/// A key of the on-screen keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum KeyTap {
+    /// A letter, an accent, a space, a hyphen or an apostrophe.
+    Char(char),
+    /// The last character off.
+    Erase,
+    /// « Valider »: Enter.
+    Enter,
+}
+
 /// Which form a refusal is shown on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Form {
@@ -207,6 +220,8 @@ pub(crate) enum Form {
 pub(crate) enum Effect {
     /// An empty field, nothing listed, armed for the next scan.
     Cleared,
+    /// The field's text, as the on-screen keyboard made it.
+    Query(String),
     Listing(Listing),
     /// The confirmation card of this person.
     Card(Registrant),
@@ -310,6 +325,17 @@ impl Desk {
         use Effect as E;
         match intent {
             Intent::Typed(text) => vec![E::Listing(self.search(&text, now))],
+            Intent::Key(before, tap) => {
+                let mut text = before;
+                match tap {
+                    KeyTap::Char(c) => text.push(c),
+                    KeyTap::Erase => {
+                        text.pop();
+                    }
+                    KeyTap::Enter => return self.update(Intent::Submitted(text), now),
+                }
+                vec![E::Query(text.clone()), E::Listing(self.search(&text, now))]
+            }
             Intent::Submitted(text) => {
                 let (enter, listing) = self.enter(&text, now);
                 let mut effects: Vec<Effect> = listing.map(E::Listing).into_iter().collect();
@@ -1106,6 +1132,7 @@ mod tests {
             .iter()
             .map(|e| match e {
                 Effect::Cleared => "cleared",
+                Effect::Query(_) => "query",
                 Effect::Listing(_) => "listing",
                 Effect::Card(_) => "card",
                 Effect::Result(_) => "result",
@@ -1153,6 +1180,35 @@ mod tests {
             [Effect::Job(Ok(job))] => assert_eq!(job.reason, "réimpression : badge perdu"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// The on-screen keyboard: each tap writes the field and searches;
+    /// « Valider » is Enter — a typed ticket code checks in like a scan.
+    #[test]
+    fn keyboard_taps_write_the_field_search_and_validate_like_enter() {
+        let (_dir, mut d) = desk("staff", 20);
+        let p = someone(&d);
+        let mut field = String::new();
+        for c in p.last_name.to_lowercase().chars() {
+            let effects = go(&mut d, Intent::Key(field.clone(), KeyTap::Char(c)));
+            assert_eq!(shown(&effects), ["query", "listing"]);
+            let Effect::Query(text) = &effects[0] else {
+                unreachable!()
+            };
+            field = text.clone();
+        }
+        assert_eq!(field, p.last_name.to_lowercase());
+        assert!(d.listed.contains(&p.id), "{} listed", p.last_name);
+        let effects = go(&mut d, Intent::Key(format!("{field}x"), KeyTap::Erase));
+        assert!(matches!(&effects[0], Effect::Query(t) if *t == field));
+        let effects = go(&mut d, Intent::Key(String::new(), KeyTap::Erase));
+        assert!(
+            matches!(&effects[0], Effect::Query(t) if t.is_empty()),
+            "nothing to erase"
+        );
+        let effects = go(&mut d, Intent::Key("NEC-000003".into(), KeyTap::Enter));
+        assert_eq!(shown(&effects)[..2], ["listing", "result"]);
+        assert_eq!(d.page(), Page::Result);
     }
 
     #[test]

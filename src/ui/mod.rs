@@ -304,6 +304,7 @@ fn render(window: &AppWindow, d: &Desk, effect: desk::Effect) -> bool {
     let arms = matches!(effect, E::Cleared | E::Armed | E::NextScan);
     match effect {
         E::Cleared => home_adapter::clear(window),
+        E::Query(text) => window.global::<HomeAdapter>().set_query(text.into()),
         E::Listing(listing) => home_adapter::render(window, d, &listing),
         E::Card(r) => confirm_adapter::render(window, d, &r),
         E::Result(shown) => result_adapter::render(window, d, &shown),

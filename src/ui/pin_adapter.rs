@@ -74,4 +74,7 @@ pub(super) fn apply_mode(window: &AppWindow, desk: &Desk) {
     let screen = window.global::<Screen>();
     screen.set_self_service(desk.self_service());
     screen.set_can_lock(desk.can_lock());
+    window
+        .global::<super::KeyboardAdapter>()
+        .set_shown(desk.kiosk.config.kiosk.touch.shown(desk.mode));
 }
