@@ -132,6 +132,8 @@ pub struct KioskIdentity {
     pub scanner_layout: ScannerLayout,
     /// Whether the home screen shows an on-screen keyboard.
     pub touch: Touch,
+    /// A tone for each welcome and each refusal.
+    pub sound: bool,
 }
 
 /// kiosk.toml `[kiosk] touch`: the on-screen keyboard.
@@ -317,6 +319,7 @@ struct RawKiosk {
     scanner_layout: Option<String>,
     /// "auto", true or false.
     touch: Option<toml::Value>,
+    sound: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -612,6 +615,7 @@ impl RawConfig {
             language,
             scanner_layout,
             touch,
+            sound: self.kiosk.sound.unwrap_or(true),
         };
 
         let import = validate_import(self.import, &event)?;

@@ -2,7 +2,7 @@
 //!
 //! Layers, one direction: [`domain`] (types and rules, no I/O) ←
 //! `store` (the only rusqlite user, private to the crate) / [`badge`] / [`print`] / [`import`] /
-//! [`export`] / [`sync`] / [`pretix`] ← [`app`] (lookup → decide → record → badge →
+//! [`export`] / [`sync`] / [`pretix`] / [`sound`] ← [`app`] (lookup → decide → record → badge →
 //! print; the hub's half of the sync protocol; kiosks' credentials) ←
 //! [`ui`] (the only slint user), [`hub`] (the HTTP server: statuses, the
 //! page, the connections) and [`cli`]. The three at the top reach the store
@@ -20,6 +20,7 @@ pub mod hub;
 pub mod import;
 pub mod pretix;
 pub mod print;
+pub mod sound;
 pub(crate) mod store;
 pub mod sync;
 #[cfg(feature = "gui")]

@@ -115,6 +115,19 @@ pub(crate) struct Shown {
 }
 
 impl Shown {
+    /// The door's sound for it: a welcome, a refusal (whatever keeps the
+    /// person out), or none (an undo, a fix: staff's own gestures).
+    pub fn cue(&self) -> Option<crate::sound::Cue> {
+        use crate::sound::Cue;
+        match self.said {
+            Said::CheckedIn(Outcome::Welcome) => Some(Cue::Success),
+            Said::CheckedIn(_) | Said::SeeDesk | Said::Error => Some(Cue::Refusal),
+            Said::Undone | Said::Edited => None,
+        }
+    }
+}
+
+impl Shown {
     fn of(said: Said) -> Shown {
         Shown {
             said,
@@ -286,6 +299,8 @@ pub(crate) struct Desk {
     /// Wakes the sync worker after a check-in, so other kiosks and the
     /// organisers' page see it within a second (absent without a hub).
     pub syncer: Option<std::sync::mpsc::Sender<()>>,
+    /// Tones for welcomes and refusals (`[kiosk] sound`; off in tests).
+    pub sound: bool,
     /// Who is at the screen now (staff can unlock a self-service kiosk).
     pub mode: Mode,
     /// Self-service searches and the people they showed, so that a script
@@ -311,6 +326,7 @@ impl Desk {
             last: None,
             held: None,
             printer: None,
+            sound: false,
             counter: None,
             syncer: None,
             searches: Default::default(),
@@ -1180,6 +1196,27 @@ mod tests {
             [Effect::Job(Ok(job))] => assert_eq!(job.reason, "réimpression : badge perdu"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A welcome sounds like one; an unknown ticket like a refusal; an
+    /// undo says nothing.
+    #[test]
+    fn each_result_has_its_sound() {
+        use crate::sound::Cue;
+        let (_dir, mut d) = desk("staff", 20);
+        let cue = |effects: &[Effect]| {
+            effects.iter().find_map(|e| match e {
+                Effect::Result(shown) => Some(shown.cue()),
+                _ => None,
+            })
+        };
+        let welcome = go(&mut d, Intent::Submitted("NEC-000002".into()));
+        assert_eq!(cue(&welcome), Some(Some(Cue::Success)));
+        let unknown = go(&mut d, Intent::Submitted("NEC-999999".into()));
+        assert_eq!(cue(&unknown), Some(Some(Cue::Refusal)));
+        go(&mut d, Intent::Submitted("NEC-000002".into()));
+        let undone = go(&mut d, Intent::Undo);
+        assert_eq!(cue(&undone), Some(None), "{:?}", shown(&undone));
     }
 
     /// The on-screen keyboard: each tap writes the field and searches;

@@ -159,7 +159,9 @@ impl KioskUi {
         window
             .global::<Screen>()
             .set_accent(colour(&kiosk.config.event.colour));
+        let sound = background && kiosk.config.kiosk.sound;
         let mut desk = Desk::new(kiosk);
+        desk.sound = sound;
         desk.printer = printer;
         desk.counter = counter;
         desk.syncer = syncer;
@@ -307,7 +309,12 @@ fn render(window: &AppWindow, d: &Desk, effect: desk::Effect) -> bool {
         E::Query(text) => window.global::<HomeAdapter>().set_query(text.into()),
         E::Listing(listing) => home_adapter::render(window, d, &listing),
         E::Card(r) => confirm_adapter::render(window, d, &r),
-        E::Result(shown) => result_adapter::render(window, d, &shown),
+        E::Result(shown) => {
+            if let Some(cue) = shown.cue().filter(|_| d.sound) {
+                crate::sound::play(cue);
+            }
+            result_adapter::render(window, d, &shown)
+        }
         E::Job(queued) => result_adapter::show_queued(window, &queued),
         E::UndoRefused(why) => result_adapter::show_error(window, &why),
         E::EditForm(r, reprint) => edit_adapter::render(window, &r, reprint),
