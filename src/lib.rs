@@ -2,12 +2,15 @@
 //!
 //! Layers, one direction: [`domain`] (types and rules, no I/O) ←
 //! `store` (the only rusqlite user, private to the crate) / [`badge`] / [`print`] / [`import`] /
-//! [`export`] / [`sync`] / [`pretix`] / [`sound`] ← [`app`] (lookup → decide → record → badge →
+//! [`export`] / [`sync`] / [`pretix`] ← [`app`] (lookup → decide → record → badge →
 //! print; the hub's half of the sync protocol; kiosks' credentials) ←
 //! [`ui`] (the only slint user), [`hub`] (the HTTP server: statuses, the
 //! page, the connections) and [`cli`]. The three at the top reach the store
 //! only through [`app`], whose re-exports name the store's types they see;
 //! tests and benches too ([`app::Inspection`] to look into a copy).
+//! [`sound`] (the door's tones, no state) stands beside them and only
+//! [`ui`] plays it. [`config`] and [`demo`] sit under [`app`]: every layer
+//! above reads the validated `Config`.
 
 pub mod app;
 pub mod badge;
