@@ -118,6 +118,7 @@ fn bench(c: &mut Criterion) {
                             kiosk: id,
                             marks: Default::default(),
                             sent_at: None,
+                            printer: None,
                         };
                         (credential, req)
                     })
@@ -236,6 +237,7 @@ impl SimKiosk {
                 kiosk: self.id.clone(),
                 marks: self.marks.clone(),
                 sent_at: Some(jiff::Timestamp::now()),
+                printer: None,
             };
             let res: accueil::sync::SyncResponse = http
                 .post(format!("http://{hub}/api/sync"))

@@ -30,6 +30,47 @@ pub struct SyncRequest {
     /// kiosk whose clock is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<jiff::Timestamp>,
+    /// How the kiosk's printer stands: the organisers' page shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printer: Option<PrinterHealth>,
+}
+
+/// How a kiosk's printer stands, as its print queue knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrinterHealth {
+    /// « imprimante « QL820 » », « dossier badges-imprimes ».
+    pub printer: String,
+    /// Badges not sent yet.
+    pub queued: i64,
+    /// Badges sent, not printed yet.
+    pub waiting: i64,
+    /// Badges that failed within the last hour.
+    pub failed: i64,
+    /// What holds the queue, in the printer's or the server's words
+    /// (« imprimante arrêtée : plus de papier »); none while it prints.
+    pub problem: Option<String>,
+}
+
+impl PrinterHealth {
+    /// At most this long: a page shows it in a table cell.
+    pub const MAX_PROBLEM: usize = 300;
+
+    /// Fit for the hub's page: bounded, no control characters (a kiosk's
+    /// words, shown to organisers).
+    pub fn tidy(mut self) -> PrinterHealth {
+        let clean = |s: &str, max: usize| -> String {
+            s.chars().filter(|c| !c.is_control()).take(max).collect()
+        };
+        self.printer = clean(&self.printer, 120);
+        self.problem = self
+            .problem
+            .map(|p| clean(&p, Self::MAX_PROBLEM))
+            .filter(|p| !p.trim().is_empty());
+        self.queued = self.queued.clamp(0, 1_000_000);
+        self.waiting = self.waiting.clamp(0, 1_000_000);
+        self.failed = self.failed.clamp(0, 1_000_000);
+        self
+    }
 }
 
 /// The hub's answer.
@@ -746,6 +787,7 @@ pub fn pending(store: &Store, me: &str) -> Result<i64, StoreError> {
 pub fn round(
     store: &mut Store,
     me: &str,
+    printer: Option<&PrinterHealth>,
     client: &dyn HubLink,
     now: impl Fn() -> jiff::Timestamp,
     mut apply_list: impl FnMut(&mut Store, Vec<ListEntry>) -> Result<(), StoreError>,
@@ -771,6 +813,7 @@ pub fn round(
             records,
             marks: store.marks()?,
             sent_at: Some(sent_at),
+            printer: printer.cloned(),
         }) {
             Ok(res) => res,
             Err(SyncError::Refused(refused)) => {
@@ -882,6 +925,34 @@ fn set_acked(
 
 #[cfg(test)]
 mod tests {
+
+    /// A kiosk's words about its printer go on the organisers' page: a
+    /// hostile or broken kiosk cannot send a novel, escape sequences or
+    /// negative counts.
+    #[test]
+    fn a_printers_health_is_bounded_before_the_page_shows_it() {
+        let h = PrinterHealth {
+            printer: format!("imprimante\u{1b}[31m{}", "x".repeat(500)),
+            queued: -5,
+            waiting: i64::MAX,
+            failed: 2,
+            problem: Some(format!("plus de papier\u{7}{}", "é".repeat(1000))),
+        }
+        .tidy();
+        assert!(!h.printer.chars().any(char::is_control));
+        assert!(h.printer.chars().count() <= 120);
+        let problem = h.problem.unwrap();
+        assert!(problem.starts_with("plus de papier") && !problem.contains('\u{7}'));
+        assert_eq!(problem.chars().count(), PrinterHealth::MAX_PROBLEM);
+        assert_eq!((h.queued, h.waiting, h.failed), (0, 1_000_000, 2));
+        let blank = PrinterHealth {
+            problem: Some(" \n ".into()),
+            ..h
+        }
+        .tidy();
+        assert_eq!(blank.problem, None);
+    }
+
     use super::*;
     use crate::domain::{Event, RecordKind};
 

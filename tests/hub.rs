@@ -895,6 +895,86 @@ fn a_day_ahead() -> jiff::Timestamp {
     jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24)
 }
 
+/// The organisers' page's figures once `ok` holds (they follow each sync;
+/// how fast is measured in benches/hub.rs, the deadline only bounds a
+/// failure).
+fn figures_until(hub: SocketAddr, ok: &dyn Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let stats: serde_json::Value = http()
+            .get(format!("http://{hub}/api/stats"))
+            .bearer_auth(DASHBOARD)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        if ok(&stats) || std::time::Instant::now() > deadline {
+            return stats;
+        }
+    }
+}
+
+/// A kiosk whose print server is away: the organisers see it on their
+/// phones, with what holds it and how many badges wait — and that it
+/// prints again once it does.
+#[test]
+fn each_kiosks_printer_shows_on_the_organisers_page() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let away = toml(
+        "porte-b",
+        &format!("url = \"http://{}\"\ntoken = \"{TOKEN}\"", hub.addr),
+    )
+    .replace(
+        "kind = \"folder\"",
+        "kind = \"cups\"\nname = \"QL820\"\nserver = \"http://127.0.0.1:9\"",
+    );
+    let ev = Event::with_config(&away);
+    sync(&ev);
+    let p = ev.json(&["print", "S-000001"]);
+    assert_eq!(p["job"]["state"], "queued", "{p}");
+    sync(&ev);
+    let stats = figures_until(hub.addr, &|s| {
+        s["printers"].as_array().is_some_and(|p| !p.is_empty())
+    });
+    let alerts = stats["printers"].as_array().unwrap();
+    assert_eq!(alerts.len(), 1, "{stats}");
+    assert_eq!(alerts[0]["kiosk"], "porte-b");
+    assert_eq!(alerts[0]["queued"], 1);
+    assert!(
+        alerts[0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("injoignable"),
+        "{stats}"
+    );
+    let row = stats["enrolled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kiosk"] == "porte-b")
+        .cloned()
+        .unwrap();
+    assert_eq!(row["printer"]["printer"], "imprimante « QL820 »", "{row}");
+
+    // Printing to a folder instead: the badge goes, the alert clears.
+    std::fs::write(
+        ev.path("kiosk.toml"),
+        away.replace("kind = \"cups\"", "kind = \"folder\""),
+    )
+    .unwrap();
+    ev.ok(&["print", "--status"]);
+    sync(&ev);
+    let stats = figures_until(hub.addr, &|s| {
+        s["printers"].as_array().is_some_and(Vec::is_empty)
+    });
+    assert_eq!(
+        stats["printers"].as_array().map(Vec::len),
+        Some(0),
+        "{stats}"
+    );
+}
+
 #[test]
 fn a_kiosk_whose_clock_is_a_day_off_is_told_and_records_nothing_unconfirmed() {
     let hub_ev = hub_event();
@@ -919,23 +999,8 @@ fn a_kiosk_whose_clock_is_a_day_off_is_told_and_records_nothing_unconfirmed() {
         )
         .unwrap();
     assert_eq!(c.outcome, accueil::domain::Outcome::Welcome);
-    // The organisers' page lists it (its figures follow each sync; how fast
-    // is measured in benches/hub.rs, the deadline only bounds a failure).
-    let figures_until = |ok: &dyn Fn(&serde_json::Value) -> bool| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        loop {
-            let stats: serde_json::Value = http()
-                .get(format!("http://{}/api/stats", hub.addr))
-                .bearer_auth(DASHBOARD)
-                .send()
-                .unwrap()
-                .json()
-                .unwrap();
-            if ok(&stats) || std::time::Instant::now() > deadline {
-                return stats;
-            }
-        }
-    };
+    // The organisers' page lists it.
+    let figures_until = |ok: &dyn Fn(&serde_json::Value) -> bool| figures_until(hub.addr, ok);
     let stats = figures_until(&|s| s["clocks"].as_array().is_some_and(|c| !c.is_empty()));
     let clocks = stats["clocks"].as_array().unwrap();
     assert_eq!(clocks.len(), 1, "{stats}");

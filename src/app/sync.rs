@@ -74,9 +74,13 @@ impl Kiosk {
     pub fn sync_with(&mut self, link: &dyn crate::sync::HubLink) -> Result<crate::sync::Round> {
         let me = self.config.kiosk.id.clone();
         let clock = self.clock;
+        // A queue that cannot be read says nothing of the printer: the
+        // round goes on without.
+        let printer = self.printer_health().ok();
         Ok(crate::sync::round(
             &mut self.store,
             &me,
+            printer.as_ref(),
             link,
             clock,
             |store, entries| {

@@ -68,6 +68,8 @@ pub struct Hub {
     connections: Arc<Mutex<Connections>>,
     /// Each kiosk's clock at its last sync: how far off the hub's, when.
     clocks: Mutex<BTreeMap<String, (i64, Timestamp)>>,
+    /// Each kiosk's printer as it said at its last sync.
+    printers: Mutex<BTreeMap<String, crate::sync::PrinterHealth>>,
     /// The copy handed to new kiosks, and when it was made: kiosks that
     /// join together share one.
     snapshot: Mutex<Option<(std::time::Instant, axum::body::Bytes)>>,
@@ -93,6 +95,7 @@ impl Hub {
             wanted: std::sync::atomic::AtomicU64::new(0),
             connections: Arc::default(),
             clocks: Mutex::default(),
+            printers: Mutex::default(),
             snapshot: Mutex::new(None),
             pretix: Mutex::new(None),
             wake_pretix: std::sync::OnceLock::new(),
@@ -442,7 +445,7 @@ async fn sync(
         )
         .into_response();
     }
-    let (kiosk, sent_at) = (req.kiosk.clone(), req.sent_at);
+    let (kiosk, sent_at, printer) = (req.kiosk.clone(), req.sent_at, req.printer.clone());
     let h = hub.clone();
     let credential = from.credential;
     let answer =
@@ -457,7 +460,13 @@ async fn sync(
                 hub.clocks
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(kiosk, (now.duration_since(sent).as_secs(), now));
+                    .insert(kiosk.clone(), (now.duration_since(sent).as_secs(), now));
+            }
+            if let Some(printer) = printer {
+                hub.printers
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(kiosk, printer.tidy());
             }
             // The page shows each kiosk's clock and what came in: its
             // figures are computed again (coalesced, a few times a second
@@ -632,8 +641,13 @@ fn start_figures(hub: &Arc<Hub>, own: Kiosk) -> Result<(), HubError> {
                 let Some(hub) = weak.upgrade() else { return };
                 let including = hub.wanted.load(std::sync::atomic::Ordering::SeqCst);
                 let clocks = hub.clocks.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                let printers = hub
+                    .printers
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone();
                 drop(hub);
-                let data = match dashboard(&own, &clocks) {
+                let data = match dashboard(&own, &clocks, &printers) {
                     Ok(v) => v.to_string(),
                     Err(e) => json!({ "error": e.to_string() }).to_string(),
                 };
@@ -697,6 +711,7 @@ async fn export(hub: Arc<Hub>, no_shows: bool) -> Response {
 pub fn dashboard(
     k: &Kiosk,
     clocks: &BTreeMap<String, (i64, Timestamp)>,
+    printers: &BTreeMap<String, crate::sync::PrinterHealth>,
 ) -> Result<Value, AppError> {
     let event = &k.config.event;
     let tz = &event.timezone;
@@ -798,6 +813,16 @@ pub fn dashboard(
                 "revoked": e.revoked,
                 "credentials": e.credentials,
                 "last_sync": seen,
+                "printer": printers.get(&e.kiosk),
+            })
+        })
+        .collect();
+    // Printers that something holds, for the page's « À régler ».
+    let printer_alerts: Vec<Value> = printers
+        .iter()
+        .filter_map(|(kiosk, p)| {
+            p.problem.as_ref().map(|problem| {
+                json!({ "kiosk": kiosk, "problem": problem, "queued": p.queued + p.waiting })
             })
         })
         .collect();
@@ -805,6 +830,7 @@ pub fn dashboard(
     Ok(json!({
         "event": event.name,
         "clocks": clock_alerts,
+        "printers": printer_alerts,
         "enrolled": enrolled,
         "refused": refused,
         "waiting": waiting,
