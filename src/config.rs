@@ -134,6 +134,8 @@ pub struct KioskIdentity {
     pub touch: Touch,
     /// A tone for each welcome and each refusal.
     pub sound: bool,
+    /// At a badge station: whether printing a badge records the arrival.
+    pub station_arrival: bool,
 }
 
 /// kiosk.toml `[kiosk] touch`: the on-screen keyboard.
@@ -153,7 +155,7 @@ impl Touch {
     /// Whether the keyboard is shown to `mode`.
     pub fn shown(self, mode: Mode) -> bool {
         match self {
-            Touch::Auto => mode == Mode::SelfService,
+            Touch::Auto => mode.attended_by_attendees(),
             Touch::On => true,
             Touch::Off => false,
         }
@@ -193,6 +195,18 @@ pub enum Mode {
     Staff,
     /// Attendees on their own: their own badge, nothing else.
     SelfService,
+    /// Admission is done elsewhere: a scan or a name prints the badge,
+    /// nothing else (the screen as in self-service); the arrival is
+    /// recorded or not (`station_arrival`), reprints capped and logged.
+    BadgeStation,
+}
+
+impl Mode {
+    /// Whether attendees stand at the screen (self-service, badge station):
+    /// they see only themselves.
+    pub fn attended_by_attendees(self) -> bool {
+        matches!(self, Mode::SelfService | Mode::BadgeStation)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -320,6 +334,7 @@ struct RawKiosk {
     /// "auto", true or false.
     touch: Option<toml::Value>,
     sound: Option<bool>,
+    station_arrival: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -559,9 +574,10 @@ impl RawConfig {
         let mode = match self.kiosk.mode.as_deref() {
             None | Some("staff") => Mode::Staff,
             Some("self-service") => Mode::SelfService,
+            Some("badge-station") => Mode::BadgeStation,
             Some(other) => {
                 return Err(format!(
-                    "[kiosk] mode « {other} » inconnu — « staff » (accueil) ou « self-service » (borne en libre service)"
+                    "[kiosk] mode « {other} » inconnu — « staff » (accueil), « self-service » (borne en libre service) ou « badge-station » (poste badges)"
                 ));
             }
         };
@@ -571,8 +587,8 @@ impl RawConfig {
         {
             return Err("[kiosk] staff_pin n'est pas une empreinte argon2 — générez-la avec « accueil pin-hash »".into());
         }
-        if mode == Mode::SelfService && staff_pin.is_none() {
-            return Err("[kiosk] mode = \"self-service\" demande un staff_pin pour que le personnel puisse reprendre la main — générez-le avec « accueil pin-hash »".into());
+        if mode.attended_by_attendees() && staff_pin.is_none() {
+            return Err("[kiosk] mode = \"self-service\" (ou \"badge-station\") demande un staff_pin pour que le personnel puisse reprendre la main — générez-le avec « accueil pin-hash »".into());
         }
         let language = match self.kiosk.language.as_deref() {
             None | Some("fr") => Language::French,
@@ -616,6 +632,7 @@ impl RawConfig {
             scanner_layout,
             touch,
             sound: self.kiosk.sound.unwrap_or(true),
+            station_arrival: self.kiosk.station_arrival.unwrap_or(true),
         };
 
         let import = validate_import(self.import, &event)?;

@@ -161,6 +161,38 @@ impl Kiosk {
         })
     }
 
+    /// At a badge station (admission is done elsewhere): someone who may
+    /// come in today gets their badge — the first, or a reprint within
+    /// `[printer] self_service_reprints`, logged as made at the station;
+    /// their arrival is recorded too with `[kiosk] station_arrival`.
+    /// `None` beside a refusal (unknown, cancelled, not today…).
+    pub fn station_badge(
+        &mut self,
+        lookup: &Lookup,
+        day: Option<DaySpec>,
+    ) -> Result<(CheckIn, Option<Result<Printed>>)> {
+        let c = self.admit(lookup, day, self.config.kiosk.station_arrival)?;
+        let printed = match (&c.outcome, &c.registrant) {
+            (Outcome::Welcome | Outcome::AlreadyIn, Some(r)) => {
+                // Badges printed anywhere, and those still on their way
+                // here: two scans in a row are not two badges.
+                let given = self.store.badges_printed(r.uid)? + self.store.badges_pending(r.uid)?;
+                let cap = i64::from(self.config.printer.self_service_reprints);
+                Some(if given > cap {
+                    Err(AppError::ReprintLimit {
+                        name: r.display_name(),
+                        printed: given,
+                    })
+                } else {
+                    let reason = (given > 0).then_some("réimpression au poste badges");
+                    self.queue_badge(&Lookup::Uid(r.uid), reason, true)
+                })
+            }
+            _ => None,
+        };
+        Ok((c, printed))
+    }
+
     /// A person's live arrival on a day, if any.
     pub fn arrival_on(&self, registrant: uuid::Uuid, day: Date) -> Result<Option<Arrival>> {
         Ok(self

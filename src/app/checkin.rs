@@ -143,6 +143,16 @@ impl Kiosk {
     /// Checks a person in: the decision and, for `welcome`, a durable arrival
     /// record, in one transaction.
     pub fn check_in(&mut self, lookup: &Lookup, day: Option<DaySpec>) -> Result<CheckIn> {
+        self.admit(lookup, day, true)
+    }
+
+    /// The check-in decision, and its arrival record when `record`.
+    pub(super) fn admit(
+        &mut self,
+        lookup: &Lookup,
+        day: Option<DaySpec>,
+        record: bool,
+    ) -> Result<CheckIn> {
         let (day, day_reason) = self.recording_day(day)?;
         let event = &self.config.event;
         let policy = self.config.policy;
@@ -154,7 +164,7 @@ impl Kiosk {
                 let registrant = seen.registrant.as_ref();
                 let outcome = decide(event, policy, registrant, day, seen.arrival_on(day.date));
                 let record = match (outcome, registrant) {
-                    (Outcome::Welcome, Some(r)) => Some(NewRecord {
+                    (Outcome::Welcome, Some(r)) if record => Some(NewRecord {
                         kind: RecordKind::Arrival,
                         registrant: r.uid,
                         day: Some(day.date),

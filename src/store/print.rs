@@ -318,6 +318,17 @@ impl Store {
     }
 
     /// How many badges this person has had printed (accepted by a printer).
+    /// Badges of this person in this kiosk's queue, not printed yet (queued
+    /// or at the printer).
+    pub fn badges_pending(&self, registrant: Uuid) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM print_job WHERE registrant = ?1 AND state IN ('queued', 'sent')",
+            )?
+            .query_row([registrant.to_string()], |r| r.get(0))?)
+    }
+
     pub fn badges_printed(&self, registrant: Uuid) -> Result<i64> {
         Ok(self
             .conn

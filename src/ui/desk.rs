@@ -112,6 +112,8 @@ pub(crate) struct Shown {
     pub clock_day: i32,
     /// A welcome: the badge is to be queued.
     pub badge: bool,
+    /// A badge station's badge, already queued (or why not).
+    pub queued: Option<Box<Result<crate::app::JobView, String>>>,
 }
 
 impl Shown {
@@ -140,6 +142,7 @@ impl Shown {
             error: String::new(),
             clock_day: 0,
             badge: false,
+            queued: None,
         }
     }
 }
@@ -460,13 +463,21 @@ impl Desk {
 
     /// The outcome on screen, the badge queued for a welcome, the status
     /// bar recounted, the field ready for the next scan.
-    fn after_check_in(&mut self, shown: Shown) -> Vec<Effect> {
+    fn after_check_in(&mut self, mut shown: Shown) -> Vec<Effect> {
         let badge = match (shown.badge, &shown.person) {
             (true, Some(r)) => Some(r.uid),
             _ => None,
         };
+        let queued = shown.queued.take();
         let mut effects = vec![Effect::Result(shown)];
-        if let Some(uid) = badge {
+        if let Some(queued) = queued {
+            if queued.is_ok()
+                && let Some(printer) = &self.printer
+            {
+                let _ = printer.send(());
+            }
+            effects.push(Effect::Job(*queued));
+        } else if let Some(uid) = badge {
             effects.push(self.badge(uid, None));
         }
         effects.extend([Effect::Recount, Effect::NextScan]);
@@ -506,13 +517,15 @@ impl Desk {
         self.page = page;
     }
 
+    /// Attendees at the screen (self-service, badge station): they see
+    /// only themselves.
     pub fn self_service(&self) -> bool {
-        self.mode == Mode::SelfService
+        self.mode.attended_by_attendees()
     }
 
-    /// Staff at a kiosk configured for self-service may lock it again.
+    /// Staff at a kiosk configured for attendees may lock it again.
     pub fn can_lock(&self) -> bool {
-        self.mode == Mode::Staff && self.kiosk.config.kiosk.mode == Mode::SelfService
+        self.mode == Mode::Staff && self.kiosk.config.kiosk.mode.attended_by_attendees()
     }
 
     /// Back to an empty home page: nothing listed.
@@ -637,8 +650,35 @@ impl Desk {
 
     /// Checks someone in (on `day`, else today) and says what happened.
     fn check_in(&mut self, lookup: Lookup, day: Option<DaySpec>) -> Shown {
+        if self.mode == Mode::BadgeStation {
+            return self.station(lookup, day);
+        }
         match self.kiosk.check_in(&lookup, day) {
             Ok(c) => self.checked_in(&c),
+            Err(e) => self.refused(lookup, &e),
+        }
+    }
+
+    /// A badge station: whoever may come in today gets their badge (already
+    /// in or not); a reprint past the cap sends them to the desk.
+    fn station(&mut self, lookup: Lookup, day: Option<DaySpec>) -> Shown {
+        match self.kiosk.station_badge(&lookup, day) {
+            Ok((c, printed)) => {
+                let mut shown = self.checked_in(&c);
+                shown.badge = false;
+                match printed {
+                    Some(Ok(p)) => {
+                        shown.said = Said::CheckedIn(Outcome::Welcome);
+                        shown.queued = Some(Box::new(Ok(p.job)));
+                    }
+                    Some(Err(e)) => {
+                        shown.said = Said::SeeDesk;
+                        shown.error = e.to_string();
+                    }
+                    None => {}
+                }
+                shown
+            }
             Err(e) => self.refused(lookup, &e),
         }
     }
@@ -810,7 +850,7 @@ impl Desk {
 
     /// Staff leave: self-service again, on an empty home page.
     fn lock(&mut self) {
-        self.mode = Mode::SelfService;
+        self.mode = self.kiosk.config.kiosk.mode;
         self.home();
     }
 }
@@ -1217,6 +1257,47 @@ mod tests {
         go(&mut d, Intent::Submitted("NEC-000002".into()));
         let undone = go(&mut d, Intent::Undo);
         assert_eq!(cue(&undone), Some(None), "{:?}", shown(&undone));
+    }
+
+    /// A badge station: a scan prints the badge (and records the arrival,
+    /// as configured), a second scan is a reprint logged as such, a third
+    /// is past the cap and sent to the desk; nobody unknown gets one.
+    #[test]
+    fn a_badge_station_prints_once_caps_reprints_and_refuses_the_unknown() {
+        let (_dir, mut d) = desk("badge-station", 20);
+        assert!(d.self_service(), "attendees at the screen");
+        let job = |effects: &[Effect]| {
+            effects.iter().find_map(|e| match e {
+                Effect::Job(Ok(job)) => Some(job.reason.clone()),
+                _ => None,
+            })
+        };
+        let said = |effects: &[Effect]| {
+            effects.iter().find_map(|e| match e {
+                Effect::Result(s) => Some(s.said),
+                _ => None,
+            })
+        };
+        let first = go(&mut d, Intent::Submitted("NEC-000004".into()));
+        assert_eq!(said(&first), Some(Said::CheckedIn(Outcome::Welcome)));
+        assert_eq!(job(&first).as_deref(), Some("badge"));
+        let uid = d.kiosk.registrant(&code(4)).unwrap().unwrap().uid;
+        assert_eq!(d.kiosk.inspect().live_arrivals(uid).unwrap().len(), 1);
+        let again = go(&mut d, Intent::Submitted("NEC-000004".into()));
+        assert_eq!(said(&again), Some(Said::CheckedIn(Outcome::Welcome)));
+        assert_eq!(job(&again).as_deref(), Some("réimpression au poste badges"));
+        let third = go(&mut d, Intent::Submitted("NEC-000004".into()));
+        assert_eq!(said(&third), Some(Said::SeeDesk));
+        assert_eq!(job(&third), None, "past [printer] self_service_reprints");
+        let unknown = go(&mut d, Intent::Submitted("NEC-999999".into()));
+        assert_eq!((said(&unknown), job(&unknown)), (Some(Said::SeeDesk), None));
+
+        // Admission done elsewhere, not recorded here.
+        d.kiosk.config.kiosk.station_arrival = false;
+        let other = go(&mut d, Intent::Submitted("NEC-000005".into()));
+        assert_eq!(job(&other).as_deref(), Some("badge"));
+        let uid = d.kiosk.registrant(&code(5)).unwrap().unwrap().uid;
+        assert!(d.kiosk.inspect().live_arrivals(uid).unwrap().is_empty());
     }
 
     /// The on-screen keyboard: each tap writes the field and searches;
