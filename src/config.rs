@@ -28,6 +28,8 @@ pub struct Config {
     pub hub: HubSettings,
     /// Where the list comes from: files, or a pretix event.
     pub source: Source,
+    /// kiosk.toml `[scanner]`: the camera.
+    pub camera: crate::camera::CameraSetting,
 }
 
 /// kiosk.toml `[source]`.
@@ -256,6 +258,15 @@ struct RawConfig {
     hub: RawHub,
     #[serde(default)]
     source: RawSource,
+    #[serde(default)]
+    scanner: RawScanner,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScanner {
+    /// "auto", "off" or a device path.
+    camera: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -639,6 +650,18 @@ impl RawConfig {
         let badge = validate_badge(self.badge, base)?;
         let printer = validate_printer(self.printer, base)?;
         let source = validate_source(self.source, &event)?;
+        let camera = match self.scanner.camera.as_deref().map(str::trim) {
+            None | Some("auto") => crate::camera::CameraSetting::Auto,
+            Some("off") => crate::camera::CameraSetting::Off,
+            Some(dev) if dev.starts_with("/dev/") => {
+                crate::camera::CameraSetting::Device(PathBuf::from(dev))
+            }
+            Some(other) => {
+                return Err(format!(
+                    "[scanner] camera « {other} » inconnu — « auto » (la première caméra), « off », ou un périphérique comme « /dev/video0 »"
+                ));
+            }
+        };
         Ok(Config {
             event,
             kiosk,
@@ -651,6 +674,7 @@ impl RawConfig {
             printer,
             hub: validate_hub(self.hub)?,
             source,
+            camera,
         })
     }
 }

@@ -8,12 +8,13 @@
 //! page, the connections) and [`cli`]. The three at the top reach the store
 //! only through [`app`], whose re-exports name the store's types they see;
 //! tests and benches too ([`app::Inspection`] to look into a copy).
-//! [`sound`] (the door's tones, no state) stands beside them and only
-//! [`ui`] plays it. [`config`] and [`demo`] sit under [`app`]: every layer
+//! [`sound`] (the door's tones) and [`camera`] (frames, QR decoding) stand
+//! beside them, used by [`ui`] alone. [`config`] and [`demo`] sit under [`app`]: every layer
 //! above reads the validated `Config`.
 
 pub mod app;
 pub mod badge;
+pub mod camera;
 pub mod cli;
 pub mod config;
 pub mod demo;

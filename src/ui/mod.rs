@@ -159,6 +159,9 @@ impl KioskUi {
         window
             .global::<Screen>()
             .set_accent(colour(&kiosk.config.event.colour));
+        if background && let Some(device) = kiosk.config.camera.device() {
+            spawn_camera(&window, device);
+        }
         let sound = background && kiosk.config.kiosk.sound;
         let mut desk = Desk::new(kiosk);
         desk.sound = sound;
@@ -255,6 +258,33 @@ const COUNT_EVERY: Duration = Duration::from_secs(5);
 /// A thread with its own connection to the kiosk's database: runs `work`
 /// when woken (several wake-ups at once count as one) or every `period`;
 /// `work` tells the window and says whether the window is still there.
+/// Reads the camera on a thread of its own: each new code is a scan, as
+/// if the USB scanner had typed it — on the pages where a scan is taken.
+/// No ffmpeg, no camera, a camera unplugged: the thread ends, the keyboard
+/// path never knew.
+fn spawn_camera(window: &AppWindow, device: std::path::PathBuf) {
+    let w = window.as_weak();
+    let spawned = std::thread::Builder::new()
+        .name("camera".into())
+        .spawn(move || {
+            let Some(camera) = crate::camera::Webcam::open(&device) else {
+                return;
+            };
+            crate::camera::run(Box::new(camera), |code| {
+                w.upgrade_in_event_loop(move |w| {
+                    let page = w.global::<Screen>().get_current();
+                    if matches!(page, Page::Home | Page::Result) {
+                        let home = w.global::<HomeAdapter>();
+                        home.set_query(code.clone().into());
+                        home.invoke_submitted(code.into());
+                    }
+                })
+                .is_ok()
+            });
+        });
+    drop(spawned);
+}
+
 fn spawn_worker(
     kiosk: &Kiosk,
     name: &str,

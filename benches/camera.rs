@@ -1,0 +1,56 @@
+//! Camera figures (see BENCHMARKS.md): 1280 × 720 grey frames through the
+//! decoder on one core — a frame with a ticket's QR code, and an empty one
+//! (most frames: nobody in front of the camera).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use accueil::camera::{Frame, decode};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+/// A QR code of `text`, 6 pixels a module, on a grey 1280 × 720 frame.
+fn frame_with(text: &str) -> Frame {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let modules = code.width();
+    let colors = code.to_colors();
+    let (w, h, scale, quiet) = (1280usize, 720usize, 6usize, 4usize);
+    let mut pixels = vec![120u8; w * h];
+    let side = (modules + 2 * quiet) * scale;
+    let (ox, oy) = (500, 200);
+    for y in 0..side {
+        for x in 0..side {
+            let (mx, my) = (
+                (x / scale).wrapping_sub(quiet),
+                (y / scale).wrapping_sub(quiet),
+            );
+            let dark =
+                mx < modules && my < modules && colors[my * modules + mx] == qrcode::Color::Dark;
+            pixels[(oy + y) * w + ox + x] = if dark { 20 } else { 235 };
+        }
+    }
+    Frame {
+        width: w as u32,
+        height: h as u32,
+        pixels,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let with = frame_with("NEC-000042");
+    assert_eq!(decode(&with), ["NEC-000042"]);
+    let empty = Frame {
+        width: 1280,
+        height: 720,
+        pixels: (0..1280 * 720).map(|i| (i % 251) as u8 / 4 + 100).collect(),
+    };
+    assert!(decode(&empty).is_empty());
+    let mut g = c.benchmark_group("camera");
+    g.bench_function("decode a 1280x720 frame with a ticket's QR code", |b| {
+        b.iter(|| decode(&with))
+    });
+    g.bench_function("decode an empty 1280x720 frame", |b| {
+        b.iter(|| decode(&empty))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,256 @@
+//! Scanning with a camera: frames from a source, QR codes decoded off the
+//! UI thread, the same code held in view counted once.
+//!
+//! A source is a trait, so that tests feed real frames (our own badges,
+//! rendered and degraded like photographs) and a kiosk feeds its webcam.
+//! The webcam is read through `ffmpeg` (V4L2 on Linux, grey frames on a
+//! pipe): no C library to build against, and a kiosk without ffmpeg or
+//! without a camera simply has no camera scanning — the keyboard path
+//! never waits on it.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One grey frame, a byte per pixel, row by row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
+
+impl Frame {
+    pub fn from_image(img: image::GrayImage) -> Frame {
+        Frame {
+            width: img.width(),
+            height: img.height(),
+            pixels: img.into_raw(),
+        }
+    }
+}
+
+/// Where frames come from.
+pub trait FrameSource: Send {
+    /// The next frame; `None` when the source has ended (camera unplugged,
+    /// recording over).
+    fn next_frame(&mut self) -> Option<Frame>;
+}
+
+/// The codes a frame shows (usually none or one). The detector misses
+/// some sharp codes at some sizes (measured on our own badges): a frame
+/// where it finds none is tried again smaller.
+pub fn decode(frame: &Frame) -> Vec<String> {
+    let (w, h) = (frame.width as usize, frame.height as usize);
+    if w == 0 || h == 0 || frame.pixels.len() < w * h {
+        return Vec::new();
+    }
+    let found = decode_at(w, h, |x, y| frame.pixels[y * w + x]);
+    if !found.is_empty() || w < 64 || h < 64 {
+        return found;
+    }
+    let Some(img) = image::GrayImage::from_raw(frame.width, frame.height, frame.pixels.clone())
+    else {
+        return found;
+    };
+    for scale in [0.5, 0.7] {
+        let (sw, sh) = ((w as f32 * scale) as u32, (h as f32 * scale) as u32);
+        let small = image::imageops::resize(&img, sw, sh, image::imageops::FilterType::Triangle);
+        let found = decode_at(sw as usize, sh as usize, |x, y| {
+            small.get_pixel(x as u32, y as u32)[0]
+        });
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+fn decode_at(w: usize, h: usize, pixel: impl FnMut(usize, usize) -> u8) -> Vec<String> {
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, pixel);
+    img.detect_grids()
+        .iter()
+        .filter_map(|g| g.decode().ok())
+        .map(|(_, content)| content)
+        .filter(|c| !c.trim().is_empty())
+        .collect()
+}
+
+/// A code held in front of the camera is in many frames: it counts once,
+/// until another code is read or it leaves the view for `gap`.
+#[derive(Debug)]
+pub struct Debounce {
+    gap: Duration,
+    last: Option<(String, Instant)>,
+}
+
+impl Debounce {
+    /// The same code again within `gap` of its last sighting is the same
+    /// scan.
+    pub fn new(gap: Duration) -> Debounce {
+        Debounce { gap, last: None }
+    }
+
+    /// Whether `code`, seen at `now`, is a new scan.
+    pub fn accept(&mut self, code: &str, now: Instant) -> bool {
+        let repeat =
+            matches!(&self.last, Some((c, at)) if c == code && now.duration_since(*at) < self.gap);
+        self.last = Some((code.to_owned(), now));
+        !repeat
+    }
+}
+
+/// How long the same code is one scan (it stays in view while the person
+/// reads the screen).
+pub const SAME_SCAN: Duration = Duration::from_secs(4);
+
+/// Reads frames from `source` until it ends or `deliver` says stop, and
+/// hands each new code over. Run it on a thread of its own.
+pub fn run(mut source: Box<dyn FrameSource>, mut deliver: impl FnMut(String) -> bool) {
+    let mut debounce = Debounce::new(SAME_SCAN);
+    while let Some(frame) = source.next_frame() {
+        for code in decode(&frame) {
+            if debounce.accept(&code, Instant::now()) && !deliver(code) {
+                return;
+            }
+        }
+    }
+}
+
+/// kiosk.toml `[scanner] camera`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CameraSetting {
+    /// The first camera, when there is one and ffmpeg to read it.
+    #[default]
+    Auto,
+    Device(PathBuf),
+    Off,
+}
+
+impl CameraSetting {
+    /// The device to read, if any.
+    pub fn device(&self) -> Option<PathBuf> {
+        match self {
+            CameraSetting::Off => None,
+            CameraSetting::Device(p) => Some(p.clone()),
+            CameraSetting::Auto => {
+                let first = Path::new("/dev/video0");
+                first.exists().then(|| first.to_owned())
+            }
+        }
+    }
+}
+
+/// Frames of a V4L2 camera through `ffmpeg`, 1280 × 720 grey.
+pub struct Webcam {
+    child: Child,
+    width: u32,
+    height: u32,
+}
+
+impl Webcam {
+    /// Starts reading `device`; `None` when ffmpeg is not installed.
+    pub fn open(device: &Path) -> Option<Webcam> {
+        let (width, height) = (1280, 720);
+        let child = Command::new("ffmpeg")
+            .args(["-loglevel", "error", "-f", "v4l2", "-video_size"])
+            .arg(format!("{width}x{height}"))
+            .arg("-i")
+            .arg(device)
+            .args(["-f", "rawvideo", "-pix_fmt", "gray", "-"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        Some(Webcam {
+            child,
+            width,
+            height,
+        })
+    }
+}
+
+impl FrameSource for Webcam {
+    fn next_frame(&mut self) -> Option<Frame> {
+        let mut pixels = vec![0; (self.width * self.height) as usize];
+        self.child.stdout.as_mut()?.read_exact(&mut pixels).ok()?;
+        Some(Frame {
+            width: self.width,
+            height: self.height,
+            pixels,
+        })
+    }
+}
+
+impl Drop for Webcam {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Frames already in memory (tests, benches, recordings).
+pub struct Recorded(pub std::vec::IntoIter<Frame>);
+
+impl FrameSource for Recorded {
+    fn next_frame(&mut self) -> Option<Frame> {
+        self.0.next()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_held_in_view_counts_once_and_again_once_it_left() {
+        let t0 = Instant::now();
+        let mut d = Debounce::new(SAME_SCAN);
+        assert!(d.accept("NEC-1", t0));
+        assert!(!d.accept("NEC-1", t0 + Duration::from_millis(200)));
+        assert!(
+            !d.accept("NEC-1", t0 + Duration::from_secs(3)),
+            "still in view"
+        );
+        assert!(
+            d.accept("NEC-2", t0 + Duration::from_secs(3)),
+            "the next person"
+        );
+        assert!(
+            d.accept("NEC-1", t0 + Duration::from_secs(4)),
+            "back: a new scan"
+        );
+        assert!(d.accept("NEC-1", t0 + Duration::from_secs(9)));
+    }
+
+    #[test]
+    fn an_empty_or_short_frame_decodes_to_nothing() {
+        let blank = Frame {
+            width: 64,
+            height: 48,
+            pixels: vec![255; 64 * 48],
+        };
+        assert!(decode(&blank).is_empty());
+        let short = Frame {
+            width: 64,
+            height: 48,
+            pixels: vec![0; 10],
+        };
+        assert!(decode(&short).is_empty());
+    }
+
+    #[test]
+    fn without_a_camera_nothing_is_opened() {
+        assert_eq!(CameraSetting::Off.device(), None);
+        assert_eq!(
+            CameraSetting::Device("/dev/video7".into()).device(),
+            Some(PathBuf::from("/dev/video7"))
+        );
+        assert!(
+            Webcam::open(Path::new("/dev/accueil-no-camera"))
+                .is_none_or(|mut w| w.next_frame().is_none())
+        );
+    }
+}
