@@ -106,15 +106,40 @@ impl Debounce {
 pub const SAME_SCAN: Duration = Duration::from_secs(4);
 
 /// Reads frames from `source` until it ends or `deliver` says stop, and
-/// hands each new code over. Run it on a thread of its own.
-pub fn run(mut source: Box<dyn FrameSource>, mut deliver: impl FnMut(String) -> bool) {
+/// hands each new code over; `view` sees every frame first (the preview).
+/// Run it on a thread of its own.
+pub fn run(
+    mut source: Box<dyn FrameSource>,
+    mut view: impl FnMut(&Frame),
+    mut deliver: impl FnMut(String) -> bool,
+) {
     let mut debounce = Debounce::new(SAME_SCAN);
     while let Some(frame) = source.next_frame() {
+        view(&frame);
         for code in decode(&frame) {
             if debounce.accept(&code, Instant::now()) && !deliver(code) {
                 return;
             }
         }
+    }
+}
+
+/// A small copy of a frame for the screen: every `step`-th pixel of
+/// every `step`-th row.
+pub fn thumbnail(frame: &Frame, step: u32) -> Frame {
+    let step = step.max(1);
+    let (w, h) = (frame.width / step, frame.height / step);
+    let mut pixels = Vec::with_capacity((w * h) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let at = ((y * step) * frame.width + x * step) as usize;
+            pixels.push(frame.pixels.get(at).copied().unwrap_or(0));
+        }
+    }
+    Frame {
+        width: w,
+        height: h,
+        pixels,
     }
 }
 

@@ -558,9 +558,15 @@ fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_and_glare() {
     let mut frames = vec![first; 10];
     frames.extend(vec![second; 5]);
     let mut scans = Vec::new();
-    camera::run(Box::new(Recorded(frames.into_iter())), |code| {
-        scans.push(code);
-        true
-    });
+    let mut seen = 0;
+    camera::run(
+        Box::new(Recorded(frames.into_iter())),
+        |_| seen += 1,
+        |code| {
+            scans.push(code);
+            true
+        },
+    );
     assert_eq!(scans, ["NEC-1001", "NEC-1002"]);
+    assert_eq!(seen, 15, "the preview saw every frame");
 }

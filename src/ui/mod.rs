@@ -270,7 +270,30 @@ fn spawn_camera(window: &AppWindow, device: std::path::PathBuf) {
             let Some(camera) = crate::camera::Webcam::open(&device) else {
                 return;
             };
-            crate::camera::run(Box::new(camera), |code| {
+            let (preview, ended) = (w.clone(), w.clone());
+            let mut shown = std::time::Instant::now();
+            let view = move |frame: &crate::camera::Frame| {
+                // A few times a second is a preview; more would cost the
+                // UI thread for nothing.
+                if shown.elapsed() < Duration::from_millis(150) {
+                    return;
+                }
+                shown = std::time::Instant::now();
+                let small = crate::camera::thumbnail(frame, 4);
+                let _ = preview.upgrade_in_event_loop(move |w| {
+                    let mut buffer = slint::SharedPixelBuffer::<slint::Rgb8Pixel>::new(
+                        small.width,
+                        small.height,
+                    );
+                    for (px, v) in buffer.make_mut_slice().iter_mut().zip(small.pixels) {
+                        *px = slint::Rgb8Pixel { r: v, g: v, b: v };
+                    }
+                    let home = w.global::<HomeAdapter>();
+                    home.set_camera_on(true);
+                    home.set_camera_view(slint::Image::from_rgb8(buffer));
+                });
+            };
+            crate::camera::run(Box::new(camera), view, |code| {
                 w.upgrade_in_event_loop(move |w| {
                     let page = w.global::<Screen>().get_current();
                     if matches!(page, Page::Home | Page::Result) {
@@ -281,6 +304,8 @@ fn spawn_camera(window: &AppWindow, device: std::path::PathBuf) {
                 })
                 .is_ok()
             });
+            // Unplugged, or ffmpeg stopped: no picture left frozen.
+            let _ = ended.upgrade_in_event_loop(|w| w.global::<HomeAdapter>().set_camera_on(false));
         });
     drop(spawned);
 }
