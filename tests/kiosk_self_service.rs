@@ -297,3 +297,38 @@ fn an_attendee_finds_their_name_with_taps_on_the_screen_keyboard() {
         "hidden for staff (touch = \"auto\")"
     );
 }
+
+/// The on-screen keyboard and a search above it fit every screen size the
+/// kiosk is tested at, in both languages: no key label or hint cut.
+#[test]
+fn the_screen_keyboard_fits_every_screen_size_in_both_languages() {
+    let _one = common::ui::one_test_at_a_time();
+    use accueil::config::Language;
+    let dir = tempfile::tempdir().unwrap();
+    let config = self_service_config(dir.path());
+    let mut cut = Vec::new();
+    for (w, h) in [(1024, 768), (1280, 800), (1920, 1080), (800, 1280)] {
+        for language in [Language::French, Language::English] {
+            let ui = open_kiosk(&config);
+            ui.window.window().set_size(slint::PhysicalSize::new(w, h));
+            ui.set_language(language);
+            assert!(present(
+                &ui,
+                if language == Language::French {
+                    "Valider"
+                } else {
+                    "Enter"
+                }
+            ));
+            for query in ["", "du", "dupont"] {
+                let home = ui.window.global::<HomeAdapter>();
+                home.set_query(query.into());
+                home.invoke_query_edited(query.into());
+                for text in common::ui::overflowing(&ui) {
+                    cut.push(format!("{w}×{h} {} « {query} »: {text}", language.code()));
+                }
+            }
+        }
+    }
+    assert!(cut.is_empty(), "cut or elided: {cut:#?}");
+}
