@@ -205,17 +205,9 @@ impl Printer {
                 let op = IppOperationBuilder::get_jobs(uri.clone())
                     .user_name("accueil")
                     .build()
-                    .map_err(|e| PrintError::Refused {
-                        queue: queue.clone(),
-                        message: e.to_string(),
-                        permanent: false,
-                    })?;
+                    .map_err(not_built(queue))?;
                 let mut request = op.into_ipp_request();
-                let bad = |e: ipp::parser::IppParseError| PrintError::Refused {
-                    queue: queue.clone(),
-                    message: e.to_string(),
-                    permanent: false,
-                };
+                let bad = not_built(queue);
                 let keyword = |k: &str| IppValue::new_keyword(k).map_err(bad);
                 let attributes = [
                     IppAttribute::with_name("which-jobs", keyword("all")?).map_err(bad)?,
@@ -266,11 +258,7 @@ impl Printer {
         };
         let op = IppOperationBuilder::get_job_attributes(uri.clone(), id)
             .build()
-            .map_err(|e| PrintError::Refused {
-                queue: queue.clone(),
-                message: e.to_string(),
-                permanent: false,
-            })?;
+            .map_err(not_built(queue))?;
         let response = match self.send(&uri, op) {
             Ok(r) => r,
             // CUPS forgets old jobs: a job it no longer knows was finished long ago.
@@ -324,11 +312,7 @@ impl Printer {
         let op = IppOperationBuilder::get_printer_attributes(uri.clone())
             .attributes(["media-size-supported", "color-supported"])
             .build()
-            .map_err(|e| PrintError::Refused {
-                queue: queue.clone(),
-                message: e.to_string(),
-                permanent: false,
-            })?;
+            .map_err(not_built(queue))?;
         let response = self.send(&uri, op)?;
         let extent = |v: &IppValue| match v {
             IppValue::Integer(n) => Some(Extent::Exactly(*n)),
@@ -448,6 +432,16 @@ impl Printer {
             });
         }
         Ok(response)
+    }
+}
+
+/// An IPP request that could not be built, as the queue's refusal (worth
+/// trying again: nothing of it reached the printer).
+fn not_built(queue: &str) -> impl Fn(ipp::parser::IppParseError) -> PrintError + Copy + '_ {
+    move |e| PrintError::Refused {
+        queue: queue.to_owned(),
+        message: e.to_string(),
+        permanent: false,
     }
 }
 
