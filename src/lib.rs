@@ -22,6 +22,7 @@ pub mod domain;
 pub mod export;
 pub mod hub;
 pub mod import;
+pub mod logging;
 pub mod pretix;
 pub mod print;
 pub mod sound;

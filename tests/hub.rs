@@ -957,6 +957,27 @@ fn each_kiosks_printer_shows_on_the_organisers_page() {
         .unwrap();
     assert_eq!(row["printer"]["printer"], "imprimante « QL820 »", "{row}");
 
+    // The hub keeps a log file beside its database, with what happened and
+    // nobody's name or ticket code in it.
+    let logged = || -> String {
+        std::fs::read_dir(hub_ev.path("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !logged().contains("« porte-b » inscrit") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let log = logged();
+    assert!(log.contains("« porte-b » inscrit"), "{log}");
+    assert!(
+        !log.contains("S-000001"),
+        "no ticket code in the log: {log}"
+    );
+
     // Printing to a folder instead: the badge goes, the alert clears.
     std::fs::write(
         ev.path("kiosk.toml"),

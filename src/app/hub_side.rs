@@ -106,7 +106,7 @@ impl Kiosk {
                     seq,
                 }
                 .to_string();
-                eprintln!("hub : {error}");
+                tracing::warn!("hub : {error}");
                 return Err(ExchangeError::Clash(UploadClash { error, log, seq }));
             }
             Err(refused) => return Err(ExchangeError::Refused(refused.to_string())),
@@ -128,7 +128,7 @@ impl Kiosk {
                         log: a.log.clone(),
                         seq: first.seq,
                     };
-                    eprintln!("hub : {}", clash.error);
+                    tracing::warn!("hub : {}", clash.error);
                     return Err(ExchangeError::Clash(clash));
                 }
                 Some(_) => {}
@@ -201,7 +201,7 @@ impl Kiosk {
         }
         if !refused.is_empty() || !waiting.is_empty() {
             let told = |(r, reason): (&Record, String), waits: bool| {
-                eprintln!(
+                tracing::warn!(
                     "hub : entrée n° {} du journal « {} » {} : {reason}",
                     r.seq,
                     r.log,

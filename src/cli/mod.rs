@@ -332,10 +332,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return Ok(());
             }
             #[cfg(feature = "gui")]
-            return Ok(crate::ui::run_kiosk(Kiosk::open(
-                Config::load(&config_path)?,
-                None,
-            )?)?);
+            {
+                let config = Config::load(&config_path)?;
+                let _log =
+                    crate::logging::init(Some(&crate::logging::dir_beside(&config.database)));
+                return Ok(crate::ui::run_kiosk(Kiosk::open(config, None)?)?);
+            }
             #[cfg(not(feature = "gui"))]
             anyhow::bail!(
                 "accueil est compilé sans interface (--no-default-features) : la démonstration est prête, ouvrez-la avec un accueil complet"
@@ -371,6 +373,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(warning) = config.secrets_exposed(&cli.config) {
         eprintln!("accueil : attention, {warning}");
     }
+    // The kiosk's window and the hub run unattended: what they say goes
+    // into a log file too. Other verbs speak on stderr only.
+    let unattended = match cli.command {
+        Command::Hub { .. } => true,
+        #[cfg(feature = "gui")]
+        Command::Kiosk => true,
+        _ => false,
+    };
+    let database = cli.db.clone().unwrap_or_else(|| config.database.clone());
+    let _log = crate::logging::init(
+        unattended
+            .then(|| crate::logging::dir_beside(&database))
+            .as_deref(),
+    );
     let mut kiosk = Kiosk::open(config, cli.db.as_deref())?;
     let out = Output { json: cli.json };
     match cli.command {

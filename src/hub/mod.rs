@@ -328,7 +328,7 @@ async fn enrol(
     let kiosk = req.kiosk.clone();
     match blocking(move || h.with(|k| k.enrol_kiosk(&kiosk))).await {
         Ok(Ok(Some(credential))) => {
-            eprintln!("hub : kiosque « {} » inscrit", req.kiosk);
+            tracing::info!("hub : kiosque « {} » inscrit", req.kiosk);
             hub.changed();
             Json(EnrolResponse {
                 kiosk: req.kiosk,
@@ -402,7 +402,7 @@ async fn change_kiosk(
     match blocking(move || h.with(change)).await {
         Ok(Ok(report)) => {
             if let Some(changed) = &report.changed {
-                eprintln!("hub : {changed}");
+                tracing::info!("hub : {changed}");
             }
             hub.changed();
             Json(report).into_response()
@@ -998,8 +998,8 @@ fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
                 let error = round.as_ref().err().map(ToString::to_string);
                 if error != last_error {
                     match &error {
-                        Some(e) => eprintln!("hub : {e}"),
-                        None => eprintln!("hub : pretix répond de nouveau"),
+                        Some(e) => tracing::warn!("hub : {e}"),
+                        None => tracing::info!("hub : pretix répond de nouveau"),
                     }
                     last_error = error;
                 }
@@ -1007,8 +1007,14 @@ fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
                     if r.arrivals_in > 0 || r.list_changed {
                         hub.changed();
                     }
+                    // Who was refused is on the organisers' page; the log
+                    // keeps no name and no ticket code.
                     for n in &r.notices {
-                        eprintln!("hub : pretix : {}", crate::pretix::notice_line(n));
+                        tracing::warn!(
+                            "hub : pretix a refusé une entrée du kiosque « {} » : {} — le nom est sur la page des organisateurs",
+                            n.kiosk,
+                            crate::pretix::reason_text(n.reason.as_deref().unwrap_or_default())
+                        );
                     }
                 }
                 let news = own.pretix_news().ok();

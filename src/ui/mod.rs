@@ -388,7 +388,7 @@ fn render(window: &AppWindow, d: &Desk, effect: desk::Effect) -> bool {
         E::Mode => pin_adapter::apply_mode(window, d),
         E::Language(language) => {
             if let Err(e) = show_language(window, language) {
-                eprintln!("{e}");
+                tracing::warn!("{e}");
             }
         }
         E::Recount => status_adapter::refresh(window, d),

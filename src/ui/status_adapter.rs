@@ -152,7 +152,7 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
             .first()
             .map(|first| d.kiosk.mark_pretix_notices_seen(first.at))
         {
-            eprintln!("{e}");
+            tracing::warn!("{e}");
         }
         show_notices(&window, unseen.get(1..).unwrap_or_default());
         window.invoke_arm();
