@@ -70,10 +70,15 @@ pub fn init(dir: Option<&Path>) -> Guard {
         ),
         None => (None, None),
     };
+    // accueil's own events, from « info » up: the HTTP and TLS crates log
+    // every connection at « debug », which is nobody's business at the door.
+    let ours =
+        tracing_subscriber::filter::Targets::new().with_target("accueil", tracing::Level::INFO);
     // A second init (tests run several in one process) keeps the first.
     let _ = tracing_subscriber::registry()
         .with(stderr)
         .with(file_layer)
+        .with(ours)
         .try_init();
     Guard { _writer: guard }
 }
