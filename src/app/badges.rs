@@ -45,12 +45,14 @@ impl Kiosk {
         Ok(Some(self.logo.get_or_init(|| logo)))
     }
 
-    /// Draws badges with the configured elements and logo.
+    /// Draws badges with the configured elements and logo; `monochrome`
+    /// for a printer without colour.
     fn render(
         &self,
         badges: &[Badge],
         format: Format,
         title: &str,
+        monochrome: bool,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<u8>> {
         let style = Style {
@@ -58,7 +60,7 @@ impl Kiosk {
             elements: self.config.badge.elements,
             logo: self.logo()?,
             title,
-            monochrome: false,
+            monochrome,
         };
         Ok(badge::render(badges, &style, progress)?)
     }
@@ -79,7 +81,7 @@ impl Kiosk {
 
     fn render_badge(&self, r: &Registrant, format: Format) -> Result<Vec<u8>> {
         let title = format!("Badge — {}", r.display_name());
-        self.render(&[self.badge_of(r)], format, &title, &mut |_| {})
+        self.render(&[self.badge_of(r)], format, &title, false, &mut |_| {})
     }
 
     /// Prints a person's badge: the job is queued durably first, then handed
@@ -371,14 +373,8 @@ impl Kiosk {
             print::media_name(w, h) == job.media
         })?;
         let r = self.store.registrant(&Lookup::Uid(job.registrant)).ok()??;
-        let style = Style {
-            format,
-            elements: self.config.badge.elements,
-            logo: self.logo().ok()?,
-            title: &job.title,
-            monochrome: true,
-        };
-        badge::render(&[self.badge_of(&r)], &style, &mut |_| {}).ok()
+        self.render(&[self.badge_of(&r)], format, &job.title, true, &mut |_| {})
+            .ok()
     }
 
     /// How the printer stands, from the print queue alone (no question to
@@ -437,6 +433,7 @@ impl Kiosk {
             &badges,
             format.unwrap_or(self.config.badge.format),
             &format!("Badges — {}", self.config.event.name),
+            false,
             &mut |done| progress(done, total),
         )?;
         Ok((total, pdf))
