@@ -50,8 +50,12 @@ pub fn decode(frame: &Frame) -> Vec<String> {
     if !found.is_empty() || w < 64 || h < 64 {
         return found;
     }
-    let Some(img) = image::GrayImage::from_raw(frame.width, frame.height, frame.pixels.clone())
-    else {
+    // Borrowed, not copied: most frames show no code and come here.
+    let Some(img) = image::ImageBuffer::<image::Luma<u8>, &[u8]>::from_raw(
+        frame.width,
+        frame.height,
+        &frame.pixels[..w * h],
+    ) else {
         return found;
     };
     for scale in [0.5, 0.7] {

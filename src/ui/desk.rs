@@ -471,10 +471,8 @@ impl Desk {
         let queued = shown.queued.take();
         let mut effects = vec![Effect::Result(shown)];
         if let Some(queued) = queued {
-            if queued.is_ok()
-                && let Some(printer) = &self.printer
-            {
-                let _ = printer.send(());
+            if queued.is_ok() {
+                self.wake_printer();
             }
             effects.push(Effect::Job(*queued));
         } else if let Some(uid) = badge {
@@ -490,12 +488,17 @@ impl Desk {
         let queued = self
             .kiosk
             .queue_badge(&Lookup::Uid(uid), reason, self_service);
-        if queued.is_ok()
-            && let Some(printer) = &self.printer
-        {
-            let _ = printer.send(());
+        if queued.is_ok() {
+            self.wake_printer();
         }
         Effect::Job(queued.map(|p| p.job).map_err(|e| e.to_string()))
+    }
+
+    /// A badge is queued: the print worker sends it now.
+    fn wake_printer(&self) {
+        if let Some(printer) = &self.printer {
+            let _ = printer.send(());
+        }
     }
 
     fn edit_form(&mut self, lookup: Lookup, reprint: bool) -> Vec<Effect> {
