@@ -3,7 +3,8 @@
 //! Layers, one direction: [`domain`] (types and rules, no I/O) ←
 //! `store` (the only rusqlite user, private to the crate) / [`badge`] / [`print`] / [`import`] /
 //! [`export`] / [`sync`] / [`pretix`] ← [`app`] (lookup → decide → record → badge →
-//! print; the hub's half of the sync protocol; kiosks' credentials) ←
+//! print; the hub's half of the sync protocol; kiosks' credentials; the
+//! background [`app::Worker`] that the window and the hub both run) ←
 //! [`ui`] (the only slint user), [`hub`] (the HTTP server: statuses, the
 //! page, the connections) and [`cli`]. The three at the top reach the store
 //! only through [`app`], whose re-exports name the store's types they see;

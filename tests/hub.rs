@@ -891,6 +891,48 @@ fn a_hub_restored_from_a_backup_never_hands_out_a_stale_list() {
     );
 }
 
+/// The copy a new kiosk starts from is made ahead, as the hub starts: a
+/// list imported while the hub runs must not leave new kiosks on the old
+/// list, and arrivals since the copy was made come with it.
+#[test]
+fn a_kiosk_joining_after_the_list_changed_is_handed_the_new_list() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    assert_eq!(sync(&a)["from_copy"], true);
+    check_in(&a, &codes(1..=3));
+    assert_eq!(sync(&a)["pending"], 0);
+    // The organisers import a longer list at the hub, the hub running.
+    let mut csv = synthetic_csv(300);
+    csv.push_str("S-000300;Tardif;Jeanne;Mairie;jt@example.fr;Participant\n");
+    hub_ev.write("inscrits.csv", csv);
+    hub_ev.ok(&["import", "inscrits.csv"]);
+
+    let b = kiosk_event("porte-b", hub.addr, TOKEN);
+    let round = sync(&b);
+    assert_eq!(round["from_copy"], true, "{round}");
+    let kiosk = b.kiosk();
+    assert_eq!(kiosk.inspect().registrant_count().unwrap(), 301);
+    assert!(
+        kiosk
+            .registrant(&Lookup::Code("S-000300".into()))
+            .unwrap()
+            .is_some(),
+        "the list imported after the hub started"
+    );
+    assert_eq!(kiosk.stats().unwrap().days[0].tally.arrived, 3);
+    drop(kiosk);
+    assert_eq!(record_ids(&b, None), record_ids(&hub_ev, None));
+    assert!(
+        !std::fs::read_dir(hub_ev.path(".")).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".part")),
+        "no half-made copy left beside the hub's database"
+    );
+}
+
 fn a_day_ahead() -> jiff::Timestamp {
     jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24)
 }

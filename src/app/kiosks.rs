@@ -69,7 +69,7 @@ impl Kiosk {
 
     /// At the hub: writes at `to` the copy a new kiosk starts from, read
     /// from `database` on a connection of its own (the hub goes on).
-    pub fn write_snapshot(database: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    pub fn write_snapshot(database: &std::path::Path, to: &std::path::Path) -> Result<String> {
         Ok(crate::store::Store::write_snapshot(database, to)?)
     }
 

@@ -28,6 +28,7 @@ mod inspect;
 mod kiosks;
 mod pretix;
 mod sync;
+mod worker;
 
 pub use crate::domain::stats::{CategoryStats, DayStats, Stats, Tally};
 /// The store's types the app's callers see: the UI, the hub and the CLI
@@ -44,6 +45,7 @@ pub use inspect::Inspection;
 pub use inspect::Staging;
 pub use kiosks::{Holder, KiosksReport};
 pub use pretix::{PretixImported, PretixRound};
+pub use worker::{Cadence, Next, Worker};
 
 /// What a typed staff PIN did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,15 +19,17 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use crate::app::{Answer, AppError, ExchangeError, Exchanged, Holder, Kiosk, plausible_kiosk_id};
+use crate::app::{
+    Answer, AppError, Cadence, ExchangeError, Exchanged, Holder, Kiosk, Next, Worker,
+    plausible_kiosk_id,
+};
+
+mod copy;
 use std::collections::BTreeMap;
 
 use crate::sync::{
     EnrolRequest, EnrolResponse, ListResponse, PretixNews, SyncRequest, SyncResponse, same_secret,
 };
-
-/// How long the copy handed to new kiosks is handed out again.
-const SNAPSHOT_FRESH: Duration = Duration::from_secs(30);
 
 /// The dashboard: one page, its script and style inside, no CDN.
 const PAGE: &str = include_str!("page.html");
@@ -58,7 +60,7 @@ pub struct Hub {
     dashboard_token: String,
     /// Wakes the thread that computes the organisers' figures, once per
     /// change (changes that come faster count as one).
-    changed: Mutex<Option<std::sync::mpsc::Sender<()>>>,
+    changed: std::sync::OnceLock<Worker>,
     /// The figures as JSON, computed once per change off the hub's lock,
     /// for every open page, with the change they include.
     figures: watch::Sender<(u64, Arc<str>)>,
@@ -70,13 +72,12 @@ pub struct Hub {
     clocks: Mutex<BTreeMap<String, (i64, Timestamp)>>,
     /// Each kiosk's printer as it said at its last sync.
     printers: Mutex<BTreeMap<String, crate::sync::PrinterHealth>>,
-    /// The copy handed to new kiosks, and when it was made: kiosks that
-    /// join together share one.
-    snapshot: Mutex<Option<(std::time::Instant, axum::body::Bytes)>>,
+    /// The copy handed to new kiosks, made ahead of them.
+    copies: copy::Copies,
     /// With `[source] kind = "pretix"`: the pretix thread's latest news
     /// (handed to kiosks with each sync), and how to wake it.
     pretix: Mutex<Option<PretixNews>>,
-    wake_pretix: std::sync::OnceLock<std::sync::mpsc::Sender<()>>,
+    wake_pretix: std::sync::OnceLock<Worker>,
 }
 
 impl Hub {
@@ -86,17 +87,18 @@ impl Hub {
         else {
             return Err(HubError::NoTokens);
         };
+        let copies = copy::Copies::new(&kiosk.database());
         Ok(Arc::new(Hub {
             kiosk: Mutex::new(kiosk),
             token,
             dashboard_token,
-            changed: Mutex::new(None),
+            changed: std::sync::OnceLock::new(),
             figures: watch::channel((0, Arc::from(""))).0,
             wanted: std::sync::atomic::AtomicU64::new(0),
             connections: Arc::default(),
             clocks: Mutex::default(),
             printers: Mutex::default(),
-            snapshot: Mutex::new(None),
+            copies,
             pretix: Mutex::new(None),
             wake_pretix: std::sync::OnceLock::new(),
         }))
@@ -117,35 +119,9 @@ impl Hub {
     fn changed(&self) {
         self.wanted
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        if let Some(tx) = self
-            .changed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-        {
-            let _ = tx.send(());
+        if let Some(figures) = self.changed.get() {
+            figures.wake();
         }
-    }
-
-    /// The copy for a new kiosk: made again when older than
-    /// [`SNAPSHOT_FRESH`] (what changed since comes with the kiosk's next
-    /// round, as for any kiosk).
-    fn snapshot(&self) -> Result<axum::body::Bytes, String> {
-        let mut cached = self.snapshot.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((at, bytes)) = cached.as_ref()
-            && at.elapsed() < SNAPSHOT_FRESH
-        {
-            return Ok(bytes.clone());
-        }
-        let db = self.with(|k| k.database());
-        let to = db.with_extension("copie-pour-kiosque");
-        let made = Kiosk::write_snapshot(&db, &to)
-            .map_err(|e| e.to_string())
-            .and_then(|()| std::fs::read(&to).map_err(|e| e.to_string()));
-        let _ = std::fs::remove_file(&to);
-        let bytes = axum::body::Bytes::from(made?);
-        *cached = Some((std::time::Instant::now(), bytes.clone()));
-        Ok(bytes)
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut Kiosk) -> R) -> R {
@@ -473,9 +449,9 @@ async fn sync(
             // at most).
             hub.changed();
             if exchanged.arrivals > 0
-                && let Some(wake) = hub.wake_pretix.get()
+                && let Some(pretix) = hub.wake_pretix.get()
             {
-                let _ = wake.send(());
+                pretix.wake();
             }
             match exchanged.answer {
                 Answer::Synced(mut res) => {
@@ -543,13 +519,45 @@ impl From<ExchangeError> for ApiError {
 /// nothing yet (see `Store::write_snapshot`).
 async fn snapshot(_: FromKiosk, State(hub): State<Arc<Hub>>) -> Response {
     let h = hub.clone();
-    match blocking(move || h.snapshot()).await {
-        Ok(Ok(bytes)) => {
-            ([(header::CONTENT_TYPE, "application/vnd.sqlite3")], bytes).into_response()
-        }
+    let opened = blocking(move || {
+        let list_rev = h.with(|k| k.list_rev()).map_err(|e| e.to_string())?;
+        h.copies.open(&list_rev)
+    });
+    match opened.await {
+        Ok(Ok(copy::Opened { file, len })) => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.sqlite3".to_owned()),
+                (header::CONTENT_LENGTH, len.to_string()),
+            ],
+            axum::body::Body::from_stream(read_in_chunks(file)),
+        )
+            .into_response(),
         Ok(Err(e)) => internal(e).into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// A file as a body, read a mebibyte at a time off the runtime's threads:
+/// hundreds of megabytes are never all in memory.
+fn read_in_chunks(
+    file: std::fs::File,
+) -> impl futures_util::Stream<Item = std::io::Result<axum::body::Bytes>> + Send {
+    futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let read = tokio::task::spawn_blocking(move || {
+            let mut chunk = vec![0; 1 << 20];
+            let n = std::io::Read::read(&mut file, &mut chunk)?;
+            chunk.truncate(n);
+            Ok::<_, std::io::Error>((file, chunk))
+        })
+        .await;
+        match read {
+            Ok(Ok((_, chunk))) if chunk.is_empty() => None,
+            Ok(Ok((file, chunk))) => Some((Ok(axum::body::Bytes::from(chunk)), Some(file))),
+            Ok(Err(e)) => Some((Err(e), None)),
+            Err(e) => Some((Err(std::io::Error::other(e)), None)),
+        }
+    })
 }
 
 async fn list(_: FromKiosk, State(hub): State<Arc<Hub>>) -> Response {
@@ -631,41 +639,32 @@ const FIGURES_GAP: Duration = Duration::from_millis(250);
 /// to the hub's copy (SQLite lets it read while kiosks write): once per
 /// change, whatever the number of open pages, never under the hub's lock.
 fn start_figures(hub: &Arc<Hub>, own: Kiosk) -> Result<(), HubError> {
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    *hub.changed.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
     let weak = Arc::downgrade(hub);
-    std::thread::Builder::new()
-        .name("tableau".into())
-        .spawn(move || {
-            loop {
-                let Some(hub) = weak.upgrade() else { return };
-                let including = hub.wanted.load(std::sync::atomic::Ordering::SeqCst);
-                let clocks = hub.clocks.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                let printers = hub
-                    .printers
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .clone();
-                drop(hub);
-                let data = match dashboard(&own, &clocks, &printers) {
-                    Ok(v) => v.to_string(),
-                    Err(e) => json!({ "error": e.to_string() }).to_string(),
-                };
-                let Some(hub) = weak.upgrade() else { return };
-                hub.figures.send_replace((including, Arc::from(data)));
-                drop(hub);
-                // At most a few times a second, however fast arrivals come:
-                // the page is read by people.
-                std::thread::sleep(FIGURES_GAP);
-                match rx.recv_timeout(FIGURES_EVERY) {
-                    // Changes that came meanwhile count as one.
-                    Ok(()) => while rx.try_recv().is_ok() {},
-                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
-                }
-            }
-        })
-        .map_err(HubError::Serve)?;
+    let cadence = Cadence::every(FIGURES_EVERY).at_start().gap(FIGURES_GAP);
+    let worker = Worker::spawn("tableau", own, cadence, move |own| {
+        let Some(hub) = weak.upgrade() else {
+            return Next::Stop;
+        };
+        let including = hub.wanted.load(std::sync::atomic::Ordering::SeqCst);
+        let clocks = hub.clocks.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let printers = hub
+            .printers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        drop(hub);
+        let data = match dashboard(own, &clocks, &printers) {
+            Ok(v) => v.to_string(),
+            Err(e) => json!({ "error": e.to_string() }).to_string(),
+        };
+        let Some(hub) = weak.upgrade() else {
+            return Next::Stop;
+        };
+        hub.figures.send_replace((including, Arc::from(data)));
+        Next::Again
+    })
+    .map_err(HubError::Serve)?;
+    let _ = hub.changed.set(worker);
     Ok(())
 }
 
@@ -977,56 +976,53 @@ const PRETIX_TIMEOUT: Duration = Duration::from_secs(20);
 /// every [`PRETIX_EVERY`]), downloads the list every `refresh_seconds`;
 /// tells open pages and kiosks. Says on stderr when pretix goes away and
 /// comes back.
-fn start_pretix(hub: &Arc<Hub>, mut own: Kiosk) -> Result<(), HubError> {
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let _ = hub.wake_pretix.set(tx);
-    let hub = Arc::downgrade(hub);
-    std::thread::Builder::new()
-        .name("pretix".into())
-        .spawn(move || {
-            let mut last_error: Option<String> = None;
-            // Kept between rounds: its connections to pretix stay open.
-            let mut client = None;
-            loop {
-                match rx.recv_timeout(PRETIX_EVERY) {
-                    Ok(()) => while rx.try_recv().is_ok() {},
-                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
-                }
-                let Some(hub) = hub.upgrade() else { return };
-                let round = own.pretix_round_kept(&mut client, PRETIX_TIMEOUT);
-                let error = round.as_ref().err().map(ToString::to_string);
-                if error != last_error {
-                    match &error {
-                        Some(e) => tracing::warn!("hub : {e}"),
-                        None => tracing::info!("hub : pretix répond de nouveau"),
-                    }
-                    last_error = error;
-                }
-                if let Ok(r) = &round {
-                    if r.arrivals_in > 0 || r.list_changed {
-                        hub.changed();
-                    }
-                    // Who was refused is on the organisers' page; the log
-                    // keeps no name and no ticket code.
-                    for n in &r.notices {
-                        tracing::warn!(
-                            "hub : pretix a refusé une entrée du kiosque « {} » : {} — le nom est sur la page des organisateurs",
-                            n.kiosk,
-                            crate::pretix::reason_text(n.reason.as_deref().unwrap_or_default())
-                        );
-                    }
-                }
-                let news = own.pretix_news().ok();
-                let mut held = hub.pretix.lock().unwrap_or_else(|p| p.into_inner());
-                if *held != news {
-                    // Waiting entries went, a refusal came: the pages show it.
-                    hub.changed();
-                    *held = news;
-                }
+fn start_pretix(hub: &Arc<Hub>, own: Kiosk) -> Result<(), HubError> {
+    let weak = Arc::downgrade(hub);
+    let mut last_error: Option<String> = None;
+    // Kept between rounds: its connections to pretix stay open.
+    let mut client = None;
+    let worker = Worker::spawn("pretix", own, Cadence::every(PRETIX_EVERY), move |own| {
+        let Some(hub) = weak.upgrade() else {
+            return Next::Stop;
+        };
+        let round = own.pretix_round_kept(&mut client, PRETIX_TIMEOUT);
+        let error = round.as_ref().err().map(ToString::to_string);
+        if error != last_error {
+            match &error {
+                Some(e) => tracing::warn!("hub : {e}"),
+                None => tracing::info!("hub : pretix répond de nouveau"),
             }
-        })
-        .map_err(HubError::Serve)?;
+            last_error = error;
+        }
+        if let Ok(r) = &round {
+            if r.arrivals_in > 0 || r.list_changed {
+                hub.changed();
+            }
+            if r.list_changed {
+                // New kiosks are handed the new list: its copy is made now.
+                hub.copies.wake();
+            }
+            // Who was refused is on the organisers' page; the log
+            // keeps no name and no ticket code.
+            for n in &r.notices {
+                tracing::warn!(
+                    "hub : pretix a refusé une entrée du kiosque « {} » : {} — le nom est sur la page des organisateurs",
+                    n.kiosk,
+                    crate::pretix::reason_text(n.reason.as_deref().unwrap_or_default())
+                );
+            }
+        }
+        let news = own.pretix_news().ok();
+        let mut held = hub.pretix.lock().unwrap_or_else(|p| p.into_inner());
+        if *held != news {
+            // Waiting entries went, a refusal came: the pages show it.
+            hub.changed();
+            *held = news;
+        }
+        Next::Again
+    })
+    .map_err(HubError::Serve)?;
+    let _ = hub.wake_pretix.set(worker);
     Ok(())
 }
 
@@ -1038,14 +1034,16 @@ pub fn run(kiosk: Kiosk, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Re
     // open): a damaged hub copy must not hand out its pages to kiosks.
     kiosk.check_database()?;
     let pretix = if kiosk.talks_to_pretix() {
-        Some(Kiosk::open(kiosk.config.clone(), Some(&kiosk.database()))?)
+        Some(kiosk.open_another()?)
     } else {
         None
     };
-    let figures = Kiosk::open(kiosk.config.clone(), Some(&kiosk.database()))?;
+    let figures = kiosk.open_another()?;
+    let copier = kiosk.open_another()?;
     kiosk.serve_as_hub().map_err(AppError::from)?;
     let hub = Hub::new(kiosk)?;
     start_figures(&hub, figures)?;
+    copy::Copies::start(&hub, copier)?;
     if let Some(own) = pretix {
         start_pretix(&hub, own)?;
     }

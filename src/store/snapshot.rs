@@ -100,8 +100,8 @@ fn inspect(from: &Path) -> Result<String> {
 
 impl Store {
     /// Writes, at `to` (a new file, readable by its owner only), the copy
-    /// a new kiosk starts from.
-    pub fn write_snapshot(database: &Path, to: &Path) -> Result<()> {
+    /// a new kiosk starts from. Returns the list revision it holds.
+    pub fn write_snapshot(database: &Path, to: &Path) -> Result<String> {
         let src = Connection::open_with_flags(
             database,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -115,7 +115,14 @@ impl Store {
         drop(src);
         dst.pragma_update(None, "journal_mode", "DELETE")?;
         dst.execute_batch(&format!("BEGIN; {LEAVE_OUT} COMMIT;"))?;
-        Ok(())
+        Ok(dst
+            .query_row(
+                "SELECT value FROM sync_state WHERE key = 'list_rev'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .unwrap_or_default())
     }
 
     /// This copy holds nobody and no record: what a kiosk is before its

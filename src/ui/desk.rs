@@ -295,13 +295,13 @@ pub(crate) struct Desk {
     /// the hub's: whom, for staff to confirm the hub's day.
     pub held: Option<Lookup>,
     /// Wakes the print worker (absent in tests: jobs then stay queued).
-    pub printer: Option<std::sync::mpsc::Sender<()>>,
+    pub printer: Option<crate::app::Worker>,
     /// Wakes the worker that counts today's arrivals for the status bar
     /// (absent in tests: the UI thread counts).
-    pub counter: Option<std::sync::mpsc::Sender<()>>,
+    pub counter: Option<crate::app::Worker>,
     /// Wakes the sync worker after a check-in, so other kiosks and the
     /// organisers' page see it within a second (absent without a hub).
-    pub syncer: Option<std::sync::mpsc::Sender<()>>,
+    pub syncer: Option<crate::app::Worker>,
     /// Tones for welcomes and refusals (`[kiosk] sound`; off in tests).
     pub sound: bool,
     /// Who is at the screen now (staff can unlock a self-service kiosk).
@@ -497,7 +497,7 @@ impl Desk {
     /// A badge is queued: the print worker sends it now.
     fn wake_printer(&self) {
         if let Some(printer) = &self.printer {
-            let _ = printer.send(());
+            printer.wake();
         }
     }
 

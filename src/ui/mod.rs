@@ -24,12 +24,11 @@ mod walk_in_adapter;
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use slint::ComponentHandle;
 
-use crate::app::{AppError, Kiosk};
+use crate::app::{AppError, Cadence, Kiosk, Next, Worker};
 use crate::app::{JobView, PrintState};
 use crate::config::{Language, Mode};
 pub(crate) use desk::Desk;
@@ -52,6 +51,10 @@ pub enum UiError {
     App(#[from] AppError),
     #[error("rendu d'écran impossible : {0}")]
     Snapshot(String),
+    #[error(
+        "tâche de fond impossible à lancer : {0} — la machine manque de mémoire ou de processus"
+    )]
+    Worker(std::io::Error),
     #[error(
         "traduction « {0} » absente de l'application — recompilez accueil avec ui/translations"
     )]
@@ -116,7 +119,7 @@ impl KioskUi {
                     // Others' arrivals change the counts: the counting
                     // thread recounts.
                     if recount {
-                        let _ = counter.send(());
+                        counter.wake();
                     }
                     // pretix's news: this kiosk's own, or the hub's.
                     let news = k.pretix_news().unwrap_or_default();
@@ -255,9 +258,6 @@ const PRETIX_TIMEOUT: Duration = Duration::from_secs(10);
 /// recorded by another process on this database).
 const COUNT_EVERY: Duration = Duration::from_secs(5);
 
-/// A thread with its own connection to the kiosk's database: runs `work`
-/// when woken (several wake-ups at once count as one) or every `period`;
-/// `work` tells the window and says whether the window is still there.
 /// Reads the camera on a thread of its own: each new code is a scan, as
 /// if the USB scanner had typed it — on the pages where a scan is taken.
 /// No ffmpeg, no camera, a camera unplugged: the thread ends, the keyboard
@@ -310,30 +310,21 @@ fn spawn_camera(window: &AppWindow, device: std::path::PathBuf) {
     drop(spawned);
 }
 
+/// A worker of the window: `work` tells the window and says whether the
+/// window is still there.
 fn spawn_worker(
     kiosk: &Kiosk,
     name: &str,
     period: Duration,
     mut work: impl FnMut(&mut Kiosk) -> bool + Send + 'static,
-) -> Result<mpsc::Sender<()>, UiError> {
-    let mut own = Kiosk::open(kiosk.config.clone(), Some(&kiosk.database()))?;
-    let (tx, rx) = mpsc::channel::<()>();
-    std::thread::Builder::new()
-        .name(name.into())
-        .spawn(move || {
-            loop {
-                match rx.recv_timeout(period) {
-                    Ok(()) => while rx.try_recv().is_ok() {},
-                    Err(mpsc::RecvTimeoutError::Timeout) => {}
-                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
-                }
-                if !work(&mut own) {
-                    return; // the window is gone
-                }
-            }
-        })
-        .map_err(|e| UiError::Snapshot(e.to_string()))?;
-    Ok(tx)
+) -> Result<Worker, UiError> {
+    Worker::spawn(
+        name,
+        kiosk.open_another()?,
+        Cadence::every(period),
+        move |k| Next::from(work(k)),
+    )
+    .map_err(UiError::Worker)
 }
 
 /// Every callback comes here: the desk updates (the one mutable borrow),

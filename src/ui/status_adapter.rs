@@ -67,13 +67,11 @@ pub(super) fn show_today(window: &AppWindow, today: Option<Today>) {
 /// runs its workers.
 pub(super) fn refresh(window: &AppWindow, d: &super::Desk) {
     match &d.counter {
-        Some(counter) => {
-            let _ = counter.send(());
-        }
+        Some(counter) => counter.wake(),
         None => show_today(window, today(&d.kiosk)),
     }
     if let Some(syncer) = &d.syncer {
-        let _ = syncer.send(());
+        syncer.wake();
     }
 }
 
