@@ -1,9 +1,13 @@
 //! Camera figures (see BENCHMARKS.md): 1280 × 720 grey frames through the
 //! decoder on one core — a frame with a ticket's QR code, and an empty one
-//! (most frames: nobody in front of the camera).
+//! (most frames: nobody in front of the camera); and a ticket coming into
+//! view until its arrival is recorded (the frame decoded, the code handed
+//! over, the check-in decided and made durable).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use accueil::camera::{Frame, decode};
+use accueil::app::{ImportOptions, Kiosk, Lookup};
+use accueil::camera::{Frame, Recorded, decode, run};
+use accueil::config::Config;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// A QR code of `text`, 6 pixels a module, on a grey 1280 × 720 frame.
@@ -48,6 +52,45 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("decode an empty 1280x720 frame", |b| {
         b.iter(|| decode(&empty))
+    });
+
+    // A ticket in view until its arrival is durable, as the camera thread
+    // does it (a preview thumbnail of each frame included); a new ticket
+    // each time (2 % of the demo's are cancelled, 1 % pending: those are
+    // refused, as at the door).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("inscrits.csv");
+    std::fs::write(&csv, accueil::demo::registrants_csv(10_000)).expect("write csv");
+    let config = Config::parse(include_str!("../kiosk.toml"), dir.path()).expect("kiosk.toml");
+    let mut k = Kiosk::open(config, Some(&dir.path().join("k.sqlite"))).expect("open");
+    k.import_file(&csv, ImportOptions::default(), |_, _| {})
+        .expect("import");
+    let day = Some(accueil::domain::DaySpec::Number(1));
+    let mut next = 0u32;
+    g.sample_size(20);
+    g.bench_function("a ticket in view until its arrival is recorded", |b| {
+        b.iter_batched(
+            || {
+                next += 1;
+                frame_with(&format!("NEC-{next:06}"))
+            },
+            |frame| {
+                let mut decided = false;
+                run(
+                    Box::new(Recorded(vec![frame].into_iter())),
+                    |f| {
+                        std::hint::black_box(accueil::camera::thumbnail(f, 4));
+                    },
+                    |code| {
+                        let c = k.check_in(&Lookup::Code(code), day).expect("check-in");
+                        decided = c.registrant.is_some();
+                        false
+                    },
+                );
+                assert!(decided, "the code was read and its holder found");
+            },
+            criterion::BatchSize::LargeInput,
+        )
     });
     g.finish();
 }

@@ -5,7 +5,7 @@
 
 use accueil::app::{ImportOptions, Kiosk};
 use accueil::config::Config;
-use accueil::ui::{HomeAdapter, KioskUi, screenshots};
+use accueil::ui::{HomeAdapter, KeyboardAdapter, KioskUi, screenshots};
 use criterion::{Criterion, criterion_group, criterion_main};
 use slint::ComponentHandle;
 
@@ -46,6 +46,19 @@ fn bench(c: &mut Criterion) {
     g.bench_function("one keystroke: search + result rows", |b| {
         b.iter(|| home.invoke_query_edited("dup".into()))
     });
+    // A tap on the on-screen keyboard: the letter added, the search, the
+    // rows shown — « du » then « p », each time.
+    let keyboard = ui.window.global::<KeyboardAdapter>();
+    g.bench_function(
+        "one tap on the screen keyboard: search + result rows",
+        |b| {
+            b.iter(|| {
+                home.set_query("du".into());
+                keyboard.invoke_key("p".into());
+                assert_eq!(home.get_query(), "dup");
+            })
+        },
+    );
     // Everything the UI thread does for one scan: the check-in decided and
     // recorded, the badge rendered and queued, the result screen; the
     // counting thread is woken for the status bar. A new ticket each time,

@@ -286,6 +286,70 @@ fn brother_raster(data: &[u8]) -> image::GrayImage {
     img
 }
 
+/// The graphic a Zebra ZPL stream downloads (`~DGR:name,total,row,`,
+/// CUPS's rastertolabel output) back into pixels. Its data is hex, two
+/// digits a byte, compressed: `G`–`Y` repeat the next digit 1–19 times,
+/// `g`–`z` 20–400 times (the two add up), `,` ends a row with white, `!`
+/// with black, `:` repeats the row before.
+fn zpl_graphic(data: &[u8]) -> image::GrayImage {
+    let start = data
+        .windows(5)
+        .position(|w| w == b"~DGR:")
+        .expect("~DG: a downloaded graphic");
+    let header_end = start
+        + data[start..]
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b',')
+            .nth(2)
+            .expect("~DGR:name,total,row,")
+            .0;
+    let header = std::str::from_utf8(&data[start..header_end]).unwrap();
+    let fields: Vec<&str> = header.split(',').collect();
+    let (total, row): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let digits = row * 2;
+    let mut rows: Vec<Vec<u8>> = Vec::new();
+    let mut line: Vec<u8> = Vec::new();
+    let mut count = 0usize;
+    for &c in &data[header_end + 1..] {
+        match c {
+            b'G'..=b'Y' => count += usize::from(c - b'G') + 1,
+            b'g'..=b'z' => count += (usize::from(c - b'g') + 1) * 20,
+            b'0'..=b'9' | b'A'..=b'F' => {
+                let v = (c as char).to_digit(16).unwrap() as u8;
+                line.extend(std::iter::repeat_n(v, count.max(1)));
+                count = 0;
+            }
+            b',' | b'!' => {
+                let fill = if c == b',' { 0 } else { 15 };
+                line.resize(digits, fill);
+            }
+            b':' => line = rows.last().cloned().unwrap_or_else(|| vec![0; digits]),
+            b'^' | b'~' => break,
+            _ => {}
+        }
+        if line.len() >= digits {
+            assert_eq!(line.len(), digits, "a row of {digits} digits");
+            rows.push(std::mem::take(&mut line));
+        }
+    }
+    assert_eq!(rows.len() * row, total, "every row of the graphic");
+    // White margins around the label: the QR needs its quiet zone.
+    let (w, h) = (row as u32 * 8, rows.len() as u32);
+    let mut img = image::GrayImage::from_pixel(w + 40, h + 40, image::Luma([255]));
+    for (y, r) in rows.iter().enumerate() {
+        for (i, nibble) in r.iter().enumerate() {
+            for bit in 0..4 {
+                if nibble & (8 >> bit) != 0 {
+                    let x = i as u32 * 4 + bit;
+                    img.put_pixel(x + 20, y as u32 + 20, image::Luma([0]));
+                }
+            }
+        }
+    }
+    img
+}
+
 fn qr_codes(img: image::GrayImage) -> Vec<String> {
     rqrr::PreparedImage::prepare(img)
         .detect_grids()
@@ -370,5 +434,39 @@ fn label_printers_print_the_badges_that_fit_and_refuse_the_others_before_sending
             );
             assert_eq!(qr_codes(img), ["NEC-1003"], "the printed label scans");
         }
+    }
+}
+
+/// A Zebra label printer (CUPS's own ZPL driver): the 4 × 3 in and
+/// 4 × 6 in badges go out as graphics of the label's exact size at
+/// 203 dpi, black and white, and the printed label still scans.
+#[test]
+#[ignore = "needs CUPS with its Zebra ZPL queue (.ci/cups-start): run by .ci/run"]
+fn a_zebra_printer_prints_4_by_3_and_4_by_6_inch_badges_that_scan() {
+    let status = Command::new("lpstat").args(["-p", "ZPL"]).output();
+    assert!(
+        status.as_ref().is_ok_and(|o| o.status.success()),
+        "CUPS queue ZPL not found: start it with .ci/cups-start ({status:?})"
+    );
+    for (size, code, lines) in [("4x3in", "NEC-1001", 609), ("4x6in", "NEC-1002", 1218)] {
+        let ev = Event::with_config(&label_config("ZPL", size));
+        ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
+        let p = ev.json(&["print", code]);
+        let job = wait_until_printed(&ev, p["job"]["id"].as_i64().unwrap());
+        assert_eq!(job["state"], "done", "{size}: {job}");
+        let data = std::fs::read(label_output("ZPL")).unwrap();
+        let text = String::from_utf8_lossy(&data);
+        assert!(
+            text.contains("^PW812"),
+            "4 in at 203 dpi: {}",
+            &text[text.len().saturating_sub(200)..]
+        );
+        let img = zpl_graphic(&data);
+        assert_eq!(
+            img.height() - 40,
+            lines,
+            "{size}: the label's length at 203 dpi"
+        );
+        assert_eq!(qr_codes(img), [code], "{size}: the printed label scans");
     }
 }
