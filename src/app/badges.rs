@@ -380,25 +380,17 @@ impl Kiosk {
     /// How the printer stands, from the print queue alone (no question to
     /// the printer): what waits, what failed lately, and what holds it.
     pub fn printer_health(&self) -> Result<crate::sync::PrinterHealth> {
-        let jobs = self.store.print_jobs(200)?;
         let hour_ago = self
             .now()
             .checked_sub(jiff::SignedDuration::from_secs(3600))
             .unwrap_or(self.now());
-        let count = |state: PrintState| jobs.iter().filter(|j| j.state == state).count() as i64;
-        let problem = jobs
-            .iter()
-            .filter(|j| matches!(j.state, PrintState::Queued | PrintState::Sent))
-            .find_map(|j| j.error.clone());
+        let counts = self.store.queue_counts(hour_ago)?;
         Ok(crate::sync::PrinterHealth {
             printer: self.config.printer.printer.describe(),
-            queued: count(PrintState::Queued),
-            waiting: count(PrintState::Sent),
-            failed: jobs
-                .iter()
-                .filter(|j| j.state == PrintState::Failed && j.updated_at >= hour_ago)
-                .count() as i64,
-            problem,
+            queued: counts.queued,
+            waiting: counts.sent,
+            failed: counts.failed,
+            problem: counts.problem,
         })
     }
 

@@ -88,6 +88,15 @@ pub struct JobView {
     pub updated_at: Timestamp,
 }
 
+/// A kiosk's print queue counted (see [`Store::queue_counts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueCounts {
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub problem: Option<String>,
+}
+
 const JOB_COLUMNS: &str = "id, registrant, title, reason, state, attempts, error, printer, printer_job, created_at, updated_at";
 
 fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[Option<String>; 11]> {
@@ -317,7 +326,36 @@ impl Store {
         rows.map(|r| job_view(r?)).collect()
     }
 
-    /// How many badges this person has had printed (accepted by a printer).
+    /// This kiosk's queue at a glance, whatever its length: badges not
+    /// sent yet, badges at the printer, badges failed since `since`, and
+    /// the latest error of one still waiting.
+    pub fn queue_counts(&self, since: Timestamp) -> Result<QueueCounts> {
+        let (queued, sent, failed) = self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FILTER (WHERE state = 'queued'),
+                        COUNT(*) FILTER (WHERE state = 'sent'),
+                        COUNT(*) FILTER (WHERE state = 'failed' AND updated_at >= ?1)
+                 FROM print_job WHERE state IN ('queued', 'sent', 'failed')",
+            )?
+            .query_row([ts_text(since)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let problem = self
+            .conn
+            .prepare_cached(
+                "SELECT error FROM print_job
+                 WHERE state IN ('queued', 'sent') AND error IS NOT NULL
+                 ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(QueueCounts {
+            queued,
+            sent,
+            failed,
+            problem,
+        })
+    }
+
     /// Badges of this person in this kiosk's queue, not printed yet (queued
     /// or at the printer).
     pub fn badges_pending(&self, registrant: Uuid) -> Result<i64> {
@@ -329,6 +367,7 @@ impl Store {
             .query_row([registrant.to_string()], |r| r.get(0))?)
     }
 
+    /// How many badges this person has had printed (accepted by a printer).
     pub fn badges_printed(&self, registrant: Uuid) -> Result<i64> {
         Ok(self
             .conn
@@ -336,5 +375,57 @@ impl Store {
                 "SELECT COUNT(*) FROM record WHERE registrant = ?1 AND kind = 'badge_printed'",
             )?
             .query_row([registrant.to_string()], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A printer away all morning: the organisers' page must say how many
+    /// badges wait, not the latest two hundred of them.
+    #[test]
+    fn the_queue_is_counted_whole_with_its_latest_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("k.sqlite")).unwrap();
+        let t0: Timestamp = "2026-12-02T08:00:00Z".parse().unwrap();
+        let job = |n: i64| NewJob {
+            registrant: Uuid::from_u128(n as u128),
+            reason: "badge",
+            printer: "imprimante « QL820 »",
+            title: "Badge",
+            job_name: "badge-x",
+            media: "om_62mm-roll",
+            pdf: b"%PDF",
+        };
+        let ids: Vec<i64> = (0..250)
+            .map(|n| store.enqueue_print(&job(n), t0).unwrap())
+            .collect();
+        store
+            .mark_print_attempt_failed(ids[3], "imprimante injoignable", false, t0)
+            .unwrap();
+        store
+            .mark_print_attempt_failed(ids[5], "papier épuisé", false, t0)
+            .unwrap();
+        store
+            .mark_print_attempt_failed(ids[7], "trop long", true, t0)
+            .unwrap();
+        let an_hour_later = t0 + jiff::SignedDuration::from_secs(3600);
+        let counts = store.queue_counts(t0).unwrap();
+        assert_eq!(
+            counts,
+            QueueCounts {
+                queued: 249,
+                sent: 0,
+                failed: 1,
+                problem: Some("papier épuisé".into()),
+            }
+        );
+        let later = store.queue_counts(an_hour_later).unwrap();
+        assert_eq!(
+            later.failed, 0,
+            "a failure over an hour old no longer counts"
+        );
     }
 }
