@@ -286,6 +286,69 @@ fn brother_raster(data: &[u8]) -> image::GrayImage {
     img
 }
 
+/// A DYMO LabelWriter stream (printer-driver-dymo's output) back into
+/// pixels: `ESC D n` bytes a line, `ESC B n` bytes skipped at its start,
+/// `SYN` + n bytes a line as is, `ETB` + runs a compressed line (a byte a
+/// run: its high bit black or white, the rest the run's dots less one),
+/// `ESC f 1 n` n blank lines, `ESC E` the end of the label.
+fn dymo_raster(data: &[u8]) -> image::GrayImage {
+    let mut i = data
+        .windows(2)
+        .position(|w| w == b"\x1bQ")
+        .expect("ESC Q: the start of a label");
+    let (mut per_line, mut skip) = (0usize, 0usize);
+    let mut rows: Vec<Vec<bool>> = Vec::new();
+    while i < data.len() {
+        match data[i] {
+            0x1b => match data[i + 1] {
+                b'B' => (skip, i) = (data[i + 2] as usize, i + 3),
+                b'D' => (per_line, i) = (data[i + 2] as usize, i + 3),
+                b'f' => {
+                    rows.extend(std::iter::repeat_n(Vec::new(), data[i + 3] as usize));
+                    i += 4;
+                }
+                b'L' | b'Q' => i += 4,
+                b'E' => break,
+                _ => i += 2,
+            },
+            0x16 => {
+                let mut row = vec![false; skip * 8];
+                for b in &data[i + 1..i + 1 + per_line] {
+                    row.extend((0..8).map(|k| b & (0x80 >> k) != 0));
+                }
+                rows.push(row);
+                i += 1 + per_line;
+            }
+            0x17 => {
+                let (mut row, mut j) = (vec![false; skip * 8], i + 1);
+                while row.len() < (skip + per_line) * 8 {
+                    let run = data[j];
+                    row.extend(std::iter::repeat_n(
+                        run & 0x80 != 0,
+                        usize::from(run & 0x7f) + 1,
+                    ));
+                    j += 1;
+                }
+                assert_eq!(row.len(), (skip + per_line) * 8, "a compressed line's runs");
+                rows.push(row);
+                i = j;
+            }
+            other => panic!("byte {other:#04x} at {i} in the DYMO stream"),
+        }
+    }
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u32;
+    let mut img =
+        image::GrayImage::from_pixel(width + 40, rows.len() as u32 + 40, image::Luma([255]));
+    for (y, row) in rows.iter().enumerate() {
+        for (x, black) in row.iter().enumerate() {
+            if *black {
+                img.put_pixel(x as u32 + 20, y as u32 + 20, image::Luma([0]));
+            }
+        }
+    }
+    img
+}
+
 /// The graphic a Zebra ZPL stream downloads (`~DGR:name,total,row,`,
 /// CUPS's rastertolabel output) back into pixels. Its data is hex, two
 /// digits a byte, compressed: `G`–`Y` repeat the next digit 1–19 times,
@@ -431,6 +494,25 @@ fn label_printers_print_the_badges_that_fit_and_refuse_the_others_before_sending
                 (1050..=1250).contains(&img.height()),
                 "{} lines",
                 img.height()
+            );
+            assert_eq!(qr_codes(img), ["NEC-1003"], "the printed label scans");
+        }
+        if queue == "LW450" {
+            // The driver prints the label's imageable area only (5.5 mm
+            // short of its top): the badge drew nothing there, so the
+            // first printed lines are blank — the event's name was cut in
+            // half before.
+            let img = dymo_raster(&data);
+            let first_lines_blank =
+                (20..26).all(|y| (0..img.width()).all(|x| img.get_pixel(x, y).0[0] == 255));
+            assert!(
+                first_lines_blank,
+                "nothing of the badge lost above the printed area"
+            );
+            assert!(
+                (1000..=1200).contains(&(img.height() - 40)),
+                "{} lines",
+                img.height() - 40
             );
             assert_eq!(qr_codes(img), ["NEC-1003"], "the printed label scans");
         }

@@ -120,6 +120,20 @@ impl Format {
     pub fn page_size(self) -> (f32, f32) {
         self.sheet().map_or(self.badge_size(), |s| s.page)
     }
+
+    /// The strip at the top of the label its printer never prints, in mm:
+    /// the DYMO LabelWriter driver prints only the label's imageable area
+    /// (its PPD: `*ImageableArea w154h286.1/99014 Name Badge Label: "4.32
+    /// 4.32 150.24 270.48"` — 15.5 pt short of the 286 pt top — and 16.8 pt
+    /// for 30857), and drops whatever is drawn above it. Other sides: a
+    /// millimetre and a half at most, inside every badge's margin.
+    pub fn unprintable_top(self) -> f32 {
+        match self {
+            Format::Dymo99014 => 5.5,
+            Format::Dymo30857 => 5.9,
+            _ => 0.0,
+        }
+    }
 }
 
 /// Which elements a badge shows (kiosk.toml `[badge] elements`). First and
@@ -264,6 +278,13 @@ pub fn layout(
 ) -> Result<BadgeLayout, LayoutError> {
     let (w, h) = format.badge_size();
     let margin = (0.06 * w.min(h)).max(3.0);
+    // Nothing where the printer does not print, with half a millimetre to
+    // spare for the label's position on the roll.
+    let top = if format.unprintable_top() > 0.0 {
+        margin.max(format.unprintable_top() + 0.5)
+    } else {
+        margin
+    };
     let gap = 0.025 * w.min(h);
     let portrait = h >= w;
     let band_h = if elements.category {
@@ -291,7 +312,7 @@ pub fn layout(
     } else if portrait {
         (w - 2.0 * margin).min(0.34 * h)
     } else {
-        (inner_bottom - margin).min(0.42 * w)
+        (inner_bottom - top).min(0.42 * w)
     };
     let qr = (qr_side > 0.0).then(|| {
         let area = if portrait {
@@ -304,7 +325,7 @@ pub fn layout(
         } else {
             Area {
                 x: w - margin - qr_side,
-                y: margin + (inner_bottom - margin - qr_side) / 2.0,
+                y: top + (inner_bottom - top - qr_side) / 2.0,
                 w: qr_side,
                 h: qr_side,
             }
@@ -324,24 +345,24 @@ pub fn layout(
     let column = if portrait {
         Area {
             x: margin,
-            y: margin,
+            y: top,
             w: w - 2.0 * margin,
-            h: qr.map_or(inner_bottom, |(a, _)| a.y) - margin - gap,
+            h: qr.map_or(inner_bottom, |(a, _)| a.y) - top - gap,
         }
     } else {
         let right = qr.map_or(w - margin, |(a, _)| a.x - gap);
         Area {
             x: margin,
-            y: margin,
+            y: top,
             w: right - margin,
-            h: inner_bottom - margin,
+            h: inner_bottom - top,
         }
     };
     let logo = elements.logo.then(|| {
         let side = 0.16 * w.min(h);
         Area {
             x: w - margin - side,
-            y: margin,
+            y: top,
             w: side,
             h: side,
         }
@@ -531,13 +552,24 @@ pub(crate) mod tests {
         }
     }
 
+    /// Everything on the part of the label its printer prints.
     pub(crate) fn assert_inside(l: &BadgeLayout) {
+        let top = Format::ALL
+            .into_iter()
+            .find(|f| f.badge_size() == l.size)
+            .map_or(0.0, Format::unprintable_top);
         let page = Area {
             x: 0.0,
-            y: 0.0,
+            y: top,
             w: l.size.0,
-            h: l.size.1,
+            h: l.size.1 - top,
         };
+        if let Some((a, _)) = &l.band {
+            assert!(a.within(&page), "the band {a:?} leaves {:?}", l.size);
+        }
+        if let Some(a) = &l.logo {
+            assert!(a.within(&page), "the logo {a:?} leaves {:?}", l.size);
+        }
         for t in &l.text {
             assert!(
                 t.area.within(&page),

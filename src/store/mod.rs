@@ -31,7 +31,7 @@ pub use desk::Edit;
 pub use import::{ImportChange, ImportReport};
 pub use log::AttendanceRow;
 pub use pretix::{PretixNotice, RemoteArrival};
-pub use print::{JobView, NewJob, PrintState, QueueCounts, QueuedPrint};
+pub use print::{JobView, NewJob, PrintState, QueuedPrint};
 pub use search::SearchResult;
 pub use sync::{DoubleEntry, EDITABLE, ListEntry, Marks, RefusedView, SyncKey};
 
