@@ -931,6 +931,11 @@ fn a_kiosk_joining_after_the_list_changed_is_handed_the_new_list() {
             .ends_with(".part")),
         "no half-made copy left beside the hub's database"
     );
+    // The copy removed from under the running hub: made again.
+    std::fs::remove_file(hub_ev.path("accueil.copie-pour-kiosque")).unwrap();
+    let c = kiosk_event("porte-c", hub.addr, TOKEN);
+    assert_eq!(sync(&c)["from_copy"], true);
+    assert_eq!(record_ids(&c, None), record_ids(&hub_ev, None));
 }
 
 fn a_day_ahead() -> jiff::Timestamp {

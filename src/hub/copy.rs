@@ -176,10 +176,18 @@ impl Copies {
                 // The file may already be the next copy, renamed before
                 // it was described here: the kiosk reads the list's
                 // revision from the file itself.
-                let file = std::fs::File::open(&self.path)
-                    .map_err(|e| format!("{} : {e}", self.path.display()))?;
-                let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-                return Ok(Opened { file, len });
+                match std::fs::File::open(&self.path) {
+                    Ok(file) => {
+                        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+                        return Ok(Opened { file, len });
+                    }
+                    // Removed from under the hub (a clean-up, a full
+                    // disk): made again, and waited for.
+                    Err(e) => {
+                        tracing::warn!("hub : copie {} : {e} — refaite", self.path.display());
+                        state.made = None;
+                    }
+                }
             }
             if state.attempts > first
                 && let Some(why) = &state.failed
