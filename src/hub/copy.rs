@@ -1,7 +1,7 @@
 //! The copy of the event a new kiosk starts from (`GET /api/snapshot`).
 //!
 //! A worker of its own makes it as the hub starts, again whenever the list
-//! changes, and again now and then while arrivals come in; a kiosk that
+//! changes, and again every ten minutes while kiosks sync; a kiosk that
 //! joins is handed the copy already made — at a million registrants that
 //! is 500 MiB and seven seconds the kiosk no longer waits for. The copy
 //! lives in a file beside the hub's database (its owner's only), not in
@@ -18,7 +18,8 @@ use crate::app::{Cadence, Kiosk, Next, Worker};
 
 /// How often the worker looks at the list's revision.
 const LOOK_EVERY: Duration = Duration::from_secs(5);
-/// A copy older than this is made again, if anything came in since.
+/// A copy older than this is made again if the hub counted a change since
+/// (any kiosk's sync counts, with or without new records).
 const RENEW_AFTER: Duration = Duration::from_secs(10 * 60);
 /// The longest a kiosk's request waits for a copy being made.
 const WAIT_AT_MOST: Duration = Duration::from_secs(180);

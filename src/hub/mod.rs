@@ -23,13 +23,13 @@ use crate::app::{
     Answer, AppError, Cadence, ExchangeError, Exchanged, Holder, Kiosk, Next, Worker,
     plausible_kiosk_id,
 };
-
-mod copy;
 use std::collections::BTreeMap;
 
 use crate::sync::{
     EnrolRequest, EnrolResponse, ListResponse, PretixNews, SyncRequest, SyncResponse, same_secret,
 };
+
+mod copy;
 
 /// The dashboard: one page, its script and style inside, no CDN.
 const PAGE: &str = include_str!("page.html");
