@@ -809,3 +809,211 @@ fn every_text_fits_its_box_at_every_screen_size_in_both_languages() {
         cut.join("\n")
     );
 }
+
+/// A staff tablet (`touch = true`): the demo event with the keyboard shown
+/// everywhere.
+fn touch_config(dir: &std::path::Path) -> std::path::PathBuf {
+    let config_path = accueil::demo::create(&dir.join("tablette"), 1200).unwrap();
+    let toml = std::fs::read_to_string(&config_path).unwrap();
+    assert!(toml.contains("touch = \"auto\""));
+    std::fs::write(
+        &config_path,
+        toml.replace("touch = \"auto\"", "touch = true"),
+    )
+    .unwrap();
+    config_path
+}
+
+/// Taps `text` on the on-screen keyboard, one key a character (« ^ » is
+/// « Maj », « # » the digits/accents switch); returns the taps.
+fn tap_keys(ui: &KioskUi, text: &str, actions: &mut Actions) -> usize {
+    let mut digits = false;
+    let before = actions.taps;
+    for c in text.chars() {
+        let label = match c {
+            ' ' => "Espace".to_owned(),
+            '^' => "Majuscule".to_owned(),
+            '#' => {
+                digits = !digits;
+                if digits { "Chiffres" } else { "Accents" }.to_owned()
+            }
+            c => c.to_string(),
+        };
+        tap(ui, &label, actions);
+    }
+    actions.taps - before
+}
+
+fn value(ui: &KioskUi, label: &str) -> String {
+    find(ui, label).accessible_value().unwrap().to_string()
+}
+
+/// Staff on a tablet register a walk-in and fix a name with taps alone:
+/// one tap a letter, capitals of their own accord at the start of a name
+/// and after a hyphen, « Maj » for the others (and for a lower-case
+/// « de »), « Suivant » to the next box, digits, « @ » and « . » for the
+/// address.
+#[test]
+fn a_staff_tablet_registers_a_walk_in_and_fixes_a_name_with_taps_only() {
+    let _screen = common::ui::one_test_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let ui = open_kiosk(&touch_config(dir.path()));
+    assert!(
+        common::ui::present(&ui, "Valider"),
+        "keyboard on the home screen"
+    );
+    let mut walk_in = Actions::default();
+    tap(&ui, "Inscription sur place", &mut walk_in);
+    assert!(
+        common::ui::present(&ui, "Champ suivant"),
+        "keyboard on the form"
+    );
+    assert_eq!(tap_keys(&ui, "marie-hélène", &mut walk_in), 12);
+    tap(&ui, "Champ suivant", &mut walk_in);
+    assert_eq!(tap_keys(&ui, "^de ^la ^tour d'^auvergne", &mut walk_in), 25);
+    tap(&ui, "Champ suivant", &mut walk_in);
+    tap_keys(&ui, "mairie de ^lyon", &mut walk_in);
+    tap(&ui, "Champ suivant", &mut walk_in);
+    tap_keys(&ui, "mh.dlt#69#@lyon.fr", &mut walk_in);
+    assert_eq!(
+        [
+            value(&ui, "Prénom"),
+            value(&ui, "Nom"),
+            value(&ui, "Organisation"),
+            value(&ui, "Courriel")
+        ],
+        [
+            "Marie-Hélène",
+            "de La Tour d'Auvergne",
+            "Mairie de Lyon",
+            "mh.dlt69@lyon.fr"
+        ]
+    );
+    // « Suivant » goes round: back in the first box, a slip erased.
+    tap(&ui, "Champ suivant", &mut walk_in);
+    tap_keys(&ui, "x", &mut walk_in);
+    assert_eq!(value(&ui, "Prénom"), "Marie-Hélènex");
+    tap(&ui, "Effacer", &mut walk_in);
+    tap(&ui, "Inscrire et imprimer le badge", &mut walk_in);
+    assert_eq!(outcome(&ui), "welcome");
+    assert_eq!(walk_in.keys, 0, "not one key of a keyboard");
+    let registered = ui.with_kiosk(|k| k.search("auvergne", 50).unwrap().hits);
+    let registered: Vec<_> = registered
+        .iter()
+        .filter(|r| r.email == "mh.dlt69@lyon.fr")
+        .collect();
+    assert_eq!(registered.len(), 1, "registered once");
+    let r = registered[0];
+    assert_eq!(
+        [&r.first_name, &r.last_name, &r.organisation, &r.email],
+        [
+            "Marie-Hélène",
+            "de La Tour d'Auvergne",
+            "Mairie de Lyon",
+            "mh.dlt69@lyon.fr"
+        ]
+    );
+
+    // The name was Anjou, not Auvergne: fixed from the result page, the
+    // badge reprinted.
+    let mut fix = Actions::default();
+    tap(&ui, "Corriger le nom", &mut fix);
+    tap(&ui, "Champ suivant", &mut fix);
+    for _ in 0.."auvergne".len() {
+        tap(&ui, "Effacer", &mut fix);
+    }
+    tap_keys(&ui, "^anjou", &mut fix);
+    assert_eq!(value(&ui, "Nom"), "de La Tour d'Anjou");
+    tap(&ui, "Enregistrer et réimprimer le badge", &mut fix);
+    assert_eq!(outcome(&ui), "edited");
+    let after = ui.with_kiosk(|k| k.registrant(&Lookup::Uid(r.uid)).unwrap().unwrap());
+    assert_eq!(after.last_name, "de La Tour d'Anjou");
+    assert_eq!(last_job(&ui).reason, "réimpression : nom corrigé");
+}
+
+/// A staff tablet's screens with the keyboard under them fit every screen
+/// size the kiosk is tested at, in both languages: no text cut, the
+/// forms' buttons above the keys, the last row of keys inside the window,
+/// the scanner test still at hand.
+#[test]
+fn a_staff_tablet_s_screens_and_keys_fit_every_screen_size_in_both_languages() {
+    let _screen = common::ui::one_test_at_a_time();
+    use accueil::config::Language;
+    let dir = tempfile::tempdir().unwrap();
+    let config = touch_config(dir.path());
+    let mut wrong = Vec::new();
+    for (w, h) in [(1024, 768), (1280, 800), (1920, 1080), (800, 1280)] {
+        for language in [Language::French, Language::English] {
+            let ui = open_kiosk(&config);
+            ui.window.window().set_size(slint::PhysicalSize::new(w, h));
+            ui.set_language(language);
+            let say = |fr: &'static str, en: &'static str| {
+                if language == Language::French { fr } else { en }
+            };
+            let at = format!("{w}×{h} {}", language.code());
+            let mut none = Actions::default();
+
+            // Staff's home screen: its buttons, then the keys.
+            let enter = find(&ui, say("Valider", "Enter"));
+            let keys_end = enter.absolute_position().y + enter.size().height;
+            if keys_end > h as f32 + 0.5 {
+                wrong.push(format!("{at} home: the last keys end at {keys_end} px"));
+            }
+            for text in common::ui::overflowing(&ui) {
+                wrong.push(format!("{at} home: cut {text}"));
+            }
+            tap(&ui, say("Tester le lecteur", "Test the scanner"), &mut none);
+            tap(&ui, say("Retour", "Back"), &mut none);
+
+            tap(
+                &ui,
+                say("Inscription sur place", "Walk-in registration"),
+                &mut none,
+            );
+            let submit = say(
+                "Inscrire et imprimer le badge",
+                "Register and print the badge",
+            );
+            form_fits(&ui, h, &format!("{at} walk-in"), submit, &mut wrong);
+            tap(&ui, say("Annuler", "Cancel"), &mut none);
+
+            let code = welcome_code(&ui, &[]);
+            ui.window
+                .global::<accueil::ui::HomeAdapter>()
+                .invoke_submitted(code.into());
+            tap(&ui, say("Corriger le nom", "Fix the name"), &mut none);
+            let submit = say(
+                "Enregistrer et réimprimer le badge",
+                "Save and reprint the badge",
+            );
+            form_fits(&ui, h, &format!("{at} fix"), submit, &mut wrong);
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// What is wrong with the form on screen and its keyboard, `height` high.
+fn form_fits(ui: &KioskUi, height: u32, at: &str, submit: &str, wrong: &mut Vec<String>) {
+    for text in common::ui::overflowing(ui) {
+        wrong.push(format!("{at}: cut {text}"));
+    }
+    let bottom = |e: &ElementHandle| e.absolute_position().y + e.size().height;
+    let button = find(ui, submit);
+    let first_keys = find(ui, "é").absolute_position().y;
+    if bottom(&button) > first_keys + 0.5 {
+        wrong.push(format!(
+            "{at}: « {submit} » ends at {} px, under the keys from {first_keys} px",
+            bottom(&button)
+        ));
+    }
+    let next = ["Champ suivant", "Next field"]
+        .into_iter()
+        .find_map(|label| ElementHandle::find_by_accessible_label(&ui.window, label).next())
+        .expect("« Suivant » on the keyboard");
+    let last_keys = bottom(&next);
+    if last_keys > height as f32 + 0.5 {
+        wrong.push(format!(
+            "{at}: the last keys end at {last_keys} px, out of the window"
+        ));
+    }
+}

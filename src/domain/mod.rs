@@ -17,5 +17,6 @@ pub use checkin::{Outcome, Policy, decide};
 pub use event::{Category, DayError, DayReason, DaySpec, Event, EventDay};
 pub use record::{Arrival, NewRecord, Record, RecordKind};
 pub use registrant::{
-    Details, DetailsError, DetailsPatch, Origin, Registrant, SourceEntry, Status, uid_for_code,
+    Details, DetailsError, DetailsPatch, Origin, Registrant, SourceEntry, Status, TEXT_MAX,
+    uid_for_code,
 };

@@ -162,6 +162,11 @@ pub struct Details {
     pub category: String,
 }
 
+/// The longest name, organisation or address typed at the desk, in
+/// characters: twice the longest French administration's name (« Direction
+/// régionale de l'environnement, de l'aménagement et du logement… », 96).
+pub const TEXT_MAX: usize = 200;
+
 /// A field of [`Details`] that cannot be accepted, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DetailsError {
@@ -169,6 +174,8 @@ pub enum DetailsError {
     NoName,
     #[error("courriel « {0} » invalide")]
     Email(String),
+    #[error("{0} : {1} caractères, {TEXT_MAX} au plus — abrégez")]
+    TooLong(&'static str, usize),
     #[error("catégorie « {0} » inconnue — catégories de kiosk.toml : {1}")]
     Category(String, String),
 }
@@ -184,6 +191,17 @@ impl Details {
             &mut self.email,
         ] {
             *field = super::text::squeeze(field);
+        }
+        for (name, field) in [
+            ("Prénom", &self.first_name),
+            ("Nom", &self.last_name),
+            ("Organisation", &self.organisation),
+            ("Courriel", &self.email),
+        ] {
+            let length = field.chars().count();
+            if length > TEXT_MAX {
+                return Err(DetailsError::TooLong(name, length));
+            }
         }
         if self.first_name.is_empty() && self.last_name.is_empty() {
             return Err(DetailsError::NoName);
@@ -291,6 +309,25 @@ mod tests {
             ..Details::default()
         };
         assert!(matches!(bad.validated(&event), Err(DetailsError::Email(_))));
+        // A name pasted or leant on: refused with its length, not printed
+        // in 2-point type.
+        let long = Details {
+            last_name: "X".into(),
+            organisation: "é".repeat(TEXT_MAX + 1),
+            ..Details::default()
+        };
+        assert_eq!(
+            long.validated(&event).unwrap_err().to_string(),
+            "Organisation : 201 caractères, 200 au plus — abrégez"
+        );
+        let longest = Details {
+            last_name: "é".repeat(TEXT_MAX),
+            ..Details::default()
+        };
+        assert!(
+            longest.validated(&event).is_ok(),
+            "200 characters, not bytes"
+        );
         let bad = Details {
             last_name: "X".into(),
             category: "VIP".into(),

@@ -181,6 +181,11 @@ pub(crate) enum Intent {
     Submitted(String),
     /// A key of the on-screen keyboard, and the field's text before it.
     Key(String, KeyTap),
+    /// A key of the on-screen keyboard on a form: the box it types into
+    /// (the last one that had the focus) and that box's text before it.
+    FormKey(Entry, String, KeyTap),
+    /// A box of the form took the focus, holding this text.
+    FormFocus(Entry, String),
     /// A name tapped in the list: its confirmation card.
     Chosen(i64),
     /// « Confirmer » on the card of this person.
@@ -221,7 +226,38 @@ pub(crate) enum KeyTap {
     Erase,
     /// « Valider »: Enter.
     Enter,
+    /// « Maj »: the next letter in the other case than the one the
+    /// keyboard was about to type.
+    Shift,
 }
+
+/// One of a form's text boxes (the view's `Entry`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Entry {
+    FirstName,
+    LastName,
+    Organisation,
+    Email,
+}
+
+impl Entry {
+    /// Whether a letter typed after `before` takes a capital of its own
+    /// accord: the first one of a name or an organisation, and the one
+    /// after a hyphen in a name (« Marie-Hélène », « Lefèvre-Durand »).
+    /// Not after a space (« de La Tour »), never in an e-mail address.
+    pub fn capital_after(self, before: &str) -> bool {
+        match self {
+            Entry::Email => false,
+            Entry::Organisation => before.is_empty(),
+            Entry::FirstName | Entry::LastName => before.is_empty() || before.ends_with('-'),
+        }
+    }
+}
+
+/// Characters the on-screen keyboard writes into one box or the home
+/// field: more than any name, organisation or address needs (the form
+/// refuses more than [`crate::domain::TEXT_MAX`] anyway).
+pub(crate) const TYPED_MAX: usize = crate::domain::TEXT_MAX;
 
 /// Which form a refusal is shown on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,6 +274,11 @@ pub(crate) enum Effect {
     Cleared,
     /// The field's text, as the on-screen keyboard made it.
     Query(String),
+    /// A form's box, as the on-screen keyboard made it.
+    FormText(Form, Entry, String),
+    /// Whether the keyboard's letters are capitals now (what the next tap
+    /// types).
+    Capitals(bool),
     Listing(Listing),
     /// The confirmation card of this person.
     Card(Registrant),
@@ -314,6 +355,8 @@ pub(crate) struct Desk {
     pub language: Language,
     /// Whose details the edit form is fixing, and whether saving reprints.
     pub editing: Option<Editing>,
+    /// « Maj » tapped: the next letter on a form in the other case.
+    shift: bool,
 }
 
 impl Desk {
@@ -335,6 +378,7 @@ impl Desk {
             searches: Default::default(),
             revealed: Default::default(),
             editing: None,
+            shift: false,
         }
     }
 
@@ -347,13 +391,21 @@ impl Desk {
             Intent::Key(before, tap) => {
                 let mut text = before;
                 match tap {
+                    KeyTap::Char(_) if text.chars().count() >= TYPED_MAX => return Vec::new(),
                     KeyTap::Char(c) => text.push(c),
                     KeyTap::Erase => {
                         text.pop();
                     }
                     KeyTap::Enter => return self.update(Intent::Submitted(text), now),
+                    // The search ignores case.
+                    KeyTap::Shift => return Vec::new(),
                 }
                 vec![E::Query(text.clone()), E::Listing(self.search(&text, now))]
+            }
+            Intent::FormKey(entry, before, tap) => self.form_key(entry, before, tap),
+            Intent::FormFocus(entry, text) => {
+                self.shift = false;
+                vec![E::Capitals(entry.capital_after(&text))]
             }
             Intent::Submitted(text) => {
                 let (enter, listing) = self.enter(&text, now);
@@ -454,6 +506,45 @@ impl Desk {
         }
     }
 
+    /// A key tapped on a form's keyboard: the box's new text and the case
+    /// of the next letter. Enter is the view's (it moves to the next box).
+    fn form_key(&mut self, entry: Entry, before: String, tap: KeyTap) -> Vec<Effect> {
+        let form = match self.page {
+            Page::WalkIn => Form::WalkIn,
+            Page::Edit => Form::Edit,
+            _ => return Vec::new(),
+        };
+        let mut text = before;
+        match tap {
+            KeyTap::Char(_) if text.chars().count() >= TYPED_MAX => return Vec::new(),
+            KeyTap::Char(c) => {
+                if entry.capital_after(&text) != self.shift {
+                    text.extend(c.to_uppercase());
+                } else {
+                    text.push(c);
+                }
+                // « Maj » holds until a letter uses it (Maj, then « - »,
+                // then « a » still gives « -A »).
+                if c.is_alphabetic() {
+                    self.shift = false;
+                }
+            }
+            KeyTap::Erase => {
+                text.pop();
+            }
+            KeyTap::Shift => {
+                self.shift = !self.shift;
+                return vec![Effect::Capitals(entry.capital_after(&text) != self.shift)];
+            }
+            KeyTap::Enter => return Vec::new(),
+        }
+        let capitals = entry.capital_after(&text) != self.shift;
+        vec![
+            Effect::FormText(form, entry, text),
+            Effect::Capitals(capitals),
+        ]
+    }
+
     /// The confirmation card of someone (nothing if they are gone).
     fn card(&mut self, id: i64) -> Option<Effect> {
         let r = self.kiosk.registrant(&Lookup::Id(id)).ok().flatten()?;
@@ -518,6 +609,7 @@ impl Desk {
     /// Puts a page up (`ui::dispatch` shows it once the intent is done).
     fn go(&mut self, page: Page) {
         self.page = page;
+        self.shift = false;
     }
 
     /// Attendees at the screen (self-service, badge station): they see
@@ -1192,6 +1284,8 @@ mod tests {
             .map(|e| match e {
                 Effect::Cleared => "cleared",
                 Effect::Query(_) => "query",
+                Effect::FormText(..) => "form text",
+                Effect::Capitals(_) => "capitals",
                 Effect::Listing(_) => "listing",
                 Effect::Card(_) => "card",
                 Effect::Result(_) => "result",
@@ -1330,6 +1424,126 @@ mod tests {
         let effects = go(&mut d, Intent::Key("NEC-000003".into(), KeyTap::Enter));
         assert_eq!(shown(&effects)[..2], ["listing", "result"]);
         assert_eq!(d.page(), Page::Result);
+    }
+
+    /// Taps on a form's keyboard into one box, from empty: the box's text.
+    fn tap_form(d: &mut Desk, entry: Entry, text: &mut String, taps: &[KeyTap]) {
+        for tap in taps {
+            for effect in go(d, Intent::FormKey(entry, text.clone(), tap.clone())) {
+                if let Effect::FormText(_, e, t) = effect {
+                    assert_eq!(e, entry);
+                    *text = t;
+                }
+            }
+        }
+    }
+
+    fn letters(s: &str) -> Vec<KeyTap> {
+        s.chars().map(KeyTap::Char).collect()
+    }
+
+    /// Names typed on the form's keyboard take their capitals without
+    /// « Maj »: the first letter, the one after a hyphen; « Maj » gives the
+    /// other case once (« de La Tour d'Auvergne »); never in an address.
+    #[test]
+    fn a_form_keyboard_capitalises_names_and_maj_flips_one_letter() {
+        let (_dir, mut d) = desk("staff", 5);
+        go(&mut d, Intent::OpenWalkIn);
+        assert_eq!(d.page(), Page::WalkIn);
+        let capitals = |effects: &[Effect]| {
+            effects.iter().find_map(|e| match e {
+                Effect::Capitals(c) => Some(*c),
+                _ => None,
+            })
+        };
+        assert_eq!(
+            capitals(&go(
+                &mut d,
+                Intent::FormFocus(Entry::FirstName, String::new())
+            )),
+            Some(true),
+            "an empty name box: capitals shown"
+        );
+        let mut first = String::new();
+        tap_form(
+            &mut d,
+            Entry::FirstName,
+            &mut first,
+            &letters("marie-hélène"),
+        );
+        assert_eq!(first, "Marie-Hélène");
+
+        let mut last = String::new();
+        let mut taps = vec![KeyTap::Shift];
+        taps.extend(letters("de "));
+        taps.push(KeyTap::Shift);
+        taps.extend(letters("la "));
+        taps.push(KeyTap::Shift);
+        taps.extend(letters("tour d'"));
+        taps.push(KeyTap::Shift);
+        taps.extend(letters("auvergne"));
+        tap_form(&mut d, Entry::LastName, &mut last, &taps);
+        assert_eq!(last, "de La Tour d'Auvergne");
+
+        // Maj is kept across a non-letter, and a second Maj takes it back.
+        let mut org = String::new();
+        tap_form(&mut d, Entry::Organisation, &mut org, &letters("ville de "));
+        let effects = go(
+            &mut d,
+            Intent::FormKey(Entry::Organisation, org.clone(), KeyTap::Shift),
+        );
+        assert_eq!(capitals(&effects), Some(true));
+        assert!(
+            shown(&effects).iter().all(|e| *e != "form text"),
+            "Maj types nothing"
+        );
+        tap_form(&mut d, Entry::Organisation, &mut org, &letters("-l"));
+        assert_eq!(org, "Ville de -L");
+        tap_form(
+            &mut d,
+            Entry::Organisation,
+            &mut org,
+            &[KeyTap::Erase, KeyTap::Erase],
+        );
+        tap_form(
+            &mut d,
+            Entry::Organisation,
+            &mut org,
+            &[KeyTap::Shift, KeyTap::Shift],
+        );
+        tap_form(&mut d, Entry::Organisation, &mut org, &letters("lyon"));
+        assert_eq!(org, "Ville de lyon");
+
+        let mut email = String::new();
+        tap_form(&mut d, Entry::Email, &mut email, &letters("mh.dlt@lyon.fr"));
+        assert_eq!(email, "mh.dlt@lyon.fr");
+
+        // Enter is the view's (next box); a box is bounded.
+        assert!(
+            go(
+                &mut d,
+                Intent::FormKey(Entry::Email, email.clone(), KeyTap::Enter)
+            )
+            .is_empty()
+        );
+        let full = "a".repeat(TYPED_MAX);
+        assert!(
+            go(
+                &mut d,
+                Intent::FormKey(Entry::Email, full.clone(), KeyTap::Char('b'))
+            )
+            .is_empty()
+        );
+        // Off a form (back home), form keys do nothing.
+        go(&mut d, Intent::Home);
+        assert!(
+            go(
+                &mut d,
+                Intent::FormKey(Entry::Email, String::new(), KeyTap::Char('b'))
+            )
+            .is_empty()
+        );
+        assert!(go(&mut d, Intent::Key(full, KeyTap::Char('b'))).is_empty());
     }
 
     #[test]

@@ -2,10 +2,8 @@
 
 use slint::{ComponentHandle, ModelRc, VecModel};
 
-use super::desk::{Desk, Hint, Intent, KeyTap, Listing};
-use super::{
-    AppWindow, HomeAdapter, KeyboardAdapter, Screen, SearchHint, Shared, dispatch, person,
-};
+use super::desk::{Desk, Hint, Intent, Listing};
+use super::{AppWindow, HomeAdapter, Screen, SearchHint, Shared, dispatch, person};
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let home = window.global::<HomeAdapter>();
@@ -42,33 +40,6 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         window.invoke_arm_at_end();
         dispatch(&window, &d, Intent::Typed(query));
         true
-    });
-
-    // The on-screen keyboard: each tap is the field's text and the key.
-    let keyboard = window.global::<KeyboardAdapter>();
-    let tap = move |window: &AppWindow, d: &Shared, key: KeyTap| {
-        let screen = window.global::<Screen>();
-        screen.set_activity(screen.get_activity() + 1);
-        let before = window.global::<HomeAdapter>().get_query().to_string();
-        dispatch(window, d, Intent::Key(before, key));
-    };
-    let (w, d) = (window.as_weak(), desk.clone());
-    keyboard.on_key(move |text| {
-        if let (Some(window), Some(c)) = (w.upgrade(), text.chars().next()) {
-            tap(&window, &d, KeyTap::Char(c));
-        }
-    });
-    let (w, d) = (window.as_weak(), desk.clone());
-    keyboard.on_erase(move || {
-        if let Some(window) = w.upgrade() {
-            tap(&window, &d, KeyTap::Erase);
-        }
-    });
-    let (w, d) = (window.as_weak(), desk.clone());
-    keyboard.on_enter(move || {
-        if let Some(window) = w.upgrade() {
-            tap(&window, &d, KeyTap::Enter);
-        }
     });
 
     let (w, d) = (window.as_weak(), desk.clone());

@@ -15,6 +15,7 @@ mod confirm_adapter;
 mod desk;
 mod edit_adapter;
 mod home_adapter;
+mod keyboard_adapter;
 mod pin_adapter;
 mod result_adapter;
 mod scanner_adapter;
@@ -173,6 +174,7 @@ impl KioskUi {
         desk.syncer = syncer;
         let desk = Rc::new(RefCell::new(desk));
         home_adapter::wire(&window, &desk);
+        keyboard_adapter::wire(&window, &desk);
         confirm_adapter::wire(&window, &desk);
         result_adapter::wire(&window, &desk);
         walk_in_adapter::wire(&window, &desk);
@@ -353,6 +355,8 @@ fn render(window: &AppWindow, d: &Desk, effect: desk::Effect) -> bool {
     match effect {
         E::Cleared => home_adapter::clear(window),
         E::Query(text) => window.global::<HomeAdapter>().set_query(text.into()),
+        E::FormText(form, entry, text) => keyboard_adapter::write(window, form, entry, &text),
+        E::Capitals(on) => window.global::<KeyboardAdapter>().set_capitals(on),
         E::Listing(listing) => home_adapter::render(window, d, &listing),
         E::Card(r) => confirm_adapter::render(window, d, &r),
         E::Result(shown) => {

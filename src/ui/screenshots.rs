@@ -154,6 +154,30 @@ fn render_language(
     ui.window.global::<super::WalkInAdapter>().invoke_open();
     shot("10-inscription-sur-place", &ui)?;
     ui.window.global::<super::WalkInAdapter>().invoke_cancel();
+    // The same form on a staff tablet (`touch = true`), half typed with the
+    // on-screen keyboard.
+    ui.with_kiosk(|k| k.config.kiosk.touch = crate::config::Touch::On);
+    ui.set_mode(crate::config::Mode::Staff);
+    ui.window.global::<super::WalkInAdapter>().invoke_open();
+    let keyboard = ui.window.global::<super::KeyboardAdapter>();
+    for c in "marie-hélène".chars() {
+        keyboard.invoke_key(c.to_string().into());
+    }
+    tap(
+        &ui,
+        if english {
+            "Next field"
+        } else {
+            "Champ suivant"
+        },
+    );
+    for c in "de".chars() {
+        keyboard.invoke_key(c.to_string().into());
+    }
+    shot("16-inscription-tablette", &ui)?;
+    ui.window.global::<super::WalkInAdapter>().invoke_cancel();
+    ui.with_kiosk(|k| k.config.kiosk.touch = crate::config::Touch::Auto);
+    ui.set_mode(crate::config::Mode::Staff);
     // A scanner left in US mode on this AZERTY kiosk: let in, staff told.
     let us_on_fr = crate::domain::keyboard::Mix::new(
         crate::domain::keyboard::Layout::Us,
