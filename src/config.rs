@@ -319,6 +319,7 @@ struct RawEvent {
     days: Vec<String>,
     default_category: String,
     colour: Option<String>,
+    retention_days: Option<u16>,
 }
 
 /// The kiosk's colour when the event has none: a calm dark blue.
@@ -560,6 +561,15 @@ impl RawConfig {
             categories,
             default_category: e.default_category.clone(),
             colour: event_colour(e.colour.as_deref())?,
+            retention_days: match e.retention_days {
+                None => crate::domain::event::RETENTION_DAYS,
+                Some(n) if n <= 3650 => n,
+                Some(n) => {
+                    return Err(format!(
+                        "[event] retention_days = {n} : dix ans au plus (3650) — le RGPD demande une durée limitée, en général quelques semaines"
+                    ));
+                }
+            },
         };
         match event.category(&e.default_category) {
             Some(c) => event.default_category = c.name.clone(),

@@ -337,6 +337,13 @@ pub fn create(
         );
     let config_path = dir.join("kiosk.toml");
     std::fs::write(&config_path, &toml).map_err(io)?;
+    // As the README asks of every kiosk.toml: it may hold tokens and the
+    // PIN's hash.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&config_path, std::fs::Permissions::from_mode(0o600))
+            .map_err(io)?;
+    }
     let csv = dir.join("inscrits.csv");
     std::fs::write(&csv, registrants_csv(people)).map_err(io)?;
 

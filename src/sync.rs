@@ -592,6 +592,25 @@ impl Client {
         })
     }
 
+    /// Whether the hub answers, and its clock (the HTTP `Date` header, to
+    /// the second): any answer will do, no secret is sent.
+    pub fn probe(&self) -> Result<Option<jiff::Timestamp>, SyncError> {
+        let res = self
+            .http
+            .get(format!("{}/", self.url))
+            .send()
+            .map_err(|source| SyncError::Unreachable {
+                url: self.url.clone(),
+                source,
+            })?;
+        Ok(res
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|d| d.to_str().ok())
+            .and_then(|d| jiff::fmt::rfc2822::parse(d).ok())
+            .map(|z| z.timestamp()))
+    }
+
     /// Syncs with `credential` from now on.
     pub fn set_credential(&mut self, credential: Credential) {
         self.credential = Some(credential);

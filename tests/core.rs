@@ -5,10 +5,14 @@
 #[path = "core/command_line.rs"]
 mod command_line;
 mod common;
+#[path = "core/doctor.rs"]
+mod doctor;
 #[path = "core/exports.rs"]
 mod exports;
 #[path = "core/hostile.rs"]
 mod hostile;
+#[path = "core/privacy.rs"]
+mod privacy;
 #[path = "core/scanners.rs"]
 mod scanners;
 #[path = "core/storage.rs"]

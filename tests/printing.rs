@@ -552,3 +552,40 @@ fn a_zebra_printer_prints_4_by_3_and_4_by_6_inch_badges_that_scan() {
         assert_eq!(qr_codes(img), [code], "{size}: the printed label scans");
     }
 }
+
+/// `accueil doctor` asks the real queue what it prints: an A6 badge on the
+/// Brother's 62 mm roll keeps the door shut, with the formats that fit;
+/// the 62 mm badge on it opens it.
+#[test]
+#[ignore = "needs CUPS with the Brother QL driver (.ci/cups-start): run by .ci/run"]
+fn the_doctor_asks_the_label_printer_whether_the_badge_fits() {
+    for (size, ready) in [("a6", false), ("62mm-roll", true)] {
+        let ev = Event::with_config(&label_config("QL820", size));
+        ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
+        let out = ev.run(&["--json", "doctor"]);
+        let report: Value =
+            serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap())
+                .unwrap();
+        assert_eq!(out.status.success(), ready, "{size}: {report}");
+        let printer = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "printer")
+            .unwrap();
+        if ready {
+            assert_eq!(printer["level"], "ok", "{printer}");
+            assert!(
+                printer["detail"].as_str().unwrap().contains("62mm-roll"),
+                "{printer}"
+            );
+        } else {
+            assert_eq!(printer["level"], "fail", "{printer}");
+            let why = printer["detail"].as_str().unwrap();
+            assert!(
+                why.contains("105 × 148 mm") && why.contains("62mm-roll"),
+                "{why}"
+            );
+        }
+    }
+}

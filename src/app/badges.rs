@@ -335,7 +335,7 @@ impl Kiosk {
 
     /// Why a badge of `w` × `h` mm is not sent to this queue, and the
     /// formats that would print whole.
-    fn wont_fit(&self, c: &print::Capabilities, w: f32, h: f32) -> String {
+    pub(super) fn wont_fit(&self, c: &print::Capabilities, w: f32, h: f32) -> String {
         let fitting: Vec<&str> = Format::ALL
             .into_iter()
             .filter(|f| {
@@ -433,7 +433,7 @@ impl Kiosk {
 }
 
 /// « 62 », « 101,6 »: millimetres as staff read them.
-fn mm_text(mm: f32) -> String {
+pub(super) fn mm_text(mm: f32) -> String {
     let text = format!("{mm:.1}");
     text.trim_end_matches(".0").replace('.', ",")
 }

@@ -26,6 +26,12 @@ pub enum ExchangeError {
     /// The upload breaks the protocol (400).
     #[error("{0}")]
     Refused(String),
+    /// The hub's copy was purged (410): it takes nothing more.
+    #[error(
+        "hub purgé le {} (RGPD) : il ne prend plus d'entrées — purgez ce kiosque aussi (« accueil purge --yes »)",
+        .0.strftime("%d/%m/%Y")
+    )]
+    Purged(jiff::Timestamp),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -66,6 +72,9 @@ impl Kiosk {
         now: Timestamp,
     ) -> Result<Exchanged, ExchangeError> {
         let k = self;
+        if let Some(at) = k.store.purged_at()? {
+            return Err(ExchangeError::Purged(at));
+        }
         if !plausible_kiosk_id(&req.kiosk) {
             return Err(ExchangeError::BadKiosk(
                 req.kiosk.chars().take(60).collect(),
@@ -308,6 +317,7 @@ impl Kiosk {
 
     /// The attendance CSV for French Excel, as `accueil export` writes it.
     pub fn attendance_csv(&self, only_no_shows: bool) -> super::Result<Vec<u8>> {
+        self.refuse_if_purged()?;
         let rows = self.store.attendance()?;
         let (bytes, _) = crate::export::attendance_csv(&self.config.event, &rows, only_no_shows)
             .map_err(|source| crate::export::ExportError::Write {

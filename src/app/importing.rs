@@ -61,6 +61,7 @@ impl Kiosk {
         options: ImportOptions,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<ImportReport> {
+        self.refuse_if_purged()?;
         let total = entries.len();
         let now = self.now();
         let mut refused = None;

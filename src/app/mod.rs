@@ -22,11 +22,13 @@ use crate::store::{SearchResult, Store};
 
 mod badges;
 mod checkin;
+mod doctor;
 mod hub_side;
 mod importing;
 mod inspect;
 mod kiosks;
 mod pretix;
+mod privacy;
 mod sync;
 mod worker;
 
@@ -38,6 +40,7 @@ pub use crate::store::{
     NewJob, PretixNotice, PrintState, RefusedView, StoreError,
 };
 pub use checkin::{CheckIn, ScanNote, ScanTest, Undo, UndoOutcome, WalkIn};
+pub use doctor::{Check, Doctor, Level};
 pub use hub_side::{Answer, ExchangeError, Exchanged, plausible_kiosk_id};
 pub use importing::{ImportOptions, Imported};
 pub use inspect::Inspection;
@@ -45,6 +48,7 @@ pub use inspect::Inspection;
 pub use inspect::Staging;
 pub use kiosks::{Holder, KiosksReport};
 pub use pretix::{PretixImported, PretixRound};
+pub use privacy::{LIST_COPY_SUFFIXES, PersonFile, Purge};
 pub use worker::{Cadence, Next, Worker};
 
 /// What a typed staff PIN did.
@@ -129,6 +133,19 @@ pub enum AppError {
     UnknownKiosk {
         kiosk: String,
         enrolled: Vec<String>,
+    },
+    #[error(
+        "base purgée le {} (RGPD) : elle ne garde que des comptes anonymes (accueil stats) — ni import, ni synchronisation, ni liste nominative ; pour un nouvel événement, partez d'une base neuve ([database] path)",
+        .0.strftime("%d/%m/%Y")
+    )]
+    Purged(Timestamp),
+    #[error(
+        "purge : {path} impossible à effacer ({source}) — effacez-le à la main, il contient des noms"
+    )]
+    PurgeFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
     },
 }
 
@@ -312,6 +329,7 @@ impl Kiosk {
     /// Writes attendance per person per day (or only the no-shows) as an
     /// Excel-friendly CSV; returns the number of people written.
     pub fn export_attendance(&self, out: &Path, only_no_shows: bool) -> Result<usize> {
+        self.refuse_if_purged()?;
         let rows = self.store.attendance()?;
         Ok(export::write_attendance(
             out,

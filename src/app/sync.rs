@@ -72,6 +72,7 @@ impl Kiosk {
     /// One sync round through `link` (the hub over HTTP, or a hub's copy
     /// in the same process).
     pub fn sync_with(&mut self, link: &dyn crate::sync::HubLink) -> Result<crate::sync::Round> {
+        self.refuse_if_purged()?;
         let me = self.config.kiosk.id.clone();
         let clock = self.clock;
         // A queue that cannot be read says nothing of the printer: the

@@ -225,6 +225,23 @@ enum Command {
         #[arg(long, value_name = "ID")]
         readmit: Option<String>,
     },
+    /// La porte est-elle prête ? Base, liste, droits, disque, imprimante et son format, hub et son horloge, conservation, caméra ; sortie 0 seulement si rien n'échoue.
+    Doctor {
+        /// Demande de scanner un billet, pour vérifier le réglage du clavier du lecteur.
+        #[arg(long)]
+        scan: bool,
+    },
+    /// Tout ce que la base garde d'une personne (droit d'accès, RGPD) : sa fiche, ses entrées du journal, ses badges.
+    Person {
+        #[command(flatten)]
+        who: Target,
+    },
+    /// Après l'événement (RGPD) : efface noms, courriels, organisations, codes et champs libres, garde les comptes anonymes ; sans --yes, dit seulement ce qui serait effacé.
+    Purge {
+        /// Efface pour de bon (irréversible ; sauvegardes exceptées).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Exporte la présence par personne et par jour (CSV pour Excel).
     Export {
         /// Fichier CSV à écrire (« - » : la sortie standard).
@@ -388,6 +405,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             .as_deref(),
     );
     let mut kiosk = Kiosk::open(config, cli.db.as_deref())?;
+    // Past the retention date, every start of the kiosk or the hub says so
+    // until purged, and so do the statistics (`doctor` has it as a check).
+    // Not every verb: an error stays one line.
+    if (unattended || matches!(cli.command, Command::Stats))
+        && let Some(notice) = kiosk.retention_notice()?
+    {
+        if unattended {
+            tracing::warn!("{notice}");
+        } else {
+            eprintln!("accueil : {notice}");
+        }
+    }
     let out = Output { json: cli.json };
     match cli.command {
         Command::Import {
@@ -547,6 +576,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             sync(&mut kiosk, &out)
         }
+        Command::Doctor { scan } => {
+            let scanned = if scan {
+                eprintln!("Scannez un billet (ou tapez son code, puis Entrée) :");
+                let mut line = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .context("lecture du scan sur l'entrée standard")?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let report = kiosk.doctor(&cli.config, scanned.as_deref());
+            out.show(&report)?;
+            if !report.ready {
+                let failed = report
+                    .checks
+                    .iter()
+                    .filter(|c| c.level == crate::app::Level::Fail)
+                    .count();
+                anyhow::bail!("pas prêt : {failed} vérification(s) en échec, voir ci-dessus");
+            }
+            Ok(())
+        }
+        Command::Person { who } => out.show(&kiosk.person(&who.lookup()?)?),
+        Command::Purge { yes } => out.show(&kiosk.purge(yes)?),
         Command::Export {
             out: path,
             no_shows,

@@ -731,3 +731,123 @@ pub(super) fn registrant_line(r: &Registrant) -> String {
     }
     line
 }
+
+/// `accueil purge`.
+impl fmt::Display for crate::app::Purge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.removed;
+        match (self.done, self.purged_at) {
+            (false, Some(at)) => {
+                return writeln!(
+                    f,
+                    "Base déjà purgée le {} : elle ne garde que des comptes anonymes.",
+                    at.strftime("%d/%m/%Y")
+                );
+            }
+            (false, None) => writeln!(
+                f,
+                "Seraient effacés : les noms, courriels, organisations, codes et champs libres de {} personne(s), {} badge(s) de l'historique d'impression, {} copie(s) d'entrées refusées{} ; {} entrée(s) du journal resteraient, sans nom, au quart d'heure près. Conservation prévue jusqu'au {}. Pour effacer : accueil purge --yes",
+                r.people,
+                r.badges,
+                r.refused,
+                if self.files.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", et {} fichier(s) (badges PDF, copie du hub)",
+                        self.files.len()
+                    )
+                },
+                r.records,
+                self.due.strftime("%d/%m/%Y")
+            )?,
+            (true, _) if r.people == 0 && r.records == 0 && self.files.is_empty() => {
+                writeln!(f, "Rien à effacer : la base était déjà purgée.")?
+            }
+            (true, _) => writeln!(
+                f,
+                "Purgé : {} personne(s) anonymisée(s), {} badge(s) et {} fichier(s) effacés ; {} entrée(s) du journal gardées sans nom pour les statistiques (accueil stats).",
+                r.people,
+                r.badges,
+                self.files.len(),
+                r.records
+            )?,
+        }
+        Ok(())
+    }
+}
+
+/// `accueil person`.
+impl fmt::Display for crate::app::PersonFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.registrant;
+        writeln!(f, "{}", registrant_line(r))?;
+        writeln!(
+            f,
+            "  courriel : {}",
+            if r.email.is_empty() { "—" } else { &r.email }
+        )?;
+        for (k, v) in &r.extra {
+            writeln!(f, "  {k} : {v}")?;
+        }
+        if let Some(source) = &self.source {
+            writeln!(f, "  ligne d'origine : {source}")?;
+        }
+        for rec in &self.records {
+            writeln!(
+                f,
+                "  {} {} au kiosque {}{}",
+                self.timezone.to_datetime(rec.at).strftime("%d/%m/%Y %H:%M"),
+                match rec.kind {
+                    crate::domain::RecordKind::Arrival => "arrivée",
+                    crate::domain::RecordKind::Undo => "arrivée annulée",
+                    crate::domain::RecordKind::BadgePrinted => "badge imprimé",
+                    crate::domain::RecordKind::WalkIn => "inscription sur place",
+                    crate::domain::RecordKind::RegistrantEdited => "fiche corrigée",
+                },
+                rec.kiosk,
+                rec.day.map(|d| format!(" (jour {d})")).unwrap_or_default()
+            )?;
+        }
+        for b in &self.badges {
+            writeln!(
+                f,
+                "  badge « {} » mis en file le {} ({}) : {}",
+                b.title,
+                self.timezone
+                    .to_datetime(b.created_at)
+                    .strftime("%d/%m/%Y %H:%M"),
+                b.reason,
+                b.state.as_str()
+            )?;
+        }
+        writeln!(
+            f,
+            "Gardé jusqu'au {} ([event] retention_days), puis effacé par accueil purge.",
+            self.kept_until.strftime("%d/%m/%Y")
+        )
+    }
+}
+
+/// `accueil doctor`: one line per check, its fix under it.
+impl fmt::Display for crate::app::Doctor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::app::Level;
+        for c in &self.checks {
+            let mark = match c.level {
+                Level::Ok => "✔",
+                Level::Warn => "⚠",
+                Level::Fail => "✘",
+            };
+            writeln!(f, "{mark} {} : {}", c.name, c.detail)?;
+            if let Some(fix) = &c.fix {
+                writeln!(f, "    → {fix}")?;
+            }
+        }
+        if self.ready {
+            writeln!(f, "Prêt : la porte peut ouvrir.")
+        } else {
+            writeln!(f, "Pas prêt.")
+        }
+    }
+}

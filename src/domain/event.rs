@@ -31,7 +31,14 @@ pub struct Event {
     /// The event's own colour, `#RRGGBB`, dark enough for white text: the
     /// kiosk's buttons and bands.
     pub colour: String,
+    /// Days after the last day that personal data is kept (`[event]
+    /// retention_days`); then `accueil purge` is due.
+    pub retention_days: u16,
 }
+
+/// `[event] retention_days` when kiosk.toml does not say: a month to
+/// settle attendance certificates and invoices, then names go.
+pub const RETENTION_DAYS: u16 = 30;
 
 /// One day of the event: its 1-based number and its date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +97,14 @@ pub enum DayError {
 }
 
 impl Event {
+    /// The first day personal data is no longer to be kept: the day after
+    /// the last day plus `retention_days`.
+    pub fn purge_due(&self) -> Date {
+        let last = self.days.last().copied().unwrap_or(Date::MIN);
+        last.checked_add(jiff::Span::new().days(i64::from(self.retention_days) + 1))
+            .unwrap_or(Date::MAX)
+    }
+
     /// A moment as the event's clocks show it: « 08:42 ».
     pub fn hh_mm(&self, t: jiff::Timestamp) -> String {
         self.timezone.to_datetime(t).strftime("%H:%M").to_string()
@@ -197,6 +212,7 @@ pub(crate) mod tests {
             ],
             default_category: "Participant".into(),
             colour: "#1F4E8C".into(),
+            retention_days: RETENTION_DAYS,
         }
     }
 

@@ -491,9 +491,9 @@ pub fn exchange_in(
             ..
         }) => Err(SyncError::Refused(refused)),
         Err(ExchangeError::Clash(clash)) => Err(SyncError::Clash(clash)),
-        Err(e @ (ExchangeError::BadKiosk(_) | ExchangeError::Refused(_))) => {
-            Err(SyncError::BadRequest(e.to_string()))
-        }
+        Err(
+            e @ (ExchangeError::BadKiosk(_) | ExchangeError::Refused(_) | ExchangeError::Purged(_)),
+        ) => Err(SyncError::BadRequest(e.to_string())),
         Err(ExchangeError::Store(e)) => Err(SyncError::Store(e)),
     }
 }
@@ -510,6 +510,7 @@ impl From<ExchangeError> for ApiError {
             e @ (ExchangeError::BadKiosk(_) | ExchangeError::Refused(_)) => {
                 ApiError(StatusCode::BAD_REQUEST, e.to_string())
             }
+            e @ ExchangeError::Purged(_) => ApiError(StatusCode::GONE, e.to_string()),
             ExchangeError::Store(e) => internal(e),
         }
     }

@@ -10,6 +10,7 @@ mod import;
 mod log;
 mod pretix;
 mod print;
+mod purge;
 mod search;
 mod snapshot;
 mod sync;
@@ -32,6 +33,7 @@ pub use import::{ImportChange, ImportReport};
 pub use log::AttendanceRow;
 pub use pretix::{PretixNotice, RemoteArrival};
 pub use print::{JobView, NewJob, PrintState, QueuedPrint};
+pub use purge::PurgeCounts;
 pub use search::SearchResult;
 pub use sync::{DoubleEntry, EDITABLE, ListEntry, Marks, RefusedView, SyncKey};
 
@@ -129,6 +131,10 @@ pub enum StoreError {
         "copie du hub inutilisable ({0}) — le kiosque prend la liste et le journal par la voie ordinaire"
     )]
     Snapshot(String),
+    #[error(
+        "base {path} purgée, mais un autre programme accueil la lit encore (le kiosque, le hub ?) : des pages effacées restent dans son fichier -wal — arrêtez-le, puis relancez « accueil purge --yes »"
+    )]
+    PurgeHeld { path: PathBuf },
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -326,6 +326,14 @@ impl Store {
         rows.map(|r| job_view(r?)).collect()
     }
 
+    /// One person's badges in the queue's history, oldest first.
+    pub fn print_jobs_of(&self, registrant: uuid::Uuid) -> Result<Vec<JobView>> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM print_job WHERE registrant = ?1 ORDER BY id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([registrant.to_string()], job_from_row)?;
+        rows.map(|r| job_view(r?)).collect()
+    }
+
     /// This kiosk's queue at a glance, whatever its length: badges not
     /// sent yet, badges at the printer, badges failed since `since`, and
     /// the latest error of one still waiting.

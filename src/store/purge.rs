@@ -1,0 +1,278 @@
+//! After the event (GDPR): personal data out, anonymous counts kept.
+//!
+//! What stays is what the statistics read — each person's category and
+//! status, and for each arrival its day, its kiosk and its quarter hour —
+//! under identifiers made afresh, so that nothing links a row back to a
+//! ticket, a name or the moment someone walked in. What goes: names,
+//! e-mails, organisations, ticket codes, free fields, the rows as the
+//! export had them, the badges waiting or printed, the search index, the
+//! refused records' copies, the hub's pretix notices (they name people).
+//! Then the file is rewritten (`VACUUM`): SQLite keeps deleted text in
+//! free pages otherwise.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::{Result, Store, StoreError, parse_ts, ts_text};
+
+/// The `kiosk_setting` that says when this copy was purged.
+const PURGED_AT: &str = "purged_at";
+
+/// What a purge removed (or would remove), in counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PurgeCounts {
+    /// People whose names, e-mail, organisation, code and free fields go.
+    pub people: u64,
+    /// Log entries kept, with their day, kiosk and quarter hour only.
+    pub records: u64,
+    /// Badges (PDF with the name) removed from the print queue's history.
+    pub badges: u64,
+    /// Copies of refused records emptied.
+    pub refused: u64,
+}
+
+/// A log entry as the purge reads it: id, registrant, time, the entry it
+/// reverts, and `payload.via`.
+struct Entry {
+    id: String,
+    registrant: String,
+    at: String,
+    reverts: Option<String>,
+    via: Option<String>,
+}
+
+/// Quarter hours, in seconds.
+const QUARTER: i64 = 15 * 60;
+
+impl Store {
+    /// When this copy was purged, if it was.
+    pub fn purged_at(&self) -> Result<Option<Timestamp>> {
+        self.kiosk_setting(PURGED_AT)?
+            .map(|t| parse_ts(&t))
+            .transpose()
+    }
+
+    /// The row the import took someone from, as it was (right of access).
+    pub fn registrant_source(&self, uid: uuid::Uuid) -> Result<Option<serde_json::Value>> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT source FROM registrant WHERE uid = ?1",
+                [uid.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    /// What [`Store::purge`] would remove.
+    pub fn purge_counts(&self) -> Result<PurgeCounts> {
+        let count = |sql: &str| -> Result<u64> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64)
+        };
+        Ok(PurgeCounts {
+            people: count("SELECT COUNT(*) FROM registrant")?,
+            records: count("SELECT COUNT(*) FROM record")?,
+            badges: count("SELECT COUNT(*) FROM print_job")?,
+            refused: count("SELECT COUNT(*) FROM record_refused")?,
+        })
+    }
+
+    /// Removes every personal datum from this copy in one transaction (a
+    /// crash leaves it whole, or purged), then rewrites the file. Done
+    /// once: a purged copy is purged again at no cost.
+    pub fn purge(&mut self, now: Timestamp) -> Result<PurgeCounts> {
+        let counts = self.purge_counts()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // The log is append-only for everything else: the triggers go for
+        // this transaction and come back, identical, before it commits.
+        let triggers: Vec<(String, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT name, sql FROM sqlite_master
+                 WHERE type = 'trigger' AND name IN ('record_no_update', 'record_no_delete')",
+            )?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<std::result::Result<_, _>>()?
+        };
+        for (name, _) in &triggers {
+            tx.execute_batch(&format!("DROP TRIGGER {name};"))?;
+        }
+
+        // New identifiers: people, then log entries.
+        let people: Vec<(i64, String)> = {
+            let mut stmt = tx.prepare("SELECT id, uid FROM registrant")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<std::result::Result<_, _>>()?
+        };
+        let mut new_uid: HashMap<String, String> = HashMap::with_capacity(people.len());
+        {
+            let mut set = tx.prepare(
+                "UPDATE registrant SET uid = ?2, code = ?3, first_name = '', last_name = '',
+                     organisation = '', email = '', extra = '{}', source = NULL,
+                     last_key = '', first_key = '', updated_at = ?4
+                 WHERE id = ?1",
+            )?;
+            for (id, uid) in &people {
+                let fresh = uuid::Uuid::now_v7().to_string();
+                set.execute(params![id, fresh, format!("anonyme-{id}"), ts_text(now)])?;
+                new_uid.insert(uid.clone(), fresh);
+            }
+        }
+        let records: Vec<Entry> = {
+            let mut stmt = tx.prepare(
+                "SELECT id, registrant, at, reverts, json_extract(payload, '$.via') FROM record ORDER BY id",
+            )?;
+            stmt.query_map([], |r| {
+                Ok(Entry {
+                    id: r.get(0)?,
+                    registrant: r.get(1)?,
+                    at: r.get(2)?,
+                    reverts: r.get(3)?,
+                    via: r.get(4)?,
+                })
+            })?
+            .collect::<std::result::Result<_, _>>()?
+        };
+        let new_id: HashMap<&str, String> = records
+            .iter()
+            .map(|e| (e.id.as_str(), uuid::Uuid::now_v7().to_string()))
+            .collect();
+        {
+            let mut set = tx.prepare(
+                "UPDATE record SET id = ?2, registrant = ?3, at = ?4, reverts = ?5, payload = ?6
+                 WHERE id = ?1",
+            )?;
+            for Entry {
+                id,
+                registrant,
+                at,
+                reverts,
+                via,
+            } in &records
+            {
+                // A registrant the log names but the list lost: a fresh
+                // identifier all the same, shared by that person's entries.
+                let who = match new_uid.get(registrant) {
+                    Some(u) => u.clone(),
+                    None => {
+                        let u = uuid::Uuid::now_v7().to_string();
+                        new_uid.insert(registrant.clone(), u.clone());
+                        u
+                    }
+                };
+                let reverts = reverts
+                    .as_deref()
+                    .map(|r| new_id.get(r).cloned().unwrap_or_default());
+                // `via` says pretix's scanners made the arrival: its kiosk
+                // in the counts. Nothing else of a payload is kept.
+                let payload = match via {
+                    Some(v) => serde_json::json!({ "via": v }).to_string(),
+                    None => "{}".to_owned(),
+                };
+                set.execute(params![
+                    id,
+                    new_id.get(id.as_str()),
+                    who,
+                    ts_text(quarter_hour(parse_ts(at)?)),
+                    reverts,
+                    payload
+                ])?;
+            }
+        }
+        for table in ["pretix_push", "pretix_checkin"] {
+            let rows: Vec<String> = {
+                let mut stmt = tx.prepare(&format!("SELECT DISTINCT record FROM {table}"))?;
+                stmt.query_map([], |r| r.get(0))?
+                    .collect::<std::result::Result<_, _>>()?
+            };
+            let mut set =
+                tx.prepare(&format!("UPDATE {table} SET record = ?2 WHERE record = ?1"))?;
+            for old in rows {
+                match new_id.get(old.as_str()) {
+                    Some(new) => set.execute(params![old, new])?,
+                    None => {
+                        tx.execute(&format!("DELETE FROM {table} WHERE record = ?1"), [&old])?
+                    }
+                };
+            }
+        }
+        let refused: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT DISTINCT id FROM record_refused")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?
+        };
+        for old in refused {
+            // A refused arrival stays out of the counts: its row stays, on
+            // the entry's new identifier, without the entry's copy.
+            let new = new_id
+                .get(old.as_str())
+                .cloned()
+                .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+            tx.execute(
+                "UPDATE record_refused SET id = ?2, record = '{}', reason = '' WHERE id = ?1",
+                params![old, new],
+            )?;
+        }
+        tx.execute_batch(
+            "DELETE FROM print_job;
+             INSERT INTO registrant_fts (registrant_fts) VALUES ('delete-all');
+             DELETE FROM name_term;
+             DELETE FROM sync_state WHERE key = 'hub_pretix';",
+        )?;
+        for (_, sql) in &triggers {
+            tx.execute_batch(&format!("{sql};"))?;
+        }
+        tx.execute(
+            "INSERT INTO kiosk_setting (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![PURGED_AT, ts_text(now)],
+        )?;
+        tx.commit()?;
+        self.rewrite_file()?;
+        Ok(counts)
+    }
+
+    /// Rewrites the file without its free pages, and empties the WAL: what
+    /// was deleted is no longer anywhere on disk but in backups.
+    fn rewrite_file(&self) -> Result<()> {
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?;
+        // A checkpoint refused by a reader keeps pages in the WAL: say so
+        // rather than claim a clean file.
+        let busy: Option<i64> = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .optional()?;
+        if busy.unwrap_or(0) != 0 {
+            return Err(StoreError::PurgeHeld {
+                path: self.path.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The quarter hour a moment falls in (08:44:13 → 08:30:00).
+fn quarter_hour(t: Timestamp) -> Timestamp {
+    let s = t.as_second();
+    Timestamp::from_second(s - s.rem_euclid(QUARTER)).unwrap_or(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_go_to_their_quarter_hour() {
+        let t: Timestamp = "2022-09-28T08:44:13.120Z".parse().unwrap();
+        assert_eq!(quarter_hour(t).to_string(), "2022-09-28T08:30:00Z");
+        let t: Timestamp = "2022-09-28T08:45:00Z".parse().unwrap();
+        assert_eq!(quarter_hour(t), t);
+    }
+}
