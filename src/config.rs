@@ -30,6 +30,8 @@ pub struct Config {
     pub source: Source,
     /// kiosk.toml `[scanner]`: the camera.
     pub camera: crate::camera::CameraSetting,
+    /// The kiosk.toml it was read from (`None`: parsed from text).
+    pub path: Option<PathBuf>,
 }
 
 /// kiosk.toml `[source]`.
@@ -394,7 +396,7 @@ impl Config {
             }
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Config::parse(&text, base).map_err(|e| match e {
+        let mut config = Config::parse(&text, base).map_err(|e| match e {
             ParseError::Syntax(source) => {
                 let at = source.span().map_or(0, |s| s.start).min(text.len());
                 let before = text.get(..at).unwrap_or("");
@@ -417,7 +419,9 @@ impl Config {
                 path: path.to_owned(),
                 message,
             },
-        })
+        })?;
+        config.path = Some(path.to_owned());
+        Ok(config)
     }
 
     /// Parses kiosk.toml text; relative paths are taken from `base`.
@@ -685,6 +689,7 @@ impl RawConfig {
             hub: validate_hub(self.hub)?,
             source,
             camera,
+            path: None,
         })
     }
 }

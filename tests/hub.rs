@@ -1356,3 +1356,173 @@ fn the_organisers_page_follows_check_ins_live_in_a_real_browser() {
     browser.open(&format!("http://{}/?token=faux", hub.addr));
     assert!(browser.texts("#arrived").is_empty());
 }
+
+/// What accueil writes beside the people's data — the hub's log lines (on
+/// stderr and in `logs/`), every command's messages, the badge files'
+/// names, the print jobs' names — carries no name, e-mail, organisation
+/// or ticket code: logs are kept a week and read by whoever runs the
+/// machine. A morning's work goes through, wrong inputs included (an
+/// unknown ticket, a walk-in with a bad address, a record the hub refuses).
+#[test]
+fn no_log_line_message_job_or_file_name_carries_a_name_an_email_or_a_code() {
+    use std::io::{BufRead, Read};
+    let csv = std::fs::read_to_string(common::fixture("noms-difficiles.csv")).unwrap();
+    let mut personal: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .flat_map(|line| {
+            let cells: Vec<String> = line.split(';').map(|c| c.trim().to_owned()).collect();
+            // Code, last and first names, organisation, e-mail.
+            cells.into_iter().take(5).collect::<Vec<_>>()
+        })
+        .filter(|v| v.chars().count() >= 4)
+        .collect();
+    personal.extend(
+        [
+            "Walkiria",
+            "Surplace-Inédite",
+            "walkiria@exemple.fr",
+            "walkiria@@exemple",
+        ]
+        .map(String::from),
+    );
+
+    let hub_ev = Event::with_config(&toml(
+        "hub",
+        &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
+    ));
+    let mut messages = String::new();
+    let mut keep = |out: std::process::Output| {
+        messages.push_str(&String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    keep(hub_ev.run(&["import", &common::fixture_str("noms-difficiles.csv")]));
+    let mut child = hub_ev
+        .command(&["--json", "hub", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let addr: SocketAddr = v["listening"].as_str().unwrap().parse().unwrap();
+    let mut hub_stderr = child.stderr.take().unwrap();
+    let hub_log = std::thread::spawn(move || {
+        let mut all = String::new();
+        let _ = hub_stderr.read_to_string(&mut all);
+        all
+    });
+
+    let k = kiosk_event("porte-a", addr, TOKEN);
+    let mut run = |args: &[&str]| keep(k.run(args));
+    run(&["sync", "--once"]);
+    run(&["checkin", "NEC-1001", "--print"]);
+    run(&["checkin", "NEC-1001"]);
+    run(&["checkin", "NEC-9999"]);
+    run(&["undo", "NEC-1001"]);
+    run(&["checkin", "NEC-1002", "--print"]);
+    run(&["edit", "NEC-1003", "--last-name", "Surplace-Inédite"]);
+    run(&[
+        "walk-in",
+        "--first-name",
+        "Walkiria",
+        "--email",
+        "walkiria@@exemple",
+    ]);
+    run(&[
+        "walk-in",
+        "--first-name",
+        "Walkiria",
+        "--last-name",
+        "Surplace-Inédite",
+        "--email",
+        "walkiria@exemple.fr",
+    ]);
+    run(&["print", "NEC-1004"]);
+    run(&["print", "--status"]);
+    run(&["sync", "--once"]);
+    run(&["stats"]);
+    run(&["doctor"]);
+    // A record the hub cannot keep: its refusal is logged.
+    let someone = accueil::domain::uid_for_code("NEC-1005").to_string();
+    raw_sync(
+        addr,
+        "pirate",
+        &serde_json::json!({ "kiosk": "pirate", "marks": {}, "records": [{
+            "id": uuid::Uuid::now_v7(), "kiosk": "pirate", "log": "pirate", "seq": 1,
+            "at": "2022-09-28T09:00:00Z", "kind": "walk_in", "registrant": someone,
+            "day": null, "reverts": null,
+            "payload": { "first_name": "Walkiria", "email": "walkiria@exemple.fr" } }] }),
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    // The commands' own messages may say back what their user just typed
+    // wrong (« courriel « walkiria@@exemple » invalide »): that is for the
+    // person at the keyboard, not a log. Nothing else.
+    let said_back = "walkiria@@exemple";
+    let found: Vec<&String> = personal
+        .iter()
+        .filter(|v| v.as_str() != said_back && messages.contains(v.as_str()))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "commands' messages carry {found:?}:\n{messages}"
+    );
+    let mut messages = hub_log.join().unwrap();
+    assert!(
+        messages.contains("hub :"),
+        "the hub's log was read: {messages}"
+    );
+
+    // The log files, the names of every file accueil wrote.
+    let mut names = String::new();
+    for dir in [hub_ev.dir.path(), k.dir.path()] {
+        for entry in walk(dir) {
+            names.push_str(&entry.to_string_lossy());
+            names.push('\n');
+            if entry.components().any(|c| c.as_os_str() == "logs") {
+                messages.push_str(&std::fs::read_to_string(&entry).unwrap_or_default());
+            }
+        }
+    }
+    let jobs: Vec<String> = k
+        .kiosk()
+        .inspect()
+        .print_jobs(50)
+        .unwrap()
+        .into_iter()
+        .map(|j| j.printer_job.unwrap_or_default())
+        .collect();
+    assert!(jobs.len() >= 2, "badges were printed: {jobs:?}");
+    for (what, text) in [
+        ("log lines", &messages),
+        ("file names", &names),
+        ("job names", &jobs.join("\n")),
+    ] {
+        let found: Vec<&String> = personal
+            .iter()
+            .filter(|v| text.contains(v.as_str()))
+            .collect();
+        assert!(found.is_empty(), "{what} carry {found:?}:\n{text}");
+    }
+}
+
+/// Every file under `dir` (the database files, logs, badges…).
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_owned()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

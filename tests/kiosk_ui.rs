@@ -962,6 +962,10 @@ fn a_staff_tablet_s_screens_and_keys_fit_every_screen_size_in_both_languages() {
             for text in common::ui::overflowing(&ui) {
                 wrong.push(format!("{at} home: cut {text}"));
             }
+            tap(&ui, say("Vérifier la borne", "Check this kiosk"), &mut none);
+            for text in common::ui::overflowing(&ui) {
+                wrong.push(format!("{at} checks: cut {text}"));
+            }
             tap(&ui, say("Tester le lecteur", "Test the scanner"), &mut none);
             tap(&ui, say("Retour", "Back"), &mut none);
 
@@ -1016,4 +1020,54 @@ fn form_fits(ui: &KioskUi, height: u32, at: &str, submit: &str, wrong: &mut Vec<
             "{at}: the last keys end at {last_keys} px, out of the window"
         ));
     }
+}
+
+/// « Vérifier la borne »: staff see the same checks as `accueil doctor`,
+/// each with its fix, and whether the door is ready; the scanner test is
+/// one tap from there; attendees at a self-service screen have no door to
+/// it.
+#[test]
+fn staff_check_the_kiosk_from_its_screen() {
+    let _screen = common::ui::one_test_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = accueil::demo::create(&dir.path().join("demo"), 1200).unwrap();
+    let ui = open_kiosk(&config_path);
+    // Tall enough for every check at once (the list scrolls on a smaller
+    // screen, and rows scrolled away are not on screen to find).
+    ui.window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 1800));
+    let mut actions = Actions::default();
+    tap(&ui, "Vérifier la borne", &mut actions);
+    let verdict = find(&ui, "Verdict").accessible_value().unwrap();
+    assert_eq!(verdict, "Prête : la porte peut ouvrir.");
+    for name in [
+        "database",
+        "list",
+        "disk",
+        "printer",
+        "hub",
+        "retention",
+        "camera",
+    ] {
+        assert_eq!(find(&ui, name).accessible_value().unwrap(), "ok", "{name}");
+    }
+    let text = common::ui::screen_text(&ui);
+    assert!(text.contains("1200 inscrits"), "{text}");
+    tap(&ui, "Tester le lecteur", &mut actions);
+    assert!(common::ui::present(&ui, "Code lu"), "the scanner test");
+    tap(&ui, "Retour", &mut actions);
+
+    // An empty list shuts the door: said, with what to do.
+    ui.with_kiosk(|k| k.purge(true).unwrap());
+    tap(&ui, "Vérifier la borne", &mut actions);
+    assert_eq!(
+        find(&ui, "Verdict").accessible_value().unwrap(),
+        "Pas prête : voyez les lignes marquées ✘."
+    );
+    assert_eq!(find(&ui, "list").accessible_value().unwrap(), "fail");
+    tap(&ui, "Retour", &mut actions);
+
+    ui.set_mode(accueil::config::Mode::SelfService);
+    assert!(!common::ui::present(&ui, "Vérifier la borne"));
 }

@@ -68,13 +68,14 @@ fn not_ok(
 }
 
 impl Kiosk {
-    /// Runs every check. `config_path`: the kiosk.toml read (its rights);
-    /// `scanned`: what a scanner typed when asked (`--scan`), if anything.
-    pub fn doctor(&mut self, config_path: &Path, scanned: Option<&str>) -> Doctor {
+    /// Runs every check; `scanned`: what a scanner typed when asked
+    /// (`--scan`), if anything. Asks the printer and the hub: seconds at
+    /// worst, never on the UI thread.
+    pub fn doctor(&mut self, scanned: Option<&str>) -> Doctor {
         let mut checks = vec![
             self.doctor_database(),
             self.check_list(),
-            check_permissions(config_path, self.store.path()),
+            check_permissions(self.config.path.as_deref(), self.store.path()),
             check_disk(self.store.path()),
             self.check_printer(),
             self.check_hub(),
@@ -345,10 +346,11 @@ impl Kiosk {
 
 /// The rights of kiosk.toml (tokens, the PIN's hash) and of the database
 /// (everyone's names): readable by other accounts is a warning.
-fn check_permissions(config: &Path, db: &Path) -> Check {
+fn check_permissions(config: Option<&Path>, db: &Path) -> Check {
     use std::os::unix::fs::PermissionsExt;
-    let open: Vec<(&Path, u32)> = [config, db]
+    let open: Vec<(&Path, u32)> = config
         .into_iter()
+        .chain([db])
         .filter_map(|path| {
             let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
             (mode & 0o077 != 0).then_some((path, mode))

@@ -588,7 +588,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 None
             };
-            let report = kiosk.doctor(&cli.config, scanned.as_deref());
+            let report = kiosk.doctor(scanned.as_deref());
             out.show(&report)?;
             if !report.ready {
                 let failed = report

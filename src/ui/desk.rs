@@ -28,6 +28,8 @@ pub(crate) enum Page {
     Edit,
     Pin,
     Scanner,
+    /// « Vérifier la borne »: the checks of `accueil doctor`.
+    Doctor,
 }
 
 /// What the list under the field says besides the names.
@@ -208,6 +210,8 @@ pub(crate) enum Intent {
     Pin(String),
     Lock,
     OpenScanner,
+    /// « Vérifier la borne », or « Revérifier » on its page.
+    OpenDoctor,
     /// What a scanner typed on the scanner test page.
     TestScan(String),
     SwitchLanguage,
@@ -298,6 +302,8 @@ pub(crate) enum Effect {
     Pin(PinShown),
     /// The scanner test, ready.
     ScannerForm,
+    /// The checks to run (off the UI thread), their page up meanwhile.
+    RunDoctor,
     Scan(Result<crate::app::ScanTest, String>),
     /// Staff or self-service: the window's buttons follow.
     Mode,
@@ -485,6 +491,12 @@ impl Desk {
             Intent::OpenScanner => {
                 self.go(Page::Scanner);
                 vec![E::ScannerForm]
+            }
+            // Staff's: the checks name files, the hub and the printer.
+            Intent::OpenDoctor if self.self_service() => Vec::new(),
+            Intent::OpenDoctor => {
+                self.go(Page::Doctor);
+                vec![E::RunDoctor]
             }
             Intent::TestScan(read) => {
                 vec![E::Scan(
@@ -1298,6 +1310,7 @@ mod tests {
                 Effect::PinForm => "pin form",
                 Effect::Pin(_) => "pin",
                 Effect::ScannerForm => "scanner form",
+                Effect::RunDoctor => "run doctor",
                 Effect::Scan(_) => "scan",
                 Effect::Mode => "mode",
                 Effect::Language(_) => "language",

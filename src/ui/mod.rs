@@ -13,6 +13,7 @@
 
 mod confirm_adapter;
 mod desk;
+mod doctor_adapter;
 mod edit_adapter;
 mod home_adapter;
 mod keyboard_adapter;
@@ -181,6 +182,7 @@ impl KioskUi {
         edit_adapter::wire(&window, &desk);
         pin_adapter::wire(&window, &desk);
         scanner_adapter::wire(&window, &desk);
+        doctor_adapter::wire(&window, &desk);
         status_adapter::wire(&window, &desk);
         pin_adapter::apply_mode(&window, &desk.borrow());
         show_language(&window, language)?;
@@ -379,6 +381,7 @@ fn render(window: &AppWindow, d: &Desk, effect: desk::Effect) -> bool {
         E::PinForm => pin_adapter::clear(window),
         E::Pin(shown) => pin_adapter::render(window, shown),
         E::ScannerForm => scanner_adapter::clear(window),
+        E::RunDoctor => doctor_adapter::run(window, d),
         E::Scan(tested) => scanner_adapter::render(window, &tested),
         E::Mode => pin_adapter::apply_mode(window, d),
         E::Language(language) => {
@@ -404,6 +407,7 @@ pub(crate) fn show_page(window: &AppWindow, page: desk::Page) {
         P::Edit => Page::Edit,
         P::Pin => Page::Pin,
         P::Scanner => Page::Scanner,
+        P::Doctor => Page::Doctor,
     });
 }
 

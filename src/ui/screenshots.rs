@@ -209,6 +209,11 @@ fn render_language(
         shot("15-tester-le-lecteur", &ui)?;
         scanner.invoke_close();
     }
+    // « Vérifier la borne »: the checks of `accueil doctor`.
+    let doctor = ui.window.global::<super::DoctorAdapter>();
+    doctor.invoke_open();
+    shot("17-verifier-la-borne", &ui)?;
+    doctor.invoke_close();
     // pretix refused an arrival the door let in (its order was cancelled
     // after the last refresh), as the hub hands it over.
     let someone = ui.with_kiosk(|k| {
