@@ -6,11 +6,10 @@
 
 use std::cell::RefCell;
 
+use crate::common::{Event, KIOSK_TOML, fixture, fixture_str};
+use crate::sync_props::LocalHub;
 use accueil::app::Kiosk;
 use accueil::config::Config;
-use accueil::sync::{HubLink, ListResponse, SyncError, SyncRequest, SyncResponse};
-
-use crate::common::{Event, KIOSK_TOML, fixture, fixture_str};
 
 /// What the HelloAsso export says about people, as the organiser got it:
 /// participants' and payers' names, e-mails, organisations, ticket and
@@ -196,20 +195,6 @@ fn a_purge_leaves_no_personal_data_on_disk_and_the_same_counts() {
     // Again: nothing to do, said so.
     let again = ev.ok(&["purge", "--yes"]);
     assert!(again.contains("Rien à effacer"), "{again}");
-}
-
-/// The hub's copy, in the same process.
-struct LocalHub {
-    kiosk: RefCell<Kiosk>,
-}
-
-impl HubLink for LocalHub {
-    fn exchange(&self, req: &SyncRequest) -> Result<SyncResponse, SyncError> {
-        accueil::hub::exchange_in(&mut self.kiosk.borrow_mut(), req, jiff::Timestamp::now())
-    }
-    fn list(&self) -> Result<ListResponse, SyncError> {
-        accueil::hub::list_in(&self.kiosk.borrow()).map_err(SyncError::Store)
-    }
 }
 
 /// A purged hub takes no more records (a kiosk not purged yet would bring

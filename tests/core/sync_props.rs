@@ -27,9 +27,9 @@ fn config(dir: &Path, id: &str) -> Config {
 }
 
 /// The hub's copy, reached in the same process (the exchange the HTTP
-/// handler runs, without HTTP).
-struct LocalHub {
-    kiosk: RefCell<Kiosk>,
+/// handler runs, without HTTP). Also the privacy tests'.
+pub(crate) struct LocalHub {
+    pub(crate) kiosk: RefCell<Kiosk>,
 }
 
 impl HubLink for LocalHub {
