@@ -1071,3 +1071,23 @@ fn staff_check_the_kiosk_from_its_screen() {
     ui.set_mode(accueil::config::Mode::SelfService);
     assert!(!common::ui::present(&ui, "Vérifier la borne"));
 }
+
+/// The example kiosk.toml's event was in 2022: its names are kept past
+/// `retention_days`, and staff are told so on the screen, with what to do;
+/// attendees at a self-service screen are not.
+#[test]
+fn staff_are_told_when_personal_data_is_kept_too_long() {
+    let _screen = common::ui::one_test_at_a_time();
+    let ev = common::Event::new();
+    ev.ok(&["import", &common::fixture_str("noms-difficiles.csv")]);
+    let ui = open_kiosk(&ev.path("kiosk.toml"));
+    let said = find(&ui, "Conservation des données")
+        .accessible_value()
+        .unwrap();
+    assert!(
+        said.contains("30/10/2022") && said.contains("accueil purge --yes"),
+        "{said}"
+    );
+    ui.set_mode(accueil::config::Mode::SelfService);
+    assert!(!common::ui::present(&ui, "Conservation des données"));
+}

@@ -150,6 +150,19 @@ impl KioskUi {
             .global::<StatusAdapter>()
             .set_sync_peer(if pretix { "pretix" } else { "hub" }.into());
         status_adapter::show_notices(&window, &kiosk.unseen_pretix_notices().unwrap_or_default());
+        // Past the retention date, every start says so to staff until
+        // purged (and `accueil kiosk` to its log).
+        if let Ok(Some(_)) = kiosk.retention_notice() {
+            window.global::<StatusAdapter>().set_purge_due(
+                kiosk
+                    .config
+                    .event
+                    .purge_due()
+                    .strftime("%d/%m/%Y")
+                    .to_string()
+                    .into(),
+            );
+        }
         let language = kiosk.config.kiosk.language;
         let categories: Vec<slint::SharedString> = kiosk
             .config
