@@ -88,6 +88,9 @@ impl Kiosk {
                 if report.committed && self.store.waiting_count()? > 0 {
                     self.store.promote_waiting(now)?;
                 }
+                if report.committed {
+                    self.minimise_if_attended(true)?;
+                }
                 Ok(report)
             }
         }

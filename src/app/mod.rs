@@ -177,6 +177,11 @@ impl Kiosk {
         let path: PathBuf = db.map_or_else(|| config.database.clone(), Path::to_owned);
         let mut store = Store::open(&path)?;
         store.set_scanner_layout(config.kiosk.scanner_layout);
+        // Attendees' kiosks keep a minimised copy: what leaves it is gone
+        // from the file too.
+        if config.kiosk.mode.attended_by_attendees() {
+            store.set_secure_delete()?;
+        }
         Ok(Kiosk {
             config,
             store,

@@ -54,6 +54,21 @@ impl Kiosk {
         Ok(self.store.purged_at()?)
     }
 
+    /// On a kiosk attendees use (self-service, badge station): e-mails and
+    /// free fields out of the copy; the screen never shows them, and a
+    /// kiosk in a hall is the one most easily carried away. `all`: free
+    /// fields too (after a list change). Returns the people minimised.
+    pub fn minimise_if_attended(&mut self, all: bool) -> Result<usize> {
+        if !self.config.kiosk.mode.attended_by_attendees() {
+            return Ok(0);
+        }
+        let n = self.store.minimise(all, &self.config.kiosk.id)?;
+        if n > 0 {
+            tracing::info!("libre service : courriel et champs libres retirés de {n} fiche(s)");
+        }
+        Ok(n)
+    }
+
     /// Refuses what would bring personal data back into a purged copy.
     pub(super) fn refuse_if_purged(&self) -> Result<()> {
         match self.store.purged_at()? {

@@ -36,6 +36,9 @@ impl Kiosk {
     /// A round over HTTP: a blank kiosk first takes the hub's copy whole.
     fn sync_over(&mut self, client: &crate::sync::Client) -> Result<crate::sync::Round> {
         let joined = self.join_from_snapshot(client)?;
+        if joined {
+            self.minimise_if_attended(true)?;
+        }
         let mut round = self.sync_with(client)?;
         round.list_updated |= joined;
         round.from_copy = joined;
@@ -78,7 +81,7 @@ impl Kiosk {
         // A queue that cannot be read says nothing of the printer: the
         // round goes on without.
         let printer = self.printer_health().ok();
-        Ok(crate::sync::round(
+        let round = crate::sync::round(
             &mut self.store,
             &me,
             printer.as_ref(),
@@ -93,7 +96,13 @@ impl Kiosk {
                 store.apply_import(&entries, clock(), |_| {}, |_| true)?;
                 Ok(())
             },
-        )?)
+        )?;
+        // A new list, or others' walk-ins and fixes: a self-service copy
+        // drops the e-mails and free fields they brought.
+        if round.list_updated || round.received > 0 {
+            self.minimise_if_attended(round.list_updated)?;
+        }
+        Ok(round)
     }
 
     /// Records refused by the hub (on a kiosk: its own, as the hub

@@ -20,6 +20,9 @@ use super::{Result, Store, StoreError, parse_ts, ts_text};
 
 /// The `kiosk_setting` that says when this copy was purged.
 const PURGED_AT: &str = "purged_at";
+/// The `kiosk_setting` that says when this copy was first minimised and
+/// rewritten (self-service).
+const MINIMISED: &str = "minimised_at";
 
 /// What a purge removed (or would remove), in counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -42,6 +45,50 @@ struct Entry {
     at: String,
     reverts: Option<String>,
     via: Option<String>,
+}
+
+/// The triggers that keep the log append-only: name and SQL.
+fn log_triggers(tx: &rusqlite::Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = tx.prepare(
+        "SELECT name, sql FROM sqlite_master
+         WHERE type = 'trigger' AND name IN ('record_no_update', 'record_no_delete')",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Runs `f` with the log open to changes: the append-only triggers go for
+/// it and come back, identical, in the same transaction (the caller's).
+fn with_log_open(
+    tx: &rusqlite::Connection,
+    f: impl FnOnce(&rusqlite::Connection) -> Result<()>,
+) -> Result<()> {
+    let triggers = log_triggers(tx)?;
+    for (name, _) in &triggers {
+        tx.execute_batch(&format!("DROP TRIGGER {name};"))?;
+    }
+    f(tx)?;
+    for (_, sql) in &triggers {
+        tx.execute_batch(&format!("{sql};"))?;
+    }
+    Ok(())
+}
+
+/// Keys and name words of a registrant, for its search entries.
+fn minimised_keys(code: &str, first: String, last: String, organisation: String) -> super::Keys {
+    super::Keys::of(
+        code,
+        &super::Fields {
+            first_name: first,
+            last_name: last,
+            organisation,
+            email: String::new(),
+            category: String::new(),
+            status: crate::domain::Status::Valid,
+        },
+    )
 }
 
 /// Quarter hours, in seconds.
@@ -69,6 +116,87 @@ impl Store {
         Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
     }
 
+    /// What is deleted or replaced from now on is overwritten with zeros
+    /// in the file (`PRAGMA secure_delete`), on this connection.
+    pub fn set_secure_delete(&self) -> Result<()> {
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
+        Ok(())
+    }
+
+    /// A self-service kiosk's copy keeps what the screen needs, no more:
+    /// e-mails and free fields go (from the row, the import's copy of it and
+    /// the search index). `all`: free fields too (after a list change);
+    /// otherwise e-mails only (after others' walk-ins and fixes), through
+    /// the e-mail index. Returns the people minimised.
+    pub fn minimise(&mut self, all: bool, me: &str) -> Result<usize> {
+        // What is removed is overwritten, not left in free space.
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let which = if all {
+            "email <> '' OR extra <> '{}' OR json_extract(source, '$.email') <> ''"
+        } else {
+            "email <> ''"
+        };
+        let rows: Vec<(i64, String, String, String, String)> = {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT id, code, first_name, last_name, organisation FROM registrant WHERE {which}"
+            ))?;
+            stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<std::result::Result<_, _>>()?
+        };
+        let mut known = super::KnownTerms::new();
+        for (id, code, first, last, organisation) in &rows {
+            tx.execute(
+                "UPDATE registrant SET email = '', extra = '{}',
+                     source = CASE WHEN source IS NULL THEN NULL ELSE json_set(source, '$.email', '') END
+                 WHERE id = ?1",
+                [id],
+            )?;
+            let keys = minimised_keys(code, first.clone(), last.clone(), organisation.clone());
+            super::index_registrant(&tx, *id, &keys, false, &mut known)?;
+        }
+        // Other kiosks' walk-ins and fixes carry the address typed there.
+        // They are never sent on from here (a kiosk sends its own log), and
+        // a record is known again by its id: its copy here can lose it.
+        // This kiosk's own wait for the hub whole.
+        let entries = {
+            let mut n = 0;
+            with_log_open(&tx, |tx| {
+                n = tx.execute(
+                    "UPDATE record SET payload = json_remove(
+                         CASE WHEN json_type(payload, '$.details.email') IS NOT NULL
+                              THEN json_set(payload, '$.details.email', '') ELSE payload END,
+                         '$.changes.email')
+                     WHERE kind IN ('walk_in', 'registrant_edited') AND kiosk <> ?1
+                       AND (json_extract(payload, '$.details.email') <> ''
+                            OR json_type(payload, '$.changes.email') IS NOT NULL)",
+                    [me],
+                )?;
+                Ok(())
+            })?;
+            n
+        };
+        tx.commit()?;
+        if !rows.is_empty() || entries > 0 {
+            // Pages freed before this connection zeroed what it frees (a
+            // staff kiosk turned self-service, a restored copy) keep what
+            // they held: the file is rewritten the first time (after that,
+            // `secure_delete` does it as it goes); and the WAL keeps older
+            // page images: it is emptied.
+            if all && self.kiosk_setting(MINIMISED)?.is_none() {
+                self.conn.execute_batch("VACUUM;")?;
+                self.set_kiosk_setting(MINIMISED, &ts_text(Timestamp::now()))?;
+            }
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
+        Ok(rows.len())
+    }
+
     /// What [`Store::purge`] would remove.
     pub fn purge_counts(&self) -> Result<PurgeCounts> {
         let count = |sql: &str| -> Result<u64> {
@@ -90,16 +218,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // The log is append-only for everything else: the triggers go for
-        // this transaction and come back, identical, before it commits.
-        let triggers: Vec<(String, String)> = {
-            let mut stmt = tx.prepare(
-                "SELECT name, sql FROM sqlite_master
-                 WHERE type = 'trigger' AND name IN ('record_no_update', 'record_no_delete')",
-            )?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<std::result::Result<_, _>>()?
-        };
+        let triggers = log_triggers(&tx)?;
         for (name, _) in &triggers {
             tx.execute_batch(&format!("DROP TRIGGER {name};"))?;
         }

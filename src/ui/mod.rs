@@ -181,6 +181,11 @@ impl KioskUi {
             spawn_camera(&window, device);
         }
         let sound = background && kiosk.config.kiosk.sound;
+        // A copy made before this kiosk was set to self-service.
+        let mut kiosk = kiosk;
+        if let Err(e) = kiosk.minimise_if_attended(true) {
+            tracing::warn!("{e}");
+        }
         let mut desk = Desk::new(kiosk);
         desk.sound = sound;
         desk.printer = printer;

@@ -255,3 +255,77 @@ fn a_purged_hub_refuses_the_kiosks_records_and_both_copies_end_clean() {
         assert!(left.is_empty(), "{} still holds {left:?}", file.display());
     }
 }
+
+/// A self-service kiosk keeps a minimised copy: no e-mail and no free
+/// field of anyone — not from the hub's list, not from a walk-in another
+/// kiosk registered — in its database file; the names it shows are there.
+#[test]
+fn a_self_service_kiosk_holds_no_email_and_no_free_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |id: &str, mode: &str| {
+        let toml = KIOSK_TOML
+            .replace("id = \"accueil-1\"", &format!("id = \"{id}\""))
+            .replace(
+                "mode = \"staff\"",
+                &format!(
+                    "mode = \"{mode}\"\nstaff_pin = \"{}\"",
+                    accueil::domain::pin::hash("482913").unwrap()
+                ),
+            );
+        Config::parse(&toml, dir.path()).unwrap()
+    };
+    let mut hub =
+        Kiosk::open(config("hub", "staff"), Some(&dir.path().join("hub.sqlite"))).unwrap();
+    hub.import_file(
+        &fixture("exports/helloasso-billetterie.csv"),
+        Default::default(),
+        |_, _| {},
+    )
+    .unwrap();
+    let hub = LocalHub {
+        kiosk: RefCell::new(hub),
+    };
+    let mut desk = Kiosk::open(
+        config("accueil", "staff"),
+        Some(&dir.path().join("accueil.sqlite")),
+    )
+    .unwrap();
+    desk.sync_with(&hub).unwrap();
+    desk.walk_in(
+        accueil::domain::Details {
+            first_name: "Walkiria".into(),
+            last_name: "Surplace".into(),
+            email: "walkiria.surplace@exemple.fr".into(),
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    desk.sync_with(&hub).unwrap();
+
+    let db = dir.path().join("borne.sqlite");
+    let mut borne = Kiosk::open(config("borne", "self-service"), Some(&db)).unwrap();
+    borne.sync_with(&hub).unwrap();
+    borne.sync_with(&hub).unwrap();
+    // A free field of the export, an e-mail typed at the desk.
+    let absent = ["Atelier du matin", "walkiria.surplace@exemple.fr"].map(String::from);
+    // The staff kiosk has them: the test reads what it should.
+    let mut at_desk: Vec<String> = db_files(&dir.path().join("accueil.sqlite"))
+        .iter()
+        .flat_map(|f| found_in(f, &absent))
+        .collect();
+    at_desk.sort();
+    at_desk.dedup();
+    assert_eq!(at_desk.len(), 2, "the desk's copy holds both: {at_desk:?}");
+    drop(borne);
+    for file in db_files(&db) {
+        let left = found_in(&file, &absent);
+        assert!(left.is_empty(), "{} holds {left:?}", file.display());
+    }
+    let borne = Kiosk::open(config("borne", "self-service"), Some(&db)).unwrap();
+    let hits = borne.search("surplace", 5).unwrap().hits;
+    assert_eq!(hits.len(), 1, "the walk-in is there to find");
+    assert_eq!((hits[0].email.as_str(), hits[0].extra.len()), ("", 0));
+    let dupont = borne.search("dupont", 5).unwrap().hits;
+    assert!(!dupont.is_empty() && dupont.iter().all(|r| r.extra.is_empty()));
+}
