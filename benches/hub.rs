@@ -119,6 +119,7 @@ fn bench(c: &mut Criterion) {
                             marks: Default::default(),
                             sent_at: None,
                             printer: None,
+                            config_rev: None,
                         };
                         (credential, req)
                     })
@@ -238,6 +239,7 @@ impl SimKiosk {
                 marks: self.marks.clone(),
                 sent_at: Some(jiff::Timestamp::now()),
                 printer: None,
+                config_rev: None,
             };
             let res: accueil::sync::SyncResponse = http
                 .post(format!("http://{hub}/api/sync"))

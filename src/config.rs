@@ -32,6 +32,24 @@ pub struct Config {
     pub camera: crate::camera::CameraSetting,
     /// The kiosk.toml it was read from (`None`: parsed from text).
     pub path: Option<PathBuf>,
+    /// The text it was parsed from, and the folder relative paths start
+    /// from: the hub's event is merged into them.
+    text: String,
+    base: PathBuf,
+}
+
+/// The sections of kiosk.toml the hub hands to its kiosks with the list:
+/// the event as organisers set it. Everything else (`[kiosk]`,
+/// `[database]`, `[printer]`, `[scanner]`, `[hub]`, `[source]`,
+/// `[import]`) is the machine's own.
+pub const SHARED_SECTIONS: [&str; 4] = ["event", "categories", "badge", "checkin"];
+
+/// The hub's event sections as sent to kiosks: TOML, and an identity that
+/// changes with them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SharedConfig {
+    pub rev: String,
+    pub toml: String,
 }
 
 /// kiosk.toml `[source]`.
@@ -453,7 +471,79 @@ impl Config {
 
     pub fn parse(text: &str, base: &Path) -> Result<Config, ParseError> {
         let raw: RawConfig = toml::from_str(text).map_err(ParseError::Syntax)?;
-        raw.validate(base).map_err(ParseError::Invalid)
+        let mut config = raw.validate(base).map_err(ParseError::Invalid)?;
+        config.text = text.to_owned();
+        Ok(config)
+    }
+
+    /// This configuration's event sections, for its kiosks. A `[badge]
+    /// logo` is a file of this machine: it stays here (kiosks keep their
+    /// own).
+    pub fn shared(&self) -> SharedConfig {
+        let table: toml::Table = toml::from_str(&self.text).unwrap_or_default();
+        let mut shared = toml::Table::new();
+        for key in SHARED_SECTIONS {
+            if let Some(v) = table.get(key) {
+                shared.insert(key.to_owned(), v.clone());
+            }
+        }
+        if let Some(toml::Value::Table(badge)) = shared.get_mut("badge") {
+            badge.remove("logo");
+        }
+        let toml = toml::to_string(&shared).unwrap_or_default();
+        let rev = {
+            use ring::digest::{SHA256, digest};
+            digest(&SHA256, toml.as_bytes())
+                .as_ref()
+                .iter()
+                .take(8)
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        SharedConfig { rev, toml }
+    }
+
+    /// This machine's configuration with the hub's event sections in place
+    /// of its own (its `[badge] logo` kept), checked as a whole: what is
+    /// wrong is said, and nothing changes.
+    pub fn with_shared(&self, shared: &SharedConfig) -> Result<Config, String> {
+        let mut table: toml::Table = toml::from_str(&self.text).map_err(|e| e.to_string())?;
+        let theirs: toml::Table = toml::from_str(&shared.toml)
+            .map_err(|e| format!("configuration du hub illisible : {e}"))?;
+        if let Some(other) = theirs
+            .keys()
+            .find(|k| !SHARED_SECTIONS.contains(&k.as_str()))
+        {
+            return Err(format!(
+                "configuration du hub : section [{other}] inattendue (le hub ne transmet que {})",
+                SHARED_SECTIONS.join(", ")
+            ));
+        }
+        let logo = table.get("badge").and_then(|b| b.get("logo")).cloned();
+        for key in SHARED_SECTIONS {
+            table.remove(key);
+        }
+        for (k, v) in theirs {
+            table.insert(k, v);
+        }
+        if let Some(logo) = logo {
+            if let Some(toml::Value::Table(badge)) = table.get_mut("badge") {
+                badge.insert("logo".into(), logo);
+            } else {
+                let mut badge = toml::Table::new();
+                badge.insert("logo".into(), logo);
+                table.insert("badge".into(), toml::Value::Table(badge));
+            }
+        }
+        let merged = toml::to_string(&table).map_err(|e| e.to_string())?;
+        let mut config = Config::parse(&merged, &self.base).map_err(|e| match e {
+            ParseError::Syntax(e) => format!("configuration du hub : {}", e.message()),
+            ParseError::Invalid(m) => format!("configuration du hub : {m}"),
+        })?;
+        // Later merges start from this machine's own text again.
+        config.text = self.text.clone();
+        config.path = self.path.clone();
+        Ok(config)
     }
 }
 
@@ -690,6 +780,8 @@ impl RawConfig {
             source,
             camera,
             path: None,
+            text: String::new(),
+            base: base.to_owned(),
         })
     }
 }

@@ -33,6 +33,10 @@ pub struct SyncRequest {
     /// How the kiosk's printer stands: the organisers' page shows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub printer: Option<PrinterHealth>,
+    /// The hub's event configuration this kiosk last took (or refused):
+    /// the hub sends it again only when it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_rev: Option<String>,
 }
 
 /// How a kiosk's printer stands, as its print queue knows it.
@@ -95,6 +99,10 @@ pub struct SyncResponse {
     /// The hub's dealings with pretix, when the hub talks to pretix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pretix: Option<PretixNews>,
+    /// The hub's event sections (`[event]`, `[[categories]]`, `[badge]`,
+    /// `[checkin]`), when they are not the ones the kiosk said it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<crate::config::SharedConfig>,
 }
 
 /// A record the hub will not keep, and why.
@@ -474,6 +482,12 @@ pub struct Round {
     /// This kiosk held nothing and took the hub's copy of the event whole
     /// (its database) instead of importing the list.
     pub from_copy: bool,
+    /// The hub's event configuration, new to this kiosk (the kiosk checks
+    /// it, then takes it or says why not).
+    #[serde(skip)]
+    pub config: Option<crate::config::SharedConfig>,
+    /// The hub's event configuration was taken this round.
+    pub config_updated: bool,
 }
 
 /// A kiosk's own credential, given by the hub at enrolment:
@@ -833,6 +847,7 @@ pub fn round(
             marks: store.marks()?,
             sent_at: Some(sent_at),
             printer: printer.cloned(),
+            config_rev: store.sync_value(SyncKey::HubConfigRev)?,
         }) {
             Ok(res) => res,
             Err(SyncError::Refused(refused)) => {
@@ -861,6 +876,9 @@ pub fn round(
             apply_list(store, list.entries)?;
             store.set_sync_value(SyncKey::HubListRev, &list.list_rev)?;
             done.list_updated = true;
+        }
+        if res.config.is_some() {
+            done.config = res.config.clone();
         }
         if let Some(news) = &res.pretix {
             store.set_sync_value(

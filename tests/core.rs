@@ -11,6 +11,8 @@ mod doctor;
 mod exports;
 #[path = "core/hostile.rs"]
 mod hostile;
+#[path = "core/hub_config.rs"]
+mod hub_config;
 #[path = "core/privacy.rs"]
 mod privacy;
 #[path = "core/scanners.rs"]

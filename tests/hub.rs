@@ -775,7 +775,8 @@ fn records_the_hub_cannot_keep_are_refused_by_name_and_never_resent() {
         "a new kiosk's copy holds none of the hub's refusals"
     );
 
-    // A kiosk whose kiosk.toml has a day the hub's event does not.
+    // A kiosk whose kiosk.toml has a day the hub's event does not, at
+    // work before it ever synced (the hub's event would have fixed it).
     let odd = Event::with_config(
         &toml(
             "porte-c",
@@ -786,7 +787,8 @@ fn records_the_hub_cannot_keep_are_refused_by_name_and_never_resent() {
             r#"days = ["2022-09-28", "2022-09-29", "2022-09-30"]"#,
         ),
     );
-    sync(&odd);
+    odd.write("inscrits.csv", synthetic_csv(300));
+    odd.ok(&["import", "inscrits.csv"]);
     odd.ok(&["checkin", "S-000002", "--day", "3"]);
     odd.ok(&["checkin", "S-000003", "--day", "1"]);
     let out = odd.run(&["--json", "sync", "--once"]);
@@ -1525,4 +1527,52 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// One configuration, at the hub: organisers change the event in the
+/// hub's kiosk.toml, restart the hub, and every kiosk has it at its next
+/// sync — said in `sync`'s report — and keeps it across restarts, its own
+/// `[kiosk]` untouched.
+#[test]
+fn the_event_set_at_the_hub_reaches_the_kiosks_at_their_next_sync() {
+    let hub_ev = hub_event();
+    let set_name = |name: &str| {
+        let toml = std::fs::read_to_string(hub_ev.path("kiosk.toml")).unwrap();
+        let line = toml
+            .lines()
+            .find(|l| l.starts_with("name = ") && !l.contains("porte"))
+            .unwrap()
+            .to_owned();
+        std::fs::write(
+            hub_ev.path("kiosk.toml"),
+            toml.replacen(&line, &format!("name = \"{name}\""), 1),
+        )
+        .unwrap();
+    };
+    set_name("Assises de la donnée publique");
+    let mut hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let k = kiosk_event("porte-a", hub.addr, TOKEN);
+    let said = k.ok(&["sync", "--once"]);
+    assert!(
+        said.contains("configuration de l'événement reçue du hub"),
+        "{said}"
+    );
+    assert_eq!(k.kiosk().config.event.name, "Assises de la donnée publique");
+    assert_eq!(k.kiosk().config.kiosk.id, "porte-a");
+    let again = k.ok(&["sync", "--once"]);
+    assert!(!again.contains("configuration"), "sent once: {again}");
+
+    hub.kill();
+    set_name("Assises nationales de la donnée publique");
+    let hub = HubProcess::start(&hub_ev, &hub.addr.to_string());
+    let _ = hub.addr;
+    let said = k.ok(&["sync", "--once"]);
+    assert!(
+        said.contains("configuration de l'événement reçue du hub"),
+        "{said}"
+    );
+    assert_eq!(
+        k.kiosk().config.event.name,
+        "Assises nationales de la donnée publique"
+    );
 }

@@ -1091,3 +1091,39 @@ fn staff_are_told_when_personal_data_is_kept_too_long() {
     ui.set_mode(accueil::config::Mode::SelfService);
     assert!(!common::ui::present(&ui, "Conservation des données"));
 }
+
+/// The hub hands a new event name while the kiosk runs: its sync thread
+/// takes it, and the screen shows it at once.
+#[test]
+fn a_new_event_from_the_hub_shows_on_the_running_kiosk() {
+    let _screen = common::ui::one_test_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = accueil::demo::create(&dir.path().join("demo"), 300).unwrap();
+    let toml = std::fs::read_to_string(&config_path).unwrap().replacen(
+        "[hub]\n",
+        "[hub]\nurl = \"http://127.0.0.1:9\"\ntoken = \"jeton-des-kiosques-0123456789\"\n",
+        1,
+    );
+    std::fs::write(&config_path, toml).unwrap();
+    let ui = open_kiosk(&config_path);
+    let status = ui.window.global::<accueil::ui::StatusAdapter>();
+    let before = status.get_event_name().to_string();
+
+    // What the sync thread does with the hub's answer, on its own
+    // connection.
+    let config = accueil::config::Config::load(&config_path).unwrap();
+    let mut shared = config.shared();
+    shared.toml = shared
+        .toml
+        .replace(&before, "Assises de la donnée publique");
+    shared.rev = "nouvelle".into();
+    let mut sync_thread = accueil::app::Kiosk::open(config, None).unwrap();
+    assert!(sync_thread.take_hub_config(&shared).unwrap());
+
+    status.invoke_hub_config();
+    assert_eq!(status.get_event_name(), "Assises de la donnée publique");
+    assert_eq!(
+        ui.with_kiosk(|k| k.config.event.name.clone()),
+        "Assises de la donnée publique"
+    );
+}

@@ -258,6 +258,9 @@ impl Kiosk {
             records.extend(batch);
         }
         let list_rev = k.list_rev()?;
+        // The event as the hub has it, to a kiosk that holds another.
+        let shared = k.config.shared();
+        let config = (req.config_rev.as_deref() != Some(shared.rev.as_str())).then_some(shared);
         Ok(Exchanged {
             answer: Answer::Synced(SyncResponse {
                 acked,
@@ -267,6 +270,7 @@ impl Kiosk {
                 list_rev,
                 hub_time: Timestamp::now(),
                 pretix: None,
+                config,
             }),
             arrivals,
         })

@@ -160,6 +160,8 @@ pub struct Kiosk {
     logo: std::cell::OnceCell<Logo>,
     /// What the print queue said it can print, and when it was asked.
     queue_capabilities: Option<(std::time::Instant, print::Capabilities)>,
+    /// The revision of the hub's event configuration in use, if any.
+    hub_config: Option<String>,
 }
 
 /// A badge sent to print.
@@ -182,13 +184,17 @@ impl Kiosk {
         if config.kiosk.mode.attended_by_attendees() {
             store.set_secure_delete()?;
         }
-        Ok(Kiosk {
+        let mut kiosk = Kiosk {
             config,
             store,
             clock: Timestamp::now,
             logo: std::cell::OnceCell::new(),
             queue_capabilities: None,
-        })
+            hub_config: None,
+        };
+        // The event as the hub last handed it, over this machine's file.
+        kiosk.reload_hub_config()?;
+        Ok(kiosk)
     }
 
     /// Replaces the clock (tests, replays).

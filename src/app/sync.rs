@@ -102,7 +102,76 @@ impl Kiosk {
         if round.list_updated || round.received > 0 {
             self.minimise_if_attended(round.list_updated)?;
         }
+        let mut round = round;
+        if let Some(shared) = round.config.take() {
+            round.config_updated = self.take_hub_config(&shared)?;
+        }
         Ok(round)
+    }
+
+    /// The hub's event sections, checked against this machine's own
+    /// settings: taken (kept in the database, so that restarts and this
+    /// kiosk's other threads have them) or refused with why. Either way
+    /// the hub sends them again only once they change.
+    pub fn take_hub_config(&mut self, shared: &crate::config::SharedConfig) -> Result<bool> {
+        use crate::store::SyncKey;
+        self.store
+            .set_sync_value(SyncKey::HubConfigRev, &shared.rev)?;
+        match self.config.with_shared(shared) {
+            Ok(config) => {
+                let json = serde_json::to_string(shared).unwrap_or_default();
+                self.store.set_sync_value(SyncKey::HubConfig, &json)?;
+                self.config = config;
+                self.hub_config = Some(shared.rev.clone());
+                tracing::info!(
+                    "configuration de l'événement reçue du hub (révision {}) : « {} »",
+                    shared.rev,
+                    self.config.event.name
+                );
+                Ok(true)
+            }
+            Err(why) => {
+                tracing::warn!("{why} — ce kiosque garde la configuration qu'il a");
+                Ok(false)
+            }
+        }
+    }
+
+    /// Takes the hub's event sections this copy holds, if they are not the
+    /// ones in use (another thread took them, or the kiosk starts).
+    /// Returns whether the configuration changed. Cheap when nothing did.
+    pub fn reload_hub_config(&mut self) -> Result<bool> {
+        use crate::store::SyncKey;
+        if self.config.hub.url.is_none() {
+            return Ok(false);
+        }
+        let Some(json) = self.store.sync_value(SyncKey::HubConfig)? else {
+            return Ok(false);
+        };
+        let Ok(shared) = serde_json::from_str::<crate::config::SharedConfig>(&json) else {
+            return Ok(false);
+        };
+        if self.hub_config.as_deref() == Some(shared.rev.as_str()) {
+            return Ok(false);
+        }
+        match self.config.with_shared(&shared) {
+            Ok(config) => {
+                self.config = config;
+                self.hub_config = Some(shared.rev);
+                Ok(true)
+            }
+            Err(why) => {
+                tracing::warn!("{why} — ce kiosque garde la configuration qu'il a");
+                self.hub_config = Some(shared.rev);
+                Ok(false)
+            }
+        }
+    }
+
+    /// When the hub's event configuration in use was received: its
+    /// revision, if any.
+    pub fn hub_config_rev(&self) -> Option<&str> {
+        self.hub_config.as_deref()
     }
 
     /// Records refused by the hub (on a kiosk: its own, as the hub

@@ -217,6 +217,9 @@ impl fmt::Display for Synced<'_> {
         if r.list_updated {
             write!(f, ", liste des inscrits mise à jour")?;
         }
+        if r.config_updated {
+            write!(f, ", configuration de l'événement reçue du hub")?;
+        }
         if r.pending > 0 {
             write!(f, ", {} en attente", r.pending)?;
         }

@@ -109,6 +109,12 @@ pub enum SyncKey<'a> {
     LastSync,
     /// The hub's pretix news (`sync::PretixNews`, as JSON).
     HubPretix,
+    /// The hub's event configuration this kiosk took
+    /// (`config::SharedConfig`, as JSON).
+    HubConfig,
+    /// The revision of the hub's event configuration last received, taken
+    /// or refused.
+    HubConfigRev,
     /// The hub's clock minus this kiosk's, in seconds, at the last round.
     ClockOffset,
     /// How far the hub holds log `log` of this kiosk `kiosk`.
@@ -131,6 +137,8 @@ impl SyncKey<'_> {
             SyncKey::HubListRev => "hub_list_rev".into(),
             SyncKey::LastSync => "last_sync".into(),
             SyncKey::HubPretix => "hub_pretix".into(),
+            SyncKey::HubConfig => "hub_config".into(),
+            SyncKey::HubConfigRev => "hub_config_rev".into(),
             SyncKey::ClockOffset => "clock_offset".into(),
             // The log named after the kiosk, from before logs had
             // incarnations, is `acked` alone.

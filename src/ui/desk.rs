@@ -215,6 +215,8 @@ pub(crate) enum Intent {
     /// What a scanner typed on the scanner test page.
     TestScan(String),
     SwitchLanguage,
+    /// The sync thread took the hub's new event configuration.
+    HubConfig,
     /// Nobody touched the screen for a while.
     Idle,
     /// Cancel, dismissal, close: back to an empty home page.
@@ -310,6 +312,9 @@ pub(crate) enum Effect {
     Language(Language),
     /// Arrivals changed: the status bar recounts, the hub hears soon.
     Recount,
+    /// The event changed (the hub's configuration): its name, categories
+    /// and colour on screen.
+    Event,
     /// The focus back in the field (the page and what is typed stay).
     Armed,
     /// The field emptied and armed for the next scan (the page stays).
@@ -507,6 +512,14 @@ impl Desk {
                 self.language = self.language.other();
                 vec![E::Language(self.language), E::Armed]
             }
+            Intent::HubConfig => match self.kiosk.reload_hub_config() {
+                Ok(true) => vec![E::Event, E::Recount],
+                Ok(false) => Vec::new(),
+                Err(e) => {
+                    tracing::warn!("{e}");
+                    Vec::new()
+                }
+            },
             Intent::Idle => {
                 self.language = self.idle();
                 vec![E::Language(self.language), E::Cleared]
@@ -1315,6 +1328,7 @@ mod tests {
                 Effect::Mode => "mode",
                 Effect::Language(_) => "language",
                 Effect::Recount => "recount",
+                Effect::Event => "event",
                 Effect::Armed => "armed",
                 Effect::NextScan => "next scan",
             })

@@ -81,6 +81,7 @@ impl KioskUi {
         let (printer, counter) = if background {
             let w = window.as_weak();
             let printer = spawn_worker(&kiosk, "impression", PRINT_EVERY, move |k| {
+                let _ = k.reload_hub_config();
                 let report = k.print_status(20).map_err(|e| e.to_string());
                 w.upgrade_in_event_loop(move |w| {
                     status_adapter::show_print_report(&w, report.as_deref().map_err(|e| e.clone()));
@@ -89,6 +90,8 @@ impl KioskUi {
             })?;
             let w = window.as_weak();
             let counter = spawn_worker(&kiosk, "comptage", COUNT_EVERY, move |k| {
+                // The hub's event (days, categories) as the sync took it.
+                let _ = k.reload_hub_config();
                 let today = status_adapter::today(k);
                 w.upgrade_in_event_loop(move |w| status_adapter::show_today(&w, today))
                     .is_ok()
@@ -108,6 +111,7 @@ impl KioskUi {
                 Some(spawn_worker(&kiosk, "synchro", every, move |k| {
                     // With a hub, the hub talks to pretix and hands its
                     // refusals over; without, this kiosk talks to pretix.
+                    let mut config = false;
                     let (online, recount) = if pretix {
                         let round = k.pretix_round_kept(&mut client, PRETIX_TIMEOUT);
                         let recount =
@@ -115,7 +119,9 @@ impl KioskUi {
                         (round.is_ok() && k.pretix_online(), recount)
                     } else {
                         let round = k.sync_once(SYNC_TIMEOUT);
-                        let recount = matches!(&round, Ok(r) if r.arrivals > 0 || r.list_updated);
+                        config = matches!(&round, Ok(r) if r.config_updated);
+                        let recount =
+                            matches!(&round, Ok(r) if r.arrivals > 0 || r.list_updated) || config;
                         (round.is_ok(), recount)
                     };
                     // Others' arrivals change the counts: the counting
@@ -134,6 +140,9 @@ impl KioskUi {
                     let unseen = k.unseen_among(news.notices).unwrap_or_default();
                     let clock = k.clock_offset().ok().flatten();
                     w.upgrade_in_event_loop(move |w| {
+                        if config {
+                            w.global::<StatusAdapter>().invoke_hub_config();
+                        }
                         status_adapter::show_sync(&w, online, waiting, last);
                         status_adapter::show_clock(&w, clock);
                         status_adapter::show_notices(&w, &unseen);
@@ -164,19 +173,7 @@ impl KioskUi {
             );
         }
         let language = kiosk.config.kiosk.language;
-        let categories: Vec<slint::SharedString> = kiosk
-            .config
-            .event
-            .categories
-            .iter()
-            .map(|c| c.name.clone().into())
-            .collect();
-        window
-            .global::<Screen>()
-            .set_categories(slint::ModelRc::new(slint::VecModel::from(categories)));
-        window
-            .global::<Screen>()
-            .set_accent(colour(&kiosk.config.event.colour));
+        show_event(&window, &kiosk);
         if background && let Some(device) = kiosk.config.camera.device() {
             spawn_camera(&window, device);
         }
@@ -408,10 +405,31 @@ fn render(window: &AppWindow, d: &Desk, effect: desk::Effect) -> bool {
             }
         }
         E::Recount => status_adapter::refresh(window, d),
+        E::Event => {
+            status_adapter::show_identity(window, &d.kiosk);
+            show_event(window, &d.kiosk);
+        }
         E::Armed => {}
         E::NextScan => result_adapter::clear_field(window),
     }
     arms
+}
+
+/// The event's categories (for the forms) and colour.
+pub(crate) fn show_event(window: &AppWindow, kiosk: &Kiosk) {
+    let categories: Vec<slint::SharedString> = kiosk
+        .config
+        .event
+        .categories
+        .iter()
+        .map(|c| c.name.clone().into())
+        .collect();
+    window
+        .global::<Screen>()
+        .set_categories(slint::ModelRc::new(slint::VecModel::from(categories)));
+    window
+        .global::<Screen>()
+        .set_accent(colour(&kiosk.config.event.colour));
 }
 
 /// The window shows the page the desk has up.

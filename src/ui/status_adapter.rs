@@ -142,6 +142,12 @@ pub(super) fn show_notices(window: &AppWindow, unseen: &[PretixNotice]) {
 /// « Vu » on the banner: that refusal is seen, the next one shows.
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let (w, d) = (window.as_weak(), desk.clone());
+    window.global::<StatusAdapter>().on_hub_config(move || {
+        if let Some(window) = w.upgrade() {
+            super::dispatch(&window, &d, super::desk::Intent::HubConfig);
+        }
+    });
+    let (w, d) = (window.as_weak(), desk.clone());
     window.global::<StatusAdapter>().on_notice_seen(move || {
         let Some(window) = w.upgrade() else { return };
         let d = d.borrow();

@@ -1,0 +1,117 @@
+//! One configuration, at the hub: the event sections of the hub's
+//! kiosk.toml reach every kiosk with its sync and win over the kiosk's
+//! own; a kiosk keeps its local settings, keeps what it took across
+//! restarts, and refuses — saying why, changing nothing — what it cannot
+//! take.
+
+use std::cell::RefCell;
+
+use accueil::app::Kiosk;
+use accueil::config::{Config, SharedConfig};
+
+use crate::common::KIOSK_TOML;
+use crate::sync_props::LocalHub;
+
+fn hub_config(dir: &std::path::Path, name: &str) -> Config {
+    let toml = KIOSK_TOML
+        .replace("id = \"accueil-1\"", "id = \"hub\"")
+        .replace(
+            "name = \"Journées nationales de l'innovation publique 2022\"",
+            &format!("name = \"{name}\""),
+        )
+        .replace(
+            "[[categories]]\nname = \"Participant\"",
+            "[[categories]]\nname = \"Élu\"\ncolour = \"#7A1F5C\"\n\n[[categories]]\nname = \"Participant\"",
+        );
+    Config::parse(&toml, dir).unwrap()
+}
+
+fn kiosk_config(dir: &std::path::Path) -> Config {
+    let toml = KIOSK_TOML
+        .replace("id = \"accueil-1\"", "id = \"porte-a\"")
+        .replace(
+            "name = \"Accueil principal — porte A\"",
+            "name = \"Porte B, tribune nord\"",
+        )
+        .replace(
+            "[hub]\n",
+            "[hub]\nurl = \"http://127.0.0.1:9\"\ntoken = \"jeton-des-kiosques-0123456789\"\n",
+        );
+    Config::parse(&toml, dir).unwrap()
+}
+
+#[test]
+fn the_hub_s_event_reaches_its_kiosks_and_survives_their_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub_db = dir.path().join("hub.sqlite");
+    let hub = Kiosk::open(
+        hub_config(dir.path(), "Assises de la donnée publique"),
+        Some(&hub_db),
+    )
+    .unwrap();
+    let hub = LocalHub {
+        kiosk: RefCell::new(hub),
+    };
+    let kiosk_db = dir.path().join("porte-a.sqlite");
+    let mut kiosk = Kiosk::open(kiosk_config(dir.path()), Some(&kiosk_db)).unwrap();
+    assert_ne!(kiosk.config.event.name, "Assises de la donnée publique");
+
+    let round = kiosk.sync_with(&hub).unwrap();
+    assert!(round.config_updated, "taken at the first sync");
+    assert_eq!(kiosk.config.event.name, "Assises de la donnée publique");
+    assert!(
+        kiosk.config.event.category("Élu").is_some(),
+        "the hub's categories"
+    );
+    assert_eq!(
+        kiosk.config.kiosk.name, "Porte B, tribune nord",
+        "the kiosk's own settings stay its own"
+    );
+    // Not sent again while it does not change.
+    assert!(!kiosk.sync_with(&hub).unwrap().config_updated);
+
+    // A restart, with the file unchanged: the hub's event still.
+    drop(kiosk);
+    let mut kiosk = Kiosk::open(kiosk_config(dir.path()), Some(&kiosk_db)).unwrap();
+    assert_eq!(kiosk.config.event.name, "Assises de la donnée publique");
+
+    // Organisers fix the event's name at the hub: the next sync brings it.
+    *hub.kiosk.borrow_mut() = Kiosk::open(
+        hub_config(dir.path(), "Assises nationales de la donnée publique"),
+        Some(&hub_db),
+    )
+    .unwrap();
+    assert!(kiosk.sync_with(&hub).unwrap().config_updated);
+    assert_eq!(
+        kiosk.config.event.name,
+        "Assises nationales de la donnée publique"
+    );
+
+    // What cannot be taken is refused, said, and changes nothing; the
+    // kiosk does not ask for it again.
+    for (bad, why) in [
+        (
+            "[kiosk]\nid = \"pirate\"\nname = \"x\"\n",
+            "section [kiosk] inattendue",
+        ),
+        ("[event]\nname = \"x\"\n", "configuration du hub"),
+        ("not toml = = =", "illisible"),
+    ] {
+        let shared = SharedConfig {
+            rev: format!("bad-{}", bad.len()),
+            toml: bad.to_owned(),
+        };
+        assert!(kiosk.config.with_shared(&shared).unwrap_err().contains(why));
+        assert!(!kiosk.take_hub_config(&shared).unwrap());
+        assert_eq!(
+            kiosk.config.event.name,
+            "Assises nationales de la donnée publique"
+        );
+    }
+    // The hub's own, still valid, comes back at the next sync.
+    assert!(kiosk.sync_with(&hub).unwrap().config_updated);
+    assert_eq!(
+        kiosk.config.event.name,
+        "Assises nationales de la donnée publique"
+    );
+}
