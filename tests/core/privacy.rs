@@ -197,6 +197,20 @@ fn a_purge_leaves_no_personal_data_on_disk_and_the_same_counts() {
     assert!(again.contains("Rien à effacer"), "{again}");
 }
 
+/// A hub in this process, on the real HelloAsso export.
+fn helloasso_hub(config: Config, db: &std::path::Path) -> LocalHub {
+    let mut hub = Kiosk::open(config, Some(db)).unwrap();
+    hub.import_file(
+        &fixture("exports/helloasso-billetterie.csv"),
+        Default::default(),
+        |_, _| {},
+    )
+    .unwrap();
+    LocalHub {
+        kiosk: RefCell::new(hub),
+    }
+}
+
 /// A purged hub takes no more records (a kiosk not purged yet would bring
 /// names back), and says why; the kiosk's own copy purges the same way.
 #[test]
@@ -211,16 +225,7 @@ fn a_purged_hub_refuses_the_kiosks_records_and_both_copies_end_clean() {
         .unwrap()
     };
     let hub_db = dir.path().join("hub.sqlite");
-    let mut hub = Kiosk::open(config("hub"), Some(&hub_db)).unwrap();
-    hub.import_file(
-        &fixture("exports/helloasso-billetterie.csv"),
-        Default::default(),
-        |_, _| {},
-    )
-    .unwrap();
-    let hub = LocalHub {
-        kiosk: RefCell::new(hub),
-    };
+    let hub = helloasso_hub(config("hub"), &hub_db);
     let kiosk_db = dir.path().join("porte-a.sqlite");
     let mut kiosk = Kiosk::open(config("porte-a"), Some(&kiosk_db)).unwrap();
     kiosk.sync_with(&hub).unwrap();
@@ -274,17 +279,7 @@ fn a_self_service_kiosk_holds_no_email_and_no_free_field() {
             );
         Config::parse(&toml, dir.path()).unwrap()
     };
-    let mut hub =
-        Kiosk::open(config("hub", "staff"), Some(&dir.path().join("hub.sqlite"))).unwrap();
-    hub.import_file(
-        &fixture("exports/helloasso-billetterie.csv"),
-        Default::default(),
-        |_, _| {},
-    )
-    .unwrap();
-    let hub = LocalHub {
-        kiosk: RefCell::new(hub),
-    };
+    let hub = helloasso_hub(config("hub", "staff"), &dir.path().join("hub.sqlite"));
     let mut desk = Kiosk::open(
         config("accueil", "staff"),
         Some(&dir.path().join("accueil.sqlite")),
