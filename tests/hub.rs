@@ -1576,3 +1576,26 @@ fn the_event_set_at_the_hub_reaches_the_kiosks_at_their_next_sync() {
         "Assises nationales de la donnée publique"
     );
 }
+
+/// The hub's copy of the event for joining kiosks holds everyone's names:
+/// `accueil purge` on the hub removes it with the rest.
+#[test]
+fn a_hub_s_purge_removes_its_copy_for_joining_kiosks() {
+    let hub_ev = hub_event();
+    let mut hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let k = kiosk_event("porte-a", hub.addr, TOKEN);
+    assert_eq!(sync(&k)["from_copy"], true, "joined from the hub's copy");
+    hub.kill();
+    let copy = hub_ev.path("accueil.copie-pour-kiosque");
+    assert!(copy.exists());
+    let done = hub_ev.json(&["purge", "--yes"]);
+    assert!(
+        done["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f.as_str().unwrap().ends_with("accueil.copie-pour-kiosque")),
+        "{done}"
+    );
+    assert!(!copy.exists(), "the copy is gone");
+}

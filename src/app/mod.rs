@@ -48,7 +48,7 @@ pub use inspect::Inspection;
 pub use inspect::Staging;
 pub use kiosks::{Holder, KiosksReport};
 pub use pretix::{PretixImported, PretixRound};
-pub use privacy::{LIST_COPY_SUFFIXES, PersonFile, Purge};
+pub use privacy::{PersonFile, Purge, list_copy_part, list_copy_path};
 pub use worker::{Cadence, Next, Worker};
 
 /// What a typed staff PIN did.

@@ -12,9 +12,16 @@ use super::{AppError, Kiosk, Lookup, Result};
 use crate::domain::{Record, Registrant};
 use crate::store::{JobView, PurgeCounts};
 
-/// Files beside the database that hold copies of the list: the hub's copy
-/// for joining kiosks (and one being made).
-pub const LIST_COPY_SUFFIXES: [&str; 2] = [".copie-pour-kiosque", ".copie-pour-kiosque.part"];
+/// The hub's copy of the event for joining kiosks, beside its database
+/// (`hub.sqlite` → `hub.copie-pour-kiosque`): everyone's names.
+pub fn list_copy_path(database: &Path) -> PathBuf {
+    database.with_extension("copie-pour-kiosque")
+}
+
+/// That copy while it is being made, renamed into place when whole.
+pub fn list_copy_part(database: &Path) -> PathBuf {
+    database.with_extension("copie-pour-kiosque.part")
+}
 
 /// What `accueil purge` did, or would do without `--yes`.
 #[derive(Debug, Clone, Serialize)]
@@ -49,11 +56,6 @@ pub struct PersonFile {
 }
 
 impl Kiosk {
-    /// When this copy was purged, if it was.
-    pub fn purged_at(&self) -> Result<Option<Timestamp>> {
-        Ok(self.store.purged_at()?)
-    }
-
     /// On a kiosk attendees use (self-service, badge station): e-mails and
     /// free fields out of the copy; the screen never shows them, and a
     /// kiosk in a hall is the one most easily carried away. `all`: free
@@ -149,16 +151,11 @@ impl Kiosk {
     /// Files outside the database that carry names: badges a folder
     /// printer wrote (`badge-*.pdf`), the hub's list copy.
     fn personal_files(&self) -> Vec<PathBuf> {
-        let mut files = Vec::new();
         let db = self.store.path();
-        for suffix in LIST_COPY_SUFFIXES {
-            let mut name = db.as_os_str().to_owned();
-            name.push(suffix);
-            let path = PathBuf::from(name);
-            if path.exists() {
-                files.push(path);
-            }
-        }
+        let mut files: Vec<PathBuf> = [list_copy_path(db), list_copy_part(db)]
+            .into_iter()
+            .filter(|p| p.exists())
+            .collect();
         if let crate::print::Printer::Folder { dir } = &self.config.printer.printer {
             files.extend(badge_files(dir));
         }

@@ -60,7 +60,7 @@ pub(super) struct Opened {
 impl Copies {
     pub(super) fn new(database: &Path) -> Copies {
         Copies {
-            path: database.with_extension("copie-pour-kiosque"),
+            path: crate::app::list_copy_path(database),
             state: Mutex::default(),
             done: Condvar::new(),
             maker: std::sync::OnceLock::new(),
@@ -120,7 +120,7 @@ impl Copies {
             return;
         }
         let started = Instant::now();
-        let part = self.path.with_extension("copie-pour-kiosque.part");
+        let part = crate::app::list_copy_part(&k.database());
         let made = Kiosk::write_snapshot(&k.database(), &part)
             .map_err(|e| e.to_string())
             .and_then(|rev| {
