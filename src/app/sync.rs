@@ -81,7 +81,7 @@ impl Kiosk {
         // A queue that cannot be read says nothing of the printer: the
         // round goes on without.
         let printer = self.printer_health().ok();
-        let round = crate::sync::round(
+        let mut round = crate::sync::round(
             &mut self.store,
             &me,
             printer.as_ref(),
@@ -102,7 +102,6 @@ impl Kiosk {
         if round.list_updated || round.received > 0 {
             self.minimise_if_attended(round.list_updated)?;
         }
-        let mut round = round;
         if let Some(shared) = round.config.take() {
             round.config_updated = self.take_hub_config(&shared)?;
         }
@@ -117,22 +116,31 @@ impl Kiosk {
         use crate::store::SyncKey;
         self.store
             .set_sync_value(SyncKey::HubConfigRev, &shared.rev)?;
+        if !self.use_shared(shared) {
+            return Ok(false);
+        }
+        let json = serde_json::to_string(shared).unwrap_or_default();
+        self.store.set_sync_value(SyncKey::HubConfig, &json)?;
+        tracing::info!(
+            "configuration de l'événement reçue du hub (révision {}) : « {} »",
+            shared.rev,
+            self.config.event.name
+        );
+        Ok(true)
+    }
+
+    /// The hub's event sections over this machine's file, if they make a
+    /// valid whole; else why not, in the log, and the configuration stays.
+    fn use_shared(&mut self, shared: &crate::config::SharedConfig) -> bool {
         match self.config.with_shared(shared) {
             Ok(config) => {
-                let json = serde_json::to_string(shared).unwrap_or_default();
-                self.store.set_sync_value(SyncKey::HubConfig, &json)?;
                 self.config = config;
                 self.hub_config = Some(shared.rev.clone());
-                tracing::info!(
-                    "configuration de l'événement reçue du hub (révision {}) : « {} »",
-                    shared.rev,
-                    self.config.event.name
-                );
-                Ok(true)
+                true
             }
             Err(why) => {
                 tracing::warn!("{why} — ce kiosque garde la configuration qu'il a");
-                Ok(false)
+                false
             }
         }
     }
@@ -154,24 +162,10 @@ impl Kiosk {
         if self.hub_config.as_deref() == Some(shared.rev.as_str()) {
             return Ok(false);
         }
-        match self.config.with_shared(&shared) {
-            Ok(config) => {
-                self.config = config;
-                self.hub_config = Some(shared.rev);
-                Ok(true)
-            }
-            Err(why) => {
-                tracing::warn!("{why} — ce kiosque garde la configuration qu'il a");
-                self.hub_config = Some(shared.rev);
-                Ok(false)
-            }
-        }
-    }
-
-    /// When the hub's event configuration in use was received: its
-    /// revision, if any.
-    pub fn hub_config_rev(&self) -> Option<&str> {
-        self.hub_config.as_deref()
+        let used = self.use_shared(&shared);
+        // Refused: not tried again at every round.
+        self.hub_config = Some(shared.rev);
+        Ok(used)
     }
 
     /// Records refused by the hub (on a kiosk: its own, as the hub
