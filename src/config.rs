@@ -261,7 +261,8 @@ pub enum ConfigError {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    event: RawEvent,
+    /// Absent on a kiosk enrolled at a hub: the hub's event is used.
+    event: Option<RawEvent>,
     #[serde(default, rename = "categories")]
     categories: Vec<RawCategory>,
     kiosk: RawKiosk,
@@ -584,9 +585,43 @@ fn valid_colour(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// The event's name on a kiosk that has not had the hub's event yet.
+pub const AWAITING_HUB: &str = "En attente du hub";
+
 impl RawConfig {
-    fn validate(self, base: &Path) -> Result<Config, String> {
-        let e = self.event;
+    /// A kiosk's file without `[event]` (written at its enrolment): the
+    /// hub's event takes its place at the first sync; until then, an event
+    /// of today with one category. Without a hub, `[event]` is needed.
+    fn awaiting_hub(&mut self) -> Result<RawEvent, String> {
+        if self.hub.url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+            return Err("section [event] absente — décrivez l'événement (nom, jours, catégories : voyez le kiosk.toml commenté) ou, pour un kiosque relié à un hub, indiquez [hub] url : il en reçoit l'événement".into());
+        }
+        let name = "Participant";
+        self.categories = vec![RawCategory {
+            name: name.into(),
+            colour: DEFAULT_EVENT_COLOUR.into(),
+            days: Vec::new(),
+        }];
+        let timezone = "Europe/Paris";
+        let today = TimeZone::get(timezone)
+            .unwrap_or_else(|_| TimeZone::system())
+            .to_datetime(jiff::Timestamp::now())
+            .date();
+        Ok(RawEvent {
+            name: AWAITING_HUB.into(),
+            timezone: timezone.into(),
+            days: vec![today.to_string()],
+            default_category: name.into(),
+            colour: None,
+            retention_days: None,
+        })
+    }
+
+    fn validate(mut self, base: &Path) -> Result<Config, String> {
+        let e = match self.event.take() {
+            Some(e) => e,
+            None => self.awaiting_hub()?,
+        };
         if e.name.trim().is_empty() {
             return Err("[event] name est vide — donnez le nom de l'événement".into());
         }
@@ -822,12 +857,8 @@ fn validate_hub(raw: RawHub) -> Result<HubSettings, String> {
         dashboard_token: secret("dashboard_token", raw.dashboard_token)?,
         url,
     };
-    if hub.token.is_none() && (hub.url.is_some() || hub.listen.is_some()) {
-        return Err(
-            "[hub] token manquant — le hub et ses kiosques partagent ce secret (openssl rand -hex 16)"
-                .into(),
-        );
-    }
+    // Without `token`, kiosks enrol with the one-time codes of the
+    // organisers' page (« Ajouter un kiosque ») only.
     if hub.token.is_some() && hub.token == hub.dashboard_token {
         return Err("[hub] dashboard_token doit différer de token : la page des organisateurs ne doit pas ouvrir la synchronisation".into());
     }

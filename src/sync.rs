@@ -454,6 +454,14 @@ pub enum SyncError {
     Store(#[from] StoreError),
     #[error("[hub] url absent de kiosk.toml — ce kiosque travaille seul")]
     NotConfigured,
+    #[error(
+        "ce kiosque n'a pas (ou plus) d'identifiant auprès du hub — inscrivez-le à nouveau : sur la page des organisateurs, « Ajouter un kiosque », puis « accueil join CODE » ou l'écran d'installation"
+    )]
+    NotEnrolled,
+    #[error(
+        "le hub refuse ce code d'inscription : inconnu, déjà utilisé ou expiré (10 minutes) — sur la page des organisateurs, « Ajouter un kiosque » en affiche un nouveau"
+    )]
+    BadInvitation,
 }
 
 /// What one round did.
@@ -580,17 +588,47 @@ pub struct EnrolResponse {
     pub credential: String,
 }
 
+/// `POST /api/join`: a new kiosk shows the one-time code of an invitation
+/// (« Ajouter un kiosque » on the organisers' page).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JoinRequest {
+    pub code: String,
+    /// The kiosk will be self-service or a badge station: it needs the
+    /// hub's staff PIN, and the hub refuses (keeping the code) without one.
+    #[serde(default)]
+    pub attended: bool,
+}
+
+/// The hub's answer to a valid code: who the kiosk is now, its own
+/// credential, and the event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JoinResponse {
+    /// The id the hub gave it (`borne-03`).
+    pub kiosk: String,
+    /// Its name for staff and organisers (`Borne 03`).
+    pub name: String,
+    /// [`Credential`] as text.
+    pub credential: String,
+    /// The hub's event sections.
+    pub config: crate::config::SharedConfig,
+    /// The hub's `[kiosk] staff_pin` (an argon2 hash): staff unlock the
+    /// self-service kiosks enrolled by code with it.
+    pub staff_pin: Option<String>,
+}
+
 /// A kiosk's connection to its hub: enrolment with the hub's token, then
 /// everything else with the kiosk's own credential.
 pub struct Client {
     url: String,
-    token: String,
+    /// `[hub] token`, when this kiosk may enrol with it; a kiosk enrolled
+    /// by code has none.
+    token: Option<String>,
     credential: Option<Credential>,
     http: reqwest::blocking::Client,
 }
 
 impl Client {
-    pub fn new(url: &str, token: &str, timeout: Duration) -> Result<Client, SyncError> {
+    pub fn new(url: &str, token: Option<&str>, timeout: Duration) -> Result<Client, SyncError> {
         let http = crate::http_client()
             .timeout(timeout)
             .build()
@@ -600,7 +638,7 @@ impl Client {
             })?;
         Ok(Client {
             url: url.trim_end_matches('/').to_owned(),
-            token: token.to_owned(),
+            token: token.map(str::to_owned),
             credential: None,
             http,
         })
@@ -632,10 +670,13 @@ impl Client {
 
     /// Asks the hub for kiosk `kiosk`'s own credential.
     pub fn enrol(&self, kiosk: &str) -> Result<Credential, SyncError> {
+        let Some(token) = &self.token else {
+            return Err(SyncError::NotEnrolled);
+        };
         let res = self
             .http
             .post(format!("{}/api/enrol", self.url))
-            .bearer_auth(&self.token)
+            .bearer_auth(token)
             .json(&EnrolRequest {
                 kiosk: kiosk.to_owned(),
             })
@@ -655,6 +696,42 @@ impl Client {
             403 => Err(SyncError::Revoked {
                 kiosk: kiosk.to_owned(),
             }),
+            status => Err(SyncError::Hub {
+                status,
+                body: res.text().unwrap_or_default().chars().take(300).collect(),
+            }),
+        }
+    }
+
+    /// Shows an invitation's code to the hub: a new kiosk's id, credential
+    /// and event.
+    pub fn join(&self, code: &str, attended: bool) -> Result<JoinResponse, SyncError> {
+        let res = self
+            .http
+            .post(format!("{}/api/join", self.url))
+            .json(&JoinRequest {
+                code: code.to_owned(),
+                attended,
+            })
+            .send()
+            .map_err(|source| SyncError::Unreachable {
+                url: self.url.clone(),
+                source,
+            })?;
+        match res.status().as_u16() {
+            200..=299 => {
+                let answer: JoinResponse = res.json().map_err(SyncError::Decode)?;
+                if Credential::parse(&answer.credential).is_none() {
+                    return Err(SyncError::BadCredential(
+                        "identifiant reçu illisible".to_owned(),
+                    ));
+                }
+                Ok(answer)
+            }
+            401 | 403 => Err(SyncError::BadInvitation),
+            409 => Err(SyncError::BadRequest(
+                res.text().unwrap_or_default().trim().chars().take(300).collect(),
+            )),
             status => Err(SyncError::Hub {
                 status,
                 body: res.text().unwrap_or_default().chars().take(300).collect(),
@@ -694,7 +771,7 @@ impl Client {
     fn secret(&self) -> String {
         match &self.credential {
             Some(c) => c.to_string(),
-            None => self.token.clone(),
+            None => self.token.clone().unwrap_or_default(),
         }
     }
 

@@ -1599,3 +1599,165 @@ fn a_hub_s_purge_removes_its_copy_for_joining_kiosks() {
     );
     assert!(!copy.exists(), "the copy is gone");
 }
+
+/// A hub that enrols kiosks only by the page's codes (no `[hub] token`).
+fn hub_by_codes(staff_pin: bool) -> Event {
+    let mut toml = toml("hub", &format!("dashboard_token = \"{DASHBOARD}\""));
+    if staff_pin {
+        let hash = accueil::domain::pin::hash("482913").unwrap();
+        toml = toml.replace(
+            "[kiosk]\n",
+            &format!("[kiosk]\nstaff_pin = \"{hash}\"\n"),
+        );
+    }
+    let ev = Event::with_config(&toml);
+    ev.write("inscrits.csv", synthetic_csv(300));
+    ev.ok(&["import", "inscrits.csv"]);
+    ev
+}
+
+/// « Ajouter un kiosque », as the page asks it.
+fn invitation(hub: SocketAddr) -> serde_json::Value {
+    let res = http()
+        .post(format!("http://{hub}/api/kiosks/invite?token={DASHBOARD}"))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().unwrap()
+}
+
+/// `accueil join` into a new machine's folder (nothing in it yet).
+fn join(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_accueil"))
+        .current_dir(dir)
+        .args(["--config", "kiosk.toml", "--json", "join"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_kiosk_enrolled_by_the_page_s_code_gets_its_id_the_event_and_the_list() {
+    use std::os::unix::fs::PermissionsExt;
+    let hub_ev = hub_by_codes(false);
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    // Only organisers ask for codes.
+    let res = http()
+        .post(format!("http://{}/api/kiosks/invite", hub.addr))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 401);
+
+    let invite = invitation(hub.addr);
+    let payload = invite["payload"].as_str().unwrap().to_owned();
+    assert_eq!(invite["hub"], format!("http://{}", hub.addr));
+    assert!(payload.starts_with(&format!("accueil:http://{}/", hub.addr)));
+    assert!(invite["svg"].as_str().unwrap().starts_with("<svg"));
+    assert_eq!(invite["minutes"], 10);
+
+    // A self-service kiosk needs the hub's staff PIN: the hub has none, it
+    // says so, and the code is still good.
+    let door = tempfile::tempdir().unwrap();
+    let out = join(door.path(), &[&payload, "--mode", "self-service"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("staff_pin"), "{err}");
+    assert!(!door.path().join("kiosk.toml").exists(), "nothing written");
+
+    // The same code, as staff: enrolled, with the hub's event and list.
+    let out = join(door.path(), &[&payload]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let joined: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(joined["kiosk"], "borne-01");
+    assert_eq!(joined["people"], 300);
+    assert_eq!(
+        joined["event"],
+        "Journées nationales de l'innovation publique 2022"
+    );
+    assert!(joined.get("sync_error").is_none(), "{joined}");
+    let written = std::fs::read_to_string(door.path().join("kiosk.toml")).unwrap();
+    assert!(!written.contains("[event]"), "{written}");
+    assert!(!written.contains("token"), "no shared secret: {written}");
+    assert!(written.contains(&format!("url = \"http://{}\"", hub.addr)));
+    let mode = std::fs::metadata(door.path().join("kiosk.toml"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // Used once: a second machine with the same code gets nothing.
+    let other = tempfile::tempdir().unwrap();
+    let out = join(other.path(), &[&payload]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("déjà utilisé ou expiré"), "{err}");
+    assert!(!other.path().join("kiosk.toml").exists());
+    // And an enrolled kiosk is not enrolled again over its own file.
+    let again = join(door.path(), &[invitation(hub.addr)["payload"].as_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("existe déjà"));
+
+    // A scanner typing in US layout on a French laptop garbles the code:
+    // it enrols all the same, as the next free id.
+    let code = invitation(hub.addr)["payload"].as_str().unwrap().to_owned();
+    let garbled = accueil::domain::keyboard::Mix::new(
+        accueil::domain::keyboard::Layout::Us,
+        accueil::domain::keyboard::Layout::Fr,
+    )
+    .garble(&code)
+    .unwrap();
+    let out = join(other.path(), &[&garbled]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let joined: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(joined["kiosk"], "borne-02");
+
+    // The door works: an arrival reaches the hub with borne-01's name.
+    let kiosk = Event { dir: door };
+    kiosk.ok(&["checkin", "S-000007"]);
+    assert_eq!(sync(&kiosk)["pending"], 0);
+    let stats = figures_until(hub.addr, &|s| {
+        s["stats"]["days"][0]["kiosks"]["borne-01"] == 1
+    });
+    assert_eq!(stats["enrolled"].as_array().unwrap().len(), 2);
+
+    // Revoked from the page: shut out, and told why.
+    let res = http()
+        .post(format!(
+            "http://{}/api/kiosks/revoke?kiosk=borne-01&token={DASHBOARD}",
+            hub.addr
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let out = kiosk.run(&["sync", "--once"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("révoqué"), "{err}");
+}
+
+#[test]
+fn a_self_service_kiosk_enrolled_by_code_takes_the_hub_s_staff_pin() {
+    let hub_ev = hub_by_codes(true);
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let invite = invitation(hub.addr);
+    // Typed by hand: the address without http://, the code in lower case.
+    let door = tempfile::tempdir().unwrap();
+    let code = invite["code"].as_str().unwrap().to_lowercase();
+    let out = join(
+        door.path(),
+        &[&code, "--hub", &hub.addr.to_string(), "--mode", "self-service"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let kiosk = Event { dir: door };
+    let config = kiosk.config();
+    assert_eq!(config.kiosk.mode, accueil::config::Mode::SelfService);
+    assert!(accueil::domain::pin::verify("482913", config.kiosk.staff_pin.as_deref().unwrap()));
+    // Its copy is a self-service one: no e-mail.
+    let k = kiosk.kiosk();
+    assert_eq!(k.config.event.name, "Journées nationales de l'innovation publique 2022");
+    let db = std::fs::read(kiosk.path("accueil.sqlite")).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&db).contains("@example.fr"),
+        "a self-service copy holds no e-mail"
+    );
+}

@@ -223,12 +223,10 @@ impl Kiosk {
     }
 
     fn check_hub(&self) -> Check {
-        let (Some(url), Some(token)) = (
-            self.config.hub.url.as_deref(),
-            self.config.hub.token.as_deref(),
-        ) else {
+        let Some(url) = self.config.hub.url.as_deref() else {
             return ok("hub", "kiosque seul (pas de [hub] url)");
         };
+        let token = self.config.hub.token.as_deref();
         let client = match crate::sync::Client::new(url, token, Duration::from_secs(5)) {
             Ok(c) => c,
             Err(e) => return not_ok("hub", Level::Warn, e.to_string(), "vérifiez [hub] url"),

@@ -23,6 +23,7 @@ use crate::store::{SearchResult, Store};
 mod badges;
 mod checkin;
 mod doctor;
+mod enrolment;
 mod hub_side;
 mod importing;
 mod inspect;
@@ -41,6 +42,8 @@ pub use crate::store::{
 };
 pub use checkin::{CheckIn, ScanNote, ScanTest, Undo, UndoOutcome, WalkIn};
 pub use doctor::{Check, Doctor, Level};
+pub use crate::print::Queue;
+pub use enrolment::{InvitationView, Joined, PrinterChoice, Setup, invite, join, printers};
 pub use hub_side::{Answer, ExchangeError, Exchanged, plausible_kiosk_id};
 pub use importing::{ImportOptions, Imported};
 pub use inspect::Inspection;
@@ -85,6 +88,8 @@ pub enum AppError {
     Sync(#[from] crate::sync::SyncError),
     #[error(transparent)]
     Pretix(#[from] crate::pretix::PretixError),
+    #[error(transparent)]
+    Print(#[from] crate::print::PrintError),
     #[error(
         "l'horloge de ce poste dit le {}, celle du hub le {} : rien n'est enregistré — réglez l'heure de ce poste (timedatectl set-ntp true), ou confirmez le jour ({})",
         .kiosk.strftime("%d/%m"), .hub.strftime("%d/%m"),
@@ -109,6 +114,23 @@ pub enum AppError {
         "{name} a déjà eu {printed} badge(s) : la borne en libre service n'en réimprime pas plus — adressez-vous à l'accueil"
     )]
     ReprintLimit { name: String, printed: i64 },
+    #[error(
+        "{} existe déjà : ce poste est configuré — pour l'inscrire à un autre hub, déplacez ce fichier (et sa base) d'abord",
+        .0.display()
+    )]
+    SetupExists(PathBuf),
+    #[error(
+        "la base {} contient déjà un événement : elle n'est pas écrasée — déplacez-la, ou donnez-en une autre avec --db",
+        .0.display()
+    )]
+    SetupDatabaseInUse(PathBuf),
+    #[error("impossible d'écrire {path} : {source} — vérifiez les droits du dossier")]
+    SetupWrite {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0} kiosques inscrits à ce hub : plus d'identifiant libre")]
+    TooManyKiosks(u32),
     #[error("dossier de démonstration {path} : {source}")]
     Demo {
         path: PathBuf,

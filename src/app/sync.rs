@@ -13,18 +13,21 @@ impl Kiosk {
     /// an import: arrivals and desk fixes survive it).
     pub fn sync_once(&mut self, timeout: std::time::Duration) -> Result<crate::sync::Round> {
         let hub = &self.config.hub;
-        let (Some(url), Some(token)) = (hub.url.as_deref(), hub.token.as_deref()) else {
+        let Some(url) = hub.url.clone() else {
             return Err(crate::sync::SyncError::NotConfigured.into());
         };
-        let (url, token) = (url.to_owned(), token.to_owned());
-        let mut client = crate::sync::Client::new(&url, &token, timeout)?;
+        let mut client = crate::sync::Client::new(&url, hub.token.as_deref(), timeout)?;
         let credential = self.hub_credential(&client, &url, false)?;
         client.set_credential(credential);
         match self.sync_over(&client) {
             // The hub does not know this credential (revoked, or the hub's
             // data restored from before it): enrol again, once — a revoked
             // id is told so.
-            Err(AppError::Sync(crate::sync::SyncError::BadCredential(_))) => {
+            // Enrolled by code, no token: the hub's words (revoked, or
+            // unknown) say what to do.
+            Err(AppError::Sync(crate::sync::SyncError::BadCredential(_)))
+                if self.config.hub.token.is_some() =>
+            {
                 let credential = self.hub_credential(&client, &url, true)?;
                 client.set_credential(credential);
                 self.sync_over(&client)

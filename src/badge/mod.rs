@@ -127,6 +127,19 @@ impl QrMatrix {
         Ok(QrMatrix { width, dark })
     }
 
+    /// The code as an SVG image for a web page: its runs as rectangles,
+    /// with the four-module quiet zone readers need around it.
+    pub fn svg(&self) -> String {
+        let size = self.width + 8;
+        let mut path = String::new();
+        for (row, col, len) in self.runs() {
+            path.push_str(&format!("M{} {}h{len}v1h-{len}z", col + 4, row + 4));
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\" role=\"img\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>"
+        )
+    }
+
     /// Horizontal runs of dark modules: (row, first column, length). Drawing
     /// runs rather than modules keeps the PDF small.
     pub fn runs(&self) -> Vec<(usize, usize, usize)> {

@@ -242,6 +242,30 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Inscrit ce poste à un hub avec le code « Ajouter un kiosque » de la page des organisateurs (le texte du QR, ou --hub ADRESSE et le code tapé) : écrit son kiosk.toml (--config), reçoit son identifiant, l'événement et la liste.
+    Join {
+        /// Le code lu (accueil:http://…/K7QF-M2XP-9TZA), ou le code seul avec --hub.
+        #[arg(value_name = "CODE")]
+        code: String,
+        /// Adresse du hub, quand le code est tapé à la main (http://192.168.1.10:8080).
+        #[arg(long, value_name = "ADRESSE")]
+        hub: Option<String>,
+        /// Qui est devant l'écran : staff (accueil par le personnel), self-service (libre service) ou badge-station (impression des badges).
+        #[arg(long, default_value = "staff", value_parser = ["staff", "self-service", "badge-station"])]
+        mode: String,
+        /// File d'impression CUPS des badges (« accueil printers » les liste) ; sans elle, les badges vont en PDF dans un dossier.
+        #[arg(long, value_name = "FILE")]
+        printer: Option<String>,
+        /// Langue de l'écran.
+        #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
+        language: String,
+    },
+    /// Les files d'impression CUPS de ce poste (pour [printer] name ou « accueil join --printer »).
+    Printers {
+        /// Serveur IPP ; par défaut le serveur local.
+        #[arg(long, default_value = "http://localhost:631")]
+        server: String,
+    },
     /// Exporte la présence par personne et par jour (CSV pour Excel).
     Export {
         /// Fichier CSV à écrire (« - » : la sortie standard).
@@ -359,6 +383,49 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             anyhow::bail!(
                 "accueil est compilé sans interface (--no-default-features) : la démonstration est prête, ouvrez-la avec un accueil complet"
             );
+        }
+        Command::Join {
+            code,
+            hub,
+            mode,
+            printer,
+            language,
+        } => {
+            use crate::domain::enrolment::Invitation;
+            let invitation = match hub {
+                Some(hub) => Invitation::typed(hub, code)?,
+                None => Invitation::read(code)?,
+            };
+            let setup = crate::app::Setup {
+                mode: match mode.as_str() {
+                    "self-service" => crate::config::Mode::SelfService,
+                    "badge-station" => crate::config::Mode::BadgeStation,
+                    _ => crate::config::Mode::Staff,
+                },
+                printer: match printer {
+                    Some(queue) => crate::app::PrinterChoice::Cups(queue.clone()),
+                    None => crate::app::PrinterChoice::Folder,
+                },
+                language: if language == "en" {
+                    crate::config::Language::English
+                } else {
+                    crate::config::Language::French
+                },
+            };
+            let (_, joined) = crate::app::join(
+                &cli.config,
+                cli.db.as_deref(),
+                &invitation,
+                &setup,
+                std::time::Duration::from_secs(60),
+            )?;
+            Output { json: cli.json }.show(&joined)?;
+            return Ok(());
+        }
+        Command::Printers { server } => {
+            let queues = crate::app::printers(server)?;
+            Output { json: cli.json }.show(&report::Printers { printers: queues })?;
+            return Ok(());
         }
         Command::PinHash => {
             let mut pin = String::new();
@@ -537,7 +604,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         #[cfg(feature = "gui")]
         Command::Kiosk => Ok(crate::ui::run_kiosk(kiosk)?),
-        Command::Demo { .. } | Command::PinHash => Ok(()),
+        Command::Demo { .. }
+        | Command::PinHash
+        | Command::Join { .. }
+        | Command::Printers { .. } => Ok(()),
         #[cfg(feature = "gui")]
         Command::Screenshot { .. } => Ok(()),
         Command::Stats => out.show(&report::Figures {

@@ -854,3 +854,25 @@ impl fmt::Display for crate::app::Doctor {
         }
     }
 }
+
+/// `accueil printers`: `{"printers": [{name, description, model, stopped}]}`.
+#[derive(Debug, Serialize)]
+pub(super) struct Printers {
+    pub printers: Vec<crate::app::Queue>,
+}
+
+impl fmt::Display for Printers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.printers.is_empty() {
+            return writeln!(
+                f,
+                "aucune file d'impression — branchez l'imprimante et ajoutez-la à CUPS (http://localhost:631 ou lpadmin)"
+            );
+        }
+        for q in &self.printers {
+            let state = if q.stopped { " — arrêtée" } else { "" };
+            writeln!(f, "{:<28} {}{state}", q.name, q.description)?;
+        }
+        Ok(())
+    }
+}

@@ -4,6 +4,7 @@
 pub mod checkin;
 pub mod colour;
 pub mod event;
+pub mod enrolment;
 pub mod keyboard;
 pub mod pin;
 pub mod privacy;

@@ -25,8 +25,9 @@ use crate::app::{
 };
 use std::collections::BTreeMap;
 
+use crate::domain::enrolment::Invitations;
 use crate::sync::{
-    EnrolRequest, EnrolResponse, ListResponse, PretixNews, SyncRequest, SyncResponse, same_secret,
+    EnrolRequest, EnrolResponse, JoinRequest, ListResponse, PretixNews, SyncRequest, SyncResponse, same_secret,
 };
 
 mod copy;
@@ -37,7 +38,7 @@ const PAGE: &str = include_str!("page.html");
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
     #[error(
-        "[hub] token et dashboard_token sont nécessaires au hub — ajoutez-les à kiosk.toml (openssl rand -hex 16)"
+        "[hub] dashboard_token est nécessaire au hub (la page des organisateurs, d'où s'inscrivent les kiosques) — ajoutez-le à kiosk.toml (openssl rand -hex 16)"
     )]
     NoTokens,
     #[error(
@@ -56,7 +57,9 @@ pub enum HubError {
 /// What the handlers share: the hub's copy and who may see what.
 pub struct Hub {
     kiosk: Mutex<Kiosk>,
-    token: String,
+    /// `[hub] token`: kiosks that hold it enrol with their own ids. Without
+    /// it, only the page's one-time invitations enrol.
+    token: Option<String>,
     dashboard_token: String,
     /// Wakes the thread that computes the organisers' figures, once per
     /// change (changes that come faster count as one).
@@ -78,13 +81,17 @@ pub struct Hub {
     /// (handed to kiosks with each sync), and how to wake it.
     pretix: Mutex<Option<PretixNews>>,
     wake_pretix: std::sync::OnceLock<Worker>,
+    /// The codes « Ajouter un kiosque » showed, until used or expired.
+    invitations: Mutex<Invitations>,
+    /// The address the hub listens on (set when it starts serving).
+    listening: std::sync::OnceLock<SocketAddr>,
 }
 
 impl Hub {
     pub fn new(kiosk: Kiosk) -> Result<Arc<Hub>, HubError> {
         let hub = &kiosk.config.hub;
-        let (Some(token), Some(dashboard_token)) = (hub.token.clone(), hub.dashboard_token.clone())
-        else {
+        let token = hub.token.clone();
+        let Some(dashboard_token) = hub.dashboard_token.clone() else {
             return Err(HubError::NoTokens);
         };
         let copies = copy::Copies::new(&kiosk.database());
@@ -101,6 +108,8 @@ impl Hub {
             copies,
             pretix: Mutex::new(None),
             wake_pretix: std::sync::OnceLock::new(),
+            invitations: Mutex::default(),
+            listening: std::sync::OnceLock::new(),
         }))
     }
 
@@ -198,7 +207,7 @@ impl axum::extract::FromRequestParts<Arc<Hub>> for FromKiosk {
                 .into_response()),
             Ok(Ok(Holder::Unknown)) => Err((
                 StatusCode::UNAUTHORIZED,
-                "identifiant de kiosque inconnu du hub — le kiosque doit s'inscrire (POST /api/enrol avec [hub] token)\n",
+                "identifiant de kiosque inconnu du hub — inscrivez ce kiosque à nouveau (« Ajouter un kiosque » sur la page des organisateurs, ou [hub] token)\n",
             )
                 .into_response()),
             Ok(Err(e)) => Err(internal(e).into_response()),
@@ -213,7 +222,9 @@ impl axum::extract::FromRequestParts<Arc<Hub>> for Enrolling {
         parts: &mut axum::http::request::Parts,
         hub: &Arc<Hub>,
     ) -> Result<Self, Response> {
-        if same_secret(&secret_of(parts), &hub.token) {
+        if let Some(token) = &hub.token
+            && same_secret(&secret_of(parts), token)
+        {
             hub.prove(parts);
             Ok(Enrolling)
         } else {
@@ -269,6 +280,8 @@ pub fn router(hub: Arc<Hub>) -> Router {
     Router::new()
         .route("/", get(page))
         .route("/api/enrol", post(enrol))
+        .route("/api/join", post(join))
+        .route("/api/kiosks/invite", post(invite))
         .route("/api/sync", post(sync))
         .route("/api/kiosks/revoke", post(revoke))
         .route("/api/kiosks/readmit", post(readmit))
@@ -321,6 +334,114 @@ async fn enrol(
         )
             .into_response(),
         Ok(Err(e)) => internal(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /api/kiosks/invite` (organisers): a one-time code for a new
+/// kiosk, with the hub's address as the organiser's phone reached it.
+async fn invite(_: FromOrganiser, State(hub): State<Arc<Hub>>, headers: HeaderMap) -> Response {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let Some(address) = address_for_kiosks(host, hub.listening.get().copied()) else {
+        return ApiError(
+            StatusCode::BAD_REQUEST,
+            "adresse du hub inconnue : ouvrez cette page par l'adresse du hub sur le réseau des kiosques (http://ADRESSE:PORT/?token=…)".into(),
+        )
+        .into_response();
+    };
+    let view = {
+        let mut pending = hub.invitations.lock().unwrap_or_else(|p| p.into_inner());
+        crate::app::invite(&address, &mut pending, Timestamp::now())
+    };
+    match view {
+        Ok(view) => {
+            tracing::info!(
+                "hub : code d'inscription affiché (valable {} min)",
+                view.minutes
+            );
+            Json(view).into_response()
+        }
+        Err(e) => internal(e).into_response(),
+    }
+}
+
+/// The hub's address for kiosks, from the `Host` a request came with. A
+/// page opened on the hub itself (`localhost`) would hand kiosks an
+/// address that is theirs: when the hub listens on every interface, the
+/// address of the one that leads to the network is used instead.
+fn address_for_kiosks(host: Option<&str>, listening: Option<SocketAddr>) -> Option<String> {
+    let address = crate::domain::enrolment::hub_address(host?)?;
+    let rest = address.strip_prefix("http://")?;
+    let (name, port) = match rest.rsplit_once(':') {
+        Some((h, p)) if !p.contains(']') => (h, Some(p)),
+        _ => (rest, None),
+    };
+    let bare = name.trim_start_matches('[').trim_end_matches(']');
+    let loopback = name == "localhost"
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if !loopback || !listening.is_some_and(|l| l.ip().is_unspecified()) {
+        return Some(address);
+    }
+    // No packet is sent: connecting a UDP socket only picks the route.
+    let lan = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.1:9").map(|()| s))
+        .and_then(|s| s.local_addr())
+        .map(|a| a.ip())
+        .ok()
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
+    Some(match (lan, port) {
+        (Some(ip), Some(port)) => format!("http://{ip}:{port}"),
+        (Some(ip), None) => format!("http://{ip}"),
+        (None, _) => address,
+    })
+}
+
+/// `POST /api/join`: a new kiosk shows an invitation's code. Used once: it
+/// gets an id of its own, its credential and the event. A kiosk that will
+/// serve attendees needs the hub's staff PIN; without one, the hub says so
+/// and the code stays valid.
+async fn join(State(hub): State<Arc<Hub>>, Json(req): Json<JoinRequest>) -> Response {
+    let refused = || {
+        ApiError(
+            StatusCode::UNAUTHORIZED,
+            "code d'inscription inconnu, déjà utilisé ou expiré — « Ajouter un kiosque » sur la page des organisateurs en affiche un nouveau".into(),
+        )
+        .into_response()
+    };
+    let Some(code) = crate::domain::enrolment::normalise_code(&req.code) else {
+        return refused();
+    };
+    let h = hub.clone();
+    let answer = blocking(move || {
+        if req.attended && h.with(|k| k.config.kiosk.staff_pin.is_none()) {
+            return Err(None);
+        }
+        let valid = h
+            .invitations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .redeem(&code, Timestamp::now());
+        if !valid {
+            return Ok(None);
+        }
+        h.with(|k| k.enrol_invited()).map(Some).map_err(Some)
+    })
+    .await;
+    match answer {
+        Ok(Ok(Some(joined))) => {
+            tracing::info!("hub : kiosque « {} » inscrit par code", joined.kiosk);
+            hub.changed();
+            Json(joined).into_response()
+        }
+        Ok(Ok(None)) => refused(),
+        Ok(Err(None)) => ApiError(
+            StatusCode::CONFLICT,
+            "le hub n'a pas de code du personnel : ajoutez [kiosk] staff_pin à son kiosk.toml (accueil pin-hash) et redémarrez-le, ou inscrivez ce kiosque en mode accueil (staff) — le code d'inscription reste valable".into(),
+        )
+        .into_response(),
+        Ok(Err(Some(e))) => internal(e).into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -927,6 +1048,9 @@ async fn with_timeout(req: axum::extract::Request, next: axum::middleware::Next)
 pub async fn serve(listener: tokio::net::TcpListener, hub: Arc<Hub>) -> Result<(), HubError> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     let connections = hub.connections.clone();
+    if let Ok(addr) = listener.local_addr() {
+        let _ = hub.listening.set(addr);
+    }
     let app = router(hub).layer(axum::middleware::from_fn(with_timeout));
     loop {
         let stream = match listener.accept().await {

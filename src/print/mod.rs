@@ -490,6 +490,57 @@ fn reason_fr(reason: &str) -> &str {
     }
 }
 
+/// A print queue of a CUPS server, as a set-up screen lists them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Queue {
+    /// The queue's name (`[printer] name`).
+    pub name: String,
+    /// What its owner called it (`printer-info`), or its model.
+    pub description: String,
+    /// The driver's model (`printer-make-and-model`).
+    pub model: String,
+    /// Whether it is stopped (paused by someone, or in error).
+    pub stopped: bool,
+}
+
+/// The queues of the CUPS server at `server` (CUPS-Get-Printers), by name.
+pub fn queues(server: &str) -> Result<Vec<Queue>, PrintError> {
+    let uri: Uri = server
+        .trim_end_matches('/')
+        .parse()
+        .map_err(|_| PrintError::BadUri(server.to_owned()))?;
+    let probe = Printer::Cups {
+        server: server.to_owned(),
+        queue: String::new(),
+    };
+    let response = probe.send(&uri, IppOperationBuilder::cups().get_printers())?;
+    let text = |g: &ipp::attribute::IppAttributeGroup, name: &str| {
+        g.attributes()
+            .iter()
+            .find(|a| a.name().as_ref() == name)
+            .map(|a| a.value().to_string())
+            .unwrap_or_default()
+    };
+    let mut queues: Vec<Queue> = response
+        .attributes()
+        .groups_of(DelimiterTag::PrinterAttributes)
+        .map(|g| {
+            let model = text(g, "printer-make-and-model");
+            let info = text(g, "printer-info");
+            Queue {
+                name: text(g, "printer-name"),
+                description: if info.is_empty() { model.clone() } else { info },
+                model,
+                // printer-state 5: stopped.
+                stopped: text(g, "printer-state") == "5",
+            }
+        })
+        .filter(|q| !q.name.is_empty())
+        .collect();
+    queues.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(queues)
+}
+
 fn attribute(response: &IppRequestResponse, group: DelimiterTag, name: &str) -> Option<IppValue> {
     response
         .attributes()
