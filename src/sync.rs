@@ -730,7 +730,12 @@ impl Client {
             }
             401 | 403 => Err(SyncError::BadInvitation),
             409 => Err(SyncError::BadRequest(
-                res.text().unwrap_or_default().trim().chars().take(300).collect(),
+                res.text()
+                    .unwrap_or_default()
+                    .trim()
+                    .chars()
+                    .take(300)
+                    .collect(),
             )),
             status => Err(SyncError::Hub {
                 status,

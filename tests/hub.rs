@@ -1605,10 +1605,7 @@ fn hub_by_codes(staff_pin: bool) -> Event {
     let mut toml = toml("hub", &format!("dashboard_token = \"{DASHBOARD}\""));
     if staff_pin {
         let hash = accueil::domain::pin::hash("482913").unwrap();
-        toml = toml.replace(
-            "[kiosk]\n",
-            &format!("[kiosk]\nstaff_pin = \"{hash}\"\n"),
-        );
+        toml = toml.replace("[kiosk]\n", &format!("[kiosk]\nstaff_pin = \"{hash}\"\n"));
     }
     let ev = Event::with_config(&toml);
     ev.write("inscrits.csv", synthetic_csv(300));
@@ -1666,7 +1663,11 @@ fn a_kiosk_enrolled_by_the_page_s_code_gets_its_id_the_event_and_the_list() {
 
     // The same code, as staff: enrolled, with the hub's event and list.
     let out = join(door.path(), &[&payload]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let joined: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(joined["kiosk"], "borne-01");
     assert_eq!(joined["people"], 300);
@@ -1693,7 +1694,10 @@ fn a_kiosk_enrolled_by_the_page_s_code_gets_its_id_the_event_and_the_list() {
     assert!(err.contains("déjà utilisé ou expiré"), "{err}");
     assert!(!other.path().join("kiosk.toml").exists());
     // And an enrolled kiosk is not enrolled again over its own file.
-    let again = join(door.path(), &[invitation(hub.addr)["payload"].as_str().unwrap()]);
+    let again = join(
+        door.path(),
+        &[invitation(hub.addr)["payload"].as_str().unwrap()],
+    );
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("existe déjà"));
 
@@ -1707,7 +1711,11 @@ fn a_kiosk_enrolled_by_the_page_s_code_gets_its_id_the_event_and_the_list() {
     .garble(&code)
     .unwrap();
     let out = join(other.path(), &[&garbled]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let joined: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(joined["kiosk"], "borne-02");
 
@@ -1745,16 +1753,32 @@ fn a_self_service_kiosk_enrolled_by_code_takes_the_hub_s_staff_pin() {
     let code = invite["code"].as_str().unwrap().to_lowercase();
     let out = join(
         door.path(),
-        &[&code, "--hub", &hub.addr.to_string(), "--mode", "self-service"],
+        &[
+            &code,
+            "--hub",
+            &hub.addr.to_string(),
+            "--mode",
+            "self-service",
+        ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let kiosk = Event { dir: door };
     let config = kiosk.config();
     assert_eq!(config.kiosk.mode, accueil::config::Mode::SelfService);
-    assert!(accueil::domain::pin::verify("482913", config.kiosk.staff_pin.as_deref().unwrap()));
+    assert!(accueil::domain::pin::verify(
+        "482913",
+        config.kiosk.staff_pin.as_deref().unwrap()
+    ));
     // Its copy is a self-service one: no e-mail.
     let k = kiosk.kiosk();
-    assert_eq!(k.config.event.name, "Journées nationales de l'innovation publique 2022");
+    assert_eq!(
+        k.config.event.name,
+        "Journées nationales de l'innovation publique 2022"
+    );
     let db = std::fs::read(kiosk.path("accueil.sqlite")).unwrap();
     assert!(
         !String::from_utf8_lossy(&db).contains("@example.fr"),

@@ -34,6 +34,7 @@ mod sync;
 mod worker;
 
 pub use crate::domain::stats::{CategoryStats, DayStats, Stats, Tally};
+pub use crate::print::Queue;
 /// The store's types the app's callers see: the UI, the hub and the CLI
 /// name them through the app, never through the store.
 pub use crate::store::{
@@ -42,7 +43,6 @@ pub use crate::store::{
 };
 pub use checkin::{CheckIn, ScanNote, ScanTest, Undo, UndoOutcome, WalkIn};
 pub use doctor::{Check, Doctor, Level};
-pub use crate::print::Queue;
 pub use enrolment::{InvitationView, Joined, PrinterChoice, Setup, invite, join, printers};
 pub use hub_side::{Answer, ExchangeError, Exchanged, plausible_kiosk_id};
 pub use importing::{ImportOptions, Imported};

@@ -187,7 +187,10 @@ impl Invitations {
         self.forget_expired(now);
         let same = |a: &str| {
             a.len() == code.len()
-                && a.bytes().zip(code.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+                && a.bytes()
+                    .zip(code.bytes())
+                    .fold(0u8, |d, (x, y)| d | (x ^ y))
+                    == 0
         };
         match self.pending.iter().position(|(c, _)| same(c)) {
             Some(i) => {
@@ -240,7 +243,11 @@ mod tests {
             // Every layout types an invitation with single keys.
             let garbled = mix.garble(&i.payload()).unwrap_or_default();
             assert_ne!(garbled, i.payload(), "{mix}");
-            assert_eq!(Invitation::read(&garbled), Ok(i.clone()), "{mix}: {garbled}");
+            assert_eq!(
+                Invitation::read(&garbled),
+                Ok(i.clone()),
+                "{mix}: {garbled}"
+            );
         }
         // The commonest: a US scanner on a French laptop.
         let garbled = Mix::new(Layout::Us, Layout::Fr)
@@ -274,7 +281,10 @@ mod tests {
         let typed = Invitation::typed("192.168.1.10:8080/", "k7qf m2xp 9tza").unwrap();
         assert_eq!(typed.hub, "http://192.168.1.10:8080");
         assert_eq!(typed.code, "K7QFM2XP9TZA");
-        assert_eq!(normalise_code("OIL0-0000-0000").as_deref(), Some("011000000000"));
+        assert_eq!(
+            normalise_code("OIL0-0000-0000").as_deref(),
+            Some("011000000000")
+        );
         assert!(matches!(
             Invitation::typed("http://hub:8080", "K7QF-M2XP"),
             Err(InvitationError::BadCode(_))
@@ -310,7 +320,10 @@ mod tests {
             pending.issue(format!("{i:012}"), t0);
         }
         assert_eq!(pending.pending(t0), MAX_PENDING);
-        assert!(!pending.redeem(&format!("{:012}", 0), t0), "the oldest went");
+        assert!(
+            !pending.redeem(&format!("{:012}", 0), t0),
+            "the oldest went"
+        );
     }
 
     proptest! {

@@ -3,8 +3,8 @@
 
 pub mod checkin;
 pub mod colour;
-pub mod event;
 pub mod enrolment;
+pub mod event;
 pub mod keyboard;
 pub mod pin;
 pub mod privacy;

@@ -27,7 +27,8 @@ use std::collections::BTreeMap;
 
 use crate::domain::enrolment::Invitations;
 use crate::sync::{
-    EnrolRequest, EnrolResponse, JoinRequest, ListResponse, PretixNews, SyncRequest, SyncResponse, same_secret,
+    EnrolRequest, EnrolResponse, JoinRequest, ListResponse, PretixNews, SyncRequest, SyncResponse,
+    same_secret,
 };
 
 mod copy;
