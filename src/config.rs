@@ -211,9 +211,10 @@ impl Language {
 }
 
 /// Who stands in front of the screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
     /// Reception staff: search everyone, walk-ins, undo, reprints.
+    #[default]
     Staff,
     /// Attendees on their own: their own badge, nothing else.
     SelfService,

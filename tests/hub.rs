@@ -1785,3 +1785,117 @@ fn a_self_service_kiosk_enrolled_by_code_takes_the_hub_s_staff_pin() {
         "a self-service copy holds no e-mail"
     );
 }
+
+/// Key events into the focused element of a window, as a USB scanner
+/// sends them: one per character, then Enter.
+#[cfg(feature = "gui")]
+fn scan_into(window: &slint::Window, text: &str) {
+    use slint::platform::{Key, WindowEvent};
+    let keys = text
+        .chars()
+        .map(|c| slint::SharedString::from(c.to_string()))
+        .chain([slint::SharedString::from(Key::Return)]);
+    for key in keys {
+        window.dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
+        window.dispatch_event(WindowEvent::KeyReleased { text: key });
+    }
+}
+
+#[cfg(feature = "gui")]
+fn shown(window: &impl slint::ComponentHandle, label: &str) -> String {
+    i_slint_backend_testing::ElementHandle::find_by_accessible_label(window, label)
+        .next()
+        .and_then(|e| e.accessible_value())
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(feature = "gui")]
+fn tap(window: &impl slint::ComponentHandle, label: &str) {
+    i_slint_backend_testing::ElementHandle::find_by_accessible_label(window, label)
+        .next()
+        .unwrap_or_else(|| panic!("no « {label} » on the set-up screen"))
+        .invoke_accessible_default_action();
+}
+
+#[test]
+#[cfg(feature = "gui")]
+fn a_new_machine_opens_on_its_set_up_screen_and_joins_by_scanning_the_page_s_code() {
+    use slint::ComponentHandle;
+    let _one = common::ui::one_test_at_a_time();
+    let hub_ev = hub_by_codes(false);
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let door = tempfile::tempdir().unwrap();
+    let config = door.path().join("kiosk.toml");
+
+    accueil::ui::screenshots::init_headless();
+    let setup = accueil::ui::SetupUi::new(&config, None, false).unwrap();
+    setup
+        .window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    setup.window.show().unwrap();
+    let window = setup.window.window();
+
+    // A ticket scanned by mistake: told what to scan, nothing spent.
+    scan_into(window, "TICKET-0042");
+    assert!(shown(&setup.window, "Erreur").contains("Ajouter un kiosque"));
+
+    // A file that is no kiosk.toml: refused with its reason, nothing written.
+    let bad = door.path().join("sur-la-cle.toml");
+    std::fs::write(&bad, "[event]\nname = \"Sans jours\"\n").unwrap();
+    setup
+        .window
+        .global::<accueil::ui::SetupAdapter>()
+        .set_file(bad.to_string_lossy().into_owned().into());
+    tap(&setup.window, "Ouvrir le fichier");
+    assert!(!shown(&setup.window, "Erreur").is_empty());
+    assert!(!config.exists(), "nothing written for a bad file");
+
+    // Self-service needs the hub's staff PIN, which this hub lacks: said,
+    // and the code is still good for the next try.
+    let payload = invitation(hub.addr)["payload"].as_str().unwrap().to_owned();
+    tap(&setup.window, "Libre-service");
+    tap(&setup.window, "Pas d'imprimante : badges en PDF");
+    scan_into(window, &payload);
+    assert!(
+        shown(&setup.window, "Erreur").contains("staff_pin"),
+        "{}",
+        shown(&setup.window, "Erreur")
+    );
+    assert!(setup.kiosk().is_none());
+
+    // As staff, the scanner in US layout on this French machine: joined,
+    // and the kiosk's window opens on the hub's event and list.
+    tap(&setup.window, "Accueil");
+    let garbled = accueil::domain::keyboard::Mix::new(
+        accueil::domain::keyboard::Layout::Us,
+        accueil::domain::keyboard::Layout::Fr,
+    )
+    .garble(&payload)
+    .unwrap();
+    scan_into(window, &garbled);
+    let kiosk = setup
+        .kiosk()
+        .unwrap_or_else(|| panic!("{}", shown(&setup.window, "Erreur")));
+    let (id, people, event) = kiosk.with_kiosk(|k| {
+        (
+            k.config.kiosk.id.clone(),
+            k.inspect().registrant_count().unwrap(),
+            k.config.event.name.clone(),
+        )
+    });
+    assert_eq!(id, "borne-01");
+    assert_eq!(event, "Journées nationales de l'innovation publique 2022");
+    assert_eq!(people, 300, "the list came with the first sync");
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(written.contains("mode = \"staff\""), "{written}");
+    // Once set up, the screen takes no second scan.
+    drop(kiosk);
+    scan_into(window, invitation(hub.addr)["payload"].as_str().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        written,
+        "joined once"
+    );
+}

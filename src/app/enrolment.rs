@@ -281,6 +281,42 @@ pub fn join(
     Ok((kiosk, joined))
 }
 
+/// At a new kiosk: takes the kiosk.toml an organiser prepared (on a USB
+/// key) as this machine's, at `config_path`. The file is checked first —
+/// an unreadable or invalid one is refused with its error and nothing is
+/// written — and its relative paths (the database, the badge folder) are
+/// then this machine's, beside `config_path`. An existing kiosk.toml is
+/// never overwritten.
+pub fn adopt(config_path: &Path, source: &Path) -> Result<PathBuf> {
+    if config_path.exists() {
+        return Err(AppError::SetupExists(config_path.to_owned()));
+    }
+    Config::load(source)?;
+    let bytes = std::fs::read(source).map_err(|e| {
+        AppError::Config(crate::config::ConfigError::Read {
+            path: source.to_owned(),
+            source: e,
+        })
+    })?;
+    crate::export::write_atomically(config_path, &bytes).map_err(|source| {
+        AppError::SetupWrite {
+            path: config_path.to_owned(),
+            source,
+        }
+    })?;
+    // Relative paths now point beside this machine's copy: checked again
+    // there (a badge template left on the key, say).
+    if let Err(e) = Config::load(config_path) {
+        let _ = std::fs::remove_file(config_path);
+        return Err(e.into());
+    }
+    tracing::info!(
+        "configuration reprise d'un fichier dans {}",
+        config_path.display()
+    );
+    Ok(config_path.to_owned())
+}
+
 /// Whether kiosk.toml can be written in `dir`: said before an invitation
 /// is used up for nothing.
 fn check_writable(dir: &Path) -> Result<()> {

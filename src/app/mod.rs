@@ -43,7 +43,7 @@ pub use crate::store::{
 };
 pub use checkin::{CheckIn, ScanNote, ScanTest, Undo, UndoOutcome, WalkIn};
 pub use doctor::{Check, Doctor, Level};
-pub use enrolment::{InvitationView, Joined, PrinterChoice, Setup, invite, join, printers};
+pub use enrolment::{InvitationView, Joined, PrinterChoice, Setup, adopt, invite, join, printers};
 pub use hub_side::{Answer, ExchangeError, Exchanged, plausible_kiosk_id};
 pub use importing::{ImportOptions, Imported};
 pub use inspect::Inspection;

@@ -175,7 +175,7 @@ enum Command {
         #[arg(long)]
         status: bool,
     },
-    /// Ouvre le kiosque (plein écran) sur la copie locale.
+    /// Ouvre le kiosque (plein écran) sur la copie locale ; sans kiosk.toml, l'écran de mise en service (rejoindre un hub par son QR code, ouvrir un fichier, ou la démonstration).
     #[cfg(feature = "gui")]
     Kiosk,
     /// Crée un événement de démonstration (~1 200 inscrits, aujourd'hui et demain) et ouvre le kiosque dessus.
@@ -442,6 +442,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("empreinte impossible : {e}"))?;
             say!("staff_pin = \"{hash}\"");
             return Ok(());
+        }
+        // A new machine: its set-up screen, then its kiosk.
+        #[cfg(feature = "gui")]
+        Command::Kiosk if !cli.config.exists() => {
+            let database = cli.db.clone().unwrap_or_else(|| {
+                cli.config
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("accueil.sqlite")
+            });
+            let _log = crate::logging::init(Some(&crate::logging::dir_beside(&database)));
+            tracing::info!("{} absent : écran de mise en service", cli.config.display());
+            return Ok(crate::ui::run_setup(&cli.config, cli.db.as_deref())?);
         }
         #[cfg(feature = "gui")]
         Command::Screenshot { out } => {

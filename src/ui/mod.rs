@@ -21,6 +21,8 @@ mod pin_adapter;
 mod result_adapter;
 mod scanner_adapter;
 pub mod screenshots;
+mod setup;
+mod setup_adapter;
 mod status_adapter;
 mod walk_in_adapter;
 
@@ -34,6 +36,7 @@ use crate::app::{AppError, Cadence, Kiosk, Next, Worker};
 use crate::app::{JobView, PrintState};
 use crate::config::{Language, Mode};
 pub(crate) use desk::Desk;
+pub use setup_adapter::{SetupUi, run_setup};
 
 /// The code Slint generates from ui/*.slint (it unwraps what it knows is
 /// there: the lints are for code written here).
@@ -175,7 +178,7 @@ impl KioskUi {
         let language = kiosk.config.kiosk.language;
         show_event(&window, &kiosk);
         if background && let Some(device) = kiosk.config.camera.device() {
-            spawn_camera(&window, device);
+            spawn_kiosk_camera(&window, device);
         }
         let sound = background && kiosk.config.kiosk.sound;
         // A copy made before this kiosk was set to self-service.
@@ -278,10 +281,17 @@ const PRETIX_TIMEOUT: Duration = Duration::from_secs(10);
 const COUNT_EVERY: Duration = Duration::from_secs(5);
 
 /// Reads the camera on a thread of its own: each new code is a scan, as
-/// if the USB scanner had typed it — on the pages where a scan is taken.
-/// No ffmpeg, no camera, a camera unplugged: the thread ends, the keyboard
-/// path never knew.
-fn spawn_camera(window: &AppWindow, device: std::path::PathBuf) {
+/// if the USB scanner had typed it. On the UI thread, `preview` shows a
+/// small grey picture a few times a second, `code` takes each new code,
+/// `ended` hides the picture. No ffmpeg, no camera, a camera unplugged:
+/// the thread ends, the keyboard path never knew.
+pub(crate) fn spawn_camera<W: ComponentHandle + 'static>(
+    window: &W,
+    device: std::path::PathBuf,
+    preview: fn(&W, slint::Image),
+    code: fn(&W, String),
+    ended: fn(&W),
+) {
     let w = window.as_weak();
     let spawned = std::thread::Builder::new()
         .name("camera".into())
@@ -289,7 +299,7 @@ fn spawn_camera(window: &AppWindow, device: std::path::PathBuf) {
             let Some(camera) = crate::camera::Webcam::open(&device) else {
                 return;
             };
-            let (preview, ended) = (w.clone(), w.clone());
+            let (shown_to, gone) = (w.clone(), w.clone());
             let mut shown = std::time::Instant::now();
             let view = move |frame: &crate::camera::Frame| {
                 // A few times a second is a preview; more would cost the
@@ -299,7 +309,7 @@ fn spawn_camera(window: &AppWindow, device: std::path::PathBuf) {
                 }
                 shown = std::time::Instant::now();
                 let small = crate::camera::thumbnail(frame, 4);
-                let _ = preview.upgrade_in_event_loop(move |w| {
+                let _ = shown_to.upgrade_in_event_loop(move |w| {
                     let mut buffer = slint::SharedPixelBuffer::<slint::Rgb8Pixel>::new(
                         small.width,
                         small.height,
@@ -307,26 +317,39 @@ fn spawn_camera(window: &AppWindow, device: std::path::PathBuf) {
                     for (px, v) in buffer.make_mut_slice().iter_mut().zip(small.pixels) {
                         *px = slint::Rgb8Pixel { r: v, g: v, b: v };
                     }
-                    let home = w.global::<HomeAdapter>();
-                    home.set_camera_on(true);
-                    home.set_camera_view(slint::Image::from_rgb8(buffer));
+                    preview(&w, slint::Image::from_rgb8(buffer));
                 });
             };
-            crate::camera::run(Box::new(camera), view, |code| {
-                w.upgrade_in_event_loop(move |w| {
-                    let page = w.global::<Screen>().get_current();
-                    if matches!(page, Page::Home | Page::Result) {
-                        let home = w.global::<HomeAdapter>();
-                        home.set_query(code.clone().into());
-                        home.invoke_submitted(code.into());
-                    }
-                })
-                .is_ok()
+            crate::camera::run(Box::new(camera), view, |text| {
+                w.upgrade_in_event_loop(move |w| code(&w, text)).is_ok()
             });
             // Unplugged, or ffmpeg stopped: no picture left frozen.
-            let _ = ended.upgrade_in_event_loop(|w| w.global::<HomeAdapter>().set_camera_on(false));
+            let _ = gone.upgrade_in_event_loop(move |w| ended(&w));
         });
     drop(spawned);
+}
+
+/// The kiosk window's camera: codes go to the field on the pages where a
+/// scan is taken.
+fn spawn_kiosk_camera(window: &AppWindow, device: std::path::PathBuf) {
+    spawn_camera(
+        window,
+        device,
+        |w, image| {
+            let home = w.global::<HomeAdapter>();
+            home.set_camera_on(true);
+            home.set_camera_view(image);
+        },
+        |w, code| {
+            let page = w.global::<Screen>().get_current();
+            if matches!(page, Page::Home | Page::Result) {
+                let home = w.global::<HomeAdapter>();
+                home.set_query(code.clone().into());
+                home.invoke_submitted(code.into());
+            }
+        },
+        |w| w.global::<HomeAdapter>().set_camera_on(false),
+    );
 }
 
 /// A worker of the window: `work` tells the window and says whether the
@@ -465,15 +488,20 @@ pub(crate) fn job_state(job: &JobView) -> (JobShown, String) {
 /// Puts the screen in a language: the bundled translation for English, the
 /// French of the sources otherwise.
 fn show_language(window: &AppWindow, language: Language) -> Result<(), UiError> {
-    let bundle = match language {
-        Language::French => "",
-        Language::English => "en",
-    };
-    slint::select_bundled_translation(bundle).map_err(|_| UiError::Translation(language.code()))?;
+    select_language(language)?;
     window
         .global::<Screen>()
         .set_language(language.code().into());
     Ok(())
+}
+
+/// The bundled translation for English, the French of the sources otherwise.
+pub(crate) fn select_language(language: Language) -> Result<(), UiError> {
+    let bundle = match language {
+        Language::French => "",
+        Language::English => "en",
+    };
+    slint::select_bundled_translation(bundle).map_err(|_| UiError::Translation(language.code()))
 }
 
 /// `#RRGGBB` → a Slint colour.

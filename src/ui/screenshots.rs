@@ -23,9 +23,12 @@ pub fn init_headless() {
 
 /// Writes one PNG of the window as it is now.
 pub fn snapshot(ui: &KioskUi, path: &Path) -> Result<(), UiError> {
-    let buffer = ui
-        .window
-        .window()
+    snapshot_window(ui.window.window(), path)
+}
+
+/// Writes one PNG of any of the application's windows as it is now.
+pub fn snapshot_window(window: &slint::Window, path: &Path) -> Result<(), UiError> {
+    let buffer = window
         .take_snapshot()
         .map_err(|e| UiError::Snapshot(e.to_string()))?;
     let image =
@@ -49,7 +52,8 @@ pub fn render_all(out: &Path) -> Result<Vec<PathBuf>, UiError> {
             std::process::id(),
             language.code()
         ));
-        let rendered = render_language(&work, out, language, &mut written);
+        let rendered = render_setup(&work, out, language, &mut written)
+            .and_then(|()| render_language(&work, out, language, &mut written));
         let _ = std::fs::remove_dir_all(&work);
         rendered?;
     }
@@ -65,6 +69,33 @@ fn settle(ui: &KioskUi) {
         let _ = ui.window.window().take_snapshot();
         i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(500));
     }
+}
+
+/// The set-up screen of a machine with no kiosk.toml, as it opens.
+fn render_setup(
+    work: &Path,
+    out: &Path,
+    language: Language,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), UiError> {
+    let setup = super::SetupUi::new(&work.join("nouveau-kiosque.toml"), None, false)?;
+    setup
+        .window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    setup.window.show()?;
+    if language == Language::English {
+        setup
+            .window
+            .global::<super::SetupAdapter>()
+            .invoke_switch_language();
+    }
+    let path = out.join(format!("kiosk-{}-00-mise-en-service.png", language.code()));
+    snapshot_window(setup.window.window(), &path)?;
+    written.push(path);
+    setup.window.hide()?;
+    // Back to French: the kiosk's screens switch on their own.
+    super::select_language(Language::French)
 }
 
 /// One language's screens, on a fresh demo event in `work`.
