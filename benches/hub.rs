@@ -105,40 +105,43 @@ fn bench(c: &mut Criterion) {
     // and the 10,000 people of the list. The code is asked of the hub
     // (« Ajouter un kiosque ») outside the measured time.
     let http = accueil::http_client().build().expect("http client");
-    g.bench_function("enrolment by code: scan → ready kiosk, 10,000 registrants", |b| {
-        b.iter_batched(
-            || {
-                let view: serde_json::Value = http
-                    .post(format!("http://{hub}/api/kiosks/invite?token={DASHBOARD}"))
-                    .send()
-                    .expect("invite")
-                    .json()
-                    .expect("invitation");
-                let payload = view["payload"].as_str().expect("payload").to_owned();
-                (tempfile::tempdir().expect("tempdir"), payload)
-            },
-            |(d, payload)| {
-                let invitation =
-                    accueil::domain::enrolment::Invitation::read(&payload).expect("scanned");
-                let setup = accueil::app::Setup {
-                    mode: accueil::config::Mode::Staff,
-                    printer: accueil::app::PrinterChoice::Folder,
-                    language: accueil::config::Language::French,
-                };
-                let (kiosk, joined) = accueil::app::join(
-                    &d.path().join("kiosk.toml"),
-                    Some(&d.path().join("accueil.sqlite")),
-                    &invitation,
-                    &setup,
-                    Duration::from_secs(60),
-                )
-                .expect("join");
-                assert_eq!(kiosk.inspect().registrant_count().unwrap(), 10_000);
-                (d, kiosk, joined)
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    g.bench_function(
+        "enrolment by code: scan → ready kiosk, 10,000 registrants",
+        |b| {
+            b.iter_batched(
+                || {
+                    let view: serde_json::Value = http
+                        .post(format!("http://{hub}/api/kiosks/invite?token={DASHBOARD}"))
+                        .send()
+                        .expect("invite")
+                        .json()
+                        .expect("invitation");
+                    let payload = view["payload"].as_str().expect("payload").to_owned();
+                    (tempfile::tempdir().expect("tempdir"), payload)
+                },
+                |(d, payload)| {
+                    let invitation =
+                        accueil::domain::enrolment::Invitation::read(&payload).expect("scanned");
+                    let setup = accueil::app::Setup {
+                        mode: accueil::config::Mode::Staff,
+                        printer: accueil::app::PrinterChoice::Folder,
+                        language: accueil::config::Language::French,
+                    };
+                    let (kiosk, joined) = accueil::app::join(
+                        &d.path().join("kiosk.toml"),
+                        Some(&d.path().join("accueil.sqlite")),
+                        &invitation,
+                        &setup,
+                        Duration::from_secs(60),
+                    )
+                    .expect("join");
+                    assert_eq!(kiosk.inspect().registrant_count().unwrap(), 10_000);
+                    (d, kiosk, joined)
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
 
     // 50 kiosks upload 200 arrivals each at the same moment: 10,000 records.
     let mut round = 0;

@@ -1899,3 +1899,104 @@ fn a_new_machine_opens_on_its_set_up_screen_and_joins_by_scanning_the_page_s_cod
         "joined once"
     );
 }
+
+#[test]
+#[cfg(feature = "gui")]
+fn the_set_up_screen_says_what_is_wrong_and_writes_nothing_for_each_wrong_answer() {
+    use slint::ComponentHandle;
+    let _one = common::ui::one_test_at_a_time();
+    let door = tempfile::tempdir().unwrap();
+    let config = door.path().join("kiosk.toml");
+    accueil::ui::screenshots::init_headless();
+    let setup = accueil::ui::SetupUi::new(&config, None, false).unwrap();
+    setup.window.show().unwrap();
+    let adapter = setup.window.global::<accueil::ui::SetupAdapter>();
+    let error = || shown(&setup.window, "Erreur");
+    let typed = |hub: &str, code: &str| {
+        adapter.set_hub(hub.into());
+        adapter.set_code(code.into());
+        tap(&setup.window, "Rejoindre");
+    };
+
+    // A hub's address that is none: said, before anything is asked.
+    typed("pas une adresse", "K7QF-M2XP-9TZA");
+    assert!(error().contains("pas une adresse"), "{}", error());
+    // A hub nobody answers at (the port closed): said, with what to check.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    typed(&format!("http://127.0.0.1:{port}"), "K7QF-M2XP-9TZA");
+    assert!(error().contains(&port.to_string()), "{}", error());
+    // A file that is not there, and a folder in place of a file.
+    let missing = door.path().join("cle-usb").join("kiosk.toml");
+    adapter.set_file(missing.to_string_lossy().into_owned().into());
+    tap(&setup.window, "Ouvrir le fichier");
+    assert!(error().contains("cle-usb"), "{}", error());
+    adapter.set_file(door.path().to_string_lossy().into_owned().into());
+    tap(&setup.window, "Ouvrir le fichier");
+    assert!(!error().is_empty());
+    // The demo's folder taken by something of the user's: left alone.
+    std::fs::create_dir(door.path().join("demo")).unwrap();
+    std::fs::write(door.path().join("demo").join("notes.txt"), "à garder").unwrap();
+    tap(&setup.window, "Démonstration");
+    assert!(error().contains("demo"), "{}", error());
+    assert_eq!(
+        std::fs::read_to_string(door.path().join("demo").join("notes.txt")).unwrap(),
+        "à garder"
+    );
+
+    assert!(setup.kiosk().is_none());
+    assert!(!config.exists(), "nothing written for a wrong answer");
+    // Still on the set-up screen, its choices ready for the right answer.
+    tap(&setup.window, "Accueil");
+}
+
+#[test]
+#[cfg(feature = "gui")]
+fn the_set_up_screen_s_texts_fit_at_every_screen_size_in_both_languages() {
+    use slint::ComponentHandle;
+    let _one = common::ui::one_test_at_a_time();
+    let door = tempfile::tempdir().unwrap();
+    accueil::ui::screenshots::init_headless();
+    let mut cut = Vec::new();
+    for (w, h) in [(1024, 768), (1280, 800), (1920, 1080), (800, 1280)] {
+        for english in [false, true] {
+            let setup =
+                accueil::ui::SetupUi::new(&door.path().join("kiosk.toml"), None, false).unwrap();
+            setup
+                .window
+                .window()
+                .set_size(slint::PhysicalSize::new(w, h));
+            setup.window.show().unwrap();
+            let adapter = setup.window.global::<accueil::ui::SetupAdapter>();
+            if english {
+                adapter.invoke_switch_language();
+            }
+            setup
+                .window
+                .global::<accueil::ui::Screen>()
+                .set_check_fit(true);
+            let mut check = |screen: &str| {
+                for text in common::ui::overflowing_in(&setup.window) {
+                    cut.push(format!(
+                        "{w}×{h} {} {screen}: {text}",
+                        if english { "en" } else { "fr" }
+                    ));
+                }
+            };
+            check("choices");
+            // The longest error a join can show.
+            adapter.set_hub("http://192.168.100.200:8080".into());
+            adapter.set_code("K7QF-M2XP".into());
+            adapter.invoke_join_typed();
+            check("error");
+        }
+    }
+    let _ = slint::select_bundled_translation("");
+    assert!(
+        cut.is_empty(),
+        "{} texts cut:\n{}",
+        cut.len(),
+        cut.join("\n")
+    );
+}

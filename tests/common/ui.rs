@@ -44,7 +44,7 @@ pub fn present(ui: &KioskUi, label: &str) -> bool {
 /// Every text on screen (labels and values of Text elements): what an
 /// onlooker reads.
 pub fn screen_text(ui: &KioskUi) -> String {
-    let texts = texts(ui);
+    let texts = texts(&ui.window);
     assert!(
         !texts.is_empty(),
         "no text found on screen: the query is wrong"
@@ -63,8 +63,8 @@ pub fn screen_text(ui: &KioskUi) -> String {
 }
 
 /// Every text element (the views' `Label`s inherit `Text`).
-fn texts(ui: &KioskUi) -> Vec<ElementHandle> {
-    i_slint_backend_testing::ElementQuery::from_root(&ui.window)
+fn texts(root: &impl ComponentHandle) -> Vec<ElementHandle> {
+    i_slint_backend_testing::ElementQuery::from_root(root)
         .match_descendants()
         .match_inherits("Text")
         .find_all()
@@ -76,8 +76,13 @@ pub fn overflowing(ui: &KioskUi) -> Vec<String> {
     ui.window
         .global::<accueil::ui::Screen>()
         .set_check_fit(true);
-    let _ = ui.window.window().take_snapshot();
-    texts(ui)
+    overflowing_in(&ui.window)
+}
+
+/// [`overflowing`] in any window whose `Screen.check-fit` is set.
+pub fn overflowing_in(root: &impl ComponentHandle) -> Vec<String> {
+    let _ = root.window().take_snapshot();
+    texts(root)
         .into_iter()
         .filter(|e| e.computed_opacity() > 0.0)
         .filter(|e| e.accessible_description().is_some_and(|d| d == "overflow"))
