@@ -1926,7 +1926,13 @@ fn the_set_up_screen_says_what_is_wrong_and_writes_nothing_for_each_wrong_answer
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     typed(&format!("http://127.0.0.1:{port}"), "K7QF-M2XP-9TZA");
-    assert!(error().contains(&port.to_string()), "{}", error());
+    let said = error();
+    assert!(said.contains(&format!("127.0.0.1:{port}")), "{said}");
+    assert!(
+        said.contains("Connection refused"),
+        "the network's reason: {said}"
+    );
+    assert!(!said.contains("copie locale"), "there is none yet: {said}");
     // A file that is not there, and a folder in place of a file.
     let missing = door.path().join("cle-usb").join("kiosk.toml");
     adapter.set_file(missing.to_string_lossy().into_owned().into());

@@ -246,7 +246,18 @@ pub fn join(
     // Told before the code is used up.
     check_writable(dir)?;
     let client = crate::sync::Client::new(&invitation.hub, None, timeout)?;
-    let answer = client.join(&invitation.code, setup.mode.attended_by_attendees())?;
+    let answer = client
+        .join(&invitation.code, setup.mode.attended_by_attendees())
+        .map_err(|e| match e {
+            // At set-up there is no local copy to go on with: say what to
+            // check, in the words of the network rather than of reqwest.
+            crate::sync::SyncError::Unreachable { source, .. } => AppError::SetupUnreachable {
+                hub: invitation.hub.clone(),
+                cause: root_cause(&source),
+                source,
+            },
+            other => other.into(),
+        })?;
     let now = Timestamp::now();
     let text = kiosk_toml(&answer, &invitation.hub, setup, &database_text, now);
     crate::export::write_atomically(config_path, text.as_bytes()).map_err(|source| {
@@ -331,4 +342,14 @@ fn check_writable(dir: &Path) -> Result<()> {
             source,
         }),
     }
+}
+
+/// The innermost reason of an error (« Connection refused (os error 111) »,
+/// not « error sending request for url »).
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut inner = error;
+    while let Some(next) = inner.source() {
+        inner = next;
+    }
+    inner.to_string()
 }

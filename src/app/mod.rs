@@ -124,6 +124,15 @@ pub enum AppError {
         .0.display()
     )]
     SetupDatabaseInUse(PathBuf),
+    #[error(
+        "le hub ne répond pas à {hub} ({cause}) — ce poste est-il sur le réseau du hub ? Vérifiez l'adresse affichée sous le QR code et que le hub tourne, puis scannez à nouveau : le code n'a pas servi"
+    )]
+    SetupUnreachable {
+        hub: String,
+        cause: String,
+        #[source]
+        source: reqwest::Error,
+    },
     #[error("impossible d'écrire {path} : {source} — vérifiez les droits du dossier")]
     SetupWrite {
         path: PathBuf,
