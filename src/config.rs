@@ -471,6 +471,11 @@ impl Config {
         }
     }
 
+    /// The text this configuration was read from, as it was.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     pub fn parse(text: &str, base: &Path) -> Result<Config, ParseError> {
         let raw: RawConfig = toml::from_str(text).map_err(ParseError::Syntax)?;
         let mut config = raw.validate(base).map_err(ParseError::Invalid)?;

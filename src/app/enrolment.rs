@@ -302,14 +302,9 @@ pub fn adopt(config_path: &Path, source: &Path) -> Result<PathBuf> {
     if config_path.exists() {
         return Err(AppError::SetupExists(config_path.to_owned()));
     }
-    Config::load(source)?;
-    let bytes = std::fs::read(source).map_err(|e| {
-        AppError::Config(crate::config::ConfigError::Read {
-            path: source.to_owned(),
-            source: e,
-        })
-    })?;
-    crate::export::write_atomically(config_path, &bytes).map_err(|source| {
+    // Read once: what is copied is the very text that was checked.
+    let checked = Config::load(source)?;
+    crate::export::write_atomically(config_path, checked.text().as_bytes()).map_err(|source| {
         AppError::SetupWrite {
             path: config_path.to_owned(),
             source,
