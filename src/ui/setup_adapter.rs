@@ -216,18 +216,7 @@ fn work(shared: &Rc<Shared>, job: impl FnOnce() -> Result<PathBuf, String> + Sen
         };
         w.global::<SetupAdapter>().invoke_finished(ok, text.into());
     };
-    if !shared.background {
-        dispatch(shared, Intent::Finished(job()));
-        return;
-    }
-    let w = shared.window.clone();
-    let spawned = std::thread::Builder::new()
-        .name("mise-en-service".into())
-        .spawn(move || {
-            let result = job();
-            let _ = w.upgrade_in_event_loop(move |w| report(&w, result));
-        });
-    if let Err(e) = spawned {
+    if let Err(e) = off_ui_thread(shared, "mise-en-service", job, report) {
         dispatch(
             shared,
             Intent::Finished(Err(UiError::Worker(e).to_string())),
@@ -248,20 +237,35 @@ fn list_printers(shared: &Rc<Shared>) {
             error.into(),
         );
     };
+    if let Err(e) = off_ui_thread(shared, "imprimantes", list, report) {
+        // Files stay offered: the list is only a convenience.
+        tracing::warn!("{}", UiError::Worker(e));
+    }
+}
+
+/// Runs `job` on a thread of its own and hands its result to `report` in
+/// the event loop — or, without `background` (tests), runs both here.
+fn off_ui_thread<T: Send + 'static>(
+    shared: &Rc<Shared>,
+    name: &str,
+    job: impl FnOnce() -> T + Send + 'static,
+    report: fn(&SetupWindow, T),
+) -> std::io::Result<()> {
     let w = shared.window.clone();
     if !shared.background {
+        let result = job();
         if let Some(w) = w.upgrade() {
-            report(&w, list());
+            report(&w, result);
         }
-        return;
+        return Ok(());
     }
-    let spawned = std::thread::Builder::new()
-        .name("imprimantes".into())
+    std::thread::Builder::new()
+        .name(name.into())
         .spawn(move || {
-            let found = list();
-            let _ = w.upgrade_in_event_loop(move |w| report(&w, found));
-        });
-    drop(spawned);
+            let result = job();
+            let _ = w.upgrade_in_event_loop(move |w| report(&w, result));
+        })
+        .map(drop)
 }
 
 /// The kiosk's window on what was set up; this one closes.
@@ -298,8 +302,18 @@ fn render(window: &SetupWindow, state: &Setup) {
         Mode::SelfService => KioskMode::SelfService,
         Mode::BadgeStation => KioskMode::BadgeStation,
     });
-    let queues: Vec<slint::SharedString> = state.printers.iter().map(Into::into).collect();
-    a.set_printers(slint::ModelRc::new(slint::VecModel::from(queues)));
+    // The queues change only when listed: the buttons are not rebuilt on
+    // every tap.
+    use slint::Model;
+    let shown = a.get_printers();
+    if !shown
+        .iter()
+        .map(|q| q.to_string())
+        .eq(state.printers.iter().cloned())
+    {
+        let queues: Vec<slint::SharedString> = state.printers.iter().map(Into::into).collect();
+        a.set_printers(slint::ModelRc::new(slint::VecModel::from(queues)));
+    }
     a.set_printer(state.printer.clone().unwrap_or_default().into());
     a.set_printers_error(state.printers_error.clone().unwrap_or_default().into());
     a.set_message(state.message.clone().into());
