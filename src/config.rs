@@ -184,6 +184,9 @@ impl Touch {
     }
 }
 
+/// Where CUPS listens on this machine: `[printer] server` when not set.
+pub const DEFAULT_CUPS_SERVER: &str = "http://localhost:631";
+
 /// The kiosk screen's language: French first, English on request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Language {
@@ -963,7 +966,7 @@ fn validate_printer(raw: RawPrinter, base: &Path) -> Result<PrinterSettings, Str
                 .name
                 .filter(|n| !n.trim().is_empty())
                 .ok_or("[printer] name manquant — le nom de la file CUPS (voir « lpstat -p »)")?;
-            let server = raw.server.unwrap_or_else(|| "http://localhost:631".into());
+            let server = raw.server.unwrap_or_else(|| DEFAULT_CUPS_SERVER.into());
             if !(server.starts_with("http://") || server.starts_with("ipp://")) {
                 return Err(format!(
                     "[printer] server « {server} » invalide — par exemple « http://localhost:631 »"

@@ -140,10 +140,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
             "ce n'est pas un fichier ordinaire (lien, périphérique, dossier…) : rien n'y est écrit — donnez un autre chemin, ou « - » pour la sortie standard",
         ));
     }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = crate::folder_of(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -40,6 +40,14 @@ pub mod ui;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// The folder `path` is in: `.` for a bare file name (whose `parent()` is
+/// empty), so that it can be listed, joined and checked like any other.
+pub fn folder_of(path: &std::path::Path) -> &std::path::Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+}
+
 /// An HTTP client builder with HTTPS ready: reqwest is built with rustls
 /// but no crypto provider of its own; this installs ring (once per process)
 /// before any client is made.

@@ -85,9 +85,5 @@ pub fn init(dir: Option<&Path>) -> Guard {
 
 /// The log folder of a kiosk or hub whose database is `database`.
 pub fn dir_beside(database: &Path) -> std::path::PathBuf {
-    database
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join("logs")
+    crate::folder_of(database).join("logs")
 }

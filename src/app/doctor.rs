@@ -375,10 +375,7 @@ fn check_permissions(config: Option<&Path>, db: &Path) -> Check {
 
 /// Free space on the database's disk, as `df` says it.
 fn check_disk(db: &Path) -> Check {
-    let dir = db
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = crate::folder_of(db);
     match free_bytes(dir) {
         None => ok("disk", "espace libre inconnu (df absent)"),
         Some(free) if free < DISK_FAIL => not_ok(

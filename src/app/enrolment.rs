@@ -227,10 +227,7 @@ pub fn join(
     if config_path.exists() {
         return Err(AppError::SetupExists(config_path.to_owned()));
     }
-    let dir = config_path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = crate::folder_of(config_path);
     let (database_text, database) = match db {
         Some(db) => {
             let absolute = std::path::absolute(db).unwrap_or_else(|_| db.to_owned());

@@ -263,7 +263,7 @@ enum Command {
     /// Les files d'impression CUPS de ce poste (pour [printer] name ou « accueil join --printer »).
     Printers {
         /// Serveur IPP ; par défaut le serveur local.
-        #[arg(long, default_value = "http://localhost:631")]
+        #[arg(long, default_value = crate::config::DEFAULT_CUPS_SERVER)]
         server: String,
     },
     /// Exporte la présence par personne et par jour (CSV pour Excel).
@@ -446,13 +446,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         // A new machine: its set-up screen, then its kiosk.
         #[cfg(feature = "gui")]
         Command::Kiosk if !cli.config.exists() => {
-            let database = cli.db.clone().unwrap_or_else(|| {
-                cli.config
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(std::path::Path::new("."))
-                    .join("accueil.sqlite")
-            });
+            let database = cli
+                .db
+                .clone()
+                .unwrap_or_else(|| crate::folder_of(&cli.config).join("accueil.sqlite"));
             let _log = crate::logging::init(Some(&crate::logging::dir_beside(&database)));
             tracing::info!("{} absent : écran de mise en service", cli.config.display());
             return Ok(crate::ui::run_setup(&cli.config, cli.db.as_deref())?);

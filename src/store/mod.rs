@@ -548,10 +548,7 @@ fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
 fn create_database(path: &Path) -> Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let name = name.unwrap_or_else(|| "accueil.sqlite".into());
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = crate::folder_of(path);
     let prefix = format!(".{name}.creation-");
     // What a process killed while creating left (not another's at work).
     if let Ok(entries) = std::fs::read_dir(dir) {

@@ -19,8 +19,6 @@ use crate::config::{Config, Language, Mode};
 
 /// How long joining waits for the hub (its answer, then the first sync).
 const JOIN_TIMEOUT: Duration = Duration::from_secs(60);
-/// Where CUPS listens on this machine.
-const CUPS: &str = "http://localhost:631";
 /// People in the demo event.
 const DEMO_PEOPLE: usize = 1200;
 
@@ -183,11 +181,7 @@ fn carry_out(shared: &Rc<Shared>, effect: Effect) {
         // Beside this machine's kiosk.toml, which stays unwritten: the
         // next start offers the set-up again.
         Effect::Demo => work(shared, move || {
-            let dir = config
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .join("demo");
+            let dir = crate::folder_of(&config).join("demo");
             crate::demo::create(&dir, DEMO_PEOPLE).map_err(|e| e.to_string())
         }),
         Effect::Open(config) => {
@@ -226,7 +220,7 @@ fn work(shared: &Rc<Shared>, job: impl FnOnce() -> Result<PathBuf, String> + Sen
 
 /// The CUPS queues, listed off the UI thread.
 fn list_printers(shared: &Rc<Shared>) {
-    let list = || match crate::app::printers(CUPS) {
+    let list = || match crate::app::printers(crate::config::DEFAULT_CUPS_SERVER) {
         Ok(queues) => (queues.into_iter().map(|q| q.name).collect(), String::new()),
         Err(e) => (Vec::new(), e.to_string()),
     };
