@@ -22,6 +22,9 @@ pub struct Config {
     /// The SQLite file, resolved against the folder of kiosk.toml.
     pub database: PathBuf,
     pub policy: Policy,
+    /// How long before a session its room's doors admit (`[checkin]
+    /// door_opens_minutes`).
+    pub door_opens_before: jiff::SignedDuration,
     pub import: ImportSettings,
     pub badge: BadgeSettings,
     pub printer: PrinterSettings,
@@ -158,6 +161,11 @@ pub struct KioskIdentity {
     pub sound: bool,
     /// At a badge station: whether printing a badge records the arrival.
     pub station_arrival: bool,
+    /// At a room door (`mode = "door"`): the room it lets people into, as
+    /// the programme names it.
+    pub room: Option<String>,
+    /// At a room door: scans can record exits too (a « Sortie » switch).
+    pub exits: bool,
 }
 
 /// kiosk.toml `[kiosk] touch`: the on-screen keyboard.
@@ -183,6 +191,9 @@ impl Touch {
         }
     }
 }
+
+/// `[checkin] door_opens_minutes` when kiosk.toml does not say.
+pub const DOOR_OPENS_MINUTES: u16 = 15;
 
 /// Where CUPS listens on this machine: `[printer] server` when not set.
 pub const DEFAULT_CUPS_SERVER: &str = "http://localhost:631";
@@ -225,9 +236,22 @@ pub enum Mode {
     /// nothing else (the screen as in self-service); the arrival is
     /// recorded or not (`station_arrival`), reprints capped and logged.
     BadgeStation,
+    /// A room's door: a scan or a name admits to the session on there now
+    /// (capacity, registration, opening time), or records an exit.
+    Door,
 }
 
 impl Mode {
+    /// Its name in kiosk.toml `[kiosk] mode`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Mode::Staff => "staff",
+            Mode::SelfService => "self-service",
+            Mode::BadgeStation => "badge-station",
+            Mode::Door => "door",
+        }
+    }
+
     /// Whether attendees stand at the screen (self-service, badge station):
     /// they see only themselves.
     pub fn attended_by_attendees(self) -> bool {
@@ -372,6 +396,8 @@ struct RawKiosk {
     touch: Option<toml::Value>,
     sound: Option<bool>,
     station_arrival: Option<bool>,
+    room: Option<String>,
+    exits: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -385,6 +411,7 @@ struct RawDatabase {
 struct RawCheckin {
     #[serde(default)]
     accept_pending: bool,
+    door_opens_minutes: Option<u16>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -734,12 +761,44 @@ impl RawConfig {
             None | Some("staff") => Mode::Staff,
             Some("self-service") => Mode::SelfService,
             Some("badge-station") => Mode::BadgeStation,
+            Some("door") => Mode::Door,
             Some(other) => {
                 return Err(format!(
-                    "[kiosk] mode « {other} » inconnu — « staff » (accueil), « self-service » (borne en libre service) ou « badge-station » (poste badges)"
+                    "[kiosk] mode « {other} » inconnu — « staff » (accueil), « self-service » (borne en libre service), « badge-station » (poste badges) ou « door » (porte de salle)"
                 ));
             }
         };
+        let room = self
+            .kiosk
+            .room
+            .as_deref()
+            .map(crate::domain::text::squeeze)
+            .filter(|r| !r.is_empty());
+        match (mode, &room) {
+            (Mode::Door, None) => {
+                return Err("[kiosk] mode = \"door\" demande la salle de cette porte : room = \"Amphi A\" (comme dans le programme, « accueil sessions » les liste)".into());
+            }
+            (Mode::Door, Some(r)) if r.chars().count() > 100 => {
+                return Err("[kiosk] room : 100 caractères au plus".into());
+            }
+            (Mode::Door, Some(_)) => {}
+            (_, Some(_)) => {
+                return Err("[kiosk] room ne sert qu'à une porte de salle — ajoutez mode = \"door\", ou retirez room".into());
+            }
+            (_, None) => {}
+        }
+        if self.kiosk.exits.is_some() && mode != Mode::Door {
+            return Err("[kiosk] exits ne sert qu'à une porte de salle (mode = \"door\")".into());
+        }
+        let door_opens_minutes = self
+            .checkin
+            .door_opens_minutes
+            .unwrap_or(DOOR_OPENS_MINUTES);
+        if door_opens_minutes > 240 {
+            return Err(format!(
+                "[checkin] door_opens_minutes = {door_opens_minutes} : 240 au plus (4 heures avant la séance)"
+            ));
+        }
         let staff_pin = self.kiosk.staff_pin.filter(|p| !p.trim().is_empty());
         if let Some(pin) = &staff_pin
             && argon2::PasswordHash::new(pin).is_err()
@@ -792,6 +851,8 @@ impl RawConfig {
             touch,
             sound: self.kiosk.sound.unwrap_or(true),
             station_arrival: self.kiosk.station_arrival.unwrap_or(true),
+            room,
+            exits: self.kiosk.exits.unwrap_or(false),
         };
 
         let import = validate_import(self.import, &event)?;
@@ -817,6 +878,7 @@ impl RawConfig {
             policy: Policy {
                 accept_pending: self.checkin.accept_pending,
             },
+            door_opens_before: jiff::SignedDuration::from_mins(i64::from(door_opens_minutes)),
             import,
             badge,
             printer,

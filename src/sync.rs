@@ -169,6 +169,10 @@ pub struct PretixNews {
 pub struct ListResponse {
     pub list_rev: String,
     pub entries: Vec<ListEntry>,
+    /// The hub's programme (sessions, rooms, registrations): a kiosk
+    /// replaces its own with it. Absent from hubs that predate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<crate::domain::programme::Programme>,
 }
 
 /// The kiosk a log belongs to: `accueil-1` for `accueil-1~K7M2Q9XW`
@@ -408,6 +412,23 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
                         "annulation d'une arrivée inconnue du hub",
                     ));
                 }
+            }
+        }
+        RecordKind::RoomEntry | RecordKind::RoomExit => {
+            let text = |key: &str| r.payload[key].as_str().map(str::trim).unwrap_or_default();
+            let room = text("room");
+            if room.is_empty() || room.len() > 200 {
+                return Err("passage en salle sans salle".into());
+            }
+            let session = text("session");
+            if r.kind == RecordKind::RoomEntry && (session.is_empty() || session.len() > 200) {
+                return Err("entrée en salle sans séance".into());
+            }
+            if r.reverts.is_some() {
+                return Err("entrée qui annule sans être une annulation".into());
+            }
+            if !(c.known)(r.registrant) {
+                return Err(Rejection::waiting("inscrit inconnu du hub"));
             }
         }
         RecordKind::Arrival | RecordKind::BadgePrinted => {
@@ -905,7 +926,7 @@ pub fn round(
     printer: Option<&PrinterHealth>,
     client: &dyn HubLink,
     now: impl Fn() -> jiff::Timestamp,
-    mut apply_list: impl FnMut(&mut Store, Vec<ListEntry>) -> Result<(), StoreError>,
+    mut apply_list: impl FnMut(&mut Store, ListResponse) -> Result<(), StoreError>,
 ) -> Result<Round, SyncError> {
     let mut done = Round::default();
     // Enough for a kiosk that was offline all day; a hub that keeps
@@ -955,8 +976,9 @@ pub fn round(
         // The list first: records may fix the names of people it brings.
         if res.list_rev != store.sync_value(SyncKey::HubListRev)?.unwrap_or_default() {
             let list = client.list()?;
-            apply_list(store, list.entries)?;
-            store.set_sync_value(SyncKey::HubListRev, &list.list_rev)?;
+            let rev = list.list_rev.clone();
+            apply_list(store, list)?;
+            store.set_sync_value(SyncKey::HubListRev, &rev)?;
             done.list_updated = true;
         }
         if res.config.is_some() {

@@ -15,6 +15,8 @@ mod hostile;
 mod hub_config;
 #[path = "core/privacy.rs"]
 mod privacy;
+#[path = "core/rooms.rs"]
+mod rooms;
 #[path = "core/scanners.rs"]
 mod scanners;
 #[path = "core/storage.rs"]

@@ -139,14 +139,6 @@ impl std::fmt::Display for Joined {
     }
 }
 
-fn mode_key(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Staff => "staff",
-        Mode::SelfService => "self-service",
-        Mode::BadgeStation => "badge-station",
-    }
-}
-
 /// A TOML string.
 fn quoted(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
@@ -205,7 +197,7 @@ fn kiosk_toml(
         kiosk = joined.kiosk,
         id = quoted(&joined.kiosk),
         name = quoted(&joined.name),
-        mode = mode_key(setup.mode),
+        mode = setup.mode.key(),
         language = setup.language.code(),
         database = quoted(database),
         hub = quoted(hub),

@@ -289,6 +289,7 @@ impl Kiosk {
         Ok(ListResponse {
             list_rev: self.list_rev()?,
             entries: self.store.list_entries()?,
+            programme: Some(self.store.programme()?),
         })
     }
 }

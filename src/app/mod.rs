@@ -30,6 +30,7 @@ mod inspect;
 mod kiosks;
 mod pretix;
 mod privacy;
+mod programme;
 mod sync;
 mod worker;
 
@@ -52,6 +53,7 @@ pub use inspect::Staging;
 pub use kiosks::{Holder, KiosksReport};
 pub use pretix::{PretixImported, PretixRound};
 pub use privacy::{PersonFile, Purge, list_copy_part, list_copy_path};
+pub use programme::{DoorScan, Occupancy, ProgrammeImport, RoomView, SessionView, occupancy_of};
 pub use worker::{Cadence, Next, Worker};
 
 /// What a typed staff PIN did.
@@ -170,6 +172,14 @@ pub enum AppError {
         .0.strftime("%d/%m/%Y")
     )]
     Purged(Timestamp),
+    #[error(
+        "la séance « {session} » manque au nouveau programme alors que les portes y ont enregistré {entries} entrée(s) : elles resteraient au journal sans plus compter — remettez-la dans le fichier, ou relancez avec --force"
+    )]
+    SessionRemoved { session: String, entries: i64 },
+    #[error(
+        "cette porte n'a pas de salle — ajoutez room = \"…\" dans [kiosk] de kiosk.toml (avec mode = \"door\"), ou donnez --room"
+    )]
+    NoRoom,
     #[error(
         "purge : {path} impossible à effacer ({source}) — effacez-le à la main, il contient des noms"
     )]

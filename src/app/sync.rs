@@ -90,8 +90,12 @@ impl Kiosk {
             printer.as_ref(),
             link,
             clock,
-            |store, entries| {
-                let entries: Vec<_> = entries
+            |store, list| {
+                if let Some(programme) = &list.programme {
+                    store.replace_programme(programme, |_| true)?;
+                }
+                let entries: Vec<_> = list
+                    .entries
                     .into_iter()
                     .enumerate()
                     .map(|(i, e)| e.into_source(i + 1))

@@ -114,6 +114,34 @@ enum Command {
         #[arg(long)]
         print: bool,
     },
+    /// Importe le programme (séances : titre, salle, début, fin, capacité, sur inscription, inscrits) d'un CSV ou XLSX : tout ou rien.
+    Programme {
+        /// Fichier du programme (.csv, .txt, .xlsx).
+        file: PathBuf,
+        /// Montre ce qui changerait sans rien écrire.
+        #[arg(long)]
+        dry_run: bool,
+        /// Accepte de retirer des séances où des entrées sont déjà enregistrées.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Liste les séances et les salles : présents maintenant, venus, inscrits, capacité.
+    Sessions {
+        /// À cet instant plutôt que maintenant (AAAA-MM-JJTHH:MM, heure de l'événement).
+        #[arg(long, value_name = "INSTANT")]
+        at: Option<String>,
+    },
+    /// Passage à une porte de salle : CODE du billet (ou --id) ; entrée, ou sortie avec --exit.
+    Door {
+        #[command(flatten)]
+        who: Target,
+        /// La salle (par défaut [kiosk] room de kiosk.toml).
+        #[arg(long)]
+        room: Option<String>,
+        /// Enregistre une sortie de la salle.
+        #[arg(long)]
+        exit: bool,
+    },
     /// Annule la dernière arrivée d'un inscrit (enregistrée comme une nouvelle entrée du journal).
     Undo {
         #[command(flatten)]
@@ -523,6 +551,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Some("-") => checkin_stream(&mut kiosk, &out, day, print),
             _ => checkin_one(&mut kiosk, &out, &who.lookup()?, day, print),
         },
+        Command::Programme {
+            file,
+            dry_run,
+            force,
+        } => {
+            let imported = kiosk.import_programme(&file, dry_run, force)?;
+            out.show(&report::ProgrammeImported {
+                path: &file,
+                i: &imported,
+            })
+        }
+        Command::Sessions { at } => {
+            let at = match at {
+                Some(text) => Some(event_instant(&kiosk.config.event, &text)?),
+                None => None,
+            };
+            let occupancy = kiosk.occupancy(at)?;
+            out.show(&report::Sessions {
+                event: &kiosk.config.event,
+                o: &occupancy,
+            })
+        }
+        Command::Door { who, room, exit } => {
+            let lookup = who.lookup()?;
+            let direction = if exit {
+                crate::domain::programme::Direction::Out
+            } else {
+                crate::domain::programme::Direction::In
+            };
+            let scan = kiosk.door_scan(&lookup, room.as_deref(), direction)?;
+            out.show(&report::DoorPassage {
+                event: &kiosk.config.event,
+                lookup: &lookup,
+                d: &scan,
+            })
+        }
         Command::Undo { who, day } => {
             let lookup = who.lookup()?;
             let u = kiosk.undo(&lookup, day)?;
@@ -697,6 +761,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )
         }
     }
+}
+
+/// `2026-06-11T09:30` (or with a space) in the event's timezone, or an
+/// RFC 3339 instant.
+fn event_instant(event: &crate::domain::Event, text: &str) -> anyhow::Result<jiff::Timestamp> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        return Ok(ts);
+    }
+    let dt: jiff::civil::DateTime = t.replace(' ', "T").parse().with_context(|| {
+        format!("--at « {t} » illisible — AAAA-MM-JJTHH:MM, à l'heure de l'événement")
+    })?;
+    Ok(event.timezone.to_timestamp(dt)?)
 }
 
 /// Who a command is about: a ticket code, or `--id`.

@@ -807,6 +807,8 @@ impl fmt::Display for crate::app::PersonFile {
                     crate::domain::RecordKind::BadgePrinted => "badge imprimé",
                     crate::domain::RecordKind::WalkIn => "inscription sur place",
                     crate::domain::RecordKind::RegistrantEdited => "fiche corrigée",
+                    crate::domain::RecordKind::RoomEntry => "entrée en salle",
+                    crate::domain::RecordKind::RoomExit => "sortie de salle",
                 },
                 rec.kiosk,
                 rec.day.map(|d| format!(" (jour {d})")).unwrap_or_default()
@@ -874,5 +876,228 @@ impl fmt::Display for Printers {
             writeln!(f, "{:<28} {}{state}", q.name, q.description)?;
         }
         Ok(())
+    }
+}
+
+/// `accueil programme FILE`.
+pub(super) struct ProgrammeImported<'a> {
+    pub path: &'a std::path::Path,
+    pub i: &'a crate::app::ProgrammeImport,
+}
+
+impl Serialize for ProgrammeImported<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let i = self.i;
+        json!({
+            "file": self.path,
+            "format": i.format,
+            "sessions": i.sessions,
+            "rooms": i.rooms,
+            "added": i.change.added,
+            "updated": i.change.updated,
+            "unchanged": i.change.unchanged,
+            "removed": i.change.removed,
+            "registrations": i.change.registrations,
+            "warnings": i.warnings,
+            "dry_run": i.dry_run,
+            "committed": i.change.committed,
+        })
+        .serialize(s)
+    }
+}
+
+impl fmt::Display for ProgrammeImported<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = self.i;
+        let c = &i.change;
+        writeln!(
+            f,
+            "{} ({}) : {} séance(s) dans {} salle(s), {} inscription(s) à des séances",
+            self.path.display(),
+            i.format,
+            i.sessions,
+            i.rooms,
+            c.registrations
+        )?;
+        writeln!(
+            f,
+            "  {} ajoutée(s), {} modifiée(s), {} inchangée(s), {} retirée(s){}",
+            c.added,
+            c.updated,
+            c.unchanged,
+            c.removed.len(),
+            if c.removed.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", c.removed.join(", "))
+            }
+        )?;
+        for w in &i.warnings {
+            writeln!(f, "  ⚠ {w}")?;
+        }
+        if i.dry_run {
+            writeln!(f, "essai (--dry-run) : rien n'a été écrit")?;
+        }
+        Ok(())
+    }
+}
+
+/// `accueil sessions`.
+pub(super) struct Sessions<'a> {
+    pub event: &'a Event,
+    pub o: &'a crate::app::Occupancy,
+}
+
+impl Serialize for Sessions<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.o.serialize(s)
+    }
+}
+
+impl fmt::Display for Sessions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let o = self.o;
+        if o.sessions.is_empty() {
+            return writeln!(
+                f,
+                "aucune séance : importez le programme avec « accueil programme FICHIER »"
+            );
+        }
+        let tz = &self.event.timezone;
+        writeln!(
+            f,
+            "Salles à {} :",
+            tz.to_datetime(o.at).strftime("%d/%m %H:%M")
+        )?;
+        for r in &o.rooms {
+            let session = r
+                .session
+                .as_deref()
+                .and_then(|id| o.sessions.iter().find(|v| v.session.id == id))
+                .map(|v| format!(" — {}", v.session.title))
+                .unwrap_or_else(|| " — fermée".to_owned());
+            writeln!(
+                f,
+                "  {}{} {} : {} présent(s){}{}",
+                if r.nearly_full { "⚠" } else { " " },
+                r.room,
+                session,
+                r.present,
+                r.capacity.map(|c| format!(" / {c}")).unwrap_or_default(),
+                if r.nearly_full {
+                    " (presque complète)"
+                } else {
+                    ""
+                }
+            )?;
+        }
+        writeln!(f, "Séances :")?;
+        for v in &o.sessions {
+            let s = &v.session;
+            writeln!(
+                f,
+                "  {} {}–{} {} [{}] {} : {} présent(s), {} venu(s){}{}{}",
+                if v.open { "▶" } else { " " },
+                tz.to_datetime(s.start).strftime("%d/%m %H:%M"),
+                tz.to_datetime(s.end).strftime("%H:%M"),
+                s.room,
+                s.id,
+                s.title,
+                v.counts.present,
+                v.counts.attended,
+                if s.registration_only || v.counts.registered > 0 {
+                    format!(" / {} inscrit(s)", v.counts.registered)
+                } else {
+                    String::new()
+                },
+                s.capacity
+                    .map(|c| format!(", {c} places"))
+                    .unwrap_or_default(),
+                if s.registration_only {
+                    ", sur inscription"
+                } else {
+                    ""
+                }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// `accueil door CODE`.
+pub(super) struct DoorPassage<'a> {
+    pub event: &'a Event,
+    pub lookup: &'a Lookup,
+    pub d: &'a crate::app::DoorScan,
+}
+
+impl Serialize for DoorPassage<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.d;
+        json!({
+            "outcome": d.outcome,
+            "direction": d.direction,
+            "room": d.room,
+            "session": d.session.as_ref().map(|s| json!({
+                "id": s.id,
+                "title": s.title,
+                "start": s.start,
+                "end": s.end,
+                "capacity": s.capacity,
+            })),
+            "present": d.present,
+            "registrant": d.registrant.as_ref().map(registrant_json),
+            "record": d.record.as_ref().map(|r| r.id),
+        })
+        .serialize(s)
+    }
+}
+
+impl fmt::Display for DoorPassage<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::domain::programme::DoorOutcome as O;
+        let d = self.d;
+        let who = d
+            .registrant
+            .as_ref()
+            .map(Registrant::display_name)
+            .unwrap_or_default();
+        let title = d.session.as_ref().map(|s| s.title.as_str()).unwrap_or("");
+        let seats = d
+            .session
+            .as_ref()
+            .and_then(|s| s.capacity)
+            .map(|c| format!(" / {c}"))
+            .unwrap_or_default();
+        match d.outcome {
+            O::Admitted => writeln!(
+                f,
+                "✔ {who} entre en {} — {title} ({} présent(s){seats})",
+                d.room, d.present
+            ),
+            O::AlreadyInside => writeln!(f, "✔ {who} est déjà dans la salle — {title}"),
+            O::Left => writeln!(f, "← {who} sort de {}", d.room),
+            O::Full => writeln!(
+                f,
+                "✘ Salle complète : {} présent(s){seats} — {title}",
+                d.present
+            ),
+            O::NotRegistered => {
+                writeln!(f, "✘ {who} n'est pas inscrit·e à cet atelier — {title}")
+            }
+            O::TooEarly => writeln!(
+                f,
+                "✘ Pas encore ouvert : {title} commence à {}",
+                d.session
+                    .as_ref()
+                    .map(|s| self.event.hh_mm(s.start))
+                    .unwrap_or_default()
+            ),
+            O::NoSession => writeln!(f, "✘ Aucune séance en cours ni à venir en {}", d.room),
+            O::Unknown => writeln!(f, "✘ Billet inconnu {}", self.lookup),
+            O::Cancelled => writeln!(f, "✘ Billet annulé : {who}"),
+            O::Pending => writeln!(f, "✘ Inscription non confirmée : {who}"),
+            O::NotToday => writeln!(f, "✘ {who} : catégorie non admise aujourd'hui"),
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod event;
 pub mod keyboard;
 pub mod pin;
 pub mod privacy;
+pub mod programme;
 pub mod record;
 pub mod registrant;
 pub mod search;

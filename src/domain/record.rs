@@ -21,15 +21,21 @@ pub enum RecordKind {
     WalkIn,
     /// A registrant's details were fixed at the desk; payload holds the changes.
     RegistrantEdited,
+    /// A room door let the person in: payload `{room, session}`.
+    RoomEntry,
+    /// A room door saw the person leave: payload `{room}`.
+    RoomExit,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 7] = [
         RecordKind::Arrival,
         RecordKind::Undo,
         RecordKind::BadgePrinted,
         RecordKind::WalkIn,
         RecordKind::RegistrantEdited,
+        RecordKind::RoomEntry,
+        RecordKind::RoomExit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +45,8 @@ impl RecordKind {
             RecordKind::BadgePrinted => "badge_printed",
             RecordKind::WalkIn => "walk_in",
             RecordKind::RegistrantEdited => "registrant_edited",
+            RecordKind::RoomEntry => "room_entry",
+            RecordKind::RoomExit => "room_exit",
         }
     }
 

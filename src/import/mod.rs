@@ -7,6 +7,7 @@
 
 mod columns;
 pub mod profile;
+pub mod programme;
 mod table;
 mod xlsx;
 

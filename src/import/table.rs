@@ -221,6 +221,24 @@ fn cell_text(cell: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Bool(true) => "VRAI".into(),
         Data::Bool(false) => "FAUX".into(),
+        // As Excel shows a date, a time or both (calamine gives the serial
+        // number): « 2026-06-11 », « 09:30 », « 2026-06-11 09:30 ».
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, da, h, mi, s, _) = d.to_ymd_hms_milli();
+            let v = d.as_f64();
+            let time = if s > 0 {
+                format!("{h:02}:{mi:02}:{s:02}")
+            } else {
+                format!("{h:02}:{mi:02}")
+            };
+            if v < 1.0 {
+                time
+            } else if v.fract() == 0.0 {
+                format!("{y:04}-{mo:02}-{da:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{da:02} {time}")
+            }
+        }
         other => other.to_string(),
     }
 }

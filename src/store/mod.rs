@@ -10,6 +10,7 @@ mod import;
 mod log;
 mod pretix;
 mod print;
+mod programme;
 mod purge;
 mod search;
 mod snapshot;
@@ -33,6 +34,7 @@ pub use import::{ImportChange, ImportReport};
 pub use log::AttendanceRow;
 pub use pretix::{PretixNotice, RemoteArrival};
 pub use print::{JobView, NewJob, PrintState, QueuedPrint};
+pub use programme::ProgrammeChange;
 pub use purge::PurgeCounts;
 pub use search::SearchResult;
 pub use sync::{DoubleEntry, EDITABLE, ListEntry, Marks, RefusedView, SyncKey};
@@ -47,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_record_log.sql"),
     include_str!("migrations/0008_print_once.sql"),
     include_str!("migrations/0009_kiosk_credential.sql"),
+    include_str!("migrations/0010_programme.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

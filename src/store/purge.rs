@@ -44,7 +44,8 @@ struct Entry {
     registrant: String,
     at: String,
     reverts: Option<String>,
-    via: Option<String>,
+    /// The payload's keys a purge keeps (JSON).
+    via: String,
 }
 
 /// The triggers that keep the log append-only: name and SQL.
@@ -245,7 +246,11 @@ impl Store {
         }
         let records: Vec<Entry> = {
             let mut stmt = tx.prepare(
-                "SELECT id, registrant, at, reverts, json_extract(payload, '$.via') FROM record ORDER BY id",
+                "SELECT id, registrant, at, reverts,
+                        json_object('via', json_extract(payload, '$.via'),
+                                    'room', json_extract(payload, '$.room'),
+                                    'session', json_extract(payload, '$.session'))
+                 FROM record ORDER BY id",
             )?;
             stmt.query_map([], |r| {
                 Ok(Entry {
@@ -289,11 +294,9 @@ impl Store {
                     .as_deref()
                     .map(|r| new_id.get(r).cloned().unwrap_or_default());
                 // `via` says pretix's scanners made the arrival: its kiosk
-                // in the counts. Nothing else of a payload is kept.
-                let payload = match via {
-                    Some(v) => serde_json::json!({ "via": v }).to_string(),
-                    None => "{}".to_owned(),
-                };
+                // in the counts; a room door's room and session keep the
+                // rooms' counts. Nothing else of a payload is kept.
+                let payload = kept_payload(via);
                 set.execute(params![
                     id,
                     new_id.get(id.as_str()),
@@ -302,6 +305,24 @@ impl Store {
                     reverts,
                     payload
                 ])?;
+            }
+        }
+        // Who registered for which session, under their new identifiers.
+        {
+            let rows: Vec<(String, String)> = {
+                let mut stmt = tx.prepare("SELECT session, registrant FROM session_registrant")?;
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<std::result::Result<_, _>>()?
+            };
+            tx.execute("DELETE FROM session_registrant", [])?;
+            let mut insert = tx.prepare(
+                "INSERT OR IGNORE INTO session_registrant (session, registrant) VALUES (?1, ?2)",
+            )?;
+            for (session, who) in rows {
+                let fresh = new_uid
+                    .entry(who)
+                    .or_insert_with(|| uuid::Uuid::now_v7().to_string());
+                insert.execute(params![session, &*fresh])?;
             }
         }
         for table in ["pretix_push", "pretix_checkin"] {
@@ -381,6 +402,18 @@ impl Store {
 fn quarter_hour(t: Timestamp) -> Timestamp {
     let s = t.as_second();
     Timestamp::from_second(s - s.rem_euclid(QUARTER)).unwrap_or(t)
+}
+
+/// What a purged record keeps of its payload (`{"via": …, "room": …,
+/// "session": …}` as SQLite gave it, with nulls): only those keys that are
+/// set, as strings.
+fn kept_payload(kept: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(kept) else {
+        return "{}".to_owned();
+    };
+    let map: serde_json::Map<String, serde_json::Value> =
+        map.into_iter().filter(|(_, v)| v.is_string()).collect();
+    serde_json::Value::Object(map).to_string()
 }
 
 #[cfg(test)]

@@ -50,6 +50,8 @@ pub struct Applied {
     pub new: usize,
     /// Of which arrivals and undos (the counts change).
     pub arrivals: usize,
+    /// Of which room doors' entries and exits (occupancy changes).
+    pub movements: usize,
 }
 
 /// Someone with live arrivals on the same day from several records: both
@@ -643,6 +645,7 @@ fn apply_in(tx: &rusqlite::Connection, records: &[Record], now: Timestamp) -> Re
             }
             RecordKind::RegistrantEdited => apply_edit(tx, r, now)?,
             RecordKind::BadgePrinted => {}
+            RecordKind::RoomEntry | RecordKind::RoomExit => applied.movements += 1,
         }
     }
     Ok(applied)

@@ -1,0 +1,291 @@
+//! The programme and the room doors: importing sessions (all or nothing),
+//! a door's scan (its decision and record in one transaction), and the
+//! occupancy and attendance derived from the log.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{AppError, Kiosk, Result};
+use crate::domain::programme::{
+    self, Direction, DoorOutcome, DoorView, Programme, Session, SessionCount,
+};
+use crate::domain::{NewRecord, Record, RecordKind, Registrant, uid_for_code};
+use crate::import::RowProblem;
+use crate::store::{Lookup, ProgrammeChange};
+
+use super::checkin::ScanNote;
+
+/// What `accueil programme FILE` read and did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgrammeImport {
+    pub format: String,
+    pub sessions: usize,
+    pub rooms: usize,
+    pub warnings: Vec<RowProblem>,
+    pub change: ProgrammeChange,
+    pub dry_run: bool,
+}
+
+/// A room door's answer, for the door's screen and for scripts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoorScan {
+    pub outcome: DoorOutcome,
+    pub direction: Direction,
+    /// The room, as the programme spells it.
+    pub room: String,
+    pub registrant: Option<Registrant>,
+    /// The session open in the room now, or (too early) the next one.
+    pub session: Option<Session>,
+    /// People in the open session, this one included once admitted.
+    pub present: u32,
+    pub record: Option<Record>,
+    pub scan: ScanNote,
+}
+
+/// How one session stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionView {
+    #[serde(flatten)]
+    pub session: Session,
+    #[serde(flatten)]
+    pub counts: SessionCount,
+    /// Its door admits now.
+    pub open: bool,
+    /// From [`programme::NEARLY_FULL_PERCENT`] of its capacity.
+    pub nearly_full: bool,
+}
+
+/// The programme with its counts at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Occupancy {
+    pub at: Timestamp,
+    pub sessions: Vec<SessionView>,
+    /// Per room: the session open now, and how full.
+    pub rooms: Vec<RoomView>,
+}
+
+/// A room now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoomView {
+    pub room: String,
+    /// The session its door admits to now.
+    pub session: Option<String>,
+    pub present: u32,
+    pub capacity: Option<u32>,
+    pub nearly_full: bool,
+}
+
+impl Kiosk {
+    /// The programme this copy holds.
+    pub fn programme(&self) -> Result<Programme> {
+        Ok(self.store.programme()?)
+    }
+
+    /// Imports a programme file, whole: every row checked, nothing taken
+    /// when one is wrong. Registrations name people by ticket code or
+    /// e-mail. Removing a session doors already let people into is
+    /// refused unless `force`.
+    pub fn import_programme(
+        &mut self,
+        path: &Path,
+        dry_run: bool,
+        force: bool,
+    ) -> Result<ProgrammeImport> {
+        self.refuse_if_purged()?;
+        let parsed =
+            crate::import::programme::read_file(path, &self.config.import, &self.config.event)?;
+        let mut warnings = parsed.warnings;
+        let mut problems = Vec::new();
+        let mut registered: BTreeMap<String, BTreeSet<uuid::Uuid>> = BTreeMap::new();
+        for (line, session, who) in &parsed.registrations {
+            let uid = match self.store.registrant_named(who)? {
+                Some(uid) => uid,
+                None if who.contains('@') => {
+                    problems.push(RowProblem {
+                        line: *line,
+                        message: format!(
+                            "inscrit·e « {who} » : aucune personne de la liste (ou plusieurs) n'a cette adresse — donnez son code de billet"
+                        ),
+                    });
+                    continue;
+                }
+                None => {
+                    warnings.push(RowProblem {
+                        line: *line,
+                        message: format!(
+                            "billet « {who} » absent de la liste : reconnu à la porte une fois importé"
+                        ),
+                    });
+                    uid_for_code(who.trim())
+                }
+            };
+            registered.entry(session.clone()).or_default().insert(uid);
+        }
+        if !problems.is_empty() {
+            return Err(crate::import::ImportError::BadRows {
+                path: path.to_owned(),
+                problems,
+            }
+            .into());
+        }
+        let new = Programme {
+            sessions: parsed.sessions.into_iter().map(|(_, s)| s).collect(),
+            registered,
+        };
+        let mut refused = None;
+        let change = self.store.replace_programme(&new, |c| {
+            if !force && let Some((id, n)) = c.removed_with_entries.first() {
+                refused = Some((id.clone(), *n));
+                return false;
+            }
+            !dry_run
+        })?;
+        if let Some((session, entries)) = refused {
+            return Err(AppError::SessionRemoved { session, entries });
+        }
+        Ok(ProgrammeImport {
+            format: parsed.format,
+            sessions: new.sessions.len(),
+            rooms: new.rooms().len(),
+            warnings,
+            change,
+            dry_run,
+        })
+    }
+
+    /// A scan (or a name chosen) at the door of `room` (kiosk.toml's
+    /// `[kiosk] room` when `None`): the decision and, when it lets the
+    /// person in or out, its record, in one transaction.
+    pub fn door_scan(
+        &mut self,
+        lookup: &Lookup,
+        room: Option<&str>,
+        direction: Direction,
+    ) -> Result<DoorScan> {
+        self.refuse_if_purged()?;
+        let room = match room.or(self.config.kiosk.room.as_deref()) {
+            Some(r) if !r.trim().is_empty() => r.trim().to_owned(),
+            _ => return Err(AppError::NoRoom),
+        };
+        let event = &self.config.event;
+        let policy = self.config.policy;
+        let now = (self.clock)();
+        let today = event.timezone.to_datetime(now).date();
+        let (outcome, seen, record) = self.store.door_decide_and_record(
+            lookup,
+            &self.config.kiosk.id,
+            &room,
+            now,
+            self.config.door_opens_before,
+            |seen| {
+                let view = DoorView {
+                    open: seen.open.as_ref(),
+                    next: seen.next.as_ref(),
+                    registered: seen.registered,
+                    inside: seen.inside,
+                    present: seen.present,
+                };
+                let registrant = seen.registrant.as_ref();
+                let outcome =
+                    programme::decide_door(event, policy, registrant, today, direction, view);
+                let record = match (outcome, registrant) {
+                    (DoorOutcome::Admitted, Some(r)) => seen.open.as_ref().map(|s| {
+                        NewRecord::about(
+                            RecordKind::RoomEntry,
+                            r.uid,
+                            serde_json::json!({ "room": seen.room, "session": s.id }),
+                        )
+                    }),
+                    (DoorOutcome::Left, Some(r)) => Some(NewRecord::about(
+                        RecordKind::RoomExit,
+                        r.uid,
+                        serde_json::json!({ "room": seen.room }),
+                    )),
+                    _ => None,
+                };
+                (outcome, record)
+            },
+        )?;
+        let present = match outcome {
+            DoorOutcome::Admitted => seen.present + 1,
+            DoorOutcome::Left if seen.inside => seen.present.saturating_sub(1),
+            _ => seen.present,
+        };
+        Ok(DoorScan {
+            outcome,
+            direction,
+            room: seen.room,
+            scan: ScanNote::from(&seen.scan),
+            registrant: seen.registrant,
+            session: seen.open.or(seen.next),
+            present,
+            record,
+        })
+    }
+
+    /// Every session's and room's counts at `at` (now when `None`),
+    /// derived from the door records: one person counts once per session,
+    /// however many doors saw them.
+    pub fn occupancy(&self, at: Option<Timestamp>) -> Result<Occupancy> {
+        let at = at.unwrap_or_else(|| self.now());
+        let programme = self.store.programme()?;
+        let mut moves = self.store.movements()?;
+        Ok(occupancy_of(
+            &programme,
+            &mut moves,
+            at,
+            self.config.door_opens_before,
+        ))
+    }
+}
+
+/// [`Kiosk::occupancy`] on a programme and its door records.
+pub fn occupancy_of(
+    programme: &Programme,
+    moves: &mut [programme::Movement],
+    at: Timestamp,
+    opens_before: jiff::SignedDuration,
+) -> Occupancy {
+    let stays = programme::stays(moves, programme);
+    let counts = programme::counts(programme, &stays, at);
+    let sessions: Vec<SessionView> = programme
+        .sessions
+        .iter()
+        .zip(counts)
+        .map(|(s, c)| SessionView {
+            open: programme::opens_at(s, opens_before) <= at && at < s.end,
+            nearly_full: programme::nearly_full(c.present, s.capacity),
+            session: s.clone(),
+            counts: c,
+        })
+        .collect();
+    let rooms = programme
+        .rooms()
+        .into_iter()
+        .map(|room| {
+            let open = programme.open_in(room, at, opens_before);
+            // Everyone in the room, whichever of its sessions they came for.
+            let present = sessions
+                .iter()
+                .filter(|v| programme::same_room(&v.session.room, room))
+                .map(|v| v.counts.present)
+                .sum();
+            let capacity = open.and_then(|s| s.capacity);
+            RoomView {
+                room: room.to_owned(),
+                session: open.map(|s| s.id.clone()),
+                present,
+                capacity,
+                nearly_full: programme::nearly_full(present, capacity),
+            }
+        })
+        .collect();
+    Occupancy {
+        at,
+        sessions,
+        rooms,
+    }
+}

@@ -1,0 +1,565 @@
+//! Reading a programme (sessions: title, room, start, end, capacity, on
+//! registration only, who registered) from a CSV or a workbook, with the
+//! registrants' rules: every row checked, every problem told by its line,
+//! nothing taken when one is wrong.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::civil::{Date, DateTime, Time};
+
+use super::table::{self, Table};
+use super::{ImportError, ImportSettings, RowProblem};
+use crate::domain::Event;
+use crate::domain::programme::Session;
+use crate::domain::text::{fold, squeeze};
+
+/// A programme's columns, and the headers each is known by (folded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Id,
+    Title,
+    Room,
+    Date,
+    Start,
+    End,
+    Capacity,
+    RegistrationOnly,
+    Registered,
+}
+
+const FIELDS: &[(Field, &[&str])] = &[
+    (
+        Field::Id,
+        &[
+            "id",
+            "session",
+            "code",
+            "reference",
+            "ref",
+            "identifiant",
+            "code seance",
+        ],
+    ),
+    (
+        Field::Title,
+        &[
+            "titre", "title", "intitule", "seance", "atelier", "nom", "name", "sujet",
+        ],
+    ),
+    (
+        Field::Room,
+        &["salle", "room", "lieu", "location", "espace"],
+    ),
+    (Field::Date, &["date", "jour", "day"]),
+    (
+        Field::Start,
+        &[
+            "debut",
+            "start",
+            "heure de debut",
+            "heure debut",
+            "commence",
+            "starts",
+            "de",
+        ],
+    ),
+    (
+        Field::End,
+        &[
+            "fin",
+            "end",
+            "heure de fin",
+            "heure fin",
+            "termine",
+            "ends",
+            "a",
+        ],
+    ),
+    (
+        Field::Capacity,
+        &[
+            "capacite",
+            "capacity",
+            "places",
+            "jauge",
+            "nombre de places",
+        ],
+    ),
+    (
+        Field::RegistrationOnly,
+        &[
+            "sur inscription",
+            "inscription",
+            "registration only",
+            "reserve aux inscrits",
+            "inscription obligatoire",
+        ],
+    ),
+    (
+        Field::Registered,
+        &["inscrits", "registered", "participants", "billets", "codes"],
+    ),
+];
+
+/// A programme as read, before its registrations are matched to people.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedProgramme {
+    /// Each session with its line.
+    pub sessions: Vec<(usize, Session)>,
+    /// `(line, session id, ticket code or e-mail)`.
+    pub registrations: Vec<(usize, String, String)>,
+    pub warnings: Vec<RowProblem>,
+    /// How the file was read.
+    pub format: String,
+}
+
+/// Reads a programme file.
+pub fn read_file(
+    path: &Path,
+    settings: &ImportSettings,
+    event: &Event,
+) -> Result<ParsedProgramme, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    read_bytes(path, &bytes, settings, event)
+}
+
+/// [`read_file`] on bytes already read.
+pub fn read_bytes(
+    path: &Path,
+    bytes: &[u8],
+    settings: &ImportSettings,
+    event: &Event,
+) -> Result<ParsedProgramme, ImportError> {
+    // The registrants' sheet and column settings are not the programme's.
+    let settings = ImportSettings {
+        separator: settings.separator,
+        encoding: settings.encoding,
+        ..ImportSettings::default()
+    };
+    let tables = table::read(path, bytes, &settings)?;
+    let mut missing = None;
+    for t in &tables {
+        match header(t) {
+            Ok((row, columns)) => return rows(path, t, row, &columns, event),
+            Err(m) => {
+                missing.get_or_insert(m);
+            }
+        }
+    }
+    Err(match missing {
+        Some(message) => ImportError::Columns {
+            path: path.to_owned(),
+            message,
+        },
+        None => ImportError::NoHeader {
+            path: path.to_owned(),
+        },
+    })
+}
+
+fn field_of(header: &str) -> Option<Field> {
+    let h = squeeze(&fold(header).replace(['_', '-', '.', ':'], " "));
+    FIELDS
+        .iter()
+        .find(|(_, names)| names.contains(&h.as_str()))
+        .map(|(f, _)| *f)
+}
+
+/// The header row (index in `t.rows`) among the first ten, and where each
+/// field is.
+fn header(t: &Table) -> Result<(usize, BTreeMap<Field, usize>), String> {
+    let mut best: Option<(usize, BTreeMap<Field, usize>)> = None;
+    for (i, (_, cells)) in t.rows.iter().enumerate().take(10) {
+        let mut columns = BTreeMap::new();
+        for (c, cell) in cells.iter().enumerate() {
+            if let Some(f) = field_of(cell) {
+                columns.entry(f).or_insert(c);
+            }
+        }
+        if best.as_ref().is_none_or(|(_, b)| columns.len() > b.len()) {
+            best = Some((i, columns));
+        }
+    }
+    let Some((i, columns)) = best else {
+        return Err("fichier vide".into());
+    };
+    let absent: Vec<&str> = [
+        (Field::Title, "« Titre »"),
+        (Field::Room, "« Salle »"),
+        (Field::Start, "« Début »"),
+        (Field::End, "« Fin »"),
+    ]
+    .into_iter()
+    .filter(|(f, _)| !columns.contains_key(f))
+    .map(|(_, name)| name)
+    .collect();
+    if absent.is_empty() {
+        Ok((i, columns))
+    } else {
+        Err(format!(
+            "colonne(s) {} absente(s) — un programme a au moins les colonnes Titre, Salle, Début et Fin (et Date quand Début et Fin ne sont que des heures) ; vérifiez le séparateur",
+            absent.join(", ")
+        ))
+    }
+}
+
+fn rows(
+    path: &Path,
+    t: &Table,
+    header_row: usize,
+    columns: &BTreeMap<Field, usize>,
+    event: &Event,
+) -> Result<ParsedProgramme, ImportError> {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    let mut sessions: Vec<(usize, Session)> = Vec::new();
+    let mut registrations = Vec::new();
+    for (line, cells) in t.rows.iter().skip(header_row + 1) {
+        let cell = |f: Field| -> &str {
+            columns
+                .get(&f)
+                .and_then(|&c| cells.get(c))
+                .map_or("", |s| s.trim())
+        };
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut bad = |message: String| {
+            problems.push(RowProblem {
+                line: *line,
+                message,
+            })
+        };
+        let title = squeeze(cell(Field::Title));
+        let room = squeeze(cell(Field::Room));
+        if title.is_empty() {
+            bad("titre vide".into());
+        }
+        if room.is_empty() {
+            bad("salle vide".into());
+        }
+        let date = match cell(Field::Date) {
+            "" => None,
+            d => match day(d, event) {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    bad(m);
+                    continue;
+                }
+            },
+        };
+        let start = match moment(cell(Field::Start), date, event) {
+            Ok(s) => s,
+            Err(m) => {
+                bad(format!("début : {m}"));
+                continue;
+            }
+        };
+        let end_date = date.or_else(|| Some(start.date()));
+        let end = match moment(cell(Field::End), end_date, event) {
+            Ok(e) => e,
+            Err(m) => {
+                bad(format!("fin : {m}"));
+                continue;
+            }
+        };
+        if event.day_of(start.date()).is_none() {
+            bad(format!(
+                "le {} n'est pas un jour de l'événement ([event] days dans kiosk.toml)",
+                start.date().strftime("%d/%m/%Y")
+            ));
+            continue;
+        }
+        let (Ok(start_ts), Ok(end_ts)) = (
+            event.timezone.to_timestamp(start),
+            event.timezone.to_timestamp(end),
+        ) else {
+            bad("heure hors de toute date possible".into());
+            continue;
+        };
+        if end_ts <= start_ts {
+            bad(format!(
+                "la fin ({}) n'est pas après le début ({})",
+                end.strftime("%H:%M"),
+                start.strftime("%H:%M")
+            ));
+            continue;
+        }
+        let capacity = match cell(Field::Capacity) {
+            "" => None,
+            c => match c.replace([' ', '\u{a0}', '\u{202f}'], "").parse::<u32>() {
+                Ok(0) | Err(_) => {
+                    bad(format!(
+                        "capacité « {c} » illisible — un nombre de places (120), ou vide pour sans limite"
+                    ));
+                    continue;
+                }
+                Ok(n) => Some(n),
+            },
+        };
+        let listed: Vec<String> = cell(Field::Registered)
+            .split(|c: char| c == ',' || c == ';' || c == '|' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let registration_only = match fold(cell(Field::RegistrationOnly)).trim() {
+            "" => !listed.is_empty() && !columns.contains_key(&Field::RegistrationOnly),
+            "oui" | "o" | "yes" | "y" | "vrai" | "true" | "1" | "x" => true,
+            "non" | "n" | "no" | "faux" | "false" | "0" => false,
+            other => {
+                bad(format!("« sur inscription » : « {other} » — oui ou non"));
+                continue;
+            }
+        };
+        let id = match cell(Field::Id) {
+            "" => generated_id(&room, start),
+            id if id.len() > 100 => {
+                bad("identifiant de séance trop long (100 caractères au plus)".into());
+                continue;
+            }
+            id => id.to_owned(),
+        };
+        if let Some((other, _)) = sessions.iter().find(|(_, s)| s.id == id) {
+            bad(if columns.contains_key(&Field::Id) {
+                format!("séance « {id} » déjà donnée ligne {other}")
+            } else {
+                format!("même salle et même début que la ligne {other}")
+            });
+            continue;
+        }
+        if registration_only && listed.is_empty() {
+            warnings.push(RowProblem {
+                line: *line,
+                message: format!(
+                    "« {title} » est sur inscription sans inscrits : la porte n'admettra personne"
+                ),
+            });
+        }
+        if let Some(cap) = capacity
+            && listed.len() > cap as usize
+        {
+            warnings.push(RowProblem {
+                line: *line,
+                message: format!("« {title} » : {} inscrits pour {cap} places", listed.len()),
+            });
+        }
+        registrations.extend(listed.into_iter().map(|who| (*line, id.clone(), who)));
+        sessions.push((
+            *line,
+            Session {
+                id,
+                title,
+                room,
+                start: start_ts,
+                end: end_ts,
+                capacity,
+                registration_only,
+            },
+        ));
+    }
+    // Two sessions at once in one room: the door would admit to the later.
+    for (i, (line, a)) in sessions.iter().enumerate() {
+        for (other, b) in &sessions[..i] {
+            if crate::domain::programme::same_room(&a.room, &b.room)
+                && a.start < b.end
+                && b.start < a.end
+            {
+                warnings.push(RowProblem {
+                    line: *line,
+                    message: format!(
+                        "« {} » chevauche la ligne {other} dans la salle « {} » : la porte admet à la séance qui commence le plus tard",
+                        a.title, a.room
+                    ),
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::BadRows {
+            path: path.to_owned(),
+            problems,
+        });
+    }
+    if sessions.is_empty() {
+        return Err(ImportError::Columns {
+            path: path.to_owned(),
+            message: "aucune séance dans le fichier — rien n'a été importé".into(),
+        });
+    }
+    Ok(ParsedProgramme {
+        sessions,
+        registrations,
+        warnings,
+        format: t.format.clone(),
+    })
+}
+
+/// `salle-a-2026-06-11-0930`: the room and the start, when the file gives
+/// no reference (the same row imported again keeps it).
+fn generated_id(room: &str, start: DateTime) -> String {
+    let mut slug = String::new();
+    for c in fold(room).chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    format!("{slug}-{}", start.strftime("%Y-%m-%d-%H%M"))
+}
+
+/// A date cell: `2026-06-11`, `11/06/2026`, or the event's day number
+/// (`1`, `J1`, `jour 2`).
+fn day(text: &str, event: &Event) -> Result<Date, String> {
+    let t = fold(text);
+    let t = t.trim();
+    let number = t
+        .strip_prefix("jour")
+        .or_else(|| t.strip_prefix("day"))
+        .or_else(|| t.strip_prefix('j'))
+        .unwrap_or(t)
+        .trim();
+    if let Ok(n) = number.parse::<usize>() {
+        return event
+            .day_number(n)
+            .map(|d| d.date)
+            .ok_or_else(|| format!("jour {n} : l'événement dure {} jour(s)", event.days.len()));
+    }
+    date_of(text.trim()).ok_or_else(|| {
+        format!("date « {text} » illisible — AAAA-MM-JJ, JJ/MM/AAAA ou le numéro du jour")
+    })
+}
+
+fn date_of(t: &str) -> Option<Date> {
+    if let Ok(d) = t.parse::<Date>() {
+        return Some(d);
+    }
+    let parts: Vec<&str> = t.split(['/', '.']).collect();
+    if let [d, m, y] = parts[..] {
+        let (d, m, y) = (d.parse().ok()?, m.parse().ok()?, y.parse::<i16>().ok()?);
+        let y = if y < 100 { 2000 + y } else { y };
+        return Date::new(y, m, d).ok();
+    }
+    None
+}
+
+/// `09:30`, `9h30`, `9h`, `09:30:00`.
+fn time_of(t: &str) -> Option<Time> {
+    let t = t.trim().to_ascii_lowercase();
+    let (h, m) = match t.split_once([':', 'h']) {
+        Some((h, rest)) => {
+            let m = rest.split(':').next().unwrap_or("");
+            (h, if m.is_empty() { "0" } else { m })
+        }
+        None => return None,
+    };
+    Time::new(h.trim().parse().ok()?, m.trim().parse().ok()?, 0, 0).ok()
+}
+
+/// A start or end cell, with the row's date when the cell is only a time.
+fn moment(text: &str, date: Option<Date>, event: &Event) -> Result<DateTime, String> {
+    if text.is_empty() {
+        return Err("vide".into());
+    }
+    let t = text.trim();
+    // A date and a time: `2026-06-11 09:30`, `2026-06-11T09:30`, `11/06/2026 9h30`.
+    if let Some((d, h)) = t
+        .split_once([' ', 'T'])
+        .filter(|(d, _)| date_of(d.trim()).is_some())
+        && let (Some(d), Some(h)) = (date_of(d.trim()), time_of(h.trim()))
+    {
+        return Ok(d.to_datetime(h));
+    }
+    let Some(h) = time_of(t) else {
+        return Err(format!(
+            "« {t} » illisible — une heure (09:30, 9h30) ou une date et une heure (2026-06-11 09:30)"
+        ));
+    };
+    match date {
+        Some(d) => Ok(d.to_datetime(h)),
+        None if event.days.len() == 1 => Ok(event.first_day().date.to_datetime(h)),
+        None => Err(format!(
+            "« {t} » sans date, et l'événement dure {} jours — ajoutez une colonne « Date » (ou le numéro du jour)",
+            event.days.len()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::event::tests::sample_event;
+
+    fn read(text: &str) -> Result<ParsedProgramme, ImportError> {
+        read_bytes(
+            Path::new("programme.csv"),
+            text.as_bytes(),
+            &ImportSettings::default(),
+            &sample_event(),
+        )
+    }
+
+    #[test]
+    fn a_french_spreadsheet_s_programme_reads_with_its_dates_and_times() {
+        let p = read(
+            "Code;Titre;Salle;Date;Début;Fin;Capacité;Sur inscription;Inscrits\n\
+             A1;Ouverture;Amphi;28/09/2022;9h30;10h30;500;non;\n\
+             B2;Atelier données;Salle 2;jour 2;14:00;15:30;20;oui;NEC-1, NEC-2\n",
+        )
+        .unwrap();
+        assert_eq!(p.sessions.len(), 2);
+        let (line, b) = &p.sessions[1];
+        assert_eq!(*line, 3);
+        assert_eq!(b.capacity, Some(20));
+        assert!(b.registration_only);
+        assert_eq!(b.start.to_string(), "2022-09-29T14:00:00Z");
+        assert_eq!(p.registrations.len(), 2);
+    }
+
+    #[test]
+    fn every_wrong_row_is_told_by_its_line_and_nothing_is_taken() {
+        let err = read(
+            "Titre;Salle;Date;Début;Fin;Capacité\n\
+             Bon;Amphi;2022-09-28;09:00;10:00;\n\
+             ;Amphi;2022-09-28;11:00;12:00;\n\
+             Envers;Amphi;2022-09-28;12:00;11:00;\n\
+             Hors;Amphi;2023-01-01;09:00;10:00;\n\
+             Places;Amphi;2022-09-28;13:00;14:00;beaucoup\n\
+             Heure;Amphi;2022-09-28;midi;14:00;\n",
+        )
+        .unwrap_err();
+        let ImportError::BadRows { problems, .. } = err else {
+            panic!("{err}")
+        };
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 6, 7], "{problems:?}");
+    }
+
+    #[test]
+    fn a_file_without_the_needed_columns_says_which() {
+        let err = read("Nom,Prénom,Email\nDupont,Hélène,h@example.fr\n").unwrap_err();
+        assert!(err.to_string().contains("« Salle »"), "{err}");
+    }
+
+    #[test]
+    fn generated_ids_are_stable_and_clashes_are_told() {
+        let p = read("Titre,Salle,Début,Fin\nA,Salle A,2022-09-28 09:00,10:00\n").unwrap();
+        assert_eq!(p.sessions[0].1.id, "salle-a-2022-09-28-0900");
+        let err = read(
+            "Titre,Salle,Début,Fin\nA,Salle A,2022-09-28 09:00,10:00\nB,salle a,2022-09-28 09:00,10:00\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("ligne 2"), "{err}");
+    }
+
+    #[test]
+    fn times_without_dates_need_a_date_on_a_two_day_event() {
+        let err = read("Titre,Salle,Début,Fin\nA,Salle A,09:00,10:00\n").unwrap_err();
+        assert!(err.to_string().contains("colonne « Date »"), "{err}");
+    }
+}

@@ -1,0 +1,401 @@
+//! The programme as this copy holds it, and room doors' records: a door's
+//! decision and its record in one transaction, as at the entrance.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::{Connection, TransactionBehavior, params};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::log::append;
+use super::{
+    CodeMatch, Lookup, Result, Store, StoreError, find_registrant, parse_ts, resolve_code, ts_text,
+};
+use crate::domain::programme::{Movement, Programme, Session};
+use crate::domain::{NewRecord, Record, Registrant};
+
+/// What replacing the programme changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProgrammeChange {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Sessions of the programme held here that the new one lacks.
+    pub removed: Vec<String>,
+    /// Of those, the ones doors have let people into: their entries stay
+    /// in the log, but no count shows them any more.
+    pub removed_with_entries: Vec<(String, i64)>,
+    /// Registrations (person, session) in the new programme.
+    pub registrations: usize,
+    /// Whether it was written (not for a dry run, nor when refused).
+    pub committed: bool,
+}
+
+/// What a room door sees of a person, in its transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoorTx {
+    pub registrant: Option<Registrant>,
+    pub scan: CodeMatch,
+    /// The session open now in the door's room, and the next one.
+    pub open: Option<Session>,
+    pub next: Option<Session>,
+    /// The programme's own spelling of the door's room.
+    pub room: String,
+    pub registered: bool,
+    /// The person's presence now is in the open session.
+    pub inside: bool,
+    /// People in the open session now, as this copy knows.
+    pub present: u32,
+}
+
+const SESSION_COLUMNS: &str = "id, title, room, starts_at, ends_at, capacity, registration_only";
+
+/// A session as its row holds it: times as text.
+type SessionRow = (String, String, String, String, String, Option<i64>, bool);
+
+fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+fn sessions(conn: &Connection) -> Result<Vec<Session>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SESSION_COLUMNS} FROM session ORDER BY starts_at, room, id"
+    ))?;
+    let rows = stmt.query_map([], session_row)?;
+    rows.map(|row| {
+        let (id, title, room, start, end, capacity, registration_only) = row?;
+        Ok(Session {
+            id,
+            title,
+            room,
+            start: parse_ts(&start)?,
+            end: parse_ts(&end)?,
+            capacity: capacity.and_then(|c| u32::try_from(c).ok()),
+            registration_only,
+        })
+    })
+    .collect()
+}
+
+fn registered(conn: &Connection) -> Result<BTreeMap<String, BTreeSet<Uuid>>> {
+    let mut stmt = conn.prepare_cached("SELECT session, registrant FROM session_registrant")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out: BTreeMap<String, BTreeSet<Uuid>> = BTreeMap::new();
+    for row in rows {
+        let (session, who) = row?;
+        let uid = Uuid::parse_str(&who).map_err(|_| StoreError::Corrupt {
+            column: "session_registrant.registrant",
+            value: who.clone(),
+        })?;
+        out.entry(session).or_default().insert(uid);
+    }
+    Ok(out)
+}
+
+fn programme(conn: &Connection) -> Result<Programme> {
+    Ok(Programme {
+        sessions: sessions(conn)?,
+        registered: registered(conn)?,
+    })
+}
+
+/// Door records that count: not refused by the hub.
+const COUNTED: &str =
+    "NOT EXISTS (SELECT 1 FROM record_refused f WHERE f.id = r.id AND f.kind = 'refused')";
+
+impl Store {
+    /// The programme held here.
+    pub fn programme(&self) -> Result<Programme> {
+        programme(&self.conn)
+    }
+
+    /// Replaces the programme, whole, in one transaction; `accept` sees
+    /// what would change and says whether to write it. A hub hands the new
+    /// programme to kiosks with its list: the list's revision changes.
+    pub fn replace_programme(
+        &mut self,
+        new: &Programme,
+        accept: impl FnOnce(&ProgrammeChange) -> bool,
+    ) -> Result<ProgrammeChange> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let old = programme(&tx)?;
+        let mut change = ProgrammeChange::default();
+        for s in &new.sessions {
+            match old.session(&s.id) {
+                None => change.added += 1,
+                Some(o) if o == s && old.registered.get(&s.id) == new.registered.get(&s.id) => {
+                    change.unchanged += 1
+                }
+                Some(_) => change.updated += 1,
+            }
+        }
+        for s in &old.sessions {
+            if new.session(&s.id).is_none() {
+                change.removed.push(s.id.clone());
+                let entries: i64 = tx
+                    .prepare_cached(
+                        "SELECT COUNT(*) FROM record
+                         WHERE kind = 'room_entry' AND json_extract(payload, '$.session') = ?1",
+                    )?
+                    .query_row([&s.id], |r| r.get(0))?;
+                if entries > 0 {
+                    change.removed_with_entries.push((s.id.clone(), entries));
+                }
+            }
+        }
+        change.registrations = new.registered.values().map(BTreeSet::len).sum();
+        if !accept(&change) {
+            return Ok(change);
+        }
+        tx.execute_batch("DELETE FROM session_registrant; DELETE FROM session;")?;
+        {
+            let mut insert = tx.prepare_cached(&format!(
+                "INSERT INTO session ({SESSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            ))?;
+            for s in &new.sessions {
+                insert.execute(params![
+                    s.id,
+                    s.title,
+                    s.room,
+                    ts_text(s.start),
+                    ts_text(s.end),
+                    s.capacity,
+                    s.registration_only
+                ])?;
+            }
+            let mut register = tx.prepare_cached(
+                "INSERT OR IGNORE INTO session_registrant (session, registrant) VALUES (?1, ?2)",
+            )?;
+            for (session, people) in &new.registered {
+                for who in people {
+                    register.execute(params![session, who.to_string()])?;
+                }
+            }
+        }
+        if change.added + change.updated + change.removed.len() > 0 {
+            tx.prepare_cached(
+                "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([
+                super::SyncKey::ListRev.name().into_owned(),
+                Uuid::now_v7().to_string(),
+            ])?;
+        }
+        tx.commit()?;
+        change.committed = true;
+        Ok(change)
+    }
+
+    /// Every door record that counts, in no particular order.
+    pub fn movements(&self) -> Result<Vec<Movement>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT r.id, r.at, r.registrant, json_extract(r.payload, '$.room'),
+                    CASE WHEN r.kind = 'room_entry' THEN json_extract(r.payload, '$.session') END
+             FROM record r WHERE r.kind IN ('room_entry', 'room_exit') AND {COUNTED}"
+        ))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, at, who, room, session) = row?;
+            let uuid = |column: &'static str, v: &str| {
+                Uuid::parse_str(v).map_err(|_| StoreError::Corrupt {
+                    column,
+                    value: v.to_owned(),
+                })
+            };
+            Ok(Movement {
+                id: uuid("record.id", &id)?,
+                at: parse_ts(&at)?,
+                person: uuid("record.registrant", &who)?,
+                room: room.unwrap_or_default(),
+                session,
+            })
+        })
+        .collect()
+    }
+
+    /// Looks the person up, shows `decide` what the door of `room` knows
+    /// at `now`, and appends the record it asks for — in one immediate
+    /// transaction, so two doors sharing a file never both take the last
+    /// seat, and a crash leaves the scan whole or not at all.
+    pub fn door_decide_and_record<T>(
+        &mut self,
+        lookup: &Lookup,
+        kiosk: &str,
+        room: &str,
+        now: Timestamp,
+        opens_before: SignedDuration,
+        decide: impl FnOnce(&DoorTx) -> (T, Option<NewRecord>),
+    ) -> Result<(T, DoorTx, Option<Record>)> {
+        let scanner = self.scanner;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let scan = match lookup {
+            Lookup::Code(code) => resolve_code(&tx, code, scanner)?,
+            other => CodeMatch {
+                registrant: find_registrant(&tx, other)?,
+                ..CodeMatch::default()
+            },
+        };
+        let programme = Programme {
+            sessions: sessions(&tx)?,
+            registered: BTreeMap::new(),
+        };
+        let open = programme.open_in(room, now, opens_before).cloned();
+        let next = match open {
+            Some(_) => None,
+            None => programme.next_in(room, now, opens_before).cloned(),
+        };
+        let room = programme
+            .sessions
+            .iter()
+            .find(|s| crate::domain::programme::same_room(&s.room, room))
+            .map_or_else(|| room.trim().to_owned(), |s| s.room.clone());
+        let registrant = scan.registrant.clone();
+        let (mut registered, mut inside, mut present) = (false, false, 0);
+        if let Some(s) = &open {
+            present = present_in(&tx, s)?;
+            if let Some(r) = &registrant {
+                registered = tx
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM session_registrant
+                         WHERE session = ?1 AND registrant = ?2)",
+                    )?
+                    .query_row(params![s.id, r.uid.to_string()], |row| row.get(0))?;
+                inside = presence(&tx, r.uid)?.is_some_and(|(session, _)| session == s.id);
+            }
+        }
+        let seen = DoorTx {
+            registrant,
+            scan,
+            open,
+            next,
+            room,
+            registered,
+            inside,
+            present,
+        };
+        let (answer, new) = decide(&seen);
+        let record = match new {
+            Some(new) => {
+                let record = append(&tx, kiosk, now, new)?;
+                tx.commit()?;
+                Some(record)
+            }
+            None => None,
+        };
+        Ok((answer, seen, record))
+    }
+}
+
+/// Door records of some people, each person's newest first.
+const MOVES: &str = "SELECT r.registrant, r.kind, json_extract(r.payload, '$.room'),
+            json_extract(r.payload, '$.session')
+     FROM record r
+     WHERE r.kind IN ('room_entry', 'room_exit')
+       AND NOT EXISTS (SELECT 1 FROM record_refused f WHERE f.id = r.id AND f.kind = 'refused')";
+
+/// Where one person is, from their door records newest first: the latest
+/// entry not closed since by an entry elsewhere or an exit of its room
+/// (exits of other rooms say nothing of it). `(session, room)`.
+fn where_is(moves: &[(String, Option<String>, Option<String>)]) -> Option<(String, String)> {
+    let mut exits: Vec<&str> = Vec::new();
+    for (kind, room, session) in moves {
+        let room = room.as_deref().unwrap_or_default();
+        if kind == "room_exit" {
+            exits.push(room);
+            continue;
+        }
+        if exits
+            .iter()
+            .any(|e| crate::domain::programme::same_room(e, room))
+        {
+            return None;
+        }
+        return Some((session.clone().unwrap_or_default(), room.to_owned()));
+    }
+    None
+}
+
+type Move = (String, Option<String>, Option<String>);
+
+fn presence(conn: &Connection, who: Uuid) -> Result<Option<(String, String)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{MOVES} AND r.registrant = ?1 ORDER BY r.at DESC, r.id DESC"
+    ))?;
+    let moves: Vec<Move> = stmt
+        .query_map([who.to_string()], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(where_is(&moves))
+}
+
+/// People in a session now: among those who entered it, the ones whose
+/// presence is still there.
+fn present_in(conn: &Connection, s: &Session) -> Result<u32> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{MOVES} AND r.registrant IN (SELECT e.registrant FROM record e
+             WHERE e.kind = 'room_entry' AND json_extract(e.payload, '$.session') = ?1)
+         ORDER BY r.registrant, r.at DESC, r.id DESC"
+    ))?;
+    let mut rows = stmt.query([&s.id])?;
+    let mut n = 0u32;
+    let mut person: Option<String> = None;
+    let mut moves: Vec<Move> = Vec::new();
+    let mut settle = |moves: &mut Vec<Move>| {
+        if where_is(moves).is_some_and(|(session, _)| session == s.id) {
+            n += 1;
+        }
+        moves.clear();
+    };
+    while let Some(row) = rows.next()? {
+        let who: String = row.get(0)?;
+        if person.as_deref() != Some(who.as_str()) {
+            settle(&mut moves);
+            person = Some(who);
+        }
+        moves.push((row.get(1)?, row.get(2)?, row.get(3)?));
+    }
+    settle(&mut moves);
+    Ok(n)
+}
+
+impl Store {
+    /// The registrant a programme's registration names: a ticket code (as
+    /// scanned, any case) or an e-mail address (only when one person has it).
+    pub fn registrant_named(&self, token: &str) -> Result<Option<Uuid>> {
+        let token = token.trim();
+        if token.contains('@') {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT uid FROM registrant WHERE email = ?1 COLLATE NOCASE LIMIT 2",
+            )?;
+            let uids: Vec<String> = stmt
+                .query_map([token], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            return Ok(match uids.as_slice() {
+                [one] => Uuid::parse_str(one).ok(),
+                _ => None,
+            });
+        }
+        Ok(find_registrant(&self.conn, &Lookup::Code(token.to_owned()))?.map(|r| r.uid))
+    }
+}
