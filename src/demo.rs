@@ -289,6 +289,151 @@ pub fn registrants_csv(n: usize) -> String {
     out
 }
 
+/// The demo's programme as CSV text (`;`): three rooms through both days,
+/// so that a door opened at any hour of the day has a session on. The
+/// workshops of « Salle Marianne » are on registration only (24 seats,
+/// 20 registered each, by ticket code).
+pub fn programme_csv(day1: jiff::civil::Date, day2: jiff::civil::Date) -> String {
+    let mut out =
+        String::from("Code;Titre;Salle;Date;Début;Fin;Capacité;Sur inscription;Inscrits\n");
+    let slots: [(&str, &str, &str, &str, &str, u32, bool); 13] = [
+        (
+            "AM1",
+            "Plénière d'ouverture",
+            "Amphithéâtre",
+            "07:30",
+            "12:30",
+            400,
+            false,
+        ),
+        (
+            "AM2",
+            "Table ronde : l'usager au centre",
+            "Amphithéâtre",
+            "13:30",
+            "20:30",
+            400,
+            false,
+        ),
+        (
+            "MA1",
+            "Atelier : écrire en langage clair",
+            "Salle Marianne",
+            "07:30",
+            "10:00",
+            24,
+            true,
+        ),
+        (
+            "MA2",
+            "Atelier : ouvrir ses données",
+            "Salle Marianne",
+            "10:15",
+            "12:15",
+            24,
+            true,
+        ),
+        (
+            "MA3",
+            "Atelier : accessibilité numérique",
+            "Salle Marianne",
+            "13:30",
+            "15:30",
+            24,
+            true,
+        ),
+        (
+            "MA4",
+            "Atelier : sobriété numérique",
+            "Salle Marianne",
+            "15:45",
+            "17:45",
+            24,
+            true,
+        ),
+        (
+            "MA5",
+            "Atelier : l'IA au guichet",
+            "Salle Marianne",
+            "18:00",
+            "20:30",
+            24,
+            true,
+        ),
+        (
+            "LU1",
+            "Retour d'expérience : France services",
+            "Salle Lumière",
+            "07:30",
+            "11:00",
+            60,
+            false,
+        ),
+        (
+            "LU2",
+            "Les achats publics responsables",
+            "Salle Lumière",
+            "11:15",
+            "14:00",
+            60,
+            false,
+        ),
+        (
+            "LU3",
+            "Simplifier les démarches en ligne",
+            "Salle Lumière",
+            "14:15",
+            "17:00",
+            60,
+            false,
+        ),
+        (
+            "LU4",
+            "Conférence de clôture du jour",
+            "Salle Lumière",
+            "17:15",
+            "20:30",
+            60,
+            false,
+        ),
+        (
+            "J2-AM",
+            "Plénière du second jour",
+            "Amphithéâtre",
+            "09:00",
+            "12:30",
+            400,
+            false,
+        ),
+        (
+            "J2-LU",
+            "Ateliers libres",
+            "Salle Lumière",
+            "09:00",
+            "17:00",
+            60,
+            false,
+        ),
+    ];
+    for (i, (code, title, room, start, end, seats, registration)) in slots.iter().enumerate() {
+        let date = if code.starts_with("J2") { day2 } else { day1 };
+        let registered = if *registration {
+            (0..20)
+                .map(|n| format!("NEC-{:06}", 1 + i * 20 + n))
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "{code};{title};{room};{};{start};{end};{seats};{};{registered}\n",
+            date.strftime("%d/%m/%Y"),
+            if *registration { "oui" } else { "non" }
+        ));
+    }
+    out
+}
+
 /// Builds a demo event in `dir`: the example kiosk.toml with today and
 /// tomorrow as the event's days (so scans happen "today"), ~1,200 registrants
 /// with accented names across five categories, some cancelled or pending,
@@ -347,9 +492,31 @@ pub fn create(
     let csv = dir.join("inscrits.csv");
     std::fs::write(&csv, registrants_csv(people)).map_err(io)?;
 
+    // A room's door, on the same database: `accueil --config
+    // porte.toml kiosk`.
+    let door = toml
+        .replace("id = \"accueil-1\"", "id = \"porte-lumiere\"")
+        .replace(
+            "name = \"Accueil principal — porte A\"",
+            "name = \"Porte de la salle Lumière\"",
+        )
+        .replace(
+            "mode = \"staff\"",
+            "mode = \"door\"\nroom = \"Salle Lumière\"\nexits = true",
+        );
+    let door_path = dir.join("porte.toml");
+    std::fs::write(&door_path, &door).map_err(io)?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&door_path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+    }
+    let programme = dir.join("programme.csv");
+    std::fs::write(&programme, programme_csv(today, tomorrow)).map_err(io)?;
+
     let config = Config::load(&config_path)?;
     let mut desk = Kiosk::open(config.clone(), None)?;
     desk.import_file(&csv, ImportOptions::default(), |_, _| {})?;
+    desk.import_programme(&programme, false, false)?;
     // Earlier arrivals, at the two other doors.
     for (kiosk_id, start) in [("accueil-2", 1), ("accueil-3", 2)] {
         let mut other_config = config.clone();
@@ -360,6 +527,23 @@ pub fn create(
             other.check_in(
                 &Lookup::Code(format!("NEC-{n:06}")),
                 Some(DaySpec::Number(1)),
+            )?;
+        }
+    }
+    // People in the rooms whose session is on now, through their doors.
+    for (door_id, room, every) in [
+        ("porte-amphi", "Amphithéâtre", 3),
+        ("porte-marianne", "Salle Marianne", 1),
+        ("porte-lumiere-2", "Salle Lumière", 7),
+    ] {
+        let mut door_config = config.clone();
+        door_config.kiosk.id = door_id.to_owned();
+        let mut door = Kiosk::open(door_config, None)?;
+        for n in (1..=people.min(400)).step_by(every) {
+            door.door_scan(
+                &Lookup::Code(format!("NEC-{n:06}")),
+                Some(room),
+                crate::domain::programme::Direction::In,
             )?;
         }
     }

@@ -1127,3 +1127,160 @@ fn a_new_event_from_the_hub_shows_on_the_running_kiosk() {
         "Assises de la donnée publique"
     );
 }
+
+/// A room door's window on a fresh event: the list, and a programme whose
+/// workshop (2 seats) is on at the door's clock, 10:00 in Paris.
+fn open_door(dir: &std::path::Path, exits: bool) -> accueil::ui::DoorUi {
+    std::fs::create_dir_all(dir).unwrap();
+    let toml = common::KIOSK_TOML.replace(
+        "mode = \"staff\"",
+        &format!("mode = \"door\"\nroom = \"salle lumière\"\nexits = {exits}"),
+    );
+    let config = accueil::config::Config::parse(&toml, dir).unwrap();
+    let csv = dir.join("inscrits.csv");
+    std::fs::write(&csv, accueil::demo::registrants_csv(50)).unwrap();
+    let prog = dir.join("programme.csv");
+    std::fs::write(
+        &prog,
+        "Titre;Salle;Date;Début;Fin;Capacité\n\
+         Atelier « Écrire pour être compris : le langage clair dans les courriers administratifs »;Salle Lumière;28/09/2022;09:30;11:00;2\n",
+    )
+    .unwrap();
+    let ten = || "2022-09-28T08:00:00Z".parse().unwrap();
+    let mut kiosk = accueil::app::Kiosk::open(config, Some(&dir.join("porte.sqlite")))
+        .unwrap()
+        .with_clock(ten);
+    kiosk
+        .import_file(&csv, Default::default(), |_, _| {})
+        .unwrap();
+    kiosk.import_programme(&prog, false, false).unwrap();
+    accueil::ui::screenshots::init_headless();
+    let door = accueil::ui::DoorUi::new(kiosk, false).unwrap();
+    door.window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    door.window.show().unwrap();
+    door
+}
+
+fn door_value(door: &accueil::ui::DoorUi, label: &str) -> String {
+    ElementHandle::find_by_accessible_label(&door.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("no « {label} » on the door's screen"))
+        .accessible_value()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Types a code (or a name) and Enter, as a scanner does.
+fn door_type(door: &accueil::ui::DoorUi, text: &str) {
+    common::ui::type_in(&door.window, text);
+    common::ui::press_in(&door.window, Key::Return.into());
+}
+
+fn door_scan(door: &accueil::ui::DoorUi, text: &str) -> String {
+    door_type(door, text);
+    door_value(door, "Résultat")
+}
+
+#[test]
+fn a_room_door_lets_people_in_until_it_is_full_and_records_exits() {
+    let _one = common::ui::one_test_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let door = open_door(dir.path(), true);
+    assert_eq!(
+        door_value(&door, "Salle"),
+        "Salle Lumière",
+        "the programme's spelling"
+    );
+    assert!(door_value(&door, "Séance").contains("09:30–11:00"));
+    assert_eq!(door_value(&door, "Présents"), "0 / 2");
+
+    // A scanner types the code and Enter, as a keyboard.
+    assert_eq!(door_scan(&door, "NEC-000001"), "admitted");
+    assert_eq!(door_value(&door, "Titre"), "Entrez");
+    assert_eq!(door_value(&door, "Présents"), "1 / 2");
+    assert_eq!(door_scan(&door, "NEC-000001"), "already_inside");
+    assert_eq!(door_scan(&door, "NEC-000002"), "admitted");
+    assert_eq!(door_scan(&door, "NEC-000003"), "full");
+    assert_eq!(door_value(&door, "Titre"), "Salle complète");
+    assert_eq!(door_scan(&door, "XX-0000"), "unknown");
+
+    // An exit, with the switch: a seat frees, and the next one goes in.
+    ElementHandle::find_by_accessible_label(&door.window, "Entrée → Sortie")
+        .next()
+        .expect("the switch")
+        .invoke_accessible_default_action();
+    assert_eq!(door_scan(&door, "NEC-000001"), "left");
+    assert_eq!(door_value(&door, "Présents"), "1 / 2");
+    door.send(accueil::ui::DoorIntent::ToggleDirection);
+    assert_eq!(door_scan(&door, "NEC-000003"), "admitted");
+
+    // A name typed (no ticket): the people it matches, tapped.
+    let someone = door.with_kiosk(|k| {
+        k.registrant(&Lookup::Code("NEC-000004".into()))
+            .unwrap()
+            .unwrap()
+    });
+    common::ui::type_in(&door.window, &someone.last_name);
+    common::ui::press_in(&door.window, Key::Return.into());
+    let shown = door_value(&door, "Résultat");
+    if shown.is_empty() {
+        ElementHandle::find_by_accessible_label(
+            &door.window,
+            &format!("{} {}", someone.first_name, someone.last_name),
+        )
+        .next()
+        .expect("listed by name")
+        .invoke_accessible_default_action();
+    }
+    assert_eq!(
+        door_value(&door, "Résultat"),
+        "full",
+        "the room is full again"
+    );
+    let in_log = door.with_kiosk(|k| k.occupancy(None).unwrap());
+    assert_eq!(in_log.sessions[0].counts.present, 2);
+    assert_eq!(in_log.sessions[0].counts.attended, 3);
+}
+
+#[test]
+fn the_door_s_texts_fit_at_every_screen_size_in_both_languages() {
+    let _one = common::ui::one_test_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cut = Vec::new();
+    for (w, h) in [(1024, 768), (1280, 800), (1920, 1080), (800, 1280)] {
+        for english in [false, true] {
+            let door = open_door(&dir.path().join(format!("{w}-{english}")), true);
+            door.window
+                .window()
+                .set_size(slint::PhysicalSize::new(w, h));
+            if english {
+                door.send(accueil::ui::DoorIntent::SwitchLanguage);
+            }
+            door.window
+                .global::<accueil::ui::Screen>()
+                .set_check_fit(true);
+            let mut check = |state: &str| {
+                for text in common::ui::overflowing_in(&door.window) {
+                    cut.push(format!(
+                        "{w}×{h} {} {state}: {text}",
+                        if english { "en" } else { "fr" }
+                    ));
+                }
+            };
+            check("idle");
+            door_type(&door, "NEC-000001");
+            check("admitted");
+            door_type(&door, "NEC-000002");
+            door_type(&door, "NEC-000003");
+            check("full");
+            door_type(&door, "Zzyzzx Qwvbnm-Lkjhgf");
+            check("no match");
+            door.send(accueil::ui::DoorIntent::ToggleDirection);
+            check("exit");
+        }
+    }
+    let _ = slint::select_bundled_translation("");
+    assert!(cut.is_empty(), "texts cut: {cut:#?}");
+}

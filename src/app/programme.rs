@@ -45,6 +45,17 @@ pub struct DoorScan {
     pub scan: ScanNote,
 }
 
+/// What a room door shows between scans.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DoorStatus {
+    pub room: String,
+    /// The session its door admits to now.
+    pub open: Option<Session>,
+    /// When none is open: the room's next session.
+    pub next: Option<Session>,
+    pub present: u32,
+}
+
 /// How one session stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionView {
@@ -223,6 +234,24 @@ impl Kiosk {
             session: seen.open.or(seen.next),
             present,
             record,
+        })
+    }
+
+    /// What the door of `room` (kiosk.toml's when `None`) admits to now,
+    /// and how full the session is.
+    pub fn door_status(&self, room: Option<&str>) -> Result<DoorStatus> {
+        let room = match room.or(self.config.kiosk.room.as_deref()) {
+            Some(r) if !r.trim().is_empty() => r.trim().to_owned(),
+            _ => return Err(AppError::NoRoom),
+        };
+        let (open, next, room, present) =
+            self.store
+                .door_now(&room, self.now(), self.config.door_opens_before)?;
+        Ok(DoorStatus {
+            room,
+            open,
+            next,
+            present,
         })
     }
 

@@ -393,9 +393,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { dir, no_window } => {
             let config_path = crate::demo::create(dir, 1200)?;
             say!(
-                "Démonstration prête dans {} — relancez-la avec « accueil --config {} kiosk »",
+                "Démonstration prête dans {} — relancez-la avec « accueil --config {} kiosk » ; la porte d'une salle : « accueil --config {} kiosk »",
                 dir.display(),
-                config_path.display()
+                config_path.display(),
+                crate::folder_of(&config_path).join("porte.toml").display()
             );
             if *no_window {
                 return Ok(());

@@ -257,33 +257,17 @@ impl Store {
                 ..CodeMatch::default()
             },
         };
-        let programme = Programme {
-            sessions: sessions(&tx)?,
-            registered: BTreeMap::new(),
-        };
-        let open = programme.open_in(room, now, opens_before).cloned();
-        let next = match open {
-            Some(_) => None,
-            None => programme.next_in(room, now, opens_before).cloned(),
-        };
-        let room = programme
-            .sessions
-            .iter()
-            .find(|s| crate::domain::programme::same_room(&s.room, room))
-            .map_or_else(|| room.trim().to_owned(), |s| s.room.clone());
+        let (open, next, room, present) = door_view(&tx, room, now, opens_before)?;
         let registrant = scan.registrant.clone();
-        let (mut registered, mut inside, mut present) = (false, false, 0);
-        if let Some(s) = &open {
-            present = present_in(&tx, s)?;
-            if let Some(r) = &registrant {
-                registered = tx
-                    .prepare_cached(
-                        "SELECT EXISTS (SELECT 1 FROM session_registrant
-                         WHERE session = ?1 AND registrant = ?2)",
-                    )?
-                    .query_row(params![s.id, r.uid.to_string()], |row| row.get(0))?;
-                inside = presence(&tx, r.uid)?.is_some_and(|(session, _)| session == s.id);
-            }
+        let (mut registered, mut inside) = (false, false);
+        if let (Some(s), Some(r)) = (&open, &registrant) {
+            registered = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM session_registrant
+                     WHERE session = ?1 AND registrant = ?2)",
+                )?
+                .query_row(params![s.id, r.uid.to_string()], |row| row.get(0))?;
+            inside = presence(&tx, r.uid)?.is_some_and(|(session, _)| session == s.id);
         }
         let seen = DoorTx {
             registrant,
@@ -305,6 +289,50 @@ impl Store {
             None => None,
         };
         Ok((answer, seen, record))
+    }
+}
+
+/// What the door of `room` admits to at `now`: the session open, or the
+/// next one; the programme's spelling of the room; the people in the open
+/// session.
+type DoorNow = (Option<Session>, Option<Session>, String, u32);
+
+fn door_view(
+    conn: &Connection,
+    room: &str,
+    now: Timestamp,
+    opens_before: SignedDuration,
+) -> Result<DoorNow> {
+    let programme = Programme {
+        sessions: sessions(conn)?,
+        registered: BTreeMap::new(),
+    };
+    let open = programme.open_in(room, now, opens_before).cloned();
+    let next = match open {
+        Some(_) => None,
+        None => programme.next_in(room, now, opens_before).cloned(),
+    };
+    let room = programme
+        .sessions
+        .iter()
+        .find(|s| crate::domain::programme::same_room(&s.room, room))
+        .map_or_else(|| room.trim().to_owned(), |s| s.room.clone());
+    let present = match &open {
+        Some(s) => present_in(conn, s)?,
+        None => 0,
+    };
+    Ok((open, next, room, present))
+}
+
+impl Store {
+    /// What the door of `room` shows between scans.
+    pub fn door_now(
+        &self,
+        room: &str,
+        now: Timestamp,
+        opens_before: SignedDuration,
+    ) -> Result<(Option<Session>, Option<Session>, String, u32)> {
+        door_view(&self.conn, room, now, opens_before)
     }
 }
 

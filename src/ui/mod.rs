@@ -14,6 +14,8 @@
 mod confirm_adapter;
 mod desk;
 mod doctor_adapter;
+mod door;
+mod door_adapter;
 mod edit_adapter;
 mod home_adapter;
 mod keyboard_adapter;
@@ -36,6 +38,8 @@ use crate::app::{AppError, Cadence, Kiosk, Next, Worker};
 use crate::app::{JobView, PrintState};
 use crate::config::{Language, Mode};
 pub(crate) use desk::Desk;
+pub use door::Intent as DoorIntent;
+pub use door_adapter::DoorUi;
 pub use setup_adapter::{SetupUi, run_setup};
 
 /// The code Slint generates from ui/*.slint (it unwraps what it knows is
@@ -263,6 +267,9 @@ pub(crate) fn home_adapter_reset(ui: &KioskUi) {
 
 /// Opens the kiosk window on a kiosk and runs it.
 pub fn run_kiosk(kiosk: Kiosk) -> Result<(), UiError> {
+    if kiosk.config.kiosk.mode == Mode::Door {
+        return DoorUi::new(kiosk, true)?.run();
+    }
     KioskUi::new(kiosk, true)?.run()
 }
 

@@ -53,7 +53,8 @@ pub fn render_all(out: &Path) -> Result<Vec<PathBuf>, UiError> {
             language.code()
         ));
         let rendered = render_setup(&work, out, language, &mut written)
-            .and_then(|()| render_language(&work, out, language, &mut written));
+            .and_then(|()| render_language(&work, out, language, &mut written))
+            .and_then(|()| render_door(&work, out, language, &mut written));
         let _ = std::fs::remove_dir_all(&work);
         rendered?;
     }
@@ -95,6 +96,49 @@ fn render_setup(
     written.push(path);
     setup.window.hide()?;
     // Back to French: the kiosk's screens switch on their own.
+    super::select_language(Language::French)
+}
+
+/// The demo's room door (porte.toml): waiting, a person let in, the room
+/// full. The demo in `work` is already built.
+fn render_door(
+    work: &Path,
+    out: &Path,
+    language: Language,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), UiError> {
+    let config = Config::load(&work.join("porte.toml")).map_err(crate::app::AppError::from)?;
+    let door = super::DoorUi::new(Kiosk::open(config, None)?, false)?;
+    door.window
+        .window()
+        .set_size(slint::PhysicalSize::new(1280, 800));
+    door.window.show()?;
+    if language == Language::English {
+        door.send(super::DoorIntent::SwitchLanguage);
+    }
+    let mut shot = |name: &str| -> Result<(), UiError> {
+        let path = out.join(format!("kiosk-{}-{name}.png", language.code()));
+        snapshot_window(door.window.window(), &path)?;
+        written.push(path);
+        Ok(())
+    };
+    shot("20-porte")?;
+    // Someone who is not in the room yet.
+    let code = door.with_kiosk(|k| {
+        (400..1200)
+            .map(|n| format!("NEC-{n:06}"))
+            .find(|c| {
+                k.registrant(&crate::store::Lookup::Code(c.clone()))
+                    .ok()
+                    .flatten()
+                    .is_some_and(|r| {
+                        r.status == crate::domain::Status::Valid && r.category == "Participant"
+                    })
+            })
+            .unwrap_or_default()
+    });
+    door.send(super::DoorIntent::Submitted(code));
+    shot("21-porte-entree")?;
     super::select_language(Language::French)
 }
 

@@ -295,6 +295,8 @@ fn render(window: &SetupWindow, state: &Setup) {
         Mode::Staff => KioskMode::Staff,
         Mode::SelfService => KioskMode::SelfService,
         Mode::BadgeStation => KioskMode::BadgeStation,
+        // Not offered at set-up (a door needs its room): staff's choices.
+        Mode::Door => KioskMode::Staff,
     });
     // The queues change only when listed: the buttons are not rebuilt on
     // every tap.

@@ -15,18 +15,26 @@ pub fn one_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 }
 
 pub fn press(ui: &KioskUi, text: SharedString) {
-    ui.window
-        .window()
+    press_in(&ui.window, text);
+}
+
+/// [`press`] in any window.
+pub fn press_in(root: &impl ComponentHandle, text: SharedString) {
+    root.window()
         .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-    ui.window
-        .window()
+    root.window()
         .dispatch_event(WindowEvent::KeyReleased { text });
 }
 
 /// Types one key event per character; returns how many keys that was.
 pub fn type_keys(ui: &KioskUi, text: &str) -> usize {
+    type_in(&ui.window, text)
+}
+
+/// [`type_keys`] in any window.
+pub fn type_in(root: &impl ComponentHandle, text: &str) -> usize {
     for c in text.chars() {
-        press(ui, c.to_string().into());
+        press_in(root, c.to_string().into());
     }
     text.chars().count()
 }
