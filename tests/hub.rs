@@ -2006,3 +2006,133 @@ fn the_set_up_screen_s_texts_fit_at_every_screen_size_in_both_languages() {
         cut.join("\n")
     );
 }
+
+/// A kiosk.toml whose event runs from yesterday to tomorrow (Paris), so
+/// that a session on at this hour is on an event day.
+fn around_today(toml: String) -> String {
+    let tz = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let today = tz.to_datetime(jiff::Timestamp::now()).date();
+    let (y, n) = (today.yesterday().unwrap(), today.tomorrow().unwrap());
+    toml.replace(
+        "days = [\"2022-09-28\", \"2022-09-29\"]",
+        &format!("days = [\"{y}\", \"{today}\", \"{n}\"]"),
+    )
+    .replace("days = [\"2022-09-29\"]", &format!("days = [\"{n}\"]"))
+}
+
+/// A programme on now: a workshop of 3 seats in « Salle A », a plenary
+/// without limit, both from an hour ago to two hours from now (Paris).
+fn programme_now() -> String {
+    let tz = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let now = jiff::Timestamp::now();
+    let at = |hours: i64| {
+        tz.to_datetime(now + jiff::SignedDuration::from_hours(hours))
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    format!(
+        "Code;Titre;Salle;Début;Fin;Capacité\n\
+         AT;Atelier « données »;Salle A;{};{};3\n\
+         PL;Plénière;Amphithéâtre;{};{};\n",
+        at(-1),
+        at(2),
+        at(-1),
+        at(2)
+    )
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver (.ci/run installs them)"]
+fn the_organisers_page_shows_each_room_live_and_warns_when_one_is_nearly_full() {
+    let hub_ev = Event::with_config(&around_today(toml(
+        "hub",
+        &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
+    )));
+    hub_ev.write("inscrits.csv", synthetic_csv(50));
+    hub_ev.ok(&["import", "inscrits.csv"]);
+    hub_ev.write("programme.csv", programme_now());
+    hub_ev.ok(&["programme", "programme.csv"]);
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    // Two doors of « Salle A », each on its own copy.
+    let doors: Vec<Event> = ["porte-a1", "porte-a2"]
+        .iter()
+        .map(|id| {
+            let t = around_today(toml(
+                id,
+                &format!("url = \"http://{}\"\ntoken = \"{TOKEN}\"", hub.addr),
+            ))
+            .replace("mode = \"staff\"", "mode = \"door\"\nroom = \"salle a\"");
+            let ev = Event::with_config(&t);
+            sync(&ev);
+            ev
+        })
+        .collect();
+    assert_eq!(doors[0].json(&["door", "S-000001"])["outcome"], "admitted");
+    // The same person at the other door, offline from the first: counted once.
+    assert_eq!(doors[1].json(&["door", "S-000001"])["outcome"], "admitted");
+    assert_eq!(doors[1].json(&["door", "S-000002"])["outcome"], "admitted");
+    sync(&doors[0]);
+    sync(&doors[1]);
+
+    let browser = Browser::start();
+    browser.open(&format!("http://{}/?token={DASHBOARD}", hub.addr));
+    browser.until(10, "the rooms", |b| {
+        b.texts("#rooms td").iter().any(|t| t.starts_with("2 / 3"))
+    });
+    let rooms = browser.texts("#rooms tr");
+    assert!(
+        rooms
+            .iter()
+            .any(|r| r.contains("Salle A") && r.contains("Atelier « données »")),
+        "{rooms:?}"
+    );
+    assert!(browser.texts("#alerts li").is_empty(), "2 of 3 is not 90 %");
+
+    // A third person fills the workshop: the page warns, no reload.
+    sync(&doors[0]);
+    assert_eq!(doors[0].json(&["door", "S-000003"])["outcome"], "admitted");
+    assert_eq!(doors[0].json(&["door", "S-000004"])["outcome"], "full");
+    sync(&doors[0]);
+    browser.until(10, "3 of 3", |b| {
+        b.texts("#rooms td").iter().any(|t| t.starts_with("3 / 3"))
+    });
+    eprintln!(
+        "DEBUG rooms {:?} alerts {:?}",
+        browser.texts("#rooms tr"),
+        browser.texts("#alerts li")
+    );
+    eprintln!(
+        "DEBUG {}",
+        reqwest::blocking::get(format!("http://{}/api/stats?token={DASHBOARD}", hub.addr))
+            .unwrap()
+            .text()
+            .unwrap()
+            .split("\"rooms\"")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(400)
+            .collect::<String>()
+    );
+    browser.until(10, "the warning", |b| {
+        b.texts("#alerts li")
+            .iter()
+            .any(|t| t.contains("Salle A") && t.contains("3 / 3"))
+    });
+    let sessions = browser.texts("#sessions tr");
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s.contains("Atelier") && s.contains("3\nvenus")),
+        "{sessions:?}"
+    );
+    // An exit frees a seat.
+    assert_eq!(
+        doors[1].json(&["door", "S-000002", "--exit"])["outcome"],
+        "left"
+    );
+    sync(&doors[1]);
+    browser.until(10, "the seat freed", |b| {
+        b.texts("#rooms td").iter().any(|t| t.starts_with("2 / 3"))
+    });
+}

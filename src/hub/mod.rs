@@ -949,7 +949,53 @@ pub fn dashboard(
         })
         .collect();
     let (refused, waiting) = k.refused_and_waiting()?;
+    // Rooms now, and today's sessions: who is in, who came, who registered.
+    let occupancy = k.occupancy(None)?;
+    let title_of = |id: &Option<String>| {
+        id.as_ref().and_then(|id| {
+            occupancy
+                .sessions
+                .iter()
+                .find(|v| &v.session.id == id)
+                .map(|v| v.session.title.clone())
+        })
+    };
+    let rooms: Vec<Value> = occupancy
+        .rooms
+        .iter()
+        .map(|r| {
+            json!({
+                "room": r.room,
+                "session": title_of(&r.session),
+                "present": r.present,
+                "capacity": r.capacity,
+                "nearly_full": r.nearly_full,
+            })
+        })
+        .collect();
+    let sessions: Vec<Value> = occupancy
+        .sessions
+        .iter()
+        .filter(|v| tz.to_datetime(v.session.start).date() == today.date)
+        .map(|v| {
+            json!({
+                "id": v.session.id,
+                "title": v.session.title,
+                "room": v.session.room,
+                "start": event.hh_mm(v.session.start),
+                "end": event.hh_mm(v.session.end),
+                "open": v.open,
+                "present": v.counts.present,
+                "attended": v.counts.attended,
+                "registered": v.counts.registered,
+                "registration_only": v.session.registration_only,
+                "capacity": v.session.capacity,
+            })
+        })
+        .collect();
     Ok(json!({
+        "rooms": rooms,
+        "sessions": sessions,
         "event": event.name,
         "clocks": clock_alerts,
         "printers": printer_alerts,
