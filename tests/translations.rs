@@ -163,6 +163,7 @@ fn every_phrase_on_screen_has_its_english() {
         "QWERTZ",
         "accueil — ",
         " · ",
+        " / ",
         " : ",
         " — ",
         " ",

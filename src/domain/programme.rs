@@ -283,7 +283,8 @@ pub fn stays(movements: &mut [Movement], programme: &Programme) -> Vec<Stay> {
             open = None;
         }
         if let Some((_, i, room)) = open {
-            let closes = m.session.is_some() || same_room(room, &m.room);
+            // Doors write the programme's spelling of their room.
+            let closes = m.session.is_some() || room == m.room;
             if closes {
                 out[i].to = Some(m.at);
                 open = None;

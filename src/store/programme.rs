@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
-use rusqlite::{Connection, TransactionBehavior, params};
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -12,7 +14,7 @@ use super::log::append;
 use super::{
     CodeMatch, Lookup, Result, Store, StoreError, find_registrant, parse_ts, resolve_code, ts_text,
 };
-use crate::domain::programme::{Movement, Programme, Session};
+use crate::domain::programme::{Movement, Programme, Session, SessionCount};
 use crate::domain::{NewRecord, Record, Registrant};
 
 /// What replacing the programme changed.
@@ -336,75 +338,83 @@ impl Store {
     }
 }
 
-/// Door records of some people, each person's newest first.
-const MOVES: &str = "SELECT r.registrant, r.kind, json_extract(r.payload, '$.room'),
-            json_extract(r.payload, '$.session')
-     FROM record r
-     WHERE r.kind IN ('room_entry', 'room_exit')
-       AND NOT EXISTS (SELECT 1 FROM record_refused f WHERE f.id = r.id AND f.kind = 'refused')";
-
-/// Where one person is, from their door records newest first: the latest
-/// entry not closed since by an entry elsewhere or an exit of its room
-/// (exits of other rooms say nothing of it). `(session, room)`.
-fn where_is(moves: &[(String, Option<String>, Option<String>)]) -> Option<(String, String)> {
-    let mut exits: Vec<&str> = Vec::new();
-    for (kind, room, session) in moves {
-        let room = room.as_deref().unwrap_or_default();
-        if kind == "room_exit" {
-            exits.push(room);
-            continue;
-        }
-        if exits
-            .iter()
-            .any(|e| crate::domain::programme::same_room(e, room))
-        {
-            return None;
-        }
-        return Some((session.clone().unwrap_or_default(), room.to_owned()));
-    }
-    None
-}
-
-type Move = (String, Option<String>, Option<String>);
-
+/// Where a person is now: `(session, room)`, as the derived
+/// `room_presence` holds it (schema 10).
 fn presence(conn: &Connection, who: Uuid) -> Result<Option<(String, String)>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{MOVES} AND r.registrant = ?1 ORDER BY r.at DESC, r.id DESC"
-    ))?;
-    let moves: Vec<Move> = stmt
-        .query_map([who.to_string()], |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(where_is(&moves))
+    Ok(conn
+        .prepare_cached("SELECT session, room FROM room_presence WHERE registrant = ?1")?
+        .query_row([who.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }
 
-/// People in a session now: among those who entered it, the ones whose
-/// presence is still there.
+/// People in a session now.
 fn present_in(conn: &Connection, s: &Session) -> Result<u32> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{MOVES} AND r.registrant IN (SELECT e.registrant FROM record e
-             WHERE e.kind = 'room_entry' AND json_extract(e.payload, '$.session') = ?1)
-         ORDER BY r.registrant, r.at DESC, r.id DESC"
-    ))?;
-    let mut rows = stmt.query([&s.id])?;
-    let mut n = 0u32;
-    let mut person: Option<String> = None;
-    let mut moves: Vec<Move> = Vec::new();
-    let mut settle = |moves: &mut Vec<Move>| {
-        if where_is(moves).is_some_and(|(session, _)| session == s.id) {
-            n += 1;
-        }
-        moves.clear();
-    };
-    while let Some(row) = rows.next()? {
-        let who: String = row.get(0)?;
-        if person.as_deref() != Some(who.as_str()) {
-            settle(&mut moves);
-            person = Some(who);
-        }
-        moves.push((row.get(1)?, row.get(2)?, row.get(3)?));
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM room_presence WHERE session = ?1")?
+        .query_row([&s.id], |r| r.get(0))?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Rebuilds the presence and attendance derived from the door records
+/// (after a purge renamed everyone).
+pub(super) fn rebuild_rooms(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM room_presence;
+         DELETE FROM session_attendance;
+         INSERT INTO room_presence (registrant, session, room, entered)
+             SELECT registrant, session, room, entered FROM room_presence_of;
+         INSERT OR IGNORE INTO session_attendance (session, registrant)
+             SELECT json_extract(r.payload, '$.session'), r.registrant FROM record r
+             WHERE r.kind = 'room_entry'
+               AND NOT EXISTS (SELECT 1 FROM record_refused f WHERE f.id = r.id AND f.kind = 'refused');",
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Every session's counts at `now`, from the derived presence and
+    /// attendance: in the room now (sessions not over), came at least once,
+    /// registered.
+    pub fn session_counts(&self, now: Timestamp) -> Result<Vec<SessionCount>> {
+        let per = |sql: &str, now: Option<&str>| -> Result<HashMap<String, u32>> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let rows = match now {
+                Some(t) => stmt
+                    .query_map([t], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?,
+                None => stmt
+                    .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?,
+            };
+            Ok(rows
+                .into_iter()
+                .map(|(k, n)| (k, u32::try_from(n).unwrap_or(u32::MAX)))
+                .collect())
+        };
+        let t = ts_text(now);
+        let present = per(
+            "SELECT p.session, COUNT(*) FROM room_presence p JOIN session s ON s.id = p.session
+             WHERE s.ends_at > ?1 AND p.entered <= ?1 GROUP BY p.session",
+            Some(&t),
+        )?;
+        let attended = per(
+            "SELECT session, COUNT(*) FROM session_attendance GROUP BY session",
+            None,
+        )?;
+        let registered = per(
+            "SELECT session, COUNT(*) FROM session_registrant GROUP BY session",
+            None,
+        )?;
+        Ok(sessions(&self.conn)?
+            .into_iter()
+            .map(|s| SessionCount {
+                present: present.get(&s.id).copied().unwrap_or(0),
+                attended: attended.get(&s.id).copied().unwrap_or(0),
+                registered: registered.get(&s.id).copied().unwrap_or(0),
+                session: s.id,
+            })
+            .collect())
     }
-    settle(&mut moves);
-    Ok(n)
 }
 
 impl Store {

@@ -325,6 +325,8 @@ impl Store {
                 insert.execute(params![session, &*fresh])?;
             }
         }
+        // Where people are and what they came to, under their new names.
+        super::programme::rebuild_rooms(&tx)?;
         for table in ["pretix_push", "pretix_checkin"] {
             let rows: Vec<String> = {
                 let mut stmt = tx.prepare(&format!("SELECT DISTINCT record FROM {table}"))?;

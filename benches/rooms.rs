@@ -1,0 +1,109 @@
+//! Rooms and doors (issue #16, see BENCHMARKS.md): a room door's scan,
+//! decided and recorded durably, and every room's and session's counts
+//! derived again from the log — 50 rooms, 10,000 people who have each
+//! gone through five doors already.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fmt::Write;
+use std::path::Path;
+
+use accueil::app::{Kiosk, Lookup};
+use accueil::config::Config;
+use accueil::domain::programme::{Direction, DoorOutcome};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const PEOPLE: usize = 10_000;
+const ROOMS: usize = 50;
+
+/// 10:00 in Paris on the event's first day: every room's morning session
+/// is on.
+fn ten() -> jiff::Timestamp {
+    "2022-09-28T08:00:00Z".parse().unwrap()
+}
+
+fn kiosk(dir: &Path) -> Kiosk {
+    let config = Config::parse(include_str!("../kiosk.toml"), dir).expect("kiosk.toml");
+    Kiosk::open(config, Some(&dir.join("rooms.sqlite")))
+        .expect("open")
+        .with_clock(ten)
+}
+
+/// Four sessions a day in each room, both days: 400 sessions.
+fn programme() -> String {
+    let mut csv = String::from("Code;Titre;Salle;Date;Début;Fin;Capacité\n");
+    for room in 0..ROOMS {
+        for (day, date) in ["28/09/2022", "29/09/2022"].iter().enumerate() {
+            for (slot, (start, end)) in [
+                ("08:00", "10:30"),
+                ("10:30", "12:30"),
+                ("14:00", "16:00"),
+                ("16:00", "18:00"),
+            ]
+            .iter()
+            .enumerate()
+            {
+                writeln!(
+                    csv,
+                    "R{room}-J{day}-{slot};Séance {slot} de la salle {room};Salle {room};{date};{start};{end};"
+                )
+                .unwrap();
+            }
+        }
+    }
+    csv
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("inscrits.csv");
+    std::fs::write(&csv, accueil::demo::registrants_csv(PEOPLE)).expect("csv");
+    let prog = dir.path().join("programme.csv");
+    std::fs::write(&prog, programme()).expect("programme");
+    let mut k = kiosk(dir.path());
+    k.import_file(&csv, Default::default(), |_, _| {})
+        .expect("import");
+    k.import_programme(&prog, false, false).expect("programme");
+    // Five doors each: 50,000 door records, people spread over the rooms.
+    for round in 0..5 {
+        for p in 1..=PEOPLE {
+            let room = format!("Salle {}", (p * 7 + round * 13) % ROOMS);
+            k.door_scan(
+                &Lookup::Code(format!("NEC-{p:06}")),
+                Some(&room),
+                Direction::In,
+            )
+            .expect("door");
+        }
+    }
+
+    let mut g = c.benchmark_group("rooms_10k");
+    // Each scan a person going into the other of two rooms: always an
+    // entry, decided against a room of about 200 people and recorded.
+    let mut next = 0usize;
+    g.bench_function("door scan (decision + durable record)", |b| {
+        b.iter(|| {
+            next = next % PEOPLE + 1;
+            let room = if next.is_multiple_of(2) { "Salle 1" } else { "Salle 2" };
+            let s = k
+                .door_scan(
+                    &Lookup::Code(format!("NEC-{next:06}")),
+                    Some(room),
+                    Direction::In,
+                )
+                .expect("door");
+            assert!(s.outcome != DoorOutcome::Unknown);
+            s
+        })
+    });
+    g.bench_function("occupancy of 50 rooms and 400 sessions, derived", |b| {
+        b.iter(|| k.occupancy(None).expect("occupancy"))
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = bench
+}
+criterion_main!(benches);
