@@ -83,7 +83,11 @@ fn bench(c: &mut Criterion) {
     g.bench_function("door scan (decision + durable record)", |b| {
         b.iter(|| {
             next = next % PEOPLE + 1;
-            let room = if next.is_multiple_of(2) { "Salle 1" } else { "Salle 2" };
+            let room = if next.is_multiple_of(2) {
+                "Salle 1"
+            } else {
+                "Salle 2"
+            };
             let s = k
                 .door_scan(
                     &Lookup::Code(format!("NEC-{next:06}")),
@@ -97,6 +101,67 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("occupancy of 50 rooms and 400 sessions, derived", |b| {
         b.iter(|| k.occupancy(None).expect("occupancy"))
+    });
+    g.finish();
+
+    // Attendance documents for 1,000 people: the sheet of a session they
+    // all came to, and everyone's certificate.
+    let dir2 = tempfile::tempdir().expect("tempdir");
+    let csv2 = dir2.path().join("inscrits.csv");
+    std::fs::write(&csv2, accueil::demo::registrants_csv(1000)).expect("csv");
+    let prog2 = dir2.path().join("programme.csv");
+    std::fs::write(
+        &prog2,
+        "Code;Titre;Salle;Date;Début;Fin\nPL;Plénière;Amphi;28/09/2022;08:00;12:00\n",
+    )
+    .expect("programme");
+    let toml = include_str!("../kiosk.toml").replace(
+        "[attestation]\n",
+        "[attestation]\nsignatory = \"Marie Curie, directrice\"\nplace = \"Lyon\"\n",
+    );
+    let config = Config::parse(&toml, dir2.path()).expect("kiosk.toml");
+    // In at 08:30, the documents made at 10:00: an hour and a half each.
+    fn half_past_eight() -> jiff::Timestamp {
+        "2022-09-28T06:30:00Z".parse().unwrap()
+    }
+    let mut door = Kiosk::open(config.clone(), Some(&dir2.path().join("k.sqlite")))
+        .expect("open")
+        .with_clock(half_past_eight);
+    door.import_file(&csv2, Default::default(), |_, _| {})
+        .expect("import");
+    door.import_programme(&prog2, false, false)
+        .expect("programme");
+    let mut admitted = 0;
+    for p in 1..=1000 {
+        let s = door
+            .door_scan(
+                &Lookup::Code(format!("NEC-{p:06}")),
+                Some("Amphi"),
+                Direction::In,
+            )
+            .expect("door");
+        admitted += usize::from(s.outcome == DoorOutcome::Admitted);
+    }
+    drop(door);
+    let small = Kiosk::open(config, Some(&dir2.path().join("k.sqlite")))
+        .expect("open")
+        .with_clock(ten);
+    assert_eq!(
+        small
+            .certificates(None, accueil::badge::sheet::Words::French)
+            .expect("certificates")
+            .len(),
+        admitted
+    );
+    assert!(admitted > 900);
+    let mut g = c.benchmark_group("attendance_1k");
+    g.sample_size(10);
+    let words = accueil::badge::sheet::Words::French;
+    g.bench_function("émargement, one session of 1,000 people", |b| {
+        b.iter(|| small.attendance_sheet("PL", true, words).expect("sheet"))
+    });
+    g.bench_function("attestations, 1,000 people", |b| {
+        b.iter(|| small.certificates(None, words).expect("certificates"))
     });
     g.finish();
 }

@@ -33,6 +33,8 @@ pub struct Config {
     pub source: Source,
     /// kiosk.toml `[scanner]`: the camera.
     pub camera: crate::camera::CameraSetting,
+    /// kiosk.toml `[attestation]`.
+    pub attestation: AttestationSettings,
     /// The kiosk.toml it was read from (`None`: parsed from text).
     pub path: Option<PathBuf>,
     /// The text it was parsed from, and the folder relative paths start
@@ -309,6 +311,31 @@ struct RawConfig {
     source: RawSource,
     #[serde(default)]
     scanner: RawScanner,
+    #[serde(default)]
+    attestation: RawAttestation,
+}
+
+/// kiosk.toml `[attestation]`: who signs attendance certificates.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttestation {
+    organiser: Option<String>,
+    signatory: Option<String>,
+    place: Option<String>,
+    signature: Option<PathBuf>,
+}
+
+/// kiosk.toml `[attestation]`, validated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttestationSettings {
+    /// The organising body, at the top of each certificate.
+    pub organiser: Option<String>,
+    /// Who signs, with their title.
+    pub signatory: Option<String>,
+    /// Where it is signed (« Fait à Lyon »).
+    pub place: Option<String>,
+    /// The signature's image (PNG or JPEG), relative to kiosk.toml.
+    pub signature: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -885,6 +912,18 @@ impl RawConfig {
             hub: validate_hub(self.hub)?,
             source,
             camera,
+            attestation: {
+                let text = |v: Option<String>| {
+                    v.map(|t| crate::domain::text::squeeze(&t))
+                        .filter(|t| !t.is_empty())
+                };
+                AttestationSettings {
+                    organiser: text(self.attestation.organiser),
+                    signatory: text(self.attestation.signatory),
+                    place: text(self.attestation.place),
+                    signature: self.attestation.signature.map(|p| base.join(p)),
+                }
+            },
             path: None,
             text: String::new(),
             base: base.to_owned(),

@@ -570,3 +570,171 @@ fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_and_glare() {
     assert_eq!(scans, ["NEC-1001", "NEC-1002"]);
     assert_eq!(seen, 15, "the preview saw every frame");
 }
+
+/// A page rendered at 100 dpi: whether anything is drawn in the outer
+/// `margin` millimetres of it.
+fn ink_in_margins(png: &Path, margin: f32) -> bool {
+    let img = image::open(png).unwrap().to_luma8();
+    let m = (margin * 100.0 / 25.4) as u32;
+    img.enumerate_pixels().any(|(x, y, p)| {
+        let edge = x < m || y < m || x >= img.width() - m || y >= img.height() - m;
+        edge && p.0[0] < 200
+    })
+}
+
+#[test]
+#[ignore = "needs poppler-utils (pdftoppm, pdftotext): run by .ci/run"]
+fn attendance_sheets_and_certificates_read_back_with_every_name_and_nothing_outside_the_page() {
+    let ev = common::Event::with_config(
+        &common::KIOSK_TOML
+            .replace("[attestation]\n", "[attestation]\norganiser = \"Direction interministérielle du numérique\"\nsignatory = \"Marie Curie, directrice\"\nplace = \"Lyon\"\n"),
+    );
+    ev.ok(&["import", &common::fixture_str("noms-difficiles.csv")]);
+    let codes: Vec<String> = std::fs::read_to_string(common::fixture("noms-difficiles.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(';').next().map(str::to_owned))
+        .collect();
+    // A session on now, at today's date: the event runs around today.
+    let tz = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let now = jiff::Timestamp::now();
+    let at = |h: i64| {
+        tz.to_datetime(now + jiff::SignedDuration::from_hours(h))
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let today = tz.to_datetime(now).date();
+    std::fs::write(
+        ev.path("kiosk.toml"),
+        std::fs::read_to_string(ev.path("kiosk.toml"))
+            .unwrap()
+            .replace(
+                "days = [\"2022-09-28\", \"2022-09-29\"]",
+                &format!(
+                    "days = [\"{}\", \"{today}\", \"{}\"]",
+                    today.yesterday().unwrap(),
+                    today.tomorrow().unwrap()
+                ),
+            )
+            .replace(
+                "days = [\"2022-09-29\"]",
+                &format!("days = [\"{}\"]", today.tomorrow().unwrap()),
+            ),
+    )
+    .unwrap();
+    ev.write(
+        "programme.csv",
+        format!("Code;Titre;Salle;Début;Fin\nAT;Atelier « Écrire pour être compris : le langage clair dans les courriers administratifs »;Salle Marianne;{};{}\n", at(-2), at(1)),
+    );
+    ev.ok(&["programme", "programme.csv"]);
+    // Who the door lets in (not the cancelled, nor categories expected
+    // another day).
+    // Half an hour ago: the certificates count the time since.
+    fn half_an_hour_ago() -> jiff::Timestamp {
+        jiff::Timestamp::now() - jiff::SignedDuration::from_mins(30)
+    }
+    let mut door = ev.kiosk().with_clock(half_an_hour_ago);
+    let admitted_codes: Vec<&String> = codes
+        .iter()
+        .filter(|code| {
+            door.door_scan(
+                &accueil::app::Lookup::Code((*code).clone()),
+                Some("Salle Marianne"),
+                accueil::domain::programme::Direction::In,
+            )
+            .unwrap()
+            .outcome
+                == accueil::domain::programme::DoorOutcome::Admitted
+        })
+        .collect();
+    drop(door);
+    let sheet = ev.path("emargement.pdf");
+    ev.ok(&[
+        "emargement",
+        "--session",
+        "AT",
+        "--signatures",
+        "--out",
+        sheet.to_str().unwrap(),
+    ]);
+    let text = text_of(&sheet);
+    let k = ev.kiosk();
+    for code in &codes {
+        let r = k
+            .registrant(&accueil::app::Lookup::Code(code.clone()))
+            .unwrap()
+            .unwrap();
+        let name = squash(&format!("{}{}", r.last_name, r.first_name));
+        assert_eq!(
+            text.contains(&name),
+            admitted_codes.contains(&code),
+            "{} on the sheet as admitted: {text}",
+            r.last_name
+        );
+    }
+    let admitted = admitted_codes.len();
+    assert!(admitted >= 5);
+    let prefix = ev.path("emargement");
+    poppler(
+        "pdftoppm",
+        &[
+            "-r",
+            "100",
+            "-png",
+            &sheet.to_string_lossy(),
+            &prefix.to_string_lossy(),
+        ],
+    );
+    let pages: Vec<_> = std::fs::read_dir(ev.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.to_string_lossy().contains("emargement-") && p.extension().is_some_and(|e| e == "png")
+        })
+        .collect();
+    assert!(!pages.is_empty());
+    for page in &pages {
+        assert!(
+            !ink_in_margins(page, 12.0),
+            "{} draws in its margins",
+            page.display()
+        );
+    }
+
+    // Everyone's certificate, one file each, named by a number only.
+    let dir = ev.path("attestations");
+    ev.ok(&["attestation", "--all", "--out", dir.to_str().unwrap()]);
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), admitted);
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("attestation-")
+                && name[12..].trim_end_matches(".pdf").parse::<i64>().is_ok(),
+            "{name}"
+        );
+        let t = text_of(f);
+        assert!(
+            t.contains("Attestationdeprésence") && t.contains("MarieCurie"),
+            "{t}"
+        );
+        assert!(
+            t.contains("Total:30min") || t.contains("Total:29min"),
+            "{t}"
+        );
+    }
+    let one = ev.path("une.pdf");
+    ev.ok(&[
+        "attestation",
+        &codes[0],
+        "--lang",
+        "en",
+        "--out",
+        one.to_str().unwrap(),
+    ]);
+    assert!(text_of(&one).contains("Certificateofattendance"));
+}

@@ -182,6 +182,19 @@ pub enum AppError {
         "cette porte n'a pas de salle — ajoutez room = \"…\" dans [kiosk] de kiosk.toml (avec mode = \"door\"), ou donnez --room"
     )]
     NoRoom,
+    #[error("aucune séance « {session} » au programme — séances : {}", if .known.is_empty() { "aucune (importez le programme : accueil programme FICHIER)".to_owned() } else { .known.join(", ") })]
+    NoSuchSession { session: String, known: Vec<String> },
+    #[error(
+        "[attestation] signatory absent de kiosk.toml : qui signe les attestations ? (par exemple signatory = \"Marie Curie, directrice\")"
+    )]
+    NoSignatory,
+    #[error(
+        "signature {path} illisible : {source} — vérifiez [attestation] signature dans kiosk.toml"
+    )]
+    SignatureFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(
         "purge : {path} impossible à effacer ({source}) — effacez-le à la main, il contient des noms"
     )]

@@ -338,3 +338,206 @@ fn views(
         rooms,
     }
 }
+
+/// « 1 h 30 », « 45 min ».
+fn duration_text(d: jiff::SignedDuration) -> String {
+    let minutes = d.as_secs().max(0) / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02}"),
+    }
+}
+
+impl Kiosk {
+    /// The session's attendance sheet (« feuille d'émargement »): who came
+    /// (first entry), and who registered without coming, by name.
+    pub fn attendance_sheet(
+        &self,
+        session: &str,
+        signatures: bool,
+        words: crate::badge::sheet::Words,
+    ) -> Result<Vec<u8>> {
+        self.refuse_if_purged()?;
+        let programme = self.store.programme()?;
+        let Some(s) = programme.session(session.trim()) else {
+            return Err(AppError::NoSuchSession {
+                session: session.trim().to_owned(),
+                known: programme
+                    .sessions
+                    .iter()
+                    .map(|s| s.id.clone())
+                    .take(20)
+                    .collect(),
+            });
+        };
+        let mut moves = self.store.movements()?;
+        let stays = programme::stays(&mut moves, &programme);
+        let mut first: BTreeMap<uuid::Uuid, Timestamp> = BTreeMap::new();
+        for st in stays.iter().filter(|st| st.session == s.id) {
+            first
+                .entry(st.person)
+                .and_modify(|t| *t = (*t).min(st.from))
+                .or_insert(st.from);
+        }
+        let event = &self.config.event;
+        let mut people: Vec<(Registrant, String)> = Vec::new();
+        let mut seen = BTreeSet::new();
+        let registered = programme.registered.get(&s.id).cloned().unwrap_or_default();
+        for uid in first.keys().chain(registered.iter()) {
+            if !seen.insert(*uid) {
+                continue;
+            }
+            if let Some(r) = self.store.registrant(&Lookup::Uid(*uid))? {
+                let at = first.get(uid).map(|t| event.hh_mm(*t)).unwrap_or_default();
+                people.push((r, at));
+            }
+        }
+        people.sort_by(|a, b| {
+            (
+                crate::domain::text::sort_key(&a.0.last_name),
+                crate::domain::text::sort_key(&a.0.first_name),
+            )
+                .cmp(&(
+                    crate::domain::text::sort_key(&b.0.last_name),
+                    crate::domain::text::sort_key(&b.0.first_name),
+                ))
+        });
+        let tz = &event.timezone;
+        let sheet = crate::badge::sheet::Sheet {
+            event: event.name.clone(),
+            session: s.title.clone(),
+            when: format!(
+                "{} · {} · {}–{}",
+                s.room,
+                tz.to_datetime(s.start).strftime("%d/%m/%Y"),
+                event.hh_mm(s.start),
+                event.hh_mm(s.end)
+            ),
+            rows: people
+                .into_iter()
+                .map(|(r, arrived)| crate::badge::sheet::SheetRow {
+                    last_name: r.last_name,
+                    first_name: r.first_name,
+                    organisation: r.organisation,
+                    arrived,
+                })
+                .collect(),
+            signatures,
+            words,
+            generated: tz
+                .to_datetime(self.now())
+                .strftime("%d/%m/%Y %H:%M")
+                .to_string(),
+        };
+        Ok(crate::badge::sheet::attendance_sheet(&sheet)?)
+    }
+
+    /// Attendance certificates: `who`'s, or everyone's who attended a
+    /// session, each with the sessions and the time spent in each (from
+    /// the door records, within the sessions' times). One PDF per person.
+    pub fn certificates(
+        &self,
+        who: Option<&Lookup>,
+        words: crate::badge::sheet::Words,
+    ) -> Result<Vec<(Registrant, Vec<u8>)>> {
+        use crate::badge::sheet::{Attended, Certificate, Signatory};
+        self.refuse_if_purged()?;
+        let a = &self.config.attestation;
+        let Some(signatory) = a.signatory.as_deref() else {
+            return Err(AppError::NoSignatory);
+        };
+        let signature = match &a.signature {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|source| AppError::SignatureFile {
+                    path: path.clone(),
+                    source,
+                })?;
+                Some(crate::badge::Logo::decode(&bytes)?)
+            }
+            None => None,
+        };
+        let programme = self.store.programme()?;
+        let mut moves = self.store.movements()?;
+        let only = match who {
+            Some(l) => Some(
+                self.store
+                    .registrant(l)?
+                    .ok_or_else(|| AppError::NotFound(l.to_string()))?
+                    .uid,
+            ),
+            None => None,
+        };
+        if let Some(uid) = only {
+            moves.retain(|m| m.person == uid);
+        }
+        let stays = programme::stays(&mut moves, &programme);
+        let now = self.now();
+        let event = &self.config.event;
+        let tz = &event.timezone;
+        // Per person, per session: the time spent.
+        let mut time: BTreeMap<uuid::Uuid, BTreeMap<String, jiff::SignedDuration>> =
+            BTreeMap::new();
+        for st in &stays {
+            if let Some(s) = programme.session(&st.session) {
+                let d = st.within(s, now);
+                let e = time
+                    .entry(st.person)
+                    .or_default()
+                    .entry(s.id.clone())
+                    .or_default();
+                *e = e.checked_add(d).unwrap_or(*e);
+            }
+        }
+        if let Some(uid) = only {
+            time.entry(uid).or_default();
+        }
+        let date = tz.to_datetime(now).strftime("%d/%m/%Y").to_string();
+        let by = Signatory {
+            event: &event.name,
+            organiser: a.organiser.as_deref().unwrap_or(&event.name),
+            name: signatory,
+            place: a.place.as_deref().unwrap_or(""),
+            date: &date,
+            signature: signature.as_ref(),
+            words,
+        };
+        let mut out = Vec::new();
+        for (uid, sessions) in time {
+            let Some(r) = self.store.registrant(&Lookup::Uid(uid))? else {
+                continue;
+            };
+            let mut total = jiff::SignedDuration::ZERO;
+            let attended: Vec<Attended> = programme
+                .sessions
+                .iter()
+                .filter_map(|s| sessions.get(&s.id).map(|d| (s, *d)))
+                .filter(|(_, d)| d.as_secs() >= 60)
+                .map(|(s, d)| {
+                    total = total.checked_add(d).unwrap_or(total);
+                    Attended {
+                        date: tz.to_datetime(s.start).strftime("%d/%m/%Y").to_string(),
+                        times: format!("{}–{}", event.hh_mm(s.start), event.hh_mm(s.end)),
+                        title: s.title.clone(),
+                        room: s.room.clone(),
+                        duration: duration_text(d),
+                    }
+                })
+                .collect();
+            // Everyone's: those who came to something; one person's is
+            // made even empty (it says so).
+            if attended.is_empty() && only.is_none() {
+                continue;
+            }
+            let cert = Certificate {
+                name: r.display_name(),
+                organisation: r.organisation.clone(),
+                sessions: attended,
+                total: duration_text(total),
+            };
+            let pdf = crate::badge::sheet::certificates(std::slice::from_ref(&cert), &by)?;
+            out.push((r, pdf));
+        }
+        Ok(out)
+    }
+}

@@ -4,6 +4,7 @@
 //! rectangles.
 
 pub mod layout;
+pub mod sheet;
 
 use std::sync::OnceLock;
 

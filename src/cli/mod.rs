@@ -142,6 +142,35 @@ enum Command {
         #[arg(long)]
         exit: bool,
     },
+    /// Feuille d'émargement PDF d'une séance : qui est venu (heure d'arrivée), et les inscrits absents.
+    Emargement {
+        /// La séance (son code, voir « accueil sessions »).
+        #[arg(long)]
+        session: String,
+        /// Fichier PDF à écrire (« - » : la sortie standard).
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+        /// Ajoute une colonne pour signer sur papier.
+        #[arg(long)]
+        signatures: bool,
+        /// Langue du document : fr ou en.
+        #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
+        lang: String,
+    },
+    /// Attestation de présence PDF (séances suivies et durée) : d'un inscrit (CODE ou --id), ou de tous avec --all dans un dossier.
+    Attestation {
+        #[command(flatten)]
+        who: OptionalTarget,
+        /// Toutes les personnes venues à une séance (un PDF chacune, attestation-N.pdf, N l'identifiant local).
+        #[arg(long, conflicts_with_all = ["code", "id"])]
+        all: bool,
+        /// Fichier PDF (une personne) ou dossier (--all).
+        #[arg(long, value_name = "CHEMIN")]
+        out: PathBuf,
+        /// Langue du document : fr ou en.
+        #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
+        lang: String,
+    },
     /// Annule la dernière arrivée d'un inscrit (enregistrée comme une nouvelle entrée du journal).
     Undo {
         #[command(flatten)]
@@ -574,6 +603,64 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 o: &occupancy,
             })
         }
+        Command::Emargement {
+            session,
+            out: path,
+            signatures,
+            lang,
+        } => {
+            let pdf = kiosk.attendance_sheet(&session, signatures, words(&lang))?;
+            write_pdf(&path, &pdf)?;
+            out.show_beside(
+                &path,
+                &report::Written {
+                    what: "feuille d'émargement",
+                    paths: vec![path.clone()],
+                    bytes: pdf.len(),
+                },
+            )
+        }
+        Command::Attestation {
+            who,
+            all,
+            out: path,
+            lang,
+        } => {
+            let lookup = match (all, who.code, who.id) {
+                (true, _, _) => None,
+                (false, code, id) => Some(Target { code, id }.lookup()?),
+            };
+            let made = kiosk.certificates(lookup.as_ref(), words(&lang))?;
+            let mut paths = Vec::new();
+            let mut bytes = 0;
+            if all {
+                std::fs::create_dir_all(&path).with_context(|| {
+                    format!(
+                        "dossier {} impossible à créer — vérifiez ses droits",
+                        path.display()
+                    )
+                })?;
+                for (r, pdf) in &made {
+                    // The local number, never a name or a ticket code.
+                    let file = path.join(format!("attestation-{}.pdf", r.id));
+                    write_pdf(&file, pdf)?;
+                    bytes += pdf.len();
+                    paths.push(file);
+                }
+            } else if let Some((_, pdf)) = made.first() {
+                write_pdf(&path, pdf)?;
+                bytes = pdf.len();
+                paths.push(path.clone());
+            }
+            out.show_beside(
+                &path,
+                &report::Written {
+                    what: "attestation(s)",
+                    paths,
+                    bytes,
+                },
+            )
+        }
         Command::Door { who, room, exit } => {
             let lookup = who.lookup()?;
             let direction = if exit {
@@ -764,6 +851,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// `--lang` of a document.
+fn words(lang: &str) -> crate::badge::sheet::Words {
+    match lang {
+        "en" => crate::badge::sheet::Words::English,
+        _ => crate::badge::sheet::Words::French,
+    }
+}
+
 /// `2026-06-11T09:30` (or with a space) in the event's timezone, or an
 /// RFC 3339 instant.
 fn event_instant(event: &crate::domain::Event, text: &str) -> anyhow::Result<jiff::Timestamp> {
@@ -775,6 +870,17 @@ fn event_instant(event: &crate::domain::Event, text: &str) -> anyhow::Result<jif
         format!("--at « {t} » illisible — AAAA-MM-JJTHH:MM, à l'heure de l'événement")
     })?;
     Ok(event.timezone.to_timestamp(dt)?)
+}
+
+/// Who a command may be about: a ticket code, `--id`, or nobody (`--all`).
+#[derive(Debug, clap::Args)]
+struct OptionalTarget {
+    /// Code du billet.
+    #[arg(conflicts_with = "id")]
+    code: Option<String>,
+    /// Identifiant de l'inscrit (numéro local ou uid).
+    #[arg(long)]
+    id: Option<String>,
 }
 
 /// Who a command is about: a ticket code, or `--id`.

@@ -84,6 +84,40 @@ impl fmt::Display for Badge {
     }
 }
 
+/// `accueil emargement`, `accueil attestation`: documents written.
+#[derive(Debug, Serialize)]
+pub(super) struct Written {
+    pub what: &'static str,
+    pub paths: Vec<PathBuf>,
+    pub bytes: usize,
+}
+
+impl fmt::Display for Written {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.paths.as_slice() {
+            [] => writeln!(f, "aucune {} : personne n'est venu à une séance", self.what),
+            [one] => writeln!(
+                f,
+                "{} écrite dans {} ({} Ko)",
+                self.what,
+                one.display(),
+                self.bytes.div_ceil(1024)
+            ),
+            many => writeln!(
+                f,
+                "{} {} écrites dans {} ({} Ko)",
+                many.len(),
+                self.what,
+                many[0]
+                    .parent()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                self.bytes.div_ceil(1024)
+            ),
+        }
+    }
+}
+
 /// `accueil badges`: a sheet of badges written.
 #[derive(Debug, Serialize)]
 pub(super) struct Badges {

@@ -255,7 +255,7 @@ impl Stay {
     /// from the start), up to `now` for a stay still open.
     pub fn within(&self, s: &Session, now: Timestamp) -> SignedDuration {
         let from = self.from.max(s.start);
-        let to = self.to.unwrap_or(now).min(s.end);
+        let to = self.to.unwrap_or(now).min(s.end).min(now);
         if to > from {
             to.duration_since(from)
         } else {

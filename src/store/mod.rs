@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_print_once.sql"),
     include_str!("migrations/0009_kiosk_credential.sql"),
     include_str!("migrations/0010_programme.sql"),
+    include_str!("migrations/0011_room_presence.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
