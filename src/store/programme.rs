@@ -133,8 +133,13 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let old = programme(&tx)?;
         let mut change = ProgrammeChange::default();
+        // By reference: a programme of any size compared in one pass.
+        let old_by_id: HashMap<&str, &Session> =
+            old.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
+        let new_ids: std::collections::HashSet<&str> =
+            new.sessions.iter().map(|s| s.id.as_str()).collect();
         for s in &new.sessions {
-            match old.session(&s.id) {
+            match old_by_id.get(s.id.as_str()).copied() {
                 None => change.added += 1,
                 Some(o) if o == s && old.registered.get(&s.id) == new.registered.get(&s.id) => {
                     change.unchanged += 1
@@ -143,7 +148,7 @@ impl Store {
             }
         }
         for s in &old.sessions {
-            if new.session(&s.id).is_none() {
+            if !new_ids.contains(s.id.as_str()) {
                 change.removed.push(s.id.clone());
                 let entries: i64 = tx
                     .prepare_cached(
