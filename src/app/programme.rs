@@ -90,6 +90,14 @@ pub struct RoomView {
 }
 
 impl Kiosk {
+    /// The room a door works for: the one asked, else kiosk.toml's.
+    fn door_room(&self, room: Option<&str>) -> Result<String> {
+        match room.or(self.config.kiosk.room.as_deref()) {
+            Some(r) if !r.trim().is_empty() => Ok(r.trim().to_owned()),
+            _ => Err(AppError::NoRoom),
+        }
+    }
+
     /// The programme this copy holds.
     pub fn programme(&self) -> Result<Programme> {
         Ok(self.store.programme()?)
@@ -177,10 +185,7 @@ impl Kiosk {
         direction: Direction,
     ) -> Result<DoorScan> {
         self.refuse_if_purged()?;
-        let room = match room.or(self.config.kiosk.room.as_deref()) {
-            Some(r) if !r.trim().is_empty() => r.trim().to_owned(),
-            _ => return Err(AppError::NoRoom),
-        };
+        let room = self.door_room(room)?;
         let event = &self.config.event;
         let policy = self.config.policy;
         let now = (self.clock)();
@@ -240,10 +245,7 @@ impl Kiosk {
     /// What the door of `room` (kiosk.toml's when `None`) admits to now,
     /// and how full the session is.
     pub fn door_status(&self, room: Option<&str>) -> Result<DoorStatus> {
-        let room = match room.or(self.config.kiosk.room.as_deref()) {
-            Some(r) if !r.trim().is_empty() => r.trim().to_owned(),
-            _ => return Err(AppError::NoRoom),
-        };
+        let room = self.door_room(room)?;
         let (open, next, room, present) =
             self.store
                 .door_now(&room, self.now(), self.config.door_opens_before)?;

@@ -54,12 +54,6 @@ impl Programme {
             .collect()
     }
 
-    pub fn is_registered(&self, session: &str, who: Uuid) -> bool {
-        self.registered
-            .get(session)
-            .is_some_and(|set| set.contains(&who))
-    }
-
     /// The session a room's door admits to at `now`: the latest-starting
     /// one whose door is open (from `opens_before` before its start to its
     /// end). Between two sessions of one room, the next one as soon as

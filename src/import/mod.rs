@@ -171,17 +171,21 @@ pub struct Parsed {
     pub skipped: usize,
 }
 
+/// A source file's bytes (an export, a programme), or why it cannot be read.
+pub(crate) fn read_source(path: &Path) -> Result<Vec<u8>, ImportError> {
+    std::fs::read(path).map_err(|source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Reads and validates a registration export.
 pub fn read_file(
     path: &Path,
     settings: &ImportSettings,
     event: &Event,
 ) -> Result<Parsed, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    read_bytes(path, &bytes, settings, event)
+    read_bytes(path, &read_source(path)?, settings, event)
 }
 
 /// [`read_file`] on bytes already read; `path` names the source in messages.

@@ -120,11 +120,7 @@ pub fn read_file(
     settings: &ImportSettings,
     event: &Event,
 ) -> Result<ParsedProgramme, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    read_bytes(path, &bytes, settings, event)
+    read_bytes(path, &super::read_source(path)?, settings, event)
 }
 
 /// [`read_file`] on bytes already read.

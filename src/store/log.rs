@@ -231,6 +231,40 @@ pub(crate) fn append(
     })
 }
 
+/// Whom a lookup designates, inside a decision's transaction: a code as
+/// scanned (keyboard mix-ups undone), or a local id or uid.
+pub(super) fn look_up(
+    conn: &Connection,
+    lookup: &Lookup,
+    scanner: crate::domain::keyboard::ScannerLayout,
+) -> Result<CodeMatch> {
+    Ok(match lookup {
+        Lookup::Code(code) => resolve_code(conn, code, scanner)?,
+        other => CodeMatch {
+            registrant: find_registrant(conn, other)?,
+            ..CodeMatch::default()
+        },
+    })
+}
+
+/// A decision's record, if it asked for one, appended and committed with
+/// what was read for it; no record: the transaction is let go, unchanged.
+pub(super) fn append_and_commit(
+    tx: rusqlite::Transaction<'_>,
+    kiosk: &str,
+    now: Timestamp,
+    new: Option<NewRecord>,
+) -> Result<Option<Record>> {
+    match new {
+        Some(new) => {
+            let record = append(&tx, kiosk, now, new)?;
+            tx.commit()?;
+            Ok(Some(record))
+        }
+        None => Ok(None),
+    }
+}
+
 impl Store {
     /// Looks a registrant up, shows `decide` what is known of them, and
     /// appends the record it asks for — all in one immediate transaction, so
@@ -247,13 +281,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let scan = match lookup {
-            Lookup::Code(code) => resolve_code(&tx, code, scanner)?,
-            other => CodeMatch {
-                registrant: find_registrant(&tx, other)?,
-                ..CodeMatch::default()
-            },
-        };
+        let scan = look_up(&tx, lookup, scanner)?;
         let registrant = scan.registrant.clone();
         let arrivals = match &registrant {
             Some(r) => live_arrivals(&tx, r.uid)?,
@@ -265,14 +293,7 @@ impl Store {
             scan,
         };
         let (answer, new) = decide(&seen);
-        let record = match new {
-            Some(new) => {
-                let record = append(&tx, kiosk, now, new)?;
-                tx.commit()?;
-                Some(record)
-            }
-            None => None,
-        };
+        let record = append_and_commit(tx, kiosk, now, new)?;
         Ok((answer, seen, record))
     }
 

@@ -10,10 +10,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::log::append;
-use super::{
-    CodeMatch, Lookup, Result, Store, StoreError, find_registrant, parse_ts, resolve_code, ts_text,
-};
+use super::log::{append_and_commit, look_up};
+use super::{CodeMatch, Lookup, Result, Store, StoreError, find_registrant, parse_ts, ts_text};
 use crate::domain::programme::{Movement, Programme, Session, SessionCount};
 use crate::domain::{NewRecord, Record, Registrant};
 
@@ -257,13 +255,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let scan = match lookup {
-            Lookup::Code(code) => resolve_code(&tx, code, scanner)?,
-            other => CodeMatch {
-                registrant: find_registrant(&tx, other)?,
-                ..CodeMatch::default()
-            },
-        };
+        let scan = look_up(&tx, lookup, scanner)?;
         let (open, next, room, present) = door_view(&tx, room, now, opens_before)?;
         let registrant = scan.registrant.clone();
         let (mut registered, mut inside) = (false, false);
@@ -287,14 +279,7 @@ impl Store {
             present,
         };
         let (answer, new) = decide(&seen);
-        let record = match new {
-            Some(new) => {
-                let record = append(&tx, kiosk, now, new)?;
-                tx.commit()?;
-                Some(record)
-            }
-            None => None,
-        };
+        let record = append_and_commit(tx, kiosk, now, new)?;
         Ok((answer, seen, record))
     }
 }
