@@ -1291,6 +1291,53 @@ mod tests {
     }
 
     #[test]
+    fn room_records_without_their_room_or_session_are_refused() {
+        let door = |kind, payload| Record {
+            kind,
+            payload,
+            ..rec("porte-a", 1)
+        };
+        let entry = |p| door(RecordKind::RoomEntry, p);
+        let exit = |p| door(RecordKind::RoomExit, p);
+        assert_eq!(
+            check(
+                &entry(serde_json::json!({"room": "Salle A", "session": "A1"})),
+                true,
+                None
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check(&exit(serde_json::json!({"room": "Salle A"})), true, None),
+            Ok(())
+        );
+        for bad in [
+            entry(serde_json::json!({"room": "Salle A"})),
+            entry(serde_json::json!({"room": "Salle A", "session": "  "})),
+            entry(serde_json::json!({"session": "A1"})),
+            exit(serde_json::json!({"room": 42})),
+            exit(serde_json::json!({"room": "x".repeat(201)})),
+            Record {
+                day: Some(event().days[0]),
+                ..exit(serde_json::json!({"room": "Salle A"}))
+            },
+            Record {
+                reverts: Some(uuid::Uuid::nil()),
+                ..exit(serde_json::json!({"room": "Salle A"}))
+            },
+        ] {
+            assert!(check(&bad, true, None).is_err(), "{bad:?}");
+        }
+        // Someone the hub does not know yet: kept waiting, not refused.
+        let unknown = check_full(
+            &entry(serde_json::json!({"room": "Salle A", "session": "A1"})),
+            false,
+            None,
+        );
+        assert!(unknown.is_err_and(|r| r.waiting));
+    }
+
+    #[test]
     fn records_the_hub_could_not_read_back_are_refused() {
         assert_eq!(check(&arrival(), true, None), Ok(()));
         let mut r = arrival();

@@ -391,3 +391,95 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_door_s_settings_that_cannot_work_are_refused_with_what_to_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = |from: &str, to: &str| {
+        Config::parse(&KIOSK_TOML.replace(from, to), dir.path())
+            .err()
+            .map(|e| match e {
+                accueil::config::ParseError::Invalid(m) => m,
+                other => format!("{other:?}"),
+            })
+            .unwrap_or_default()
+    };
+    let no_room = with("mode = \"staff\"", "mode = \"door\"");
+    assert!(no_room.contains("room = "), "{no_room}");
+    let room_alone = with("mode = \"staff\"", "mode = \"staff\"\nroom = \"Salle A\"");
+    assert!(room_alone.contains("mode = \"door\""), "{room_alone}");
+    let exits_alone = with("mode = \"staff\"", "mode = \"staff\"\nexits = true");
+    assert!(exits_alone.contains("porte de salle"), "{exits_alone}");
+    let too_early = with("door_opens_minutes = 15", "door_opens_minutes = 600");
+    assert!(too_early.contains("240"), "{too_early}");
+    let typo = with("mode = \"staff\"", "mode = \"porte\"");
+    assert!(typo.contains("« door »"), "{typo}");
+}
+
+#[test]
+fn a_programme_that_drops_a_session_people_came_to_or_names_nobody_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub_with_programme(dir.path(), 10);
+    at("09:10");
+    let mut door_a = door(dir.path(), "porte-amphi", "Amphithéâtre");
+    door_a.sync_with(&hub).unwrap();
+    assert_eq!(scan(&mut door_a, 1), DoorOutcome::Admitted);
+    door_a.sync_with(&hub).unwrap();
+    let before = hub.kiosk.borrow().programme().unwrap();
+
+    // The plenary gone from the file: refused, the programme kept.
+    let without = dir.path().join("sans-pleniere.csv");
+    std::fs::write(
+        &without,
+        PROGRAMME
+            .lines()
+            .filter(|l| !l.starts_with("PL;"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
+    let err = hub
+        .kiosk
+        .borrow_mut()
+        .import_programme(&without, false, false)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("« PL »") && err.to_string().contains("--force"),
+        "{err}"
+    );
+    assert_eq!(hub.kiosk.borrow().programme().unwrap(), before);
+    // With --force it goes; the entry stays in the log.
+    let done = hub
+        .kiosk
+        .borrow_mut()
+        .import_programme(&without, false, true)
+        .unwrap();
+    assert_eq!(done.change.removed, ["PL"]);
+
+    // A registration by an e-mail nobody has: the line is told, nothing taken.
+    let unknown = dir.path().join("inconnu.csv");
+    std::fs::write(
+        &unknown,
+        PROGRAMME.replace("p4@example.fr", "personne@nulle-part.fr"),
+    )
+    .unwrap();
+    let kept = hub.kiosk.borrow().programme().unwrap();
+    let err = hub
+        .kiosk
+        .borrow_mut()
+        .import_programme(&unknown, false, true)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("ligne 3") && err.to_string().contains("personne@nulle-part.fr"),
+        "{err}"
+    );
+    assert_eq!(hub.kiosk.borrow().programme().unwrap(), kept);
+    // A dry run writes nothing either.
+    let dry = hub
+        .kiosk
+        .borrow_mut()
+        .import_programme(&dir.path().join("programme.csv"), true, false)
+        .unwrap();
+    assert!(!dry.change.committed);
+    assert_eq!(hub.kiosk.borrow().programme().unwrap(), kept);
+}
