@@ -396,6 +396,7 @@ struct RawEvent {
     default_category: String,
     colour: Option<String>,
     retention_days: Option<u16>,
+    max_wait_minutes: Option<u16>,
 }
 
 /// The kiosk's colour when the event has none: a calm dark blue.
@@ -677,6 +678,7 @@ impl RawConfig {
             default_category: name.into(),
             colour: None,
             retention_days: None,
+            max_wait_minutes: None,
         })
     }
 
@@ -759,6 +761,15 @@ impl RawConfig {
                 Some(n) => {
                     return Err(format!(
                         "[event] retention_days = {n} : dix ans au plus (3650) — le RGPD demande une durée limitée, en général quelques semaines"
+                    ));
+                }
+            },
+            max_wait_minutes: match e.max_wait_minutes {
+                None => crate::domain::event::MAX_WAIT_MINUTES,
+                Some(n) if (1..=120).contains(&n) => n,
+                Some(n) => {
+                    return Err(format!(
+                        "[event] max_wait_minutes = {n} : de 1 à 120 minutes — l'attente à l'entrée au-delà de laquelle la page des organisateurs alerte"
                     ));
                 }
             },

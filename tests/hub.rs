@@ -2136,3 +2136,214 @@ fn the_organisers_page_shows_each_room_live_and_warns_when_one_is_nearly_full() 
         b.texts("#rooms td").iter().any(|t| t.starts_with("2 / 3"))
     });
 }
+
+/// The simulated morning's clock, read by the hub and the kiosks of
+/// [`a_simulated_morning_s_predicted_wait_is_the_wait_people_had`].
+static MORNING: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn morning_clock() -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(MORNING.load(std::sync::atomic::Ordering::SeqCst))
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+fn set_morning(t: jiff::Timestamp) {
+    MORNING.store(t.as_millisecond(), std::sync::atomic::Ordering::SeqCst);
+}
+
+/// A small seeded generator (xorshift64*): the same morning every run.
+struct Draw(u64);
+
+impl Draw {
+    fn unit(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn normal(&mut self) -> f64 {
+        let (u, v) = (self.unit().max(1e-12), self.unit());
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+
+    /// Log-normal of this mean and coefficient of variation.
+    fn lognormal(&mut self, mean: f64, cv: f64) -> f64 {
+        let s2 = (1.0 + cv * cv).ln();
+        (mean.ln() - s2 / 2.0 + s2.sqrt() * self.normal()).exp()
+    }
+}
+
+/// 9:00 on the first day, the conference's start: 60–70 % of 1,000
+/// people arrive between 8:30 and 9:00, three entrance kiosks serve them
+/// one queue (20 s a person on average, log-normal), a steward counts
+/// people into the queue on the door view (« + 1 »). Every simulated
+/// minute the kiosks sync with the real hub over HTTP and the page's
+/// figures are read: the wait the hub predicts for someone joining then
+/// is within 20 % of the wait the people who joined then had, once the
+/// queue is established, and the alert comes the minute the wait passes
+/// `[event] max_wait_minutes`.
+///
+/// The hub (`hub::run`, its figures thread, its HTTP) and the three
+/// kiosks (each its own SQLite file, syncing as `accueil sync` does) run
+/// in this process: they share the simulated clock through
+/// `Kiosk::with_clock`, which separate processes could only do through a
+/// clock override in the shipped binary.
+#[test]
+fn a_simulated_morning_s_predicted_wait_is_the_wait_people_had() {
+    use jiff::{SignedDuration, Timestamp};
+    // 8:30 in Paris, summer time.
+    let start: Timestamp = "2022-09-28T06:30:00Z".parse().unwrap();
+    set_morning(start - SignedDuration::from_mins(10));
+    let hub_ev = hub_event_of(1000);
+    let own = hub_ev.kiosk().with_clock(morning_clock);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        accueil::hub::run(own, "127.0.0.1:0".parse().unwrap(), move |a| {
+            let _ = tx.send(a);
+        })
+    });
+    let addr: SocketAddr = rx.recv().unwrap();
+    let folders: Vec<Event> = ["entree-1", "entree-2", "entree-3"]
+        .iter()
+        .map(|id| kiosk_event(id, addr, TOKEN))
+        .collect();
+    let timeout = std::time::Duration::from_secs(20);
+    let mut kiosks: Vec<accueil::app::Kiosk> = folders
+        .iter()
+        .map(|ev| ev.kiosk().with_clock(morning_clock))
+        .collect();
+    for k in &mut kiosks {
+        k.sync_once(timeout).unwrap();
+    }
+
+    // The morning: who joins the queue when, who is served where, when.
+    let mut draw = Draw(0x00ac_c0e1_1e5e_ed01);
+    let people = 600 + (draw.unit() * 100.0) as usize;
+    let mut joins: Vec<f64> = (0..people)
+        .map(|_| 1800.0 * (draw.unit() + draw.unit()) / 2.0)
+        .collect();
+    joins.sort_by(f64::total_cmp);
+    let mut free = [0.0f64; 3];
+    // (joined, began, kiosk), seconds after 8:30; one queue, first come
+    // first served at the first kiosk free.
+    let served: Vec<(f64, f64, usize)> = joins
+        .iter()
+        .map(|&joined| {
+            let k = (0..3).min_by(|a, b| free[*a].total_cmp(&free[*b])).unwrap();
+            let began = joined.max(free[k]);
+            free[k] = began + draw.lognormal(20.0, 0.4);
+            (joined, began, k)
+        })
+        .collect();
+    enum Step {
+        Join,
+        Scan(usize, usize),
+    }
+    let mut steps: Vec<(f64, Step)> = Vec::new();
+    for (i, &(joined, began, k)) in served.iter().enumerate() {
+        steps.push((joined, Step::Join));
+        // The kiosk logs the check-in as it reads the code.
+        steps.push((began + 2.0, Step::Scan(i, k)));
+    }
+    steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let at = |secs: f64| start + SignedDuration::from_millis((secs * 1000.0) as i64);
+
+    let client = http();
+    let mut steps = steps.into_iter().peekable();
+    // Minute by minute: (minute, predicted wait, the alert's kind).
+    let mut predicted: Vec<(usize, Option<f64>, Option<String>)> = Vec::new();
+    let last_minute = (free.iter().cloned().fold(0.0, f64::max) / 60.0).ceil() as usize;
+    for minute in 1..=last_minute {
+        let boundary = minute as f64 * 60.0;
+        while let Some((t, _)) = steps.peek()
+            && *t < boundary
+        {
+            let Some((t, step)) = steps.next() else { break };
+            set_morning(at(t));
+            match step {
+                Step::Join => {
+                    let r = client
+                        .post(format!("http://{addr}/api/queue?add=1"))
+                        .bearer_auth(DASHBOARD)
+                        .send()
+                        .unwrap();
+                    assert!(r.status().is_success(), "{:?}", r.text());
+                }
+                Step::Scan(i, k) => {
+                    let code = format!("S-{i:06}");
+                    let done = kiosks[k].check_in(&Lookup::Code(code), None).unwrap();
+                    assert!(done.record.is_some(), "{:?}", done.outcome);
+                }
+            }
+        }
+        set_morning(at(boundary));
+        for k in &mut kiosks {
+            k.sync_once(timeout).unwrap();
+        }
+        let stats: serde_json::Value = client
+            .get(format!("http://{addr}/api/stats"))
+            .bearer_auth(DASHBOARD)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let entrance = &stats["entrance"];
+        predicted.push((
+            minute,
+            entrance["wait_minutes"].as_f64(),
+            entrance["alert"]["kind"].as_str().map(str::to_owned),
+        ));
+    }
+
+    // The wait people had: those who joined within half a minute of each
+    // prediction.
+    let had = |minute: usize| {
+        let from = minute as f64 * 60.0 - 30.0;
+        let waits: Vec<f64> = served
+            .iter()
+            .filter(|(j, ..)| *j >= from && *j < from + 60.0)
+            .map(|(j, b, _)| (b - j) / 60.0)
+            .collect();
+        (!waits.is_empty()).then(|| waits.iter().sum::<f64>() / waits.len() as f64)
+    };
+    let mut compared = 0;
+    let mut worst = 0.0f64;
+    let mut table = String::new();
+    for (minute, wait, alert) in &predicted {
+        let actual = had(*minute);
+        table.push_str(&format!("{minute:>3} min : prévu {wait:?}, vécu {actual:?}, {alert:?}\n"));
+    }
+    for (minute, wait, _) in &predicted {
+        let Some(actual) = had(*minute) else { continue };
+        // Established: a few minutes of queue, the kiosks measured.
+        if actual < 3.0 || *minute < 5 {
+            continue;
+        }
+        let wait = wait.unwrap_or_else(|| panic!("no prediction at {minute} min\n{table}"));
+        assert!(
+            (wait - actual).abs() <= 0.2 * actual,
+            "at {minute} min: predicted {wait:.1}, had {actual:.1}\n{table}"
+        );
+        compared += 1;
+        worst = worst.max((wait - actual).abs() / actual);
+    }
+    eprintln!("{table}{compared} minutes compared, worst {:.0} %", worst * 100.0);
+    assert!(compared >= 20, "only {compared} minutes compared\n{table}");
+
+    // The alert: the first minute the predicted wait passes 10 minutes,
+    // against the first minute people waited more than 10.
+    let alerted = predicted
+        .iter()
+        .find(|(_, _, a)| a.as_deref() == Some("wait"))
+        .map(|(m, ..)| *m)
+        .unwrap_or_else(|| panic!("no alert\n{table}"));
+    let passed = (1..=last_minute)
+        .find(|m| had(*m).is_some_and(|w| w > 10.0))
+        .unwrap_or_else(|| panic!("nobody waited 10 minutes\n{table}"));
+    assert!(
+        alerted.abs_diff(passed) <= 1,
+        "alert at {alerted} min, the wait passed 10 min at {passed}\n{table}"
+    );
+    // And once the queue is gone, no alert.
+    assert_eq!(predicted.last().and_then(|p| p.2.clone()), None, "{table}");
+}

@@ -268,7 +268,7 @@ impl Kiosk {
                 records,
                 more,
                 list_rev,
-                hub_time: Timestamp::now(),
+                hub_time: now,
                 pretix: None,
                 config,
             }),

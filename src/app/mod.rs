@@ -31,6 +31,7 @@ mod kiosks;
 mod pretix;
 mod privacy;
 mod programme;
+mod queue;
 mod sync;
 mod worker;
 
@@ -178,6 +179,10 @@ pub enum AppError {
         "la séance « {session} » manque au nouveau programme alors que les portes y ont enregistré {entries} entrée(s) : elles resteraient au journal sans plus compter — remettez-la dans le fichier, ou relancez avec --force"
     )]
     SessionRemoved { session: String, entries: i64 },
+    #[error(
+        "{0} personnes d'un coup dans la file : entre -1000 et 1000 — comptez par petits groupes"
+    )]
+    QueueCount(i64),
     #[error(
         "cette porte n'a pas de salle — ajoutez room = \"…\" dans [kiosk] de kiosk.toml (avec mode = \"door\"), ou donnez --room"
     )]

@@ -119,7 +119,8 @@ impl Kiosk {
     /// Another connection to this kiosk's copy, with the same settings: a
     /// worker's own.
     pub fn open_another(&self) -> super::Result<Kiosk> {
-        Kiosk::open(self.config.clone(), Some(&self.database()))
+        // Its clock too: a hub on a replayed or simulated morning.
+        Ok(Kiosk::open(self.config.clone(), Some(&self.database()))?.with_clock(self.clock))
     }
 }
 

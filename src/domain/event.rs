@@ -34,7 +34,13 @@ pub struct Event {
     /// Days after the last day that personal data is kept (`[event]
     /// retention_days`); then `accueil purge` is due.
     pub retention_days: u16,
+    /// The wait at the entrance past which the organisers' page alerts
+    /// (`[event] max_wait_minutes`).
+    pub max_wait_minutes: u16,
 }
+
+/// `[event] max_wait_minutes` when kiosk.toml does not say.
+pub const MAX_WAIT_MINUTES: u16 = 10;
 
 /// `[event] retention_days` when kiosk.toml does not say: a month to
 /// settle attendance certificates and invoices, then names go.
@@ -213,6 +219,7 @@ pub(crate) mod tests {
             default_category: "Participant".into(),
             colour: "#1F4E8C".into(),
             retention_days: RETENTION_DAYS,
+            max_wait_minutes: MAX_WAIT_MINUTES,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod keyboard;
 pub mod pin;
 pub mod privacy;
 pub mod programme;
+pub mod queue;
 pub mod record;
 pub mod registrant;
 pub mod search;

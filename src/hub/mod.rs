@@ -26,6 +26,7 @@ use crate::app::{
 use std::collections::BTreeMap;
 
 use crate::domain::enrolment::Invitations;
+use crate::domain::queue::QueueAlert;
 use crate::sync::{
     EnrolRequest, EnrolResponse, JoinRequest, ListResponse, PretixNews, SyncRequest, SyncResponse,
     same_secret,
@@ -290,6 +291,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/api/snapshot", get(snapshot))
         .route("/api/stats", get(stats))
         .route("/api/events", get(events))
+        .route("/api/queue", post(count_queue))
         .route("/export/presences.csv", get(export_attendance))
         .route("/export/absents.csv", get(export_no_shows))
         // A kiosk back after a day offline sends its log in batches of
@@ -513,6 +515,54 @@ async fn change_kiosk(
     }
 }
 
+#[derive(Deserialize)]
+struct QueueQuery {
+    /// People who joined the queue (negative: a correction).
+    add: Option<i64>,
+    /// « The queue is empty now ».
+    empty: Option<bool>,
+}
+
+/// The door view's « + 1 », « + 5 », « − 1 » and « La file est vide »:
+/// appended to the hub's count, answered with the entrance's forecast.
+async fn count_queue(
+    _: FromOrganiser,
+    State(hub): State<Arc<Hub>>,
+    axum::extract::Query(q): axum::extract::Query<QueueQuery>,
+) -> Response {
+    use crate::domain::queue::Count;
+    let count = match (q.add, q.empty) {
+        (Some(n), None | Some(false)) => Count::Joined(n),
+        (None, Some(true)) => Count::Empty,
+        _ => {
+            return ApiError(
+                StatusCode::BAD_REQUEST,
+                "dites add=N (personnes entrées dans la file) ou empty=true (la file est vide), l'un ou l'autre".into(),
+            )
+            .into_response();
+        }
+    };
+    let h = hub.clone();
+    let done = blocking(move || {
+        h.with(|k| {
+            k.count_queue(count)?;
+            k.entrance_forecast()
+        })
+    })
+    .await;
+    match done {
+        Ok(Ok(forecast)) => {
+            hub.changed();
+            Json(forecast).into_response()
+        }
+        Ok(Err(e @ AppError::QueueCount(_))) => {
+            ApiError(StatusCode::BAD_REQUEST, e.to_string()).into_response()
+        }
+        Ok(Err(e)) => internal(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 fn bad_kiosk_id(id: &str) -> ApiError {
     ApiError(
         StatusCode::BAD_REQUEST,
@@ -547,14 +597,19 @@ async fn sync(
     let h = hub.clone();
     let credential = from.credential;
     let answer =
-        blocking(move || h.with(|k| k.hub_exchange(&req, &credential, Timestamp::now()))).await;
+        blocking(move || {
+            h.with(|k| {
+                let now = k.now();
+                k.hub_exchange(&req, &credential, now).map(|e| (e, now))
+            })
+        })
+        .await;
     match answer {
-        Ok(Ok(exchanged)) => {
+        Ok(Ok((exchanged, now))) => {
             // How far off the kiosk's clock is (the request's travel time
             // is well under the two minutes that matter): kept in memory,
             // for the page.
             if let Some(sent) = sent_at {
-                let now = Timestamp::now();
                 hub.clocks
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -907,7 +962,7 @@ pub fn dashboard(
     };
     // Kiosks whose clock was off at their last sync (within six hours),
     // and records kept apart.
-    let now = Timestamp::now();
+    let now = k.now();
     let clock_alerts: Vec<Value> = clocks
         .iter()
         .filter_map(|(kiosk, &(offset, at))| {
@@ -949,6 +1004,7 @@ pub fn dashboard(
         })
         .collect();
     let (refused, waiting) = k.refused_and_waiting()?;
+    let entrance = entrance(k, clocks, printers)?;
     // Rooms now, and today's sessions: who is in, who came, who registered.
     let occupancy = k.occupancy(None)?;
     let title_of = |id: &Option<String>| {
@@ -994,6 +1050,7 @@ pub fn dashboard(
         })
         .collect();
     Ok(json!({
+        "entrance": entrance,
         "rooms": rooms,
         "sessions": sessions,
         "event": event.name,
@@ -1012,8 +1069,87 @@ pub fn dashboard(
         "last_arrivals": last,
         "double_entries": doubles,
         "pretix": pretix,
-        "generated_at": tz.to_datetime(Timestamp::now()).strftime("%H:%M:%S").to_string(),
+        "generated_at": tz.to_datetime(now).strftime("%H:%M:%S").to_string(),
     }))
+}
+
+/// A kiosk that has not synced for this long is flagged offline at the
+/// entrance (they sync every second or so while they can).
+const OFFLINE_AFTER: Duration = Duration::from_secs(90);
+
+/// The entrance for the page and the door view: the forecast, and each
+/// kiosk that checked people in today with its pace and what stops it
+/// (offline, its printer).
+fn entrance(
+    k: &Kiosk,
+    clocks: &BTreeMap<String, (i64, Timestamp)>,
+    printers: &BTreeMap<String, crate::sync::PrinterHealth>,
+) -> Result<Value, AppError> {
+    let event = &k.config.event;
+    let now = k.now();
+    let f = k.entrance_forecast()?;
+    let own = k.config.kiosk.id.as_str();
+    let kiosks: Vec<Value> = f
+        .kiosks
+        .iter()
+        .map(|flow| {
+            // The hub's own check-ins need no sync.
+            let offline = flow.kiosk != own
+                && clocks.get(&flow.kiosk).is_none_or(|(_, at)| {
+                    now.duration_since(*at).unsigned_abs() > OFFLINE_AFTER
+                });
+            let printer = printers.get(&flow.kiosk).and_then(|p| p.problem.clone());
+            json!({
+                "kiosk": flow.kiosk,
+                "open": flow.open,
+                "per_minute": round1(flow.per_minute),
+                "service_seconds": flow.service_seconds.map(f64::round),
+                "busy": flow.busy.map(|b| (b * 100.0).round()),
+                "offline": offline,
+                "printer": printer,
+            })
+        })
+        .collect();
+    let alert = f.alert.as_ref().map(|a| match a {
+        QueueAlert::Wait { minutes, more_kiosks } => json!({
+            "kind": "wait",
+            "minutes": minutes,
+            "more_kiosks": more_kiosks,
+            "fr": match more_kiosks {
+                Some(1) => format!("attente prévue {minutes} min : ouvrez une borne de plus"),
+                Some(n) => format!("attente prévue {minutes} min : ouvrez {n} bornes de plus"),
+                None => format!("attente prévue {minutes} min : ouvrez toutes les bornes possibles, et faites patienter"),
+            },
+            "en": match more_kiosks {
+                Some(1) => format!("expected wait {minutes} min: open one more kiosk"),
+                Some(n) => format!("expected wait {minutes} min: open {n} more kiosks"),
+                None => format!("expected wait {minutes} min: open every kiosk you can"),
+            },
+        }),
+        QueueAlert::Saturated { minutes } => json!({
+            "kind": "saturated",
+            "minutes": minutes,
+            "fr": format!("bornes occupées sans répit depuis {minutes} min : la file grossit peut-être — comptez-la (vue Entrée, « + 1 ») ou ouvrez une borne de plus"),
+            "en": format!("kiosks busy non-stop for {minutes} min: the queue may be growing — count it (Entrance view, “+ 1”) or open one more kiosk"),
+        }),
+    });
+    Ok(json!({
+        "kiosks": kiosks,
+        "open_kiosks": f.open_kiosks,
+        "arrivals_per_minute": round1(f.arrivals_per_minute),
+        "served_per_minute": round1(f.served_per_minute),
+        "counted": f.counted,
+        "capacity_per_minute": f.capacity_per_minute.map(round1),
+        "queue": f.queue.map(f64::round),
+        "wait_minutes": f.wait_minutes.map(round1),
+        "saturated_since": f.saturated_since.map(|t| event.hh_mm(t)),
+        "max_wait_minutes": event.max_wait_minutes,
+        "alert": alert,
+    }))
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
 }
 
 /// How long a connection may take to send a request's headers, and stay

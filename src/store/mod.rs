@@ -11,6 +11,7 @@ mod log;
 mod pretix;
 mod print;
 mod programme;
+mod queue;
 mod purge;
 mod search;
 mod snapshot;
@@ -51,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_kiosk_credential.sql"),
     include_str!("migrations/0010_programme.sql"),
     include_str!("migrations/0011_room_presence.sql"),
+    include_str!("migrations/0012_queue_count.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
