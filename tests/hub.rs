@@ -2096,24 +2096,6 @@ fn the_organisers_page_shows_each_room_live_and_warns_when_one_is_nearly_full() 
     browser.until(10, "3 of 3", |b| {
         b.texts("#rooms td").iter().any(|t| t.starts_with("3 / 3"))
     });
-    eprintln!(
-        "DEBUG rooms {:?} alerts {:?}",
-        browser.texts("#rooms tr"),
-        browser.texts("#alerts li")
-    );
-    eprintln!(
-        "DEBUG {}",
-        reqwest::blocking::get(format!("http://{}/api/stats?token={DASHBOARD}", hub.addr))
-            .unwrap()
-            .text()
-            .unwrap()
-            .split("\"rooms\"")
-            .nth(1)
-            .unwrap_or("")
-            .chars()
-            .take(400)
-            .collect::<String>()
-    );
     browser.until(10, "the warning", |b| {
         b.texts("#alerts li")
             .iter()
@@ -2134,6 +2116,70 @@ fn the_organisers_page_shows_each_room_live_and_warns_when_one_is_nearly_full() 
     sync(&doors[1]);
     browser.until(10, "the seat freed", |b| {
         b.texts("#rooms td").iter().any(|t| t.starts_with("2 / 3"))
+    });
+}
+
+/// The door view, as the venue manager's 1920×1080 screen shows it: the
+/// entrance alone, each kiosk's pace, and the steward's « + 5 » and « La
+/// file est vide » counting the queue live; the link back to the page.
+#[test]
+#[ignore = "needs chromium and chromium-driver (.ci/run installs them)"]
+fn the_door_view_counts_the_queue_and_shows_the_entrance_alone() {
+    let hub_ev = Event::with_config(&around_today(toml(
+        "hub",
+        &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
+    )));
+    hub_ev.write("inscrits.csv", synthetic_csv(50));
+    hub_ev.ok(&["import", "inscrits.csv"]);
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let a = Event::with_config(&around_today(toml(
+        "entree-1",
+        &format!("url = \"http://{}\"\ntoken = \"{TOKEN}\"", hub.addr),
+    )));
+    sync(&a);
+    check_in(&a, &codes(1..=8));
+    sync(&a);
+
+    let browser = Browser::start();
+    browser.call(
+        reqwest::Method::POST,
+        "/window/rect",
+        serde_json::json!({ "width": 1920, "height": 1080 }),
+    );
+    browser.open(&format!(
+        "http://{}/?token={DASHBOARD}&vue=entree",
+        hub.addr
+    ));
+    browser.until(10, "entree-1's pace", |b| {
+        b.texts("#entrance-kiosks td")
+            .iter()
+            .any(|t| t == "entree-1")
+    });
+    assert_eq!(browser.texts("#t-entrance"), ["ENTRÉE, MAINTENANT"]);
+    // The rest of the page is not on the big screen.
+    assert_eq!(browser.texts("#t-days"), [""], "per day hidden");
+    // Nobody counts yet, the kiosk keeps up: the wait from its pace.
+    assert!(
+        browser.texts("#entrance-why")[0].starts_with("les bornes suivent"),
+        "{:?}",
+        browser.texts("#entrance-why")
+    );
+    browser.click("#q-5");
+    browser.until(10, "5 in the queue", |b| b.texts("#f-queue") == ["5"]);
+    assert!(
+        browser.texts("#entrance-why")[0].contains("file comptée : 5 personnes"),
+        "{:?}",
+        browser.texts("#entrance-why")
+    );
+    browser.click("#q-1");
+    browser.until(10, "6 in the queue", |b| b.texts("#f-queue") == ["6"]);
+    browser.click("#q-empty");
+    browser.until(10, "an empty queue", |b| b.texts("#f-queue") == ["0"]);
+    assert_eq!(browser.texts("#wait"), ["0 min"]);
+    // Back to the whole page.
+    browser.click("#door-view");
+    browser.until(10, "the whole page", |b| {
+        b.texts("#t-days").first().is_some_and(|t| !t.is_empty())
     });
 }
 
@@ -2287,6 +2333,32 @@ fn a_simulated_morning_s_predicted_wait_is_the_wait_people_had() {
             .unwrap()
             .json()
             .unwrap();
+        // The door view and the phone's page at 8:45, for docs/ (only
+        // when asked: ACCUEIL_DOCS=docs cargo test … -- --include-ignored).
+        if minute == 15
+            && let Some(docs) = std::env::var_os("ACCUEIL_DOCS")
+        {
+            let docs = std::path::PathBuf::from(docs);
+            for (file, size, view) in [
+                ("hub-entree-1920.png", "1920,1080", "&vue=entree"),
+                ("hub-entree-telephone.png", "420,1400", ""),
+            ] {
+                let shot = std::process::Command::new("chromium")
+                    .args([
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--hide-scrollbars",
+                    ])
+                    .arg("--timeout=4000")
+                    .arg(format!("--window-size={size}"))
+                    .arg(format!("--screenshot={}", docs.join(file).display()))
+                    .arg(format!("http://{addr}/?token={DASHBOARD}{view}"))
+                    .output()
+                    .expect("chromium");
+                assert!(shot.status.success(), "{shot:?}");
+            }
+        }
         let entrance = &stats["entrance"];
         predicted.push((
             minute,
@@ -2311,7 +2383,9 @@ fn a_simulated_morning_s_predicted_wait_is_the_wait_people_had() {
     let mut table = String::new();
     for (minute, wait, alert) in &predicted {
         let actual = had(*minute);
-        table.push_str(&format!("{minute:>3} min : prévu {wait:?}, vécu {actual:?}, {alert:?}\n"));
+        table.push_str(&format!(
+            "{minute:>3} min : prévu {wait:?}, vécu {actual:?}, {alert:?}\n"
+        ));
     }
     for (minute, wait, _) in &predicted {
         let Some(actual) = had(*minute) else { continue };
@@ -2327,7 +2401,10 @@ fn a_simulated_morning_s_predicted_wait_is_the_wait_people_had() {
         compared += 1;
         worst = worst.max((wait - actual).abs() / actual);
     }
-    eprintln!("{table}{compared} minutes compared, worst {:.0} %", worst * 100.0);
+    eprintln!(
+        "{table}{compared} minutes compared, worst {:.0} %",
+        worst * 100.0
+    );
     assert!(compared >= 20, "only {compared} minutes compared\n{table}");
 
     // The alert: the first minute the predicted wait passes 10 minutes,
@@ -2343,6 +2420,25 @@ fn a_simulated_morning_s_predicted_wait_is_the_wait_people_had() {
     assert!(
         alerted.abs_diff(passed) <= 1,
         "alert at {alerted} min, the wait passed 10 min at {passed}\n{table}"
+    );
+    // Had nobody counted: from the check-ins alone, at 8:50, the kiosks
+    // are saturated — said so, with no wait number.
+    let names = ["entree-1", "entree-2", "entree-3"];
+    let checkins: Vec<accueil::domain::queue::Served<'_>> = served
+        .iter()
+        .map(|&(_, began, k)| accueil::domain::queue::Served {
+            at: at(began + 2.0),
+            kiosk: names[k],
+        })
+        .collect();
+    let uncounted = accueil::domain::queue::forecast(&checkins, &[], at(20.0 * 60.0), 10);
+    assert_eq!(uncounted.wait_minutes, None, "{uncounted:?}");
+    assert!(
+        matches!(
+            uncounted.alert,
+            Some(accueil::domain::queue::QueueAlert::Saturated { minutes }) if minutes >= 5
+        ),
+        "{uncounted:?}"
     );
     // And once the queue is gone, no alert.
     assert_eq!(predicted.last().and_then(|p| p.2.clone()), None, "{table}");

@@ -27,8 +27,16 @@ pub const SERVICE_GAPS: usize = 30;
 pub const MIN_BUSY_GAPS: usize = 5;
 /// No gap longer than this is service: the kiosk was idle.
 pub const LONGEST_SERVICE: SignedDuration = SignedDuration::from_mins(5);
-/// Kiosks busy at least this share of the rate window are saturated.
-pub const SATURATED: f64 = 0.9;
+/// Kiosks busy at least this share of the rate window, at their fastest
+/// pace, are saturated (a saturated kiosk shows 0.85 to 1: its fastest
+/// stretch is a little faster than its usual pace).
+pub const SATURATED: f64 = 0.8;
+/// Saturated kiosks' gaps vary at most this much on average (standard
+/// deviation over mean): service times do (0.3 to 0.6 measured at desks),
+/// idle spells add more.
+pub const REGULAR: f64 = 0.75;
+/// The fastest pace is the least mean of this many successive gaps.
+pub const PACE_GAPS: usize = 20;
 
 /// One check-in, as the log has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,11 +66,19 @@ pub struct KioskFlow {
     pub kiosk: String,
     /// Check-ins per minute over the last [`RATE_WINDOW`].
     pub per_minute: f64,
-    /// Mean time between successive check-ins while busy, in seconds.
+    /// Mean time between successive check-ins while busy, in seconds: the
+    /// last gaps (exact while a queue keeps the kiosk busy, too slow when
+    /// idle spells slip in).
     pub service_seconds: Option<f64>,
+    /// The kiosk's fastest pace today: the least mean of
+    /// [`PACE_GAPS`] successive gaps — the reference that tells busy from
+    /// idle, whatever the last gaps hold.
+    pub fastest_seconds: Option<f64>,
     /// Checked someone in within [`OPEN_WINDOW`].
     pub open: bool,
-    /// Share of the rate window spent serving (per_minute × service time).
+    /// Share of the rate window spent serving: all but the idle time, the
+    /// part of each gap between check-ins past three times the service time (a service that long is rare: one
+    /// in several hundred).
     pub busy: Option<f64>,
 }
 
@@ -174,13 +190,17 @@ pub fn forecast(
             let recent = times.iter().filter(|t| **t > window_start).count();
             let per_minute = recent as f64 / window;
             let service = service_seconds(times);
-            let open = times.last().is_some_and(|t| now.duration_since(*t) <= OPEN_WINDOW);
+            let fastest = fastest_seconds(times);
+            let open = times
+                .last()
+                .is_some_and(|t| now.duration_since(*t) <= OPEN_WINDOW);
             KioskFlow {
                 kiosk: name.to_owned(),
                 per_minute,
                 service_seconds: service,
+                fastest_seconds: fastest,
                 open,
-                busy: service.map(|s| (per_minute * s / 60.0).min(1.0)),
+                busy: fastest.map(|s| busy_share(times, s, window_start, now)),
             }
         })
         .collect();
@@ -199,7 +219,10 @@ pub fn forecast(
 
     // Saturated: every open kiosk busy, and since when (the start of the
     // first minute from which all were, walking back).
-    let saturated_since = saturation_start(&times_of, &open, typical, now);
+    let mut fastest: Vec<f64> = open.iter().filter_map(|k| k.fastest_seconds).collect();
+    fastest.sort_by(f64::total_cmp);
+    let typical_fastest = fastest.get(fastest.len() / 2).copied();
+    let saturated_since = saturation_start(&times_of, &open, typical_fastest, now);
 
     // The count of the queue: believed while someone adds to it, and
     // after the last addition until everyone it counted is checked in (at
@@ -233,8 +256,13 @@ pub fn forecast(
         // pace.
         (Some(q), Some(cap)) if cap > 0.0 => (Some(q), Some(q / cap)),
         (Some(q), _) => (Some(q), None),
-        // Uncounted and keeping up: the M/M/c mean.
-        (None, Some(cap)) if saturated_since.is_none() && c > 0 => {
+        // Uncounted and keeping up: the M/M/c mean, at the kiosks' own
+        // pace (their fastest: the last gaps hold idle time).
+        (None, Some(_)) if saturated_since.is_none() && c > 0 && typical_fastest.is_some() => {
+            let cap: f64 = open
+                .iter()
+                .map(|k| 60.0 / k.fastest_seconds.or(typical_fastest).unwrap_or(f64::MAX))
+                .sum();
             let a = arrivals_per_minute / (cap / c as f64);
             if a < c as f64 * SATURATED {
                 let wq = erlang_c(c, a) / (cap - arrivals_per_minute);
@@ -249,7 +277,13 @@ pub fn forecast(
     let alert = match (wait, saturated_since) {
         (Some(w), _) if w > f64::from(max_wait) => Some(QueueAlert::Wait {
             minutes: w.ceil() as u32,
-            more_kiosks: more_kiosks(queue.unwrap_or(0.0), c, capacity, arrivals_per_minute, max_wait),
+            more_kiosks: more_kiosks(
+                queue.unwrap_or(0.0),
+                c,
+                capacity,
+                arrivals_per_minute,
+                max_wait,
+            ),
         }),
         (None, Some(since)) => {
             let m = minutes(now.duration_since(since));
@@ -314,9 +348,67 @@ fn more_kiosks(
     })
 }
 
-/// When every open kiosk became busy without a break, if they all are:
-/// walking back minute by minute, a kiosk is busy in a minute when its
-/// check-ins in it fill [`SATURATED`] of it at its pace.
+/// The share of `(from, to]` a kiosk spent serving: its check-ins there
+/// at its fastest pace. A saturated kiosk fills the window at its usual
+/// pace, a little slower than its fastest stretch: hence [`SATURATED`]
+/// under one; one that keeps up has idle spells its pace does not fill.
+fn busy_share(times: &[Timestamp], pace: f64, from: Timestamp, to: Timestamp) -> f64 {
+    let span = to.duration_since(from).as_secs_f64();
+    if span <= 0.0 {
+        return 0.0;
+    }
+    let n = times.partition_point(|t| *t <= to) - times.partition_point(|t| *t <= from);
+    (n as f64 * pace / span).clamp(0.0, 1.0)
+}
+
+/// The least mean of [`PACE_GAPS`] successive gaps under
+/// [`LONGEST_SERVICE`] (or of all, from [`MIN_BUSY_GAPS`]).
+pub fn fastest_seconds(times: &[Timestamp]) -> Option<f64> {
+    let gaps: Vec<f64> = times
+        .windows(2)
+        .map(|w| w[1].duration_since(w[0]))
+        .filter(|g| *g <= LONGEST_SERVICE && !g.is_negative())
+        .map(|g| g.as_secs_f64())
+        .collect();
+    if gaps.len() < MIN_BUSY_GAPS {
+        return None;
+    }
+    let k = PACE_GAPS.min(gaps.len());
+    let mut sum: f64 = gaps[..k].iter().sum();
+    let mut least = sum;
+    for i in k..gaps.len() {
+        sum += gaps[i] - gaps[i - k];
+        least = least.min(sum);
+    }
+    Some((least / k as f64).max(1.0))
+}
+
+/// How much a kiosk's gaps between check-ins in `(from, to]` vary
+/// (standard deviation over mean; 1 when too few to say). Service times
+/// vary less than idle spells: a kiosk that keeps up with few people,
+/// whose pace cannot be measured apart from its idle time, shows it here.
+fn gap_spread(times: &[Timestamp], from: Timestamp, to: Timestamp) -> f64 {
+    let first = times.partition_point(|t| *t <= from);
+    let end = times.partition_point(|t| *t <= to);
+    let gaps: Vec<f64> = times[first.saturating_sub(1)..end]
+        .windows(2)
+        .map(|w| w[1].duration_since(w[0]).as_secs_f64())
+        .collect();
+    if gaps.len() < MIN_BUSY_GAPS {
+        return 1.0;
+    }
+    let n = gaps.len() as f64;
+    let mean = gaps.iter().sum::<f64>() / n;
+    if mean <= 0.0 {
+        return 1.0;
+    }
+    let var = gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / n;
+    var.sqrt() / mean
+}
+
+/// When the open kiosks became busy without a break, if they are: walking
+/// back minute by minute, they are busy over a window when their check-ins
+/// in it fill [`SATURATED`] of it at their fastest pace, on average.
 fn saturation_start(
     times_of: &std::collections::BTreeMap<&str, Vec<Timestamp>>,
     open: &[&KioskFlow],
@@ -327,15 +419,29 @@ fn saturation_start(
     if open.is_empty() {
         return None;
     }
-    let busy_in = |k: &KioskFlow, from: Timestamp, to: Timestamp| {
-        let times = times_of.get(k.kiosk.as_str()).map_or(&[][..], |v| &v[..]);
-        let n = times.partition_point(|t| *t <= to) - times.partition_point(|t| *t <= from);
-        let pace = k.service_seconds.unwrap_or(typical);
-        n as f64 * pace >= SATURATED * to.duration_since(from).as_secs_f64()
+    // The open kiosks together (one kiosk's count over a few minutes is
+    // too noisy: 13 or 17 where 15 is usual).
+    let all_busy = |from: Timestamp, to: Timestamp| {
+        let share: f64 = open
+            .iter()
+            .map(|k| {
+                let times = times_of.get(k.kiosk.as_str()).map_or(&[][..], |v| &v[..]);
+                busy_share(times, k.fastest_seconds.unwrap_or(typical), from, to)
+            })
+            .sum();
+        let spread: f64 = open
+            .iter()
+            .map(|k| {
+                let times = times_of.get(k.kiosk.as_str()).map_or(&[][..], |v| &v[..]);
+                gap_spread(times, from, to)
+            })
+            .sum();
+        let n = open.len() as f64;
+        share / n >= SATURATED && spread / n <= REGULAR
     };
     // Now: over the whole rate window, so that one slow badge does not
     // end a saturation.
-    if !open.iter().all(|k| busy_in(k, now - RATE_WINDOW, now)) {
+    if !all_busy(now - RATE_WINDOW, now) {
         return None;
     }
     let mut since = now - RATE_WINDOW;
@@ -343,7 +449,7 @@ fn saturation_start(
     for _ in 0..240 {
         let from = since - RATE_WINDOW;
         let to = since;
-        if open.iter().all(|k| busy_in(k, from, to)) {
+        if all_busy(from, to) {
             since -= SignedDuration::from_mins(1);
         } else {
             break;
@@ -429,7 +535,10 @@ mod tests {
         assert_eq!(f.queue, None);
         assert_eq!(f.wait_minutes, None);
         let since = f.saturated_since.unwrap();
-        assert!(t(720).duration_since(since) >= SignedDuration::from_mins(6), "{since}");
+        assert!(
+            t(720).duration_since(since) >= SignedDuration::from_mins(6),
+            "{since}"
+        );
         assert!(matches!(f.alert, Some(QueueAlert::Saturated { minutes }) if minutes >= 6));
     }
 
@@ -502,6 +611,118 @@ mod tests {
         assert_eq!(f.open_kiosks, 0);
         assert_eq!(f.capacity_per_minute, None);
         assert_eq!(f.alert, None);
+    }
+
+    /// Seeded log-normal and exponential draws (xorshift64*).
+    struct Draw(u64);
+    impl Draw {
+        fn unit(&mut self) -> f64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            ((self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64)
+                .max(1e-12)
+        }
+        fn lognormal(&mut self, mean: f64, cv: f64) -> f64 {
+            let s2 = (1.0 + cv * cv).ln();
+            let z =
+                (-2.0 * self.unit().ln()).sqrt() * (2.0 * std::f64::consts::PI * self.unit()).cos();
+            (mean.ln() - s2 / 2.0 + s2.sqrt() * z).exp()
+        }
+        fn exponential(&mut self, mean: f64) -> f64 {
+            -mean * self.unit().ln()
+        }
+    }
+
+    /// Three kiosks, 20 s a person (log-normal): with a queue that never
+    /// empties, and with people coming at half their pace.
+    fn kiosks_serving(seed: u64, load: Option<f64>) -> Vec<(Timestamp, usize)> {
+        let queue_forever = load.is_none();
+        let mut draw = Draw(seed);
+        let mut free = [0.0f64; 3];
+        let mut out = Vec::new();
+        let mut at = 0.0;
+        while at < 1200.0 {
+            if !queue_forever {
+                at += draw.exponential(20.0 / 3.0 / load.unwrap_or(1.0));
+            }
+            let k = (0..3).min_by(|a, b| free[*a].total_cmp(&free[*b])).unwrap();
+            let began = at.max(free[k]);
+            free[k] = began + draw.lognormal(20.0, 0.4);
+            out.push((t(began as i64), k));
+            if queue_forever {
+                at = free.iter().cloned().fold(f64::MAX, f64::min);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn saturation_shows_through_the_noise_and_a_half_load_gets_no_wrong_wait() {
+        let names = ["a", "b", "c"];
+        for seed in 1..=20u64 {
+            let busy = kiosks_serving(seed, None);
+            let served: Vec<Served<'_>> = busy
+                .iter()
+                .map(|&(at, k)| Served {
+                    at,
+                    kiosk: names[k],
+                })
+                .collect();
+            let f = forecast(&served, &[], t(1200), 10);
+            let since = f
+                .saturated_since
+                .unwrap_or_else(|| panic!("seed {seed}: {f:?}"));
+            // Since at least the rate window (a rare long service may
+            // break the walk back through the earlier minutes).
+            assert!(
+                t(1200).duration_since(since) >= RATE_WINDOW,
+                "seed {seed}: {since}"
+            );
+            assert!(matches!(f.alert, Some(QueueAlert::Saturated { minutes }) if minutes >= 5));
+            assert_eq!(
+                f.wait_minutes, None,
+                "seed {seed}: no number while saturated"
+            );
+
+            let half = kiosks_serving(seed, Some(0.5));
+            let served: Vec<Served<'_>> = half
+                .iter()
+                .map(|&(at, k)| Served {
+                    at,
+                    kiosk: names[k],
+                })
+                .collect();
+            let now = served.last().unwrap().at;
+            let f = forecast(&served, &[], now, 10);
+            // Half busy, the gaps hold idle time: the pace measured on them
+            // is slower than the kiosks' own, and the forecast may take
+            // them for saturated — it then says « count the queue », never
+            // a wait it cannot know. A wait it gives is the right one.
+            match f.wait_minutes {
+                Some(w) => assert!(w < 2.0, "seed {seed}: {f:?}"),
+                None => assert!(
+                    matches!(f.alert, Some(QueueAlert::Saturated { .. })),
+                    "seed {seed}: {f:?}"
+                ),
+            }
+            // A fifth busy: never an alert; the pace, measured on gaps that
+            // are mostly idle time, is slow, so the wait given may be a
+            // minute or two too long — never near an alert.
+            let light = kiosks_serving(seed, Some(0.2));
+            let served: Vec<Served<'_>> = light
+                .iter()
+                .map(|&(at, k)| Served {
+                    at,
+                    kiosk: names[k],
+                })
+                .collect();
+            let now = served.last().unwrap().at;
+            let f = forecast(&served, &[], now, 10);
+            assert_eq!(f.saturated_since, None, "seed {seed}: {f:?}");
+            assert_eq!(f.alert, None, "seed {seed}: {f:?}");
+            assert!(f.wait_minutes.is_none_or(|w| w < 3.0), "seed {seed}: {f:?}");
+        }
     }
 
     #[test]

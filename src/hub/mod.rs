@@ -596,14 +596,13 @@ async fn sync(
     let (kiosk, sent_at, printer) = (req.kiosk.clone(), req.sent_at, req.printer.clone());
     let h = hub.clone();
     let credential = from.credential;
-    let answer =
-        blocking(move || {
-            h.with(|k| {
-                let now = k.now();
-                k.hub_exchange(&req, &credential, now).map(|e| (e, now))
-            })
+    let answer = blocking(move || {
+        h.with(|k| {
+            let now = k.now();
+            k.hub_exchange(&req, &credential, now).map(|e| (e, now))
         })
-        .await;
+    })
+    .await;
     match answer {
         Ok(Ok((exchanged, now))) => {
             // How far off the kiosk's clock is (the request's travel time
@@ -1095,16 +1094,15 @@ fn entrance(
         .map(|flow| {
             // The hub's own check-ins need no sync.
             let offline = flow.kiosk != own
-                && clocks.get(&flow.kiosk).is_none_or(|(_, at)| {
-                    now.duration_since(*at).unsigned_abs() > OFFLINE_AFTER
-                });
+                && clocks
+                    .get(&flow.kiosk)
+                    .is_none_or(|(_, at)| now.duration_since(*at).unsigned_abs() > OFFLINE_AFTER);
             let printer = printers.get(&flow.kiosk).and_then(|p| p.problem.clone());
             json!({
                 "kiosk": flow.kiosk,
                 "open": flow.open,
                 "per_minute": round1(flow.per_minute),
                 "service_seconds": flow.service_seconds.map(f64::round),
-                "busy": flow.busy.map(|b| (b * 100.0).round()),
                 "offline": offline,
                 "printer": printer,
             })

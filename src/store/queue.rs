@@ -21,9 +21,9 @@ impl Store {
 
     /// The counts made from `from` on, oldest first.
     pub fn queue_counts_since(&self, from: Timestamp) -> Result<Vec<Counted>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT at, joined FROM queue_count WHERE at >= ?1 ORDER BY at, id",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT at, joined FROM queue_count WHERE at >= ?1 ORDER BY at, id")?;
         let rows = stmt.query_map([ts_text(from)], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
         })?;
