@@ -21,6 +21,18 @@ fn ten() -> jiff::Timestamp {
     "2022-09-28T08:00:00Z".parse().unwrap()
 }
 
+/// The entrance bench's clock: milliseconds after 07:00 (Paris) on day 1.
+static MORNING_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn morning() -> jiff::Timestamp {
+    let seven: jiff::Timestamp = "2022-09-28T05:00:00Z".parse().unwrap();
+    seven + jiff::SignedDuration::from_millis(MORNING_MS.load(std::sync::atomic::Ordering::SeqCst))
+}
+
+fn set_morning(ms: i64) {
+    MORNING_MS.store(ms, std::sync::atomic::Ordering::SeqCst);
+}
+
 fn kiosk(dir: &Path) -> Kiosk {
     let config = Config::parse(include_str!("../kiosk.toml"), dir).expect("kiosk.toml");
     Kiosk::open(config, Some(&dir.join("rooms.sqlite")))
@@ -101,6 +113,30 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("occupancy of 50 rooms and 400 sessions, derived", |b| {
         b.iter(|| k.occupancy(None).expect("occupancy"))
+    });
+    g.finish();
+
+    // The entrance's forecast: 10,000 people checked in this morning, one
+    // every 1.2 s from 07:00, and 10,000 counted into the queue.
+    let dir3 = tempfile::tempdir().expect("tempdir");
+    let csv3 = dir3.path().join("inscrits.csv");
+    std::fs::write(&csv3, accueil::demo::registrants_csv(PEOPLE)).expect("csv");
+    let config = Config::parse(include_str!("../kiosk.toml"), dir3.path()).expect("kiosk.toml");
+    let mut e = Kiosk::open(config, Some(&dir3.path().join("entree.sqlite")))
+        .expect("open")
+        .with_clock(morning);
+    e.import_file(&csv3, Default::default(), |_, _| {})
+        .expect("import");
+    for p in 1..=PEOPLE {
+        set_morning(p as i64 * 1200);
+        e.count_queue(accueil::domain::queue::Count::Joined(1))
+            .expect("count");
+        e.check_in(&Lookup::Code(format!("NEC-{p:06}")), None)
+            .expect("check-in");
+    }
+    let mut g = c.benchmark_group("entrance_10k");
+    g.bench_function("entrance forecast (10,000 check-ins, 10,000 counts)", |b| {
+        b.iter(|| e.entrance_forecast().expect("forecast"))
     });
     g.finish();
 

@@ -2442,4 +2442,27 @@ fn a_simulated_morning_s_predicted_wait_is_the_wait_people_had() {
     );
     // And once the queue is gone, no alert.
     assert_eq!(predicted.last().and_then(|p| p.2.clone()), None, "{table}");
+
+    // entree-3's network goes: two minutes later, the entrance says so.
+    set_morning(at(last_minute as f64 * 60.0 + 120.0));
+    for k in &mut kiosks[..2] {
+        k.sync_once(timeout).unwrap();
+    }
+    let stats: serde_json::Value = client
+        .get(format!("http://{addr}/api/stats"))
+        .bearer_auth(DASHBOARD)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let offline: Vec<(&str, bool)> = stats["entrance"]["kiosks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["kiosk"].as_str().unwrap(), k["offline"] == true))
+        .collect();
+    assert_eq!(
+        offline,
+        [("entree-1", false), ("entree-2", false), ("entree-3", true)]
+    );
 }

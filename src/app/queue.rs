@@ -21,8 +21,11 @@ impl Kiosk {
     pub fn entrance_forecast(&self) -> Result<Forecast> {
         let now = self.now();
         let event = &self.config.event;
+        // The day check-ins are recorded for now (today, or the first
+        // day at a rehearsal): the times themselves are the clock's.
+        let (day, _) = self.day(None)?;
         let today = self.today();
-        let arrivals = self.store.arrivals_on(today)?;
+        let arrivals = self.store.arrivals_on(day.date)?;
         let served: Vec<Served<'_>> = arrivals
             .iter()
             .map(|(at, kiosk, ..)| Served { at: *at, kiosk })

@@ -131,6 +131,20 @@ enum Command {
         #[arg(long, value_name = "INSTANT")]
         at: Option<String>,
     },
+    /// L'entrée maintenant : arrivées par minute, rythme de chaque borne, file et attente prévues ; --add N compte N personnes entrées dans la file (sur le hub).
+    Entree {
+        /// Personnes entrées dans la file (négatif : une correction).
+        #[arg(
+            long,
+            allow_hyphen_values = true,
+            value_name = "N",
+            conflicts_with = "empty"
+        )]
+        add: Option<i64>,
+        /// La file est vide maintenant : le compte repart de zéro.
+        #[arg(long)]
+        empty: bool,
+    },
     /// Passage à une porte de salle : CODE du billet (ou --id) ; entrée, ou sortie avec --exit.
     Door {
         #[command(flatten)]
@@ -601,6 +615,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             out.show(&report::Sessions {
                 event: &kiosk.config.event,
                 o: &occupancy,
+            })
+        }
+        Command::Entree { add, empty } => {
+            use crate::domain::queue::Count;
+            match (add, empty) {
+                (Some(n), _) => kiosk.count_queue(Count::Joined(n))?,
+                (None, true) => kiosk.count_queue(Count::Empty)?,
+                (None, false) => {}
+            }
+            let forecast = kiosk.entrance_forecast()?;
+            out.show(&report::Entrance {
+                event: &kiosk.config.event,
+                f: &forecast,
             })
         }
         Command::Emargement {

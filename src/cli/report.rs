@@ -976,6 +976,91 @@ impl fmt::Display for ProgrammeImported<'_> {
     }
 }
 
+/// `accueil entree`.
+pub(super) struct Entrance<'a> {
+    pub event: &'a Event,
+    pub f: &'a crate::domain::queue::Forecast,
+}
+
+impl Serialize for Entrance<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.f.serialize(s)
+    }
+}
+
+impl fmt::Display for Entrance<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::domain::queue::QueueAlert;
+        let e = self.f;
+        if e.kiosks.is_empty() {
+            return writeln!(f, "personne n'est encore arrivé aujourd'hui");
+        }
+        let one = |x: f64| format!("{x:.1}").replace('.', ",");
+        match (e.wait_minutes, e.saturated_since) {
+            (Some(w), _) => writeln!(f, "attente prévue : {} min", w.ceil())?,
+            (None, Some(since)) => writeln!(
+                f,
+                "attente inconnue : bornes occupées sans répit depuis {} — comptez la file (accueil entree --add N, ou la vue Entrée de la page)",
+                self.event.hh_mm(since)
+            )?,
+            (None, None) => writeln!(
+                f,
+                "attente inconnue : pas encore assez d'arrivées pour mesurer le rythme des bornes"
+            )?,
+        }
+        writeln!(
+            f,
+            "arrivées : {} / min{} · bornes ouvertes : {} · au plus {} / min{}",
+            one(e.arrivals_per_minute),
+            if e.counted {
+                " (comptées)"
+            } else {
+                " (enregistrées)"
+            },
+            e.open_kiosks,
+            e.capacity_per_minute.map_or("–".to_owned(), one),
+            e.queue
+                .filter(|_| e.counted)
+                .map(|q| format!(" · dans la file : {q}"))
+                .unwrap_or_default()
+        )?;
+        for k in &e.kiosks {
+            writeln!(
+                f,
+                "  {} : {} · {} / min{}",
+                k.kiosk,
+                k.service_seconds
+                    .map_or("rythme pas encore mesuré".to_owned(), |s| format!(
+                        "{} s / personne",
+                        s.round()
+                    )),
+                one(k.per_minute),
+                if k.open { "" } else { " · fermée" }
+            )?;
+        }
+        match &e.alert {
+            Some(QueueAlert::Wait {
+                minutes,
+                more_kiosks,
+            }) => writeln!(
+                f,
+                "⚠ attente prévue {minutes} min (plus de {} min) : {}",
+                self.event.max_wait_minutes,
+                match more_kiosks {
+                    Some(1) => "ouvrez une borne de plus".to_owned(),
+                    Some(n) => format!("ouvrez {n} bornes de plus"),
+                    None => "ouvrez toutes les bornes possibles, et faites patienter".to_owned(),
+                }
+            ),
+            Some(QueueAlert::Saturated { minutes }) => writeln!(
+                f,
+                "⚠ bornes occupées sans répit depuis {minutes} min : la file grossit peut-être"
+            ),
+            None => Ok(()),
+        }
+    }
+}
+
 /// `accueil sessions`.
 pub(super) struct Sessions<'a> {
     pub event: &'a Event,

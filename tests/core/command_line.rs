@@ -117,3 +117,32 @@ fn out_never_writes_through_a_link_or_into_a_device() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// `accueil entree`: the steward's count from a terminal, and what the
+/// entrance looks like; a count no one could have made is refused and
+/// nothing is recorded.
+#[test]
+fn entree_counts_the_queue_and_refuses_an_impossible_count() {
+    let ev = event_with_list(20);
+    let before = ev.ok(&["entree"]);
+    assert!(before.contains("personne n'est encore arrivé"), "{before}");
+    for i in 1..=8 {
+        ev.ok(&["checkin", &format!("S-{i:06}")]);
+    }
+    let counted = ev.json(&["entree", "--add", "12"]);
+    assert_eq!(counted["counted"], true, "{counted}");
+    assert_eq!(counted["open_kiosks"], 1, "{counted}");
+    // 12 counted in after the 8 check-ins: all still waiting.
+    assert_eq!(counted["queue"], 12.0, "{counted}");
+    let fixed = ev.json(&["entree", "--add", "-2"]);
+    assert_eq!(fixed["queue"], 10.0, "{fixed}");
+    let wrong = ev.run(&["entree", "--add", "5000"]);
+    assert!(!wrong.status.success());
+    let said = String::from_utf8_lossy(&wrong.stderr);
+    assert!(said.contains("entre -1000 et 1000"), "{said}");
+    assert_eq!(ev.json(&["entree"])["queue"], 10.0, "nothing recorded");
+    let emptied = ev.json(&["entree", "--empty"]);
+    assert_eq!(emptied["queue"], 0.0, "{emptied}");
+    let both = ev.run(&["entree", "--add", "1", "--empty"]);
+    assert!(!both.status.success(), "--add and --empty together");
+}
