@@ -223,6 +223,8 @@ pub struct Kiosk {
     queue_capabilities: Option<(std::time::Instant, print::Capabilities)>,
     /// The revision of the hub's event configuration in use, if any.
     hub_config: Option<String>,
+    /// The day's check-ins as the entrance's forecast last read them.
+    entrance: std::cell::RefCell<queue::EntranceCache>,
 }
 
 /// A badge sent to print.
@@ -252,6 +254,7 @@ impl Kiosk {
             logo: std::cell::OnceCell::new(),
             queue_capabilities: None,
             hub_config: None,
+            entrance: Default::default(),
         };
         // The event as the hub last handed it, over this machine's file.
         kiosk.reload_hub_config()?;

@@ -162,6 +162,43 @@ fn erlang_c(c: usize, a: f64) -> f64 {
     b / (1.0 - rho + rho * b)
 }
 
+/// What the counts of the queue say at a moment, all the forecast needs
+/// of them (a copy sums them in SQL, [`tally`] from a list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// The last « the queue is empty », else the first count.
+    pub since: Timestamp,
+    /// People counted in from `since` on.
+    pub joined: i64,
+    /// People counted in over the last [`RATE_WINDOW`].
+    pub recent: i64,
+    /// The latest count.
+    pub last: Timestamp,
+}
+
+/// The tally of `counts` (oldest first) at `now`; None without a count.
+pub fn tally(counts: &[Counted], now: Timestamp) -> Option<Tally> {
+    let counts: Vec<&Counted> = counts.iter().filter(|c| c.at <= now).collect();
+    let start = counts
+        .iter()
+        .rposition(|c| c.count == Count::Empty)
+        .unwrap_or(0);
+    let joined_of = |c: &&Counted| match c.count {
+        Count::Joined(n) => n,
+        Count::Empty => 0,
+    };
+    Some(Tally {
+        since: counts.get(start)?.at,
+        joined: counts[start..].iter().map(joined_of).sum(),
+        recent: counts
+            .iter()
+            .filter(|c| c.at > now - RATE_WINDOW)
+            .map(joined_of)
+            .sum(),
+        last: counts.last()?.at,
+    })
+}
+
 /// The forecast at `now`: `served` the day's check-ins oldest first,
 /// `counts` what was counted of the queue today oldest first, `max_wait`
 /// the organisers' limit in minutes.
@@ -171,8 +208,18 @@ pub fn forecast(
     now: Timestamp,
     max_wait: u32,
 ) -> Forecast {
-    let served: Vec<Served<'_>> = served.iter().filter(|s| s.at <= now).copied().collect();
-    let counts: Vec<Counted> = counts.iter().filter(|c| c.at <= now).copied().collect();
+    forecast_tallied(served, tally(counts, now), now, max_wait)
+}
+
+/// [`forecast`] from the counts' tally at `now`.
+pub fn forecast_tallied(
+    served: &[Served<'_>],
+    counted: Option<Tally>,
+    now: Timestamp,
+    max_wait: u32,
+) -> Forecast {
+    let mut served: Vec<Served<'_>> = served.iter().filter(|s| s.at <= now).copied().collect();
+    served.sort_by_key(|s| s.at);
     let window_start = now - RATE_WINDOW;
     let window = minutes(RATE_WINDOW);
 
@@ -227,22 +274,15 @@ pub fn forecast(
     // The count of the queue: believed while someone adds to it, and
     // after the last addition until everyone it counted is checked in (at
     // the end of the wave nobody comes, but the queue is still there).
-    let counted_queue = counted_queue(&counts, &served);
+    let counted_queue = counted.map(|t| {
+        let gone = served.len() - served.partition_point(|s| s.at < t.since);
+        (t.joined - gone as i64).max(0)
+    });
     let counting = counted_queue.is_some_and(|q| q > 0)
-        || counts
-            .last()
-            .is_some_and(|c| now.duration_since(c.at) <= COUNT_STALE);
-    let (arrivals_per_minute, queue) = if counting {
-        let recent: i64 = counts
-            .iter()
-            .filter(|c| c.at > window_start)
-            .map(|c| match c.count {
-                Count::Joined(n) => n,
-                Count::Empty => 0,
-            })
-            .sum();
+        || counted.is_some_and(|t| now.duration_since(t.last) <= COUNT_STALE);
+    let (arrivals_per_minute, queue) = if let (true, Some(t)) = (counting, counted) {
         (
-            recent.max(0) as f64 / window,
+            t.recent.max(0) as f64 / window,
             counted_queue.map(|q| q as f64),
         )
     } else {
@@ -306,25 +346,6 @@ pub fn forecast(
         saturated_since,
         alert,
     }
-}
-
-/// People counted into the queue since it was last said empty (or since
-/// the first count) and not checked in since: None without a count.
-fn counted_queue(counts: &[Counted], served: &[Served<'_>]) -> Option<i64> {
-    let start = counts
-        .iter()
-        .rposition(|c| c.count == Count::Empty)
-        .unwrap_or(0);
-    let since = counts.get(start)?.at;
-    let joined: i64 = counts[start..]
-        .iter()
-        .map(|c| match c.count {
-            Count::Joined(n) => n,
-            Count::Empty => 0,
-        })
-        .sum();
-    let gone = served.iter().filter(|s| s.at >= since).count() as i64;
-    Some((joined - gone).max(0))
 }
 
 /// The kiosks to add so that someone joining now waits no more than

@@ -9,4 +9,6 @@ CREATE TABLE queue_count (
     joined INTEGER,
     CHECK (joined IS NULL OR joined BETWEEN -1000 AND 1000)
 );
-CREATE INDEX queue_count_at ON queue_count (at);
+CREATE INDEX queue_count_at ON queue_count (at, joined);
+-- « The queue is empty »: the latest one is where the count starts.
+CREATE INDEX queue_count_empty ON queue_count (at) WHERE joined IS NULL;
