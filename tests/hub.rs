@@ -2183,6 +2183,18 @@ fn the_door_view_counts_the_queue_and_shows_the_entrance_alone() {
     });
 }
 
+/// The organisers' figures as of now (the hub answers once it has computed
+/// them after every change it had seen).
+fn stats_now(client: &reqwest::blocking::Client, addr: SocketAddr) -> serde_json::Value {
+    client
+        .get(format!("http://{addr}/api/stats"))
+        .bearer_auth(DASHBOARD)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap()
+}
+
 /// The simulated morning's clock, read by the hub and the kiosks of
 /// [`a_simulated_morning_s_predicted_wait_is_the_wait_people_had`].
 static MORNING: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
@@ -2326,13 +2338,7 @@ fn a_simulated_morning_s_predicted_wait_is_the_wait_people_had() {
         for k in &mut kiosks {
             k.sync_once(timeout).unwrap();
         }
-        let stats: serde_json::Value = client
-            .get(format!("http://{addr}/api/stats"))
-            .bearer_auth(DASHBOARD)
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
+        let stats = stats_now(&client, addr);
         // The door view and the phone's page at 8:45, for docs/ (only
         // when asked: ACCUEIL_DOCS=docs cargo test … -- --include-ignored).
         if minute == 15
@@ -2448,13 +2454,7 @@ fn a_simulated_morning_s_predicted_wait_is_the_wait_people_had() {
     for k in &mut kiosks[..2] {
         k.sync_once(timeout).unwrap();
     }
-    let stats: serde_json::Value = client
-        .get(format!("http://{addr}/api/stats"))
-        .bearer_auth(DASHBOARD)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let stats = stats_now(&client, addr);
     let offline: Vec<(&str, bool)> = stats["entrance"]["kiosks"]
         .as_array()
         .unwrap()

@@ -678,19 +678,25 @@ mod tests {
         out
     }
 
+    /// The forecast of [`kiosks_serving`]'s morning, at `now` or at its
+    /// last check-in.
+    fn forecast_of(seed: u64, load: Option<f64>, now: Option<Timestamp>) -> Forecast {
+        let names = ["a", "b", "c"];
+        let served: Vec<Served<'_>> = kiosks_serving(seed, load)
+            .into_iter()
+            .map(|(at, k)| Served {
+                at,
+                kiosk: names[k],
+            })
+            .collect();
+        let now = now.or(served.last().map(|s| s.at)).unwrap();
+        forecast(&served, &[], now, 10)
+    }
+
     #[test]
     fn saturation_shows_through_the_noise_and_a_half_load_gets_no_wrong_wait() {
-        let names = ["a", "b", "c"];
         for seed in 1..=20u64 {
-            let busy = kiosks_serving(seed, None);
-            let served: Vec<Served<'_>> = busy
-                .iter()
-                .map(|&(at, k)| Served {
-                    at,
-                    kiosk: names[k],
-                })
-                .collect();
-            let f = forecast(&served, &[], t(1200), 10);
+            let f = forecast_of(seed, None, Some(t(1200)));
             let since = f
                 .saturated_since
                 .unwrap_or_else(|| panic!("seed {seed}: {f:?}"));
@@ -706,16 +712,7 @@ mod tests {
                 "seed {seed}: no number while saturated"
             );
 
-            let half = kiosks_serving(seed, Some(0.5));
-            let served: Vec<Served<'_>> = half
-                .iter()
-                .map(|&(at, k)| Served {
-                    at,
-                    kiosk: names[k],
-                })
-                .collect();
-            let now = served.last().unwrap().at;
-            let f = forecast(&served, &[], now, 10);
+            let f = forecast_of(seed, Some(0.5), None);
             // Half busy, the gaps hold idle time: the pace measured on them
             // is slower than the kiosks' own, and the forecast may take
             // them for saturated — it then says « count the queue », never
@@ -730,16 +727,7 @@ mod tests {
             // A fifth busy: never an alert; the pace, measured on gaps that
             // are mostly idle time, is slow, so the wait given may be a
             // minute or two too long — never near an alert.
-            let light = kiosks_serving(seed, Some(0.2));
-            let served: Vec<Served<'_>> = light
-                .iter()
-                .map(|&(at, k)| Served {
-                    at,
-                    kiosk: names[k],
-                })
-                .collect();
-            let now = served.last().unwrap().at;
-            let f = forecast(&served, &[], now, 10);
+            let f = forecast_of(seed, Some(0.2), None);
             assert_eq!(f.saturated_since, None, "seed {seed}: {f:?}");
             assert_eq!(f.alert, None, "seed {seed}: {f:?}");
             assert!(f.wait_minutes.is_none_or(|w| w < 3.0), "seed {seed}: {f:?}");
