@@ -679,3 +679,94 @@ fn scans_decided_offline_are_forced_and_a_late_undo_stays_local() {
     let news = ev.kiosk().pretix_news().unwrap();
     assert_eq!(news.notices[0].reason.as_deref(), Some("too_late"));
 }
+
+/// A workshop whose registrations are a pretix check-in list (limited to
+/// the speakers' product): `accueil programme` with a « Liste pretix »
+/// column takes that list's paid and pending tickets as the registered
+/// people, by its name or its id; a list pretix does not have is a bad
+/// row naming the lists it has, and nothing is taken.
+#[test]
+#[ignore = "needs a real pretix: .ci/run starts ../shared/pretix-peer"]
+fn a_session_s_registrations_come_from_its_pretix_check_in_list() {
+    let (peer, _turn) = peer();
+    let items = peer.get(&peer.event_path("/items/"));
+    let speakers = items["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"]["fr"] == "Intervenant" || i["name"]["en"] == "Intervenant")
+        .expect("the peer's Intervenant product")["id"]
+        .clone();
+    let name = format!(
+        "Atelier intervenants {}",
+        jiff::Timestamp::now().as_millisecond()
+    );
+    let (status, list) = peer.post(
+        &peer.event_path("/checkinlists/"),
+        json!({ "name": name, "all_products": false, "limit_products": [speakers],
+                "include_pending": true }),
+    );
+    assert_eq!(status, 201, "{list}");
+    let expected: std::collections::BTreeSet<String> = peer
+        .positions()
+        .iter()
+        .filter(|p| p["item"] == speakers && p["addon_to"].is_null())
+        .filter(|p| p["order__status"] == "p" || p["order__status"] == "n")
+        .map(|p| p["secret"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!expected.is_empty(), "the peer seeds speakers");
+
+    let ev = peer.kiosk("accueil-prog", true);
+    ev.json(&["import", "--from", "pretix"]);
+    ev.write(
+        "programme.csv",
+        format!(
+            "Code;Titre;Salle;Date;Début;Fin;Liste pretix\n\
+             AT1;Atelier des intervenants;Salle B;28/09/2022;10:00;11:00;{name}\n\
+             AT2;Le même, par son numéro;Salle C;28/09/2022;10:00;11:00;{}\n\
+             PL;Plénière;Amphi;28/09/2022;09:00;10:00;\n",
+            list["id"]
+        ),
+    );
+    let report = ev.json(&["programme", "programme.csv"]);
+    assert_eq!(report["committed"], true, "{report}");
+    let sessions = ev.json(&["sessions"]);
+    let of = |id: &str| {
+        sessions["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id}: {sessions}"))
+    };
+    for id in ["AT1", "AT2"] {
+        assert_eq!(of(id)["registered"], expected.len(), "{id}");
+        assert_eq!(of(id)["registration_only"], true, "{id}");
+    }
+    assert_eq!(of("PL")["registration_only"], false);
+    // Exactly those people: each speaker is registered, a participant not.
+    let programme = ev.kiosk().programme().unwrap();
+    let registered = &programme.registered["AT1"];
+    for secret in &expected {
+        assert!(
+            registered.contains(&accueil::domain::uid_for_code(secret)),
+            "{secret}"
+        );
+    }
+
+    // A list pretix does not have: the line says so, nothing changes.
+    ev.write(
+        "programme.csv",
+        "Code;Titre;Salle;Date;Début;Fin;Liste pretix\n\
+         AT9;Atelier fantôme;Salle D;28/09/2022;10:00;11:00;Liste qui n'existe pas\n",
+    );
+    let out = ev.run(&["programme", "programme.csv"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("ligne 2") && said.contains("inconnue") && said.contains(&name),
+        "{said}"
+    );
+    assert_eq!(ev.kiosk().programme().unwrap().sessions.len(), 3);
+}

@@ -18,6 +18,10 @@ use crate::store::{Lookup, ProgrammeChange};
 
 use super::checkin::ScanNote;
 
+/// A registration as a programme's line gives it: `(line, session id,
+/// ticket code or e-mail)`.
+type Registration = (usize, String, String);
+
 /// What `accueil programme FILE` read and did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeImport {
@@ -103,6 +107,104 @@ impl Kiosk {
         Ok(self.store.programme()?)
     }
 
+    /// The tickets of the sessions whose registrations are a pretix
+    /// check-in list (`Liste pretix`, its id or name): `(line, session,
+    /// ticket)`, and what to warn of. A list pretix does not have, or no
+    /// pretix to ask, is a bad row: nothing is imported.
+    fn pretix_session_tickets(
+        &self,
+        path: &Path,
+        lists: &[(usize, String, String)],
+    ) -> Result<(Vec<Registration>, Vec<RowProblem>)> {
+        let bad_rows = |problems: Vec<RowProblem>| -> AppError {
+            crate::import::ImportError::BadRows {
+                path: path.to_owned(),
+                problems,
+            }
+            .into()
+        };
+        if !matches!(self.config.source, crate::config::Source::Pretix(_)) {
+            return Err(bad_rows(
+                lists
+                    .iter()
+                    .map(|(line, _, list)| RowProblem {
+                        line: *line,
+                        message: format!(
+                            "liste pretix « {list} » : [source] de kiosk.toml ne désigne pas pretix — importez le programme sur le poste relié à pretix (le hub), ou donnez les inscrits dans la colonne « Inscrits »"
+                        ),
+                    })
+                    .collect(),
+            ));
+        }
+        let client = self.pretix_client(std::time::Duration::from_secs(60))?;
+        let known = client.checkin_lists()?;
+        let fold = |s: &str| crate::domain::text::sort_key(s.trim());
+        let mut problems = Vec::new();
+        let mut wanted: Vec<(usize, String, u64)> = Vec::new();
+        for (line, session, list) in lists {
+            let found = known.iter().find(|l| {
+                list.trim().parse::<u64>().is_ok_and(|id| id == l.id) || fold(&l.name) == fold(list)
+            });
+            match found {
+                Some(l) => wanted.push((*line, session.clone(), l.id)),
+                None => problems.push(RowProblem {
+                    line: *line,
+                    message: format!(
+                        "liste pretix « {list} » inconnue de l'événement — listes : {}",
+                        known
+                            .iter()
+                            .map(|l| format!("{} ({})", l.name, l.id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                }),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(bad_rows(problems));
+        }
+        let mut by_list: BTreeMap<u64, Vec<crate::pretix::Position>> = BTreeMap::new();
+        for (_, _, id) in &wanted {
+            if !by_list.contains_key(id) {
+                by_list.insert(*id, client.positions_of(*id, |_, _| {})?);
+            }
+        }
+        let mut out = Vec::new();
+        let mut warnings = Vec::new();
+        let mut main: std::collections::HashMap<i64, String> = Default::default();
+        for (line, session, id) in &wanted {
+            let positions = by_list.get(id).map_or(&[][..], |v| &v[..]);
+            let (mut tickets, mut missing) = crate::pretix::session_tickets(positions, &main);
+            // Workshops booked as add-ons: their main tickets are on the
+            // event's own list (downloaded once).
+            if !missing.is_empty() && main.is_empty() {
+                main = client
+                    .positions(|_, _| {})?
+                    .into_iter()
+                    .map(|p| (p.id, p.secret))
+                    .collect();
+                (tickets, missing) = crate::pretix::session_tickets(positions, &main);
+            }
+            if !missing.is_empty() {
+                warnings.push(RowProblem {
+                    line: *line,
+                    message: format!(
+                        "{} réservation(s) de la liste pretix sans billet principal trouvé : non inscrites",
+                        missing.len()
+                    ),
+                });
+            }
+            if tickets.is_empty() {
+                warnings.push(RowProblem {
+                    line: *line,
+                    message: "la liste pretix n'a aucun billet payé ou en attente : la porte n'admettra personne".into(),
+                });
+            }
+            out.extend(tickets.into_iter().map(|t| (*line, session.clone(), t)));
+        }
+        Ok((out, warnings))
+    }
+
     /// Imports a programme file, whole: every row checked, nothing taken
     /// when one is wrong. Registrations name people by ticket code or
     /// e-mail. Removing a session doors already let people into is
@@ -114,9 +216,14 @@ impl Kiosk {
         force: bool,
     ) -> Result<ProgrammeImport> {
         self.refuse_if_purged()?;
-        let parsed =
+        let mut parsed =
             crate::import::programme::read_file(path, &self.config.import, &self.config.event)?;
-        let mut warnings = parsed.warnings;
+        let mut warnings = std::mem::take(&mut parsed.warnings);
+        if !parsed.pretix_lists.is_empty() {
+            let (from_pretix, said) = self.pretix_session_tickets(path, &parsed.pretix_lists)?;
+            parsed.registrations.extend(from_pretix);
+            warnings.extend(said);
+        }
         let mut problems = Vec::new();
         let mut registered: BTreeMap<String, BTreeSet<uuid::Uuid>> = BTreeMap::new();
         for (line, session, who) in &parsed.registrations {

@@ -26,6 +26,7 @@ enum Field {
     Capacity,
     RegistrationOnly,
     Registered,
+    PretixList,
 }
 
 const FIELDS: &[(Field, &[&str])] = &[
@@ -100,6 +101,18 @@ const FIELDS: &[(Field, &[&str])] = &[
         Field::Registered,
         &["inscrits", "registered", "participants", "billets", "codes"],
     ),
+    (
+        Field::PretixList,
+        &[
+            "liste pretix",
+            "pretix",
+            "liste d'enregistrement",
+            "liste d enregistrement",
+            "pretix list",
+            "check-in list",
+            "checkin list",
+        ],
+    ),
 ];
 
 /// A programme as read, before its registrations are matched to people.
@@ -109,6 +122,9 @@ pub struct ParsedProgramme {
     pub sessions: Vec<(usize, Session)>,
     /// `(line, session id, ticket code or e-mail)`.
     pub registrations: Vec<(usize, String, String)>,
+    /// `(line, session id, pretix check-in list: its id or name)`: the
+    /// session's registered people are that list's tickets.
+    pub pretix_lists: Vec<(usize, String, String)>,
     pub warnings: Vec<RowProblem>,
     /// How the file was read.
     pub format: String,
@@ -214,6 +230,7 @@ fn rows(
     let mut warnings = Vec::new();
     let mut sessions: Vec<(usize, Session)> = Vec::new();
     let mut registrations = Vec::new();
+    let mut pretix_lists = Vec::new();
     // Each reference's line: a clash is found without going through the rest.
     let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (line, cells) in t.rows.iter().skip(header_row + 1) {
@@ -304,8 +321,12 @@ fn rows(
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect();
+        let pretix_list = cell(Field::PretixList).trim().to_owned();
         let registration_only = match fold(cell(Field::RegistrationOnly)).trim() {
-            "" => !listed.is_empty() && !columns.contains_key(&Field::RegistrationOnly),
+            "" => {
+                (!listed.is_empty() || !pretix_list.is_empty())
+                    && !columns.contains_key(&Field::RegistrationOnly)
+            }
             "oui" | "o" | "yes" | "y" | "vrai" | "true" | "1" | "x" => true,
             "non" | "n" | "no" | "faux" | "false" | "0" => false,
             other => {
@@ -329,7 +350,7 @@ fn rows(
             });
             continue;
         }
-        if registration_only && listed.is_empty() {
+        if registration_only && listed.is_empty() && pretix_list.is_empty() {
             warnings.push(RowProblem {
                 line: *line,
                 message: format!(
@@ -346,6 +367,9 @@ fn rows(
             });
         }
         registrations.extend(listed.into_iter().map(|who| (*line, id.clone(), who)));
+        if !pretix_list.is_empty() {
+            pretix_lists.push((*line, id.clone(), pretix_list));
+        }
         ids.insert(id.clone(), *line);
         sessions.push((
             *line,
@@ -406,6 +430,7 @@ fn rows(
     Ok(ParsedProgramme {
         sessions,
         registrations,
+        pretix_lists,
         warnings,
         format: t.format.clone(),
     })

@@ -163,14 +163,31 @@ impl Client {
         &self,
         progress: impl FnMut(usize, usize),
     ) -> Result<Vec<Position>, PretixError> {
+        self.positions_of(self.list, progress)
+    }
+
+    /// Every position of another check-in list of the event (a
+    /// workshop's), whatever its order's status.
+    pub fn positions_of(
+        &self,
+        list: u64,
+        progress: impl FnMut(usize, usize),
+    ) -> Result<Vec<Position>, PretixError> {
         self.all(
             "la liste d'enregistrement",
-            &format!(
-                "/events/{}/checkinlists/{}/positions/",
-                self.event, self.list
-            ),
+            &format!("/events/{}/checkinlists/{list}/positions/", self.event),
             &[("ignore_status", "true".into())],
             progress,
+        )
+    }
+
+    /// The event's check-in lists.
+    pub fn checkin_lists(&self) -> Result<Vec<super::CheckinList>, PretixError> {
+        self.all(
+            "les listes d'enregistrement",
+            &format!("/events/{}/checkinlists/", self.event),
+            &[],
+            |_, _| {},
         )
     }
 

@@ -61,6 +61,51 @@ pub struct Position {
     pub require_attention: bool,
 }
 
+/// A check-in list of the event (`/checkinlists/`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckinList {
+    pub id: u64,
+    pub name: String,
+}
+
+/// The tickets registered to a session whose pretix check-in list is
+/// `positions`: each position's secret, an add-on's (a workshop booked
+/// with the main ticket) being its main ticket's — the one scanned at the
+/// door — found in the list itself or in `main_secrets` (position id →
+/// secret). Orders neither paid nor pending are not registered. The second
+/// part: add-ons whose main ticket is in neither (to download the main
+/// list for).
+pub fn session_tickets(
+    positions: &[Position],
+    main_secrets: &HashMap<i64, String>,
+) -> (Vec<String>, Vec<i64>) {
+    let here: HashMap<i64, &str> = positions
+        .iter()
+        .map(|p| (p.id, p.secret.as_str()))
+        .collect();
+    let mut tickets = Vec::new();
+    let mut missing = Vec::new();
+    for p in positions {
+        if !matches!(p.order_status.as_str(), "p" | "n") {
+            continue;
+        }
+        match p.addon_to {
+            None => tickets.push(p.secret.trim().to_owned()),
+            Some(main) => match here
+                .get(&main)
+                .copied()
+                .or_else(|| main_secrets.get(&main).map(String::as_str))
+            {
+                Some(secret) => tickets.push(secret.trim().to_owned()),
+                None => missing.push(main),
+            },
+        }
+    }
+    tickets.sort();
+    tickets.dedup();
+    (tickets, missing)
+}
+
 /// A check-in pretix holds for a position.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Checkin {
@@ -457,6 +502,30 @@ pub fn reason_text_en(reason: &str) -> &'static str {
 mod tests {
     use super::*;
     use crate::domain::event::tests::sample_event;
+
+    /// A workshop's list: main tickets by their secret, add-ons by their
+    /// main ticket's (on the list, or on the event's list), cancelled and
+    /// expired orders out, an add-on whose main ticket is nowhere told.
+    #[test]
+    fn a_workshop_list_registers_the_tickets_scanned_at_its_door() {
+        let list = [
+            position(serde_json::json!({"id": 10, "secret": "aaa"})),
+            position(serde_json::json!({"id": 11, "secret": "bbb", "order__status": "n"})),
+            position(serde_json::json!({"id": 12, "secret": "ccc", "order__status": "c"})),
+            position(serde_json::json!({"id": 13, "secret": "ddd", "order__status": "e"})),
+            // Add-ons: of 10 (here), of 40 (the event's list), of 41 (nowhere).
+            position(serde_json::json!({"id": 20, "secret": "add-on-1", "addon_to": 10})),
+            position(serde_json::json!({"id": 21, "secret": "add-on-2", "addon_to": 40})),
+            position(serde_json::json!({"id": 22, "secret": "add-on-3", "addon_to": 41})),
+        ];
+        let main: HashMap<i64, String> = [(40, "zzz".to_owned())].into();
+        let (tickets, missing) = session_tickets(&list, &main);
+        assert_eq!(tickets, ["aaa", "bbb", "zzz"]);
+        assert_eq!(missing, [41]);
+        let (tickets, missing) = session_tickets(&list, &HashMap::new());
+        assert_eq!(tickets, ["aaa", "bbb"]);
+        assert_eq!(missing, [40, 41]);
+    }
 
     fn position(json: serde_json::Value) -> Position {
         let mut base = serde_json::json!({

@@ -146,3 +146,23 @@ fn entree_counts_the_queue_and_refuses_an_impossible_count() {
     let both = ev.run(&["entree", "--add", "1", "--empty"]);
     assert!(!both.status.success(), "--add and --empty together");
 }
+
+/// A programme naming a pretix list on a copy that does not talk to
+/// pretix: the line says where to import it, nothing is taken.
+#[test]
+fn a_pretix_list_in_the_programme_needs_pretix() {
+    let ev = event_with_list(5);
+    ev.write(
+        "programme.csv",
+        "Titre;Salle;Date;Début;Fin;Liste pretix\n\
+         Atelier;Salle B;28/09/2022;10:00;11:00;Atelier intervenants\n",
+    );
+    let out = ev.run(&["programme", "programme.csv"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("ligne 2") && said.contains("ne désigne pas pretix"),
+        "{said}"
+    );
+    assert!(ev.kiosk().programme().unwrap().sessions.is_empty());
+}
