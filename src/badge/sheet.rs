@@ -91,6 +91,19 @@ pub struct Signatory<'a> {
     pub words: Words,
 }
 
+/// Each column's left edge and width, from its share of `width`.
+fn column_spans(shares: impl IntoIterator<Item = f32>, width: f32) -> Vec<(f32, f32)> {
+    let mut x = MARGIN;
+    shares
+        .into_iter()
+        .map(|share| {
+            let c = (x, share * width);
+            x += share * width;
+            c
+        })
+        .collect()
+}
+
 /// What is drawn on one page, in millimetres from the top-left corner.
 #[derive(Default)]
 struct Page {
@@ -109,6 +122,56 @@ impl Page {
     /// A table cell: on two lines when that is larger.
     fn cell(&mut self, s: &str, max_pt: f32, area: Area, m: &Fonts) {
         self.lines(s, Face::Regular, max_pt, 2, area, INK, m);
+    }
+
+    /// A table's headings, in bold, in `head_h` below `y`.
+    fn table_head(&mut self, heads: &[&str], xs: &[(f32, f32)], y: f32, head_h: f32, m: &Fonts) {
+        for (h, (cx, cw)) in heads.iter().zip(xs) {
+            self.text(
+                h,
+                Face::Bold,
+                10.0,
+                Area {
+                    x: cx + 1.0,
+                    y: y + 1.5,
+                    w: cw - 2.0,
+                    h: head_h,
+                },
+                INK,
+                m,
+            );
+        }
+    }
+
+    /// One row of a table at `y`: its cells in `cell_h`, then the rule
+    /// under it, `row_h` lower. Returns where the next row starts.
+    #[allow(clippy::too_many_arguments)]
+    fn table_row(
+        &mut self,
+        cells: &[&str],
+        xs: &[(f32, f32)],
+        y: f32,
+        cell_h: f32,
+        row_h: f32,
+        width: f32,
+        m: &Fonts,
+    ) -> f32 {
+        for (cell, (cx, cw)) in cells.iter().zip(xs) {
+            self.cell(
+                cell,
+                10.0,
+                Area {
+                    x: cx + 1.0,
+                    y: y + 0.6,
+                    w: cw - 2.0,
+                    h: cell_h - 1.2,
+                },
+                m,
+            );
+        }
+        let y = y + row_h;
+        self.rules.push((MARGIN, y, MARGIN + width, y));
+        y
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -311,51 +374,16 @@ fn sheet_pages(sheet: &Sheet, m: &Fonts) -> Vec<Page> {
             m,
         );
         // The table: headers, then one row per person.
-        let mut x = MARGIN;
-        let xs: Vec<(f32, f32)> = columns
-            .iter()
-            .map(|(_, share)| {
-                let c = (x, share * width);
-                x += share * width;
-                c
-            })
-            .collect();
-        for ((name, _), (cx, cw)) in columns.iter().zip(&xs) {
-            p.text(
-                name,
-                Face::Bold,
-                10.0,
-                Area {
-                    x: cx + 1.0,
-                    y: table_top + 1.5,
-                    w: cw - 2.0,
-                    h: row_h.min(8.0) - 3.0,
-                },
-                INK,
-                m,
-            );
-        }
+        let xs = column_spans(columns.iter().map(|(_, share)| *share), width);
+        let heads: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+        p.table_head(&heads, &xs, table_top, row_h.min(8.0) - 3.0, m);
         let mut y = table_top;
         p.rules.push((MARGIN, y, MARGIN + width, y));
         y += row_h.min(8.0);
         p.rules.push((MARGIN, y, MARGIN + width, y));
         for r in *rows {
-            let cells = [&r.last_name, &r.first_name, &r.organisation, &r.arrived];
-            for (cell, (cx, cw)) in cells.iter().zip(&xs) {
-                p.cell(
-                    cell,
-                    10.0,
-                    Area {
-                        x: cx + 1.0,
-                        y: y + 0.6,
-                        w: cw - 2.0,
-                        h: ROW_H_PLAIN - 1.2,
-                    },
-                    m,
-                );
-            }
-            y += row_h;
-            p.rules.push((MARGIN, y, MARGIN + width, y));
+            let cells = [&*r.last_name, &r.first_name, &r.organisation, &r.arrived];
+            y = p.table_row(&cells, &xs, y, ROW_H_PLAIN, row_h, width, m);
         }
         for (cx, _) in &xs {
             p.rules.push((*cx, table_top, *cx, y));
@@ -436,31 +464,12 @@ fn certificate_pages(people: &[Certificate], by: &Signatory<'_>, m: &Fonts) -> V
             w.pick("Salle", "Room"),
             w.pick("Durée", "Duration"),
         ];
-        let mut xs = Vec::new();
-        let mut x = MARGIN;
-        for share in cols {
-            xs.push((x, share * width));
-            x += share * width;
-        }
+        let xs = column_spans(cols, width);
         let row_h = 8.0;
         let signature_h = 45.0;
         let limit = PAGE_H - MARGIN - signature_h - 2.0 * row_h;
         p.rules.push((MARGIN, y, MARGIN + width, y));
-        for (h, (cx, cw)) in heads.iter().zip(&xs) {
-            p.text(
-                h,
-                Face::Bold,
-                10.0,
-                Area {
-                    x: cx + 1.0,
-                    y: y + 1.5,
-                    w: cw - 2.0,
-                    h: 5.0,
-                },
-                INK,
-                m,
-            );
-        }
+        p.table_head(&heads, &xs, y, row_h - 3.0, m);
         y += row_h;
         p.rules.push((MARGIN, y, MARGIN + width, y));
         // A certificate is one page: beyond what fits, the last row says how many more.
@@ -471,22 +480,8 @@ fn certificate_pages(people: &[Certificate], by: &Signatory<'_>, m: &Fonts) -> V
             c.sessions.len()
         };
         for s in &c.sessions[..shown] {
-            let cells = [&s.date, &s.times, &s.title, &s.room, &s.duration];
-            for (cell, (cx, cw)) in cells.iter().zip(&xs) {
-                p.cell(
-                    cell,
-                    10.0,
-                    Area {
-                        x: cx + 1.0,
-                        y: y + 0.6,
-                        w: cw - 2.0,
-                        h: row_h - 1.2,
-                    },
-                    m,
-                );
-            }
-            y += row_h;
-            p.rules.push((MARGIN, y, MARGIN + width, y));
+            let cells = [&*s.date, &s.times, &s.title, &s.room, &s.duration];
+            y = p.table_row(&cells, &xs, y, row_h, row_h, width, m);
         }
         if shown < c.sessions.len() {
             let more = match w {
