@@ -990,7 +990,6 @@ impl Serialize for Entrance<'_> {
 
 impl fmt::Display for Entrance<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::domain::queue::QueueAlert;
         let e = self.f;
         if e.kiosks.is_empty() {
             return writeln!(f, "personne n'est encore arrivé aujourd'hui");
@@ -1039,23 +1038,7 @@ impl fmt::Display for Entrance<'_> {
             )?;
         }
         match &e.alert {
-            Some(QueueAlert::Wait {
-                minutes,
-                more_kiosks,
-            }) => writeln!(
-                f,
-                "⚠ attente prévue {minutes} min (plus de {} min) : {}",
-                self.event.max_wait_minutes,
-                match more_kiosks {
-                    Some(1) => "ouvrez une borne de plus".to_owned(),
-                    Some(n) => format!("ouvrez {n} bornes de plus"),
-                    None => "ouvrez toutes les bornes possibles, et faites patienter".to_owned(),
-                }
-            ),
-            Some(QueueAlert::Saturated { minutes }) => writeln!(
-                f,
-                "⚠ bornes occupées sans répit depuis {minutes} min : la file grossit peut-être"
-            ),
+            Some(alert) => writeln!(f, "⚠ {}", alert.words(false)),
             None => Ok(()),
         }
     }

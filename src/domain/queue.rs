@@ -97,6 +97,44 @@ pub enum QueueAlert {
     Saturated { minutes: u32 },
 }
 
+impl QueueAlert {
+    /// What the organisers read, in French or in English.
+    pub fn words(&self, english: bool) -> String {
+        match (self, english) {
+            (
+                QueueAlert::Wait {
+                    minutes,
+                    more_kiosks,
+                },
+                false,
+            ) => match more_kiosks {
+                Some(1) => format!("attente prévue {minutes} min : ouvrez une borne de plus"),
+                Some(n) => format!("attente prévue {minutes} min : ouvrez {n} bornes de plus"),
+                None => format!(
+                    "attente prévue {minutes} min : ouvrez toutes les bornes possibles, et faites patienter"
+                ),
+            },
+            (
+                QueueAlert::Wait {
+                    minutes,
+                    more_kiosks,
+                },
+                true,
+            ) => match more_kiosks {
+                Some(1) => format!("expected wait {minutes} min: open one more kiosk"),
+                Some(n) => format!("expected wait {minutes} min: open {n} more kiosks"),
+                None => format!("expected wait {minutes} min: open every kiosk you can"),
+            },
+            (QueueAlert::Saturated { minutes }, false) => format!(
+                "bornes occupées sans répit depuis {minutes} min : la file grossit peut-être — comptez-la (vue Entrée, « + 1 ») ou ouvrez une borne de plus"
+            ),
+            (QueueAlert::Saturated { minutes }, true) => format!(
+                "kiosks busy non-stop for {minutes} min: the queue may be growing — count it (Entrance view, “+ 1”) or open one more kiosk"
+            ),
+        }
+    }
+}
+
 /// The entrance, now.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Forecast {

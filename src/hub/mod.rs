@@ -26,7 +26,6 @@ use crate::app::{
 use std::collections::BTreeMap;
 
 use crate::domain::enrolment::Invitations;
-use crate::domain::queue::QueueAlert;
 use crate::sync::{
     EnrolRequest, EnrolResponse, JoinRequest, ListResponse, PretixNews, SyncRequest, SyncResponse,
     same_secret,
@@ -1108,28 +1107,14 @@ fn entrance(
             })
         })
         .collect();
-    let alert = f.alert.as_ref().map(|a| match a {
-        QueueAlert::Wait { minutes, more_kiosks } => json!({
-            "kind": "wait",
-            "minutes": minutes,
-            "more_kiosks": more_kiosks,
-            "fr": match more_kiosks {
-                Some(1) => format!("attente prévue {minutes} min : ouvrez une borne de plus"),
-                Some(n) => format!("attente prévue {minutes} min : ouvrez {n} bornes de plus"),
-                None => format!("attente prévue {minutes} min : ouvrez toutes les bornes possibles, et faites patienter"),
-            },
-            "en": match more_kiosks {
-                Some(1) => format!("expected wait {minutes} min: open one more kiosk"),
-                Some(n) => format!("expected wait {minutes} min: open {n} more kiosks"),
-                None => format!("expected wait {minutes} min: open every kiosk you can"),
-            },
-        }),
-        QueueAlert::Saturated { minutes } => json!({
-            "kind": "saturated",
-            "minutes": minutes,
-            "fr": format!("bornes occupées sans répit depuis {minutes} min : la file grossit peut-être — comptez-la (vue Entrée, « + 1 ») ou ouvrez une borne de plus"),
-            "en": format!("kiosks busy non-stop for {minutes} min: the queue may be growing — count it (Entrance view, “+ 1”) or open one more kiosk"),
-        }),
+    // The alert's own fields (kind, minutes, more_kiosks) and its words.
+    let alert = f.alert.as_ref().map(|a| {
+        let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("fr".into(), a.words(false).into());
+            o.insert("en".into(), a.words(true).into());
+        }
+        v
     });
     Ok(json!({
         "kiosks": kiosks,
