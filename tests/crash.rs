@@ -10,7 +10,7 @@ use std::process::Stdio;
 
 use accueil::app::Lookup;
 use accueil::domain::RecordKind;
-use common::{Event, synthetic_csv};
+use common::{Event, outside_read, synthetic_csv};
 
 const PEOPLE: usize = 2000;
 
@@ -90,4 +90,60 @@ fn killing_the_process_mid_checkin_loses_nothing_it_reported() {
         ev.json(&["checkin", &reported[0], "--day", "1"])["outcome"],
         "already_in"
     );
+}
+
+/// `accueil checkin -` answers each code on its line, in JSON.
+fn answer(
+    stdin: &mut std::process::ChildStdin,
+    lines: &mut std::io::Lines<BufReader<std::process::ChildStdout>>,
+    code: &str,
+) -> serde_json::Value {
+    writeln!(stdin, "{code}").unwrap();
+    stdin.flush().unwrap();
+    serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap()
+}
+
+#[test]
+fn an_outside_reader_of_a_running_kiosk_s_database_takes_none_of_its_arrivals_away() {
+    let ev = Event::new();
+    ev.write("list.csv", synthetic_csv(100));
+    ev.ok(&["import", "list.csv"]);
+    let mut child = ev
+        .command(&["--json", "checkin", "-", "--day", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for i in 0..10 {
+        assert_eq!(
+            answer(&mut stdin, &mut lines, &format!("S-{i:06}"))["outcome"],
+            "welcome"
+        );
+    }
+    let db = ev.path("accueil.sqlite");
+    assert!(outside_read(&db) >= 10);
+    assert!(
+        ev.path("accueil.sqlite-wal").exists(),
+        "the kiosk's -wal is still there"
+    );
+    for i in 10..20 {
+        assert_eq!(
+            answer(&mut stdin, &mut lines, &format!("S-{i:06}"))["outcome"],
+            "welcome"
+        );
+    }
+    outside_read(&db);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let k = ev.kiosk();
+    for i in 0..20 {
+        let r = k
+            .registrant(&Lookup::Code(format!("S-{i:06}")))
+            .unwrap()
+            .unwrap();
+        let arrivals = k.inspect().records_of(r.uid).unwrap();
+        assert_eq!(arrivals.len(), 1, "S-{i:06} reported welcome, kept once");
+    }
 }

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::process::{Child, Stdio};
 
 use accueil::app::Lookup;
-use common::{Event, HubProcess, KIOSK_TOML, synthetic_csv};
+use common::{Event, HubProcess, KIOSK_TOML, outside_read, synthetic_csv};
 
 const TOKEN: &str = "jeton-des-kiosques-0123456789";
 const DASHBOARD: &str = "jeton-des-organisateurs-abcdef";
@@ -2465,4 +2465,62 @@ fn a_simulated_morning_s_predicted_wait_is_the_wait_people_had() {
         offline,
         [("entree-1", false), ("entree-2", false), ("entree-3", true)]
     );
+}
+
+#[test]
+fn an_outside_reader_of_the_hub_s_database_takes_none_of_its_writes_away() {
+    let hub_ev = hub_event();
+    let mut hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let port = hub.addr;
+    let a = kiosk_event("porte-a", port, TOKEN);
+    let b = kiosk_event("porte-b", port, TOKEN);
+    sync(&a);
+    sync(&b);
+    check_in(&a, &codes(1..=5));
+    assert_eq!(sync(&a)["pending"], 0);
+    let db = hub_ev.path("accueil.sqlite");
+    let wal = hub_ev.path("accueil.sqlite-wal");
+    assert!(wal.exists());
+
+    // Someone looks into the running hub's file, twice.
+    assert!(outside_read(&db) >= 5);
+    assert!(outside_read(&db) >= 5);
+    assert!(wal.exists(), "the hub's -wal is still there");
+
+    // The hub goes on: arrivals, a count of the queue, a revocation.
+    check_in(&a, &codes(6..=12));
+    assert_eq!(sync(&a)["pending"], 0);
+    let c = http();
+    let res = c
+        .post(format!("http://{port}/api/queue?add=7"))
+        .bearer_auth(DASHBOARD)
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().unwrap());
+    hub_ev.ok(&["kiosks", "--revoke", "porte-b"]);
+    let enrolled = credential(port, "porte-c");
+    outside_read(&db);
+    assert!(wal.exists(), "the hub's -wal is still there");
+    let queued = stats_now(&c, port)["entrance"]["queue"].clone();
+    assert!(queued.as_f64().is_some_and(|q| q > 0.0), "{queued}");
+
+    // Killed, restarted: every write it acknowledged is there.
+    hub.kill();
+    let _hub = HubProcess::start(&hub_ev, &port.to_string());
+    assert_eq!(arrived(&hub_ev), 12, "every arrival acknowledged");
+    assert_eq!(
+        stats_now(&c, port)["entrance"]["queue"],
+        queued,
+        "the queue's count"
+    );
+    check_in(&b, &codes(20..=21));
+    let out = b.run(&["sync", "--once"]);
+    assert!(!out.status.success(), "porte-b is still revoked");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("révoqué"));
+    let res = c
+        .get(format!("http://{port}/api/list"))
+        .bearer_auth(&enrolled)
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200, "porte-c's enrolment is kept");
 }

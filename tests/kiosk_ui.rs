@@ -1284,3 +1284,39 @@ fn the_door_s_texts_fit_at_every_screen_size_in_both_languages() {
     let _ = slint::select_bundled_translation("");
     assert!(cut.is_empty(), "texts cut: {cut:#?}");
 }
+
+#[test]
+fn an_outside_reader_of_the_running_window_s_database_takes_none_of_its_arrivals_away() {
+    let _screen = common::ui::one_test_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = accueil::demo::create(&dir.path().join("demo"), 1200).unwrap();
+    // With its workers (printing, counting): each its own connection.
+    accueil::ui::screenshots::init_headless();
+    let config = accueil::config::Config::load(&config_path).unwrap();
+    let ui = KioskUi::new(accueil::app::Kiosk::open(config, None).unwrap(), true).unwrap();
+    ui.window.show().unwrap();
+    let db = ui.with_kiosk(|k| k.database());
+    let wal = std::path::PathBuf::from(format!("{}-wal", db.display()));
+    let mut taken = Vec::new();
+    for _ in 0..2 {
+        let code = welcome_code(&ui, &taken.iter().map(String::as_str).collect::<Vec<_>>());
+        type_keys(&ui, &code);
+        press_enter(&ui);
+        assert_eq!(outcome(&ui), "welcome");
+        taken.push(code);
+        common::outside_read(&db);
+        assert!(wal.exists(), "the window's -wal is still there");
+    }
+    drop(ui);
+    let k = accueil::app::Kiosk::open(accueil::config::Config::load(&config_path).unwrap(), None)
+        .unwrap();
+    for code in &taken {
+        let r = k.registrant(&Lookup::Code(code.clone())).unwrap().unwrap();
+        assert!(
+            k.arrival_on(r.uid, k.day(None).unwrap().0.date)
+                .unwrap()
+                .is_some(),
+            "{code}"
+        );
+    }
+}

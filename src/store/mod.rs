@@ -8,6 +8,7 @@ mod credential;
 mod desk;
 mod import;
 mod log;
+mod open;
 mod pretix;
 mod print;
 mod programme;
@@ -228,15 +229,22 @@ impl Store {
             // Let SQLite report a missing folder it could not create.
             let _ = std::fs::create_dir_all(dir);
         }
-        preflight(path)?;
         let had_wal = std::fs::metadata(wal_path(path)).is_ok_and(|m| m.len() > 0);
-        if std::fs::symlink_metadata(path).is_err() {
-            create_database(path).map_err(|e| match e {
-                StoreError::Sqlite(source) => open_error(source),
-                other => at_path(other, path),
-            })?;
-        }
-        let mut conn = Connection::open(path).map_err(open_error)?;
+        let mut conn = open::connect(
+            path,
+            None,
+            || {
+                preflight(path)?;
+                if std::fs::symlink_metadata(path).is_err() {
+                    create_database(path).map_err(|e| match e {
+                        StoreError::Sqlite(source) => open_error(source),
+                        other => at_path(other, path),
+                    })?;
+                }
+                Ok(())
+            },
+            open_error,
+        )?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
         wal_mode(&conn).map_err(open_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
@@ -575,7 +583,7 @@ fn create_database(path: &Path) -> Result<()> {
     let _ = std::fs::remove_file(&journal);
     create_private(&tmp);
     let made = (|| {
-        let mut conn = Connection::open(&tmp)?;
+        let mut conn = open::connect_plain(&tmp, None)?;
         migrate(&mut conn, &tmp)?;
         conn.close().map_err(|(_, e)| e)?;
         std::fs::File::open(&tmp)

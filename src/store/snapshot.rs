@@ -67,7 +67,7 @@ fn schema(conn: &Connection) -> Result<Vec<(String, String, String)>> {
 /// Checks a copy from the hub before anything of it is taken; returns the
 /// list revision it holds.
 fn inspect(from: &Path) -> Result<String> {
-    let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let src = super::open::connect_plain(from, Some(OpenFlags::SQLITE_OPEN_READ_ONLY))?;
     let version: i64 = src.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version != MIGRATIONS.len() as i64 {
         return Err(StoreError::Snapshot(format!(
@@ -102,13 +102,13 @@ impl Store {
     /// Writes, at `to` (a new file, readable by its owner only), the copy
     /// a new kiosk starts from. Returns the list revision it holds.
     pub fn write_snapshot(database: &Path, to: &Path) -> Result<String> {
-        let src = Connection::open_with_flags(
+        let src = super::open::connect_plain(
             database,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            Some(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX),
         )?;
         let _ = std::fs::remove_file(to);
         create_private(to);
-        let mut dst = Connection::open(to)?;
+        let mut dst = super::open::connect_plain(to, None)?;
         // A file made to be sent: no need to wait for the disk.
         dst.pragma_update(None, "synchronous", "OFF")?;
         step_all(&Backup::new(&src, &mut dst)?)?;
@@ -166,7 +166,7 @@ impl Store {
         // than the WAL: the copy's pages are written once, not to the WAL
         // and again at the checkpoint.
         self.conn.pragma_update(None, "journal_mode", "DELETE")?;
-        let restored = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        let restored = super::open::connect_plain(from, Some(OpenFlags::SQLITE_OPEN_READ_ONLY))
             .map_err(StoreError::from)
             .and_then(|src| step_all(&Backup::new(&src, &mut self.conn)?));
         self.conn.pragma_update(None, "journal_mode", "WAL")?;

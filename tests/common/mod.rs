@@ -171,3 +171,23 @@ impl Drop for HubProcess {
         self.kill();
     }
 }
+
+/// An outside tool reading the database: `sqlite3 FILE 'select …'`, as a
+/// backup script, a DB browser or a curious organiser would (Python's
+/// sqlite3 module, a program of its own, with its own SQLite).
+pub fn outside_read(db: &std::path::Path) -> i64 {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nprint(c.execute('select count(*) from record').fetchone()[0])\nc.close()",
+        ])
+        .arg(db)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
