@@ -2524,3 +2524,174 @@ fn an_outside_reader_of_the_hub_s_database_takes_none_of_its_writes_away() {
         .unwrap();
     assert_eq!(res.status(), 200, "porte-c's enrolment is kept");
 }
+
+/// Whether `needle` is anywhere in `bytes`.
+fn holds(bytes: &[u8], needle: &str) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn the_copy_for_joining_kiosks_holds_no_freed_page_of_the_hub() {
+    let hub_ev = hub_event();
+    // Everyone's e-mail changed by a re-import: the old ones are gone.
+    hub_ev.write(
+        "inscrits.csv",
+        synthetic_csv(300).replace("@example.fr", "@nouveau.example"),
+    );
+    hub_ev.ok(&["import", "inscrits.csv"]);
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    // A kiosk's credential (its hash is the hub's own), and a walk-in the
+    // hub refuses (a clock at year −1): its copy is the hub's own too.
+    let given = credential(hub.addr, "porte-a");
+    let kept = accueil::sync::Credential::parse(&given).unwrap();
+    let walk_in = serde_json::json!({
+        "id": uuid::Uuid::now_v7(), "kiosk": "porte-a", "log": "porte-a", "seq": 1,
+        "at": "-000001-01-01T00:00:00Z", "kind": "walk_in",
+        "registrant": accueil::domain::uid_for_code("REFUS-4242").to_string(),
+        "day": "2022-09-28", "reverts": null,
+        "payload": { "code": "REFUS-4242", "details": {
+            "first_name": "Zéphyrine", "last_name": "Refusée", "organisation": "Mairie de Nulle-Part",
+            "email": "zephyrine@refus.example", "category": "Participant" } },
+    });
+    let (status, body) = raw_sync(
+        hub.addr,
+        "porte-a",
+        &serde_json::json!({ "kiosk": "porte-a", "marks": {}, "records": [walk_in] }),
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        accueil::app::Kiosk::open(hub_ev.config(), None)
+            .unwrap()
+            .refused_records(10)
+            .unwrap()
+            .len()
+            == 1,
+        "the hub keeps its refusal"
+    );
+    let copy = http()
+        .get(format!("http://{}/api/snapshot", hub.addr))
+        .bearer_auth(&given)
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    assert!(copy.starts_with(b"SQLite format 3\0"));
+    assert!(holds(&copy, "@nouveau.example"), "the copy holds the list");
+    for gone in [
+        "@example.fr",
+        "Zéphyrine",
+        "Refusée",
+        "zephyrine@refus.example",
+        "REFUS-4242",
+        "Nulle-Part",
+        kept.secret_hash().as_str(),
+        given.split('.').nth(1).unwrap(),
+    ] {
+        assert!(!holds(&copy, gone), "« {gone} » is in the copy's bytes");
+    }
+}
+
+/// A tiny deterministic generator (xorshift): the kill points of a fault
+/// test, the same at every run.
+struct Seeded(u64);
+
+impl Seeded {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[test]
+fn a_self_service_kiosk_killed_during_its_first_sync_never_holds_an_e_mail() {
+    const PEOPLE: usize = 20_000;
+    let hub_ev = hub_event_of(PEOPLE);
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let hash = accueil::domain::pin::hash("482913").unwrap();
+    let borne = |id: &str| {
+        Event::with_config(
+            &toml(
+                id,
+                &format!("url = \"http://{}\"\ntoken = \"{TOKEN}\"", hub.addr),
+            )
+            .replace(
+                "mode = \"staff\"",
+                &format!("mode = \"self-service\"\nstaff_pin = \"{hash}\""),
+            ),
+        )
+    };
+    // No file of the kiosk's folder holds an e-mail but a first sync's
+    // download (removed at the next open); the database, its WAL and its
+    // journal, never.
+    let leaks = |k: &Event, download_too: bool| -> Vec<String> {
+        std::fs::read_dir(k.dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| download_too || !e.file_name().to_string_lossy().contains("depuis-le-hub"))
+            .filter(|e| holds(&std::fs::read(e.path()).unwrap_or_default(), "@example.fr"))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    // How long a whole first sync takes here, to kill within it.
+    let first = borne("borne-0");
+    let start = std::time::Instant::now();
+    sync(&first);
+    let whole = start.elapsed();
+    assert_eq!(
+        first.kiosk().inspect().registrant_count().unwrap(),
+        PEOPLE as i64
+    );
+    assert!(leaks(&first, true).is_empty());
+
+    let mut rng = Seeded(0x2029_0029);
+    let mut killed_mid_way = 0;
+    for round in 1..=10 {
+        let k = borne(&format!("borne-{round}"));
+        let mut child = k
+            .command(&["sync", "--once"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // A kill point from the seed, within the time a first sync takes.
+        let at = whole.mul_f64(rng.below(1000) as f64 / 1000.0);
+        let start = std::time::Instant::now();
+        while start.elapsed() < at && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_way += 1;
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        let leaked = leaks(&k, false);
+        assert!(
+            leaked.is_empty(),
+            "round {round}, killed at {at:?}: {leaked:?} hold e-mails"
+        );
+        // Reopened (its window, any command): the download is gone; then
+        // synced: everyone there, and no byte of any file holds an e-mail.
+        k.ok(&["stats"]);
+        let leaked = leaks(&k, true);
+        assert!(
+            leaked.is_empty(),
+            "round {round}, reopened: {leaked:?} hold e-mails"
+        );
+        sync(&k);
+        assert_eq!(
+            k.kiosk().inspect().registrant_count().unwrap(),
+            PEOPLE as i64
+        );
+        let leaked = leaks(&k, true);
+        assert!(
+            leaked.is_empty(),
+            "round {round}, synced: {leaked:?} hold e-mails"
+        );
+    }
+    assert!(
+        killed_mid_way >= 5,
+        "only {killed_mid_way} kills fell inside a sync"
+    );
+}

@@ -243,9 +243,17 @@ impl Kiosk {
         let mut store = Store::open(&path)?;
         store.set_scanner_layout(config.kiosk.scanner_layout);
         // Attendees' kiosks keep a minimised copy: what leaves it is gone
-        // from the file too.
+        // from the file too. Whatever brought e-mails in (a kill in the
+        // middle of a first sync by an older version, a staff kiosk's copy
+        // put here, a mode changed in kiosk.toml) is undone before the
+        // copy serves anyone, and a first sync's leftovers are removed.
         if config.kiosk.mode.attended_by_attendees() {
             store.set_secure_delete()?;
+            sync::remove_join_leftovers(&path);
+            if !store.is_minimised()? {
+                let n = store.minimise(true, &config.kiosk.id)?;
+                tracing::info!("libre service : copie minimisée à l'ouverture ({n} fiche(s))");
+            }
         }
         let mut kiosk = Kiosk {
             config,

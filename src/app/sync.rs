@@ -7,6 +7,27 @@ use jiff::Timestamp;
 
 use super::*;
 
+/// The hub's copy as downloaded at a first sync, beside the database
+/// (its extension replaces the database's).
+pub(super) const JOIN_COPY: &str = "depuis-le-hub";
+/// The same, minimised for an attendee kiosk.
+pub(super) const JOIN_COPY_MINIMISED: &str = "depuis-le-hub-minimise";
+
+/// Removes what a first sync killed half-way left beside the database
+/// (the hub's copy, whole or minimised, and their journals): the whole one
+/// holds everyone's e-mails.
+pub(super) fn remove_join_leftovers(database: &Path) {
+    if database.as_os_str().is_empty() || database == Path::new(":memory:") {
+        return;
+    }
+    for ext in [JOIN_COPY, JOIN_COPY_MINIMISED] {
+        let copy = database.with_extension(ext);
+        for leftover in [copy.clone(), copy.with_extension(format!("{ext}-journal"))] {
+            let _ = std::fs::remove_file(leftover);
+        }
+    }
+}
+
 impl Kiosk {
     /// One sync round with the hub of `[hub] url`: this kiosk's records
     /// up, everyone else's down, the hub's list when it changed (applied as
@@ -57,21 +78,38 @@ impl Kiosk {
         if path.as_os_str().is_empty() || path == Path::new(":memory:") || !self.store.is_blank()? {
             return Ok(false);
         }
-        let tmp = path.with_extension("depuis-le-hub");
+        let tmp = path.with_extension(JOIN_COPY);
+        let minimised = path.with_extension(JOIN_COPY_MINIMISED);
+        // An attendee kiosk's database never holds an e-mail, not even
+        // between two steps of its first sync: the copy is minimised
+        // beside it, rewritten, and only then taken.
+        let take = if self.config.kiosk.mode.attended_by_attendees() {
+            minimised.as_path()
+        } else {
+            tmp.as_path()
+        };
         let joined = match client.snapshot(&tmp) {
-            Ok(true) => match self.store.restore_snapshot(&tmp) {
-                Ok(list_rev) => {
-                    self.store
-                        .set_sync_value(crate::store::SyncKey::HubListRev, &list_rev)?;
-                    Ok(true)
+            Ok(true) => {
+                let ready = if take == tmp.as_path() {
+                    Ok(())
+                } else {
+                    crate::store::Store::minimise_snapshot(&tmp, take, &self.config.kiosk.id)
+                };
+                match ready.and_then(|()| self.store.restore_snapshot(take)) {
+                    Ok(list_rev) => {
+                        self.store
+                            .set_sync_value(crate::store::SyncKey::HubListRev, &list_rev)?;
+                        Ok(true)
+                    }
+                    Err(StoreError::Snapshot(_)) => Ok(false),
+                    Err(e) => Err(e.into()),
                 }
-                Err(StoreError::Snapshot(_)) => Ok(false),
-                Err(e) => Err(e.into()),
-            },
+            }
             Ok(false) => Ok(false),
             Err(e) => Err(e.into()),
         };
         let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(&minimised);
         joined
     }
 

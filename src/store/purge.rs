@@ -124,6 +124,23 @@ impl Store {
         Ok(())
     }
 
+    /// Says this copy was rewritten once minimised ([`Store::minimise`]
+    /// then only zeroes what it frees).
+    pub(super) fn mark_minimised(&self) -> Result<()> {
+        self.set_kiosk_setting(MINIMISED, &ts_text(Timestamp::now()))
+    }
+
+    /// Whether this copy is as an attendee kiosk must hold it: rewritten
+    /// once minimised, and no e-mail in it (through the e-mail index).
+    pub fn is_minimised(&self) -> Result<bool> {
+        Ok(self.kiosk_setting(MINIMISED)?.is_some()
+            && !self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM registrant WHERE email <> '')",
+                [],
+                |r| r.get::<_, bool>(0),
+            )?)
+    }
+
     /// A self-service kiosk's copy keeps what the screen needs, no more:
     /// e-mails and free fields go (from the row, the import's copy of it and
     /// the search index). `all`: free fields too (after a list change);
@@ -182,16 +199,24 @@ impl Store {
             n
         };
         tx.commit()?;
-        if !rows.is_empty() || entries > 0 {
+        let first = all && self.kiosk_setting(MINIMISED)?.is_none();
+        if all && !rows.is_empty() {
+            // The search index's older segments keep the words of the
+            // e-mails until a merge.
+            self.conn.execute_batch(
+                "INSERT INTO registrant_fts (registrant_fts) VALUES ('optimize');",
+            )?;
+        }
+        if first {
             // Pages freed before this connection zeroed what it frees (a
             // staff kiosk turned self-service, a restored copy) keep what
             // they held: the file is rewritten the first time (after that,
-            // `secure_delete` does it as it goes); and the WAL keeps older
-            // page images: it is emptied.
-            if all && self.kiosk_setting(MINIMISED)?.is_none() {
-                self.conn.execute_batch("VACUUM;")?;
-                self.set_kiosk_setting(MINIMISED, &ts_text(Timestamp::now()))?;
-            }
+            // `secure_delete` does it as it goes).
+            self.conn.execute_batch("VACUUM;")?;
+            self.mark_minimised()?;
+        }
+        if first || !rows.is_empty() || entries > 0 {
+            // The WAL keeps older page images: it is emptied.
             self.conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         }

@@ -33,6 +33,50 @@ pub(super) const LEAVE_OUT: &str = "
     DELETE FROM sync_state WHERE key <> 'list_rev';
 ";
 
+/// Merges the search index into one segment: words of rows deleted or
+/// changed (FTS5 keeps them in older segments until a merge) are gone.
+const MERGE_INDEX: &str = "INSERT INTO registrant_fts (registrant_fts) VALUES ('optimize');";
+
+/// Whatever is wrong with a copy is the copy's fault, not this kiosk's.
+fn as_snapshot(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Snapshot(why) => StoreError::Snapshot(why),
+        other => StoreError::Snapshot(other.to_string()),
+    }
+}
+
+/// `path` with `.suffix` added to its name.
+fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    name.into()
+}
+
+/// The list revision a copy holds.
+fn list_rev_of(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM sync_state WHERE key = 'list_rev'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Writes the live rows of `conn`'s database to `to` (a new file, its
+/// owner's only), free pages left behind.
+fn vacuum_into(conn: &Connection, to: &Path) -> Result<()> {
+    let _ = std::fs::remove_file(to);
+    create_private(to);
+    let target = to.to_str().ok_or_else(|| {
+        StoreError::Snapshot(format!("{} : nom de fichier illisible", to.display()))
+    })?;
+    conn.execute("VACUUM INTO ?1", [target])?;
+    Ok(())
+}
+
 fn step_all(backup: &Backup<'_, '_>) -> Result<()> {
     // Pages by thousands: a hub's writes between steps are taken into the
     // copy by SQLite, which starts over only when another process writes.
@@ -101,28 +145,55 @@ fn inspect(from: &Path) -> Result<String> {
 impl Store {
     /// Writes, at `to` (a new file, readable by its owner only), the copy
     /// a new kiosk starts from. Returns the list revision it holds.
+    ///
+    /// The hub's pages are copied beside `to`, what is the hub's own is
+    /// deleted there, the search index is merged (a changed e-mail's old
+    /// words stay in its older segments otherwise), and only then is `to`
+    /// written by `VACUUM INTO`: live rows only. A page the hub freed, or
+    /// the copy freed, never leaves the hub — a refused walk-in, the
+    /// kiosks' credential hashes, an e-mail a re-import replaced.
     pub fn write_snapshot(database: &Path, to: &Path) -> Result<String> {
-        let src = super::open::connect_plain(
-            database,
-            Some(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX),
-        )?;
-        let _ = std::fs::remove_file(to);
-        create_private(to);
-        let mut dst = super::open::connect_plain(to, None)?;
-        // A file made to be sent: no need to wait for the disk.
-        dst.pragma_update(None, "synchronous", "OFF")?;
-        step_all(&Backup::new(&src, &mut dst)?)?;
-        drop(src);
-        dst.pragma_update(None, "journal_mode", "DELETE")?;
-        dst.execute_batch(&format!("BEGIN; {LEAVE_OUT} COMMIT;"))?;
-        Ok(dst
-            .query_row(
-                "SELECT value FROM sync_state WHERE key = 'list_rev'",
-                [],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?
-            .unwrap_or_default())
+        let whole = with_suffix(to, "entiere");
+        let made = (|| {
+            let src = super::open::connect_plain(
+                database,
+                Some(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX),
+            )?;
+            let _ = std::fs::remove_file(&whole);
+            create_private(&whole);
+            let mut dst = super::open::connect_plain(&whole, None)?;
+            // A file made to be sent: no need to wait for the disk.
+            dst.pragma_update(None, "synchronous", "OFF")?;
+            step_all(&Backup::new(&src, &mut dst)?)?;
+            drop(src);
+            dst.pragma_update(None, "journal_mode", "DELETE")?;
+            dst.execute_batch(&format!("BEGIN; {LEAVE_OUT} COMMIT; {MERGE_INDEX}"))?;
+            let list_rev = list_rev_of(&dst)?;
+            vacuum_into(&dst, to)?;
+            Ok(list_rev)
+        })();
+        let _ = std::fs::remove_file(&whole);
+        made
+    }
+
+    /// Makes of a hub's copy at `from` (checked as [`Store::restore_snapshot`]
+    /// checks it) the copy an attendee kiosk may hold, at `to`: e-mails and
+    /// free fields out, as [`Store::minimise`] takes them out, then written
+    /// by `VACUUM INTO` — no page of `to` ever held them. `from` is changed.
+    pub fn minimise_snapshot(from: &Path, to: &Path, me: &str) -> Result<()> {
+        inspect(from).map_err(as_snapshot)?;
+        let conn = super::open::connect_plain(from, None)?;
+        conn.pragma_update(None, "synchronous", "OFF")?;
+        let mut copy = Store {
+            conn,
+            path: from.to_owned(),
+            scanner: Default::default(),
+        };
+        // Rewritten once, below, into `to`: not in place first.
+        copy.mark_minimised()?;
+        copy.minimise(true, me)?;
+        copy.conn.execute_batch(MERGE_INDEX)?;
+        vacuum_into(&copy.conn, to)
     }
 
     /// This copy holds nobody and no record: what a kiosk is before its
@@ -144,10 +215,7 @@ impl Store {
         // damaged, another schema, or tables and triggers this kiosk does
         // not have (a hostile hub's) — it is the copy's fault, not this
         // kiosk's: refused as such, and the kiosk takes the list instead.
-        let list_rev = inspect(from).map_err(|e| match e {
-            StoreError::Snapshot(why) => StoreError::Snapshot(why),
-            other => StoreError::Snapshot(other.to_string()),
-        })?;
+        let list_rev = inspect(from).map_err(as_snapshot)?;
         if !self.is_blank()? {
             return Err(StoreError::Snapshot(
                 "ce kiosque a déjà des inscrits ou des entrées".into(),
