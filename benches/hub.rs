@@ -18,6 +18,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 const TOKEN: &str = "jeton-des-kiosques-0123456789";
 const DASHBOARD: &str = "jeton-des-organisateurs-abcdef";
+const ORGANISER: &str = "jeton-des-responsables-0123456";
 
 fn config(dir: &Path, id: &str, hub: &str) -> Config {
     let toml = include_str!("../kiosk.toml")
@@ -33,7 +34,9 @@ fn start_hub(dir: &Path, n: usize) -> SocketAddr {
     let config = config(
         dir,
         "hub",
-        &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
+        &format!(
+            "token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\"\norganiser_token = \"{ORGANISER}\""
+        ),
     );
     let mut hub = Kiosk::open(config, Some(&dir.join("hub.sqlite"))).expect("hub db");
     hub.import_file(&csv, ImportOptions::default(), |_, _| {})
@@ -111,7 +114,7 @@ fn bench(c: &mut Criterion) {
             b.iter_batched(
                 || {
                     let view: serde_json::Value = http
-                        .post(format!("http://{hub}/api/kiosks/invite?token={DASHBOARD}"))
+                        .post(format!("http://{hub}/api/kiosks/invite?token={ORGANISER}"))
                         .send()
                         .expect("invite")
                         .json()

@@ -106,8 +106,12 @@ pub struct HubSettings {
     pub listen: Option<std::net::SocketAddr>,
     /// Kiosks' shared secret (hub and kiosks).
     pub token: Option<String>,
-    /// Organisers' read-only secret for the attendance page (hub).
+    /// The read-only secret of the attendance page (hub): stewards'
+    /// phones, the venue's screen. It shows and counts the queue, no more.
     pub dashboard_token: Option<String>,
+    /// The organisers' secret (hub): the page with what changes the event
+    /// — kiosks enrolled, revoked, readmitted, the named exports.
+    pub organiser_token: Option<String>,
     /// The hub a kiosk syncs with, `http://host:port`.
     pub url: Option<String>,
 }
@@ -365,6 +369,7 @@ struct RawHub {
     listen: Option<String>,
     token: Option<String>,
     dashboard_token: Option<String>,
+    organiser_token: Option<String>,
     url: Option<String>,
 }
 
@@ -508,6 +513,7 @@ impl Config {
     pub fn secrets_exposed(&self, path: &Path) -> Option<String> {
         let secrets = self.hub.token.is_some()
             || self.hub.dashboard_token.is_some()
+            || self.hub.organiser_token.is_some()
             || self.kiosk.staff_pin.is_some()
             || matches!(&self.source, Source::Pretix(p) if p.token.is_some());
         #[cfg(unix)]
@@ -976,12 +982,18 @@ fn validate_hub(raw: RawHub) -> Result<HubSettings, String> {
         listen,
         token: secret("token", raw.token)?,
         dashboard_token: secret("dashboard_token", raw.dashboard_token)?,
+        organiser_token: secret("organiser_token", raw.organiser_token)?,
         url,
     };
     // Without `token`, kiosks enrol with the one-time codes of the
     // organisers' page (« Ajouter un kiosque ») only.
     if hub.token.is_some() && hub.token == hub.dashboard_token {
         return Err("[hub] dashboard_token doit différer de token : la page des organisateurs ne doit pas ouvrir la synchronisation".into());
+    }
+    if hub.organiser_token.is_some()
+        && (hub.organiser_token == hub.token || hub.organiser_token == hub.dashboard_token)
+    {
+        return Err("[hub] organiser_token doit différer de token et de dashboard_token : chacun n'ouvre que ce qui est à son porteur".into());
     }
     Ok(hub)
 }

@@ -14,7 +14,10 @@ use accueil::app::Lookup;
 use common::{Event, HubProcess, KIOSK_TOML, outside_read, synthetic_csv};
 
 const TOKEN: &str = "jeton-des-kiosques-0123456789";
+/// The read-only page's secret (stewards' phones, the venue's screen).
 const DASHBOARD: &str = "jeton-des-organisateurs-abcdef";
+/// The organisers' secret: what changes the event.
+const ORGANISER: &str = "jeton-des-responsables-0123456";
 
 /// The example kiosk.toml as kiosk `id`, with a `[hub]` section.
 fn toml(id: &str, hub: &str) -> String {
@@ -31,7 +34,9 @@ fn hub_event() -> Event {
 fn hub_event_of(n: usize) -> Event {
     let ev = Event::with_config(&toml(
         "hub",
-        &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
+        &format!(
+            "token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\"\norganiser_token = \"{ORGANISER}\""
+        ),
     ));
     ev.write("inscrits.csv", synthetic_csv(n));
     ev.ok(&["import", "inscrits.csv"]);
@@ -283,7 +288,7 @@ fn bad_or_missing_credentials_get_401_and_nothing_else() {
     let res = c.get(format!("{base}/?token={DASHBOARD}")).send().unwrap();
     assert_eq!(res.status(), 200);
     let csv = c
-        .get(format!("{base}/export/absents.csv?token={DASHBOARD}"))
+        .get(format!("{base}/export/absents.csv?token={ORGANISER}"))
         .send()
         .unwrap()
         .bytes()
@@ -598,7 +603,7 @@ fn a_kiosk_writes_only_as_itself_and_a_revoked_one_is_shut_out_until_readmitted(
     ] {
         let res = c
             .post(format!("{base}/api/kiosks/revoke{query}"))
-            .bearer_auth(DASHBOARD)
+            .bearer_auth(ORGANISER)
             .send()
             .unwrap();
         assert_eq!(res.status(), status, "revoke{query}");
@@ -648,7 +653,7 @@ fn a_kiosk_writes_only_as_itself_and_a_revoked_one_is_shut_out_until_readmitted(
     // anew at its next sync and its arrivals, kept all along, go up.
     let res = http()
         .post(format!(
-            "http://{}/api/kiosks/readmit?kiosk=porte-a&token={DASHBOARD}",
+            "http://{}/api/kiosks/readmit?kiosk=porte-a&token={ORGANISER}",
             hub.addr
         ))
         .send()
@@ -760,7 +765,7 @@ fn records_the_hub_cannot_keep_are_refused_by_name_and_never_resent() {
     for path in ["/api/stats", "/export/presences.csv"] {
         let res = http()
             .get(format!("{base}{path}"))
-            .bearer_auth(DASHBOARD)
+            .bearer_auth(ORGANISER)
             .send()
             .unwrap();
         assert_eq!(res.status(), 200, "{path}");
@@ -1300,7 +1305,7 @@ fn the_organisers_page_follows_check_ins_live_in_a_real_browser() {
     sync(&a);
 
     let browser = Browser::start();
-    browser.open(&format!("http://{}/?token={DASHBOARD}", hub.addr));
+    browser.open(&format!("http://{}/?token={ORGANISER}", hub.addr));
     browser.until(10, "3 arrivals", |b| b.texts("#arrived") == ["3"]);
     assert_eq!(browser.texts("#expected"), ["300"]);
     assert_eq!(
@@ -1354,6 +1359,25 @@ fn the_organisers_page_follows_check_ins_live_in_a_real_browser() {
     });
     assert!(!a.run(&["sync", "--once"]).status.success());
 
+    // The read-only page (a steward's phone): the figures, and no button
+    // that changes the event.
+    browser.open(&format!("http://{}/?token={DASHBOARD}", hub.addr));
+    browser.until(10, "the kiosks listed", |b| {
+        b.texts("#enrolled td").iter().any(|t| t == "porte-a")
+    });
+    let buttons = browser.call(
+        reqwest::Method::POST,
+        "/elements",
+        serde_json::json!({ "using": "css selector", "value": "#enrolled button" }),
+    );
+    assert_eq!(buttons.as_array().map(Vec::len), Some(0), "{buttons}");
+    assert_eq!(browser.texts("#add"), [""], "« Ajouter un kiosque » hidden");
+    assert_eq!(
+        browser.texts("#t-exports"),
+        [""],
+        "the named exports hidden"
+    );
+
     // A wrong token opens nothing.
     browser.open(&format!("http://{}/?token=faux", hub.addr));
     assert!(browser.texts("#arrived").is_empty());
@@ -1391,7 +1415,9 @@ fn no_log_line_message_job_or_file_name_carries_a_name_an_email_or_a_code() {
 
     let hub_ev = Event::with_config(&toml(
         "hub",
-        &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
+        &format!(
+            "token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\"\norganiser_token = \"{ORGANISER}\""
+        ),
     ));
     let mut messages = String::new();
     let mut keep = |out: std::process::Output| {
@@ -1602,9 +1628,12 @@ fn a_hub_s_purge_removes_its_copy_for_joining_kiosks() {
 
 /// A hub that enrols kiosks only by the page's codes (no `[hub] token`).
 fn hub_by_codes(staff_pin: bool) -> Event {
-    let mut toml = toml("hub", &format!("dashboard_token = \"{DASHBOARD}\""));
+    let mut toml = toml(
+        "hub",
+        &format!("dashboard_token = \"{DASHBOARD}\"\norganiser_token = \"{ORGANISER}\""),
+    );
     if staff_pin {
-        let hash = accueil::domain::pin::hash("482913").unwrap();
+        let hash = accueil::domain::pin::hash("48291375").unwrap();
         toml = toml.replace("[kiosk]\n", &format!("[kiosk]\nstaff_pin = \"{hash}\"\n"));
     }
     let ev = Event::with_config(&toml);
@@ -1616,7 +1645,7 @@ fn hub_by_codes(staff_pin: bool) -> Event {
 /// « Ajouter un kiosque », as the page asks it.
 fn invitation(hub: SocketAddr) -> serde_json::Value {
     let res = http()
-        .post(format!("http://{hub}/api/kiosks/invite?token={DASHBOARD}"))
+        .post(format!("http://{hub}/api/kiosks/invite?token={ORGANISER}"))
         .send()
         .unwrap();
     assert_eq!(res.status(), 200);
@@ -1731,7 +1760,7 @@ fn a_kiosk_enrolled_by_the_page_s_code_gets_its_id_the_event_and_the_list() {
     // Revoked from the page: shut out, and told why.
     let res = http()
         .post(format!(
-            "http://{}/api/kiosks/revoke?kiosk=borne-01&token={DASHBOARD}",
+            "http://{}/api/kiosks/revoke?kiosk=borne-01&token={ORGANISER}",
             hub.addr
         ))
         .send()
@@ -1770,7 +1799,7 @@ fn a_self_service_kiosk_enrolled_by_code_takes_the_hub_s_staff_pin() {
     let config = kiosk.config();
     assert_eq!(config.kiosk.mode, accueil::config::Mode::SelfService);
     assert!(accueil::domain::pin::verify(
-        "482913",
+        "48291375",
         config.kiosk.staff_pin.as_deref().unwrap()
     ));
     // Its copy is a self-service one: no e-mail.
@@ -1784,6 +1813,19 @@ fn a_self_service_kiosk_enrolled_by_code_takes_the_hub_s_staff_pin() {
         !String::from_utf8_lossy(&db).contains("@example.fr"),
         "a self-service copy holds no e-mail"
     );
+
+    // A staff desk has no use for the PIN: it is not handed one.
+    let desk = tempfile::tempdir().unwrap();
+    let code = invitation(hub.addr)["code"].as_str().unwrap().to_owned();
+    let out = join(desk.path(), &[&code, "--hub", &hub.addr.to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let toml = std::fs::read_to_string(desk.path().join("kiosk.toml")).unwrap();
+    assert!(!toml.contains("argon2"), "{toml}");
+    assert_eq!(Event { dir: desk }.config().kiosk.staff_pin, None);
 }
 
 /// Key events into the focused element of a window, as a USB scanner
@@ -2046,7 +2088,9 @@ fn programme_now() -> String {
 fn the_organisers_page_shows_each_room_live_and_warns_when_one_is_nearly_full() {
     let hub_ev = Event::with_config(&around_today(toml(
         "hub",
-        &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
+        &format!(
+            "token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\"\norganiser_token = \"{ORGANISER}\""
+        ),
     )));
     hub_ev.write("inscrits.csv", synthetic_csv(50));
     hub_ev.ok(&["import", "inscrits.csv"]);
@@ -2127,7 +2171,9 @@ fn the_organisers_page_shows_each_room_live_and_warns_when_one_is_nearly_full() 
 fn the_door_view_counts_the_queue_and_shows_the_entrance_alone() {
     let hub_ev = Event::with_config(&around_today(toml(
         "hub",
-        &format!("token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\""),
+        &format!(
+            "token = \"{TOKEN}\"\ndashboard_token = \"{DASHBOARD}\"\norganiser_token = \"{ORGANISER}\""
+        ),
     )));
     hub_ev.write("inscrits.csv", synthetic_csv(50));
     hub_ev.ok(&["import", "inscrits.csv"]);
@@ -2609,7 +2655,7 @@ fn a_self_service_kiosk_killed_during_its_first_sync_never_holds_an_e_mail() {
     const PEOPLE: usize = 20_000;
     let hub_ev = hub_event_of(PEOPLE);
     let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
-    let hash = accueil::domain::pin::hash("482913").unwrap();
+    let hash = accueil::domain::pin::hash("48291375").unwrap();
     let borne = |id: &str| {
         Event::with_config(
             &toml(
@@ -2694,4 +2740,124 @@ fn a_self_service_kiosk_killed_during_its_first_sync_never_holds_an_e_mail() {
         killed_mid_way >= 5,
         "only {killed_mid_way} kills fell inside a sync"
     );
+}
+
+#[test]
+fn each_secret_opens_its_own_doors_and_no_other() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let base = format!("http://{}", hub.addr);
+    let kiosk = credential(hub.addr, "porte-m");
+    let c = http();
+    // (who, secret)
+    let holders = [
+        ("nobody", ""),
+        ("a wrong secret", "pas-le-bon-jeton-0000"),
+        ("a kiosk", kiosk.as_str()),
+        ("the enrolment token", TOKEN),
+        ("the read-only page", DASHBOARD),
+        ("the organisers", ORGANISER),
+    ];
+    use reqwest::Method;
+    let sync_body = serde_json::json!({ "kiosk": "porte-m", "marks": {}, "records": [] });
+    // (method, path, body, the one status for each holder above)
+    let doors: Vec<(Method, &str, Option<serde_json::Value>, [u16; 6])> = vec![
+        (Method::GET, "/", None, [401, 401, 401, 401, 200, 200]),
+        (
+            Method::GET,
+            "/api/stats",
+            None,
+            [401, 401, 401, 401, 200, 200],
+        ),
+        (
+            Method::GET,
+            "/api/events",
+            None,
+            [401, 401, 401, 401, 200, 200],
+        ),
+        (
+            Method::POST,
+            "/api/queue?add=1",
+            None,
+            [401, 401, 401, 401, 200, 200],
+        ),
+        (
+            Method::POST,
+            "/api/kiosks/invite",
+            None,
+            [401, 401, 401, 401, 403, 200],
+        ),
+        (
+            Method::POST,
+            "/api/kiosks/revoke?kiosk=porte-x",
+            None,
+            [401, 401, 401, 401, 403, 200],
+        ),
+        (
+            Method::POST,
+            "/api/kiosks/readmit?kiosk=porte-x",
+            None,
+            [401, 401, 401, 401, 403, 200],
+        ),
+        (
+            Method::GET,
+            "/export/presences.csv",
+            None,
+            [401, 401, 401, 401, 403, 200],
+        ),
+        (
+            Method::GET,
+            "/export/absents.csv",
+            None,
+            [401, 401, 401, 401, 403, 200],
+        ),
+        (
+            Method::POST,
+            "/api/enrol",
+            Some(serde_json::json!({ "kiosk": "porte-n" })),
+            [401, 401, 401, 200, 401, 401],
+        ),
+        (
+            Method::POST,
+            "/api/sync",
+            Some(sync_body),
+            [401, 401, 200, 401, 401, 401],
+        ),
+        (
+            Method::GET,
+            "/api/list",
+            None,
+            [401, 401, 200, 401, 401, 401],
+        ),
+        (
+            Method::GET,
+            "/api/snapshot",
+            None,
+            [401, 401, 200, 401, 401, 401],
+        ),
+    ];
+    // porte-x has synced once, so that it can be revoked, then readmitted.
+    credential(hub.addr, "porte-x");
+    let mut wrong = Vec::new();
+    for (method, path, body, expected) in &doors {
+        for ((who, secret), want) in holders.iter().zip(expected) {
+            let mut req = c.request(method.clone(), format!("{base}{path}"));
+            if !secret.is_empty() {
+                req = req.bearer_auth(secret);
+            }
+            if let Some(body) = body {
+                req = req.json(body);
+            }
+            let res = req.send().unwrap();
+            let status = res.status().as_u16();
+            if status != *want {
+                wrong.push(format!("{method} {path} with {who}: {status}, not {want}"));
+            }
+            if status == 403 {
+                let text = res.text().unwrap();
+                assert!(text.contains("organiser_token"), "{path}: {text}");
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -25,7 +25,7 @@ fn self_service_config(dir: &std::path::Path) -> std::path::PathBuf {
         "mode = \"staff\"",
         &format!(
             "mode = \"self-service\"\nstaff_pin = \"{}\"",
-            accueil::domain::pin::hash("482913").unwrap()
+            accueil::domain::pin::hash("48291375").unwrap()
         ),
     );
     std::fs::write(&config_path, toml).unwrap();
@@ -189,7 +189,7 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
             assert!(error.contains("réessayez dans 30 s"), "{error}");
         }
     }
-    find(&ui, "Code PIN").set_accessible_value("482913");
+    find(&ui, "Code PIN").set_accessible_value("48291375");
     find(&ui, "Déverrouiller").invoke_accessible_default_action();
     assert!(
         find(&ui, "Erreur")
@@ -203,7 +203,7 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
     drop(ui);
     let ui = open_kiosk(&dir.path().join("borne").join("kiosk.toml"));
     find(&ui, "Personnel").invoke_accessible_default_action();
-    find(&ui, "Code PIN").set_accessible_value("482913");
+    find(&ui, "Code PIN").set_accessible_value("48291375");
     find(&ui, "Déverrouiller").invoke_accessible_default_action();
     assert!(
         find(&ui, "Erreur")
@@ -219,7 +219,7 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
     let other = tempfile::tempdir().unwrap();
     let ui = self_service_kiosk(other.path());
     find(&ui, "Personnel").invoke_accessible_default_action();
-    find(&ui, "Code PIN").set_accessible_value("482913");
+    find(&ui, "Code PIN").set_accessible_value("48291375");
     find(&ui, "Déverrouiller").invoke_accessible_default_action();
     assert!(present(&ui, "Inscription sur place") && present(&ui, "Verrouiller (libre service)"));
     type_text(&ui, "d");
@@ -290,7 +290,7 @@ fn an_attendee_finds_their_name_with_taps_on_the_screen_keyboard() {
 
     // Staff at the desk type on the laptop: no keyboard on the screen.
     find(&ui, "Personnel").invoke_accessible_default_action();
-    find(&ui, "Code PIN").set_accessible_value("482913");
+    find(&ui, "Code PIN").set_accessible_value("48291375");
     find(&ui, "Déverrouiller").invoke_accessible_default_action();
     assert!(
         !present(&ui, "Valider"),

@@ -24,7 +24,8 @@ pub enum Level {
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     /// Stable, for scripts: `database`, `list`, `permissions`, `disk`,
-    /// `printer`, `hub`, `retention`, `camera`, `scanner`.
+    /// `printer`, `hub`, `retention`, `camera`, `scanner`; `pin` where
+    /// kiosk.toml has a staff PIN.
     pub name: &'static str,
     pub level: Level,
     pub detail: String,
@@ -82,6 +83,7 @@ impl Kiosk {
             self.check_retention(),
             self.check_camera(),
         ];
+        checks.extend(self.check_pin());
         checks.push(match scanned {
             Some(read) => self.check_scan(read),
             None => ok(
@@ -114,6 +116,22 @@ impl Kiosk {
                 "voir le message ci-contre",
             ),
         }
+    }
+
+    /// A staff PIN hashed by an older accueil (6 digits allowed, argon2's
+    /// lighter defaults) is found in hours from a stolen kiosk's file.
+    fn check_pin(&self) -> Option<Check> {
+        let hash = self.config.kiosk.staff_pin.as_deref()?;
+        Some(if crate::domain::pin::is_current(hash) {
+            ok("pin", "empreinte du code du personnel au niveau actuel")
+        } else {
+            not_ok(
+                "pin",
+                Level::Warn,
+                "empreinte du code du personnel faite par une version plus ancienne : retrouvée en quelques heures depuis une borne volée",
+                "choisissez un code de 8 chiffres, « echo CODE | accueil pin-hash », et remplacez [kiosk] staff_pin (au hub : il le donne aux bornes à leur inscription)",
+            )
+        })
     }
 
     fn check_list(&self) -> Check {

@@ -66,8 +66,11 @@ const MAX_KIOSKS: u32 = 999;
 impl Kiosk {
     /// At the hub: a kiosk that showed a valid invitation, given the first
     /// id no kiosk has had (`borne-01`, `borne-02`…: never one in the log,
-    /// revoked or enrolled), its credential and the event.
-    pub fn enrol_invited(&mut self) -> Result<JoinResponse> {
+    /// revoked or enrolled), its credential and the event. The staff PIN's
+    /// hash only to a kiosk that will serve attendees (it unlocks staff
+    /// mode there): a staff kiosk or a door has no use for it, and every
+    /// copy of it is one more to crack.
+    pub fn enrol_invited(&mut self, attended: bool) -> Result<JoinResponse> {
         for n in 1..=MAX_KIOSKS {
             let kiosk = format!("borne-{n:02}");
             if self.store.kiosk_seen(&kiosk)? {
@@ -81,7 +84,7 @@ impl Kiosk {
                 kiosk,
                 credential: credential.to_string(),
                 config: self.config.shared(),
-                staff_pin: self.config.kiosk.staff_pin.clone(),
+                staff_pin: self.config.kiosk.staff_pin.clone().filter(|_| attended),
             });
         }
         Err(AppError::TooManyKiosks(MAX_KIOSKS))

@@ -507,7 +507,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let pin = pin.trim();
             if let Err(why) = crate::domain::privacy::pin_strength(pin) {
                 anyhow::bail!(
-                    "{why} — par exemple : echo 482913 | accueil pin-hash (6 chiffres au moins, ni suite ni motif)"
+                    "{why} — par exemple : echo 48291375 | accueil pin-hash (8 chiffres au moins, ni suite ni motif)"
                 );
             }
             let hash = crate::domain::pin::hash(pin)

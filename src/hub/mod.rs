@@ -1,8 +1,12 @@
 //! `accueil hub`: the HTTP server kiosks sync with, and the organisers'
 //! live attendance page. Its own SQLite database (the same schema as a
-//! kiosk's) holds the list and every kiosk's records. Kiosks authenticate
-//! with `[hub] token`, organisers with `[hub] dashboard_token`; a missing
-//! or wrong secret gets 401 and nothing else.
+//! kiosk's) holds the list and every kiosk's records. Three roles, each its
+//! own secret: kiosks sync with their own credential (enrolled with
+//! `[hub] token` or a one-time code); the page reads with `[hub]
+//! dashboard_token` (and counts the queue); organisers change the event
+//! with `[hub] organiser_token` (enrol, revoke, readmit, named exports). A
+//! missing or wrong secret gets 401 and nothing else; a secret of another
+//! role, 403 and why.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -62,6 +66,9 @@ pub struct Hub {
     /// it, only the page's one-time invitations enrol.
     token: Option<String>,
     dashboard_token: String,
+    /// `[hub] organiser_token`: what changes the event. Without it, the
+    /// page only reads, and organisers act from the hub's command line.
+    organiser_token: Option<String>,
     /// Wakes the thread that computes the organisers' figures, once per
     /// change (changes that come faster count as one).
     changed: std::sync::OnceLock<Worker>,
@@ -95,11 +102,13 @@ impl Hub {
         let Some(dashboard_token) = hub.dashboard_token.clone() else {
             return Err(HubError::NoTokens);
         };
+        let organiser_token = hub.organiser_token.clone();
         let copies = copy::Copies::new(&kiosk.database());
         Ok(Arc::new(Hub {
             kiosk: Mutex::new(kiosk),
             token,
             dashboard_token,
+            organiser_token,
             changed: std::sync::OnceLock::new(),
             figures: watch::channel((0, Arc::from(""))).0,
             wanted: std::sync::atomic::AtomicU64::new(0),
@@ -171,7 +180,12 @@ struct FromKiosk {
 }
 /// A request with the hub's enrolment token (`[hub] token`).
 struct Enrolling;
-/// A request from an organiser (`[hub] dashboard_token`).
+/// A request that may read the page: `[hub] dashboard_token`, or the
+/// organisers' (who see more of it).
+struct FromViewer {
+    organiser: bool,
+}
+/// A request from an organiser (`[hub] organiser_token`).
 struct FromOrganiser;
 
 /// The secret a request carries, read from its parts.
@@ -234,17 +248,51 @@ impl axum::extract::FromRequestParts<Arc<Hub>> for Enrolling {
     }
 }
 
+impl Hub {
+    /// The page's role a secret opens, if any.
+    fn viewer(&self, secret: &str) -> Option<FromViewer> {
+        if let Some(organiser) = &self.organiser_token
+            && same_secret(secret, organiser)
+        {
+            return Some(FromViewer { organiser: true });
+        }
+        same_secret(secret, &self.dashboard_token).then_some(FromViewer { organiser: false })
+    }
+}
+
+impl axum::extract::FromRequestParts<Arc<Hub>> for FromViewer {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        hub: &Arc<Hub>,
+    ) -> Result<Self, Response> {
+        let viewer = hub.viewer(&secret_of(parts)).ok_or_else(unauthorized)?;
+        hub.prove(parts);
+        Ok(viewer)
+    }
+}
+
 impl axum::extract::FromRequestParts<Arc<Hub>> for FromOrganiser {
     type Rejection = Response;
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
         hub: &Arc<Hub>,
     ) -> Result<Self, Response> {
-        if same_secret(&secret_of(parts), &hub.dashboard_token) {
-            hub.prove(parts);
-            Ok(FromOrganiser)
-        } else {
-            Err(unauthorized())
+        match hub.viewer(&secret_of(parts)) {
+            Some(FromViewer { organiser: true }) => {
+                hub.prove(parts);
+                Ok(FromOrganiser)
+            }
+            Some(FromViewer { organiser: false }) => Err(ApiError(
+                StatusCode::FORBIDDEN,
+                match hub.organiser_token {
+                    Some(_) => "cette page est en lecture seule (dashboard_token) : inscrire, révoquer, réadmettre un kiosque et les exports nominatifs demandent la page ouverte avec [hub] organiser_token",
+                    None => "cette page est en lecture seule (dashboard_token) : ajoutez [hub] organiser_token au kiosk.toml du hub (openssl rand -hex 16), redémarrez-le et ouvrez la page avec ?token=ce-secret — ou, sur le hub, accueil kiosks --revoke ID",
+                }
+                .into(),
+            )
+            .into_response()),
+            None => Err(unauthorized()),
         }
     }
 }
@@ -428,7 +476,9 @@ async fn join(State(hub): State<Arc<Hub>>, Json(req): Json<JoinRequest>) -> Resp
         if !valid {
             return Ok(None);
         }
-        h.with(|k| k.enrol_invited()).map(Some).map_err(Some)
+        h.with(|k| k.enrol_invited(req.attended))
+            .map(Some)
+            .map_err(Some)
     })
     .await;
     match answer {
@@ -525,7 +575,7 @@ struct QueueQuery {
 /// The door view's « + 1 », « + 5 », « − 1 » and « La file est vide »:
 /// appended to the hub's count, answered with the entrance's forecast.
 async fn count_queue(
-    _: FromOrganiser,
+    _: FromViewer,
     State(hub): State<Arc<Hub>>,
     axum::extract::Query(q): axum::extract::Query<QueueQuery>,
 ) -> Response {
@@ -745,7 +795,7 @@ async fn list(_: FromKiosk, State(hub): State<Arc<Hub>>) -> Response {
     }
 }
 
-async fn page(_: FromOrganiser) -> Response {
+async fn page(viewer: FromViewer) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -759,12 +809,18 @@ async fn page(_: FromOrganiser) -> Response {
                 "no-referrer",
             ),
         ],
-        PAGE,
+        // The page hides what its secret cannot do (the hub refuses it
+        // anyway).
+        if viewer.organiser {
+            PAGE.replacen(r#"data-role="lecture""#, r#"data-role="organisateur""#, 1)
+        } else {
+            PAGE.to_owned()
+        },
     )
         .into_response()
 }
 
-async fn stats(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
+async fn stats(_: FromViewer, State(hub): State<Arc<Hub>>) -> Response {
     // The figures as of this request: those computed after every change
     // the hub had seen when it came (a script that syncs, then asks, reads
     // its own arrivals).
@@ -792,7 +848,7 @@ async fn stats(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
 /// The page's live feed: the figures now, then again after every change.
 /// Computed once per change for every open page (by [`start_figures`]);
 /// a page that reads slowly skips to the latest.
-async fn events(_: FromOrganiser, State(hub): State<Arc<Hub>>) -> Response {
+async fn events(_: FromViewer, State(hub): State<Arc<Hub>>) -> Response {
     use futures_util::StreamExt;
     let figures = tokio_stream::wrappers::WatchStream::new(hub.figures.subscribe());
     let stream = figures

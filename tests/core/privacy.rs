@@ -274,7 +274,7 @@ fn a_self_service_kiosk_holds_no_email_and_no_free_field() {
                 "mode = \"staff\"",
                 &format!(
                     "mode = \"{mode}\"\nstaff_pin = \"{}\"",
-                    accueil::domain::pin::hash("482913").unwrap()
+                    accueil::domain::pin::hash("48291375").unwrap()
                 ),
             );
         Config::parse(&toml, dir.path()).unwrap()
