@@ -483,6 +483,10 @@ pub enum SyncError {
         "le hub refuse ce code d'inscription : inconnu, déjà utilisé ou expiré (10 minutes) — sur la page des organisateurs, « Ajouter un kiosque » en affiche un nouveau"
     )]
     BadInvitation,
+    #[error(
+        "le hub ne reconnaît plus ce kiosque ({0}) — sur la page des organisateurs, « Ajouter un kiosque », puis sur ce kiosque : accueil join CODE (il garde sa base et envoie au hub tout ce qu'il a enregistré)"
+    )]
+    Reenrol(String),
 }
 
 /// What one round did.
@@ -618,6 +622,12 @@ pub struct JoinRequest {
     /// hub's staff PIN, and the hub refuses (keeping the code) without one.
     #[serde(default)]
     pub attended: bool,
+    /// An enrolled kiosk coming back with its database (its hub replaced,
+    /// or its credential unknown there): the id it has, which the hub
+    /// gives it again if it has never had a kiosk of that id. Older hubs
+    /// ignore it and give another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kiosk: Option<String>,
 }
 
 /// The hub's answer to a valid code: who the kiosk is now, its own
@@ -726,13 +736,19 @@ impl Client {
 
     /// Shows an invitation's code to the hub: a new kiosk's id, credential
     /// and event.
-    pub fn join(&self, code: &str, attended: bool) -> Result<JoinResponse, SyncError> {
+    pub fn join(
+        &self,
+        code: &str,
+        attended: bool,
+        kiosk: Option<&str>,
+    ) -> Result<JoinResponse, SyncError> {
         let res = self
             .http
             .post(format!("{}/api/join", self.url))
             .json(&JoinRequest {
                 code: code.to_owned(),
                 attended,
+                kiosk: kiosk.map(str::to_owned),
             })
             .send()
             .map_err(|source| SyncError::Unreachable {
@@ -811,7 +827,9 @@ impl Client {
         })?;
         match res.status().as_u16() {
             200..=299 => Ok(res),
-            401 if self.credential.is_some() => {
+            // 403: the credential is another kiosk id's (this one's id
+            // changed, or its database came from another kiosk).
+            401 | 403 if self.credential.is_some() => {
                 let body = res.text().unwrap_or_default();
                 Err(SyncError::BadCredential(
                     body.trim().chars().take(300).collect(),

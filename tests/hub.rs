@@ -1722,13 +1722,6 @@ fn a_kiosk_enrolled_by_the_page_s_code_gets_its_id_the_event_and_the_list() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("déjà utilisé ou expiré"), "{err}");
     assert!(!other.path().join("kiosk.toml").exists());
-    // And an enrolled kiosk is not enrolled again over its own file.
-    let again = join(
-        door.path(),
-        &[invitation(hub.addr)["payload"].as_str().unwrap()],
-    );
-    assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("existe déjà"));
 
     // A scanner typing in US layout on a French laptop garbles the code:
     // it enrols all the same, as the next free id.
@@ -2860,4 +2853,239 @@ fn each_secret_opens_its_own_doors_and_no_other() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The arrivals a copy holds, by kiosk id.
+fn arrivals_by_kiosk(ev: &Event) -> BTreeMap<String, i64> {
+    ev.kiosk().stats().unwrap().days[0]
+        .kiosks
+        .iter()
+        .map(|(k, n)| (k.clone(), *n))
+        .collect()
+}
+
+#[test]
+fn a_kiosk_enrolled_by_code_re_enrols_with_a_new_hub_and_delivers_everything() {
+    let hub_ev = hub_by_codes(false);
+    let mut hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let door = tempfile::tempdir().unwrap();
+    let code = invitation(hub.addr)["payload"].as_str().unwrap().to_owned();
+    assert!(join(door.path(), &[&code]).status.success());
+    let kiosk = Event { dir: door };
+    check_in(&kiosk, &codes(1..=4));
+    assert_eq!(sync(&kiosk)["pending"], 0);
+
+    // The hub's machine is lost mid-event; the door goes on.
+    hub.kill();
+    drop(hub_ev);
+    check_in(&kiosk, &codes(5..=9));
+    // A new hub, on another address, with the same list.
+    let new_ev = hub_by_codes(false);
+    let new_hub = HubProcess::start(&new_ev, "127.0.0.1:0");
+    let toml_before = std::fs::read_to_string(kiosk.path("kiosk.toml")).unwrap();
+    let out = join(
+        kiosk.dir.path(),
+        &["NOPE-NOPE-NOPE", "--hub", &new_hub.addr.to_string()],
+    );
+    assert!(!out.status.success(), "a wrong code enrols nothing");
+    assert_eq!(
+        std::fs::read_to_string(kiosk.path("kiosk.toml")).unwrap(),
+        toml_before
+    );
+
+    // Told the exact command, then given a code: enrolled again, with its
+    // id (the new hub never had a borne-01), its database and its log.
+    let code = invitation(new_hub.addr)["payload"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = join(kiosk.dir.path(), &[&code]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let joined: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(joined["kiosk"], "borne-01", "{joined}");
+    assert!(joined.get("sync_error").is_none(), "{joined}");
+    let written = std::fs::read_to_string(kiosk.path("kiosk.toml")).unwrap();
+    assert!(
+        written.contains(&format!("url = \"http://{}\"", new_hub.addr)),
+        "{written}"
+    );
+    assert!(
+        written.contains("# kiosk.toml du kiosque"),
+        "its comments are kept"
+    );
+    // Every arrival it holds, those the lost hub had taken too.
+    assert_eq!(arrived(&kiosk), 9);
+    assert_eq!(arrived(&new_ev), 9);
+    assert_eq!(sync(&kiosk)["pending"], 0);
+
+    // The new hub forgets it (a restore from before): the kiosk says what
+    // to do, in words that name the command.
+    let other = tempfile::tempdir().unwrap();
+    let code = invitation(new_hub.addr)["payload"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(join(other.path(), &[&code]).status.success());
+    let res = http()
+        .post(format!(
+            "http://{}/api/kiosks/revoke?kiosk=borne-01&token={ORGANISER}",
+            new_hub.addr
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    check_in(&kiosk, &codes(10..=11));
+    let out = kiosk.run(&["sync", "--once"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("accueil join CODE"), "{err}");
+    // A revoked id is not given back: the kiosk becomes another, and its
+    // arrivals not yet at the hub go up under its new id.
+    let code = invitation(new_hub.addr)["payload"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = join(kiosk.dir.path(), &[&code]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let joined: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let new_id = joined["kiosk"].as_str().unwrap().to_owned();
+    assert!(new_id != "borne-01" && new_id != "borne-02", "{joined}");
+    assert_eq!(kiosk.config().kiosk.id, new_id);
+    assert_eq!(arrived(&new_ev), 11);
+    let by_kiosk = arrivals_by_kiosk(&new_ev);
+    assert_eq!(by_kiosk.get("borne-01"), Some(&9), "{by_kiosk:?}");
+    assert_eq!(by_kiosk.get(&new_id), Some(&2), "{by_kiosk:?}");
+}
+
+#[test]
+fn a_kiosk_whose_id_changed_or_whose_database_was_copied_delivers_under_its_own_id() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    sync(&a);
+    check_in(&a, &codes(1..=3));
+    assert_eq!(sync(&a)["pending"], 0);
+    check_in(&a, &codes(4..=6));
+
+    // Its database copied to another machine (porte-c), before it synced
+    // again: porte-c delivers what porte-a had not, under porte-c.
+    let c = kiosk_event("porte-c", hub.addr, TOKEN);
+    for name in ["accueil.sqlite", "accueil.sqlite-wal", "accueil.sqlite-shm"] {
+        if a.path(name).exists() {
+            std::fs::copy(a.path(name), c.path(name)).unwrap();
+        }
+    }
+    check_in(&c, &codes(7..=7));
+    let round = sync(&c);
+    assert_eq!(round["pending"], 0, "{round}");
+    assert_eq!(arrived(&hub_ev), 7);
+    // porte-a, still at work, sends the same arrivals: counted once, and
+    // it is not stuck.
+    let round = sync(&a);
+    assert_eq!(round["pending"], 0, "{round}");
+    assert_eq!(arrived(&hub_ev), 7);
+
+    // porte-a's id changed in kiosk.toml after it synced: what it records
+    // next goes up under its new id, and nothing is refused for good.
+    let toml_a = std::fs::read_to_string(a.path("kiosk.toml")).unwrap();
+    check_in(&a, &codes(8..=9));
+    std::fs::write(
+        a.path("kiosk.toml"),
+        toml_a.replace("id = \"porte-a\"", "id = \"porte-b\""),
+    )
+    .unwrap();
+    let round = sync(&a);
+    assert_eq!(round["pending"], 0, "{round}");
+    assert_eq!(arrived(&hub_ev), 9);
+    let by_kiosk = arrivals_by_kiosk(&hub_ev);
+    assert_eq!(by_kiosk.get("porte-a"), Some(&3), "{by_kiosk:?}");
+    assert_eq!(by_kiosk.get("porte-c"), Some(&4), "{by_kiosk:?}");
+    assert_eq!(by_kiosk.get("porte-b"), Some(&2), "{by_kiosk:?}");
+}
+
+#[test]
+fn a_re_enrolment_killed_at_any_point_is_taken_up_again_and_loses_nothing() {
+    let hub_ev = hub_by_codes(false);
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let door = tempfile::tempdir().unwrap();
+    let code = invitation(hub.addr)["payload"].as_str().unwrap().to_owned();
+    assert!(join(door.path(), &[&code]).status.success());
+    let kiosk = Event { dir: door };
+    check_in(&kiosk, &codes(1..=20));
+    // The hub is lost; a new one is set up.
+    drop(hub);
+    let new_ev = hub_by_codes(false);
+    let new_hub = HubProcess::start(&new_ev, "127.0.0.1:0");
+    let rejoin = |code: &str| {
+        kiosk
+            .command(&["--config", "kiosk.toml", "--json", "join", code])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // How long a whole re-enrolment takes here, to kill within it.
+    let probe = tempfile::tempdir().unwrap();
+    let start = std::time::Instant::now();
+    let code = invitation(new_hub.addr)["payload"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(join(probe.path(), &[&code]).status.success());
+    let whole = start.elapsed();
+
+    let mut rng = Seeded(0x2029_0004);
+    let mut killed_mid_way = 0;
+    for round in 0..8 {
+        let code = invitation(new_hub.addr)["payload"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut child = rejoin(&code);
+        let at = whole.mul_f64(rng.below(1000) as f64 / 1000.0);
+        let start = std::time::Instant::now();
+        while start.elapsed() < at && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_way += 1;
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        // Whatever the kill left, kiosk.toml is whole and valid.
+        let config = accueil::config::Config::load(&kiosk.path("kiosk.toml"));
+        assert!(config.is_ok(), "round {round}: {config:?}");
+    }
+    assert!(
+        killed_mid_way >= 3,
+        "only {killed_mid_way} kills fell inside a join"
+    );
+    // A last code, not interrupted: everything the door recorded is at
+    // the hub, once, under the id kiosk.toml says.
+    let code = invitation(new_hub.addr)["payload"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = join(kiosk.dir.path(), &[&code]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(sync(&kiosk)["pending"], 0);
+    assert_eq!(arrived(&new_ev), 20);
+    let by_kiosk = arrivals_by_kiosk(&new_ev);
+    assert_eq!(by_kiosk.values().sum::<i64>(), 20, "{by_kiosk:?}");
+    // Each identity it took is its own: the probe's borne-01 has nothing.
+    assert!(!by_kiosk.contains_key("borne-01"), "{by_kiosk:?}");
+    let after = arrivals_by_kiosk(&kiosk);
+    assert_eq!(after, by_kiosk, "the kiosk and the hub agree");
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{AppError, Kiosk, Result};
 use crate::config::{Config, Language, Mode};
 use crate::domain::enrolment::{INVITATION_MINUTES, Invitation, Invitations, grouped};
-use crate::sync::{HUB_CREDENTIAL, JoinResponse};
+use crate::sync::JoinResponse;
 
 /// An invitation as the organisers' page shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -60,19 +60,35 @@ pub fn printers(server: &str) -> Result<Vec<crate::print::Queue>> {
     crate::print::queues(server).map_err(AppError::from)
 }
 
-/// How many kiosks one hub names before it gives up looking for a free id.
-const MAX_KIOSKS: u32 = 999;
+/// Ids of the form `borne-01`… tried in order before a random one.
+const NUMBERED_KIOSKS: u32 = 999;
 
 impl Kiosk {
-    /// At the hub: a kiosk that showed a valid invitation, given the first
-    /// id no kiosk has had (`borne-01`, `borne-02`…: never one in the log,
-    /// revoked or enrolled), its credential and the event. The staff PIN's
-    /// hash only to a kiosk that will serve attendees (it unlocks staff
-    /// mode there): a staff kiosk or a door has no use for it, and every
-    /// copy of it is one more to crack.
-    pub fn enrol_invited(&mut self, attended: bool) -> Result<JoinResponse> {
-        for n in 1..=MAX_KIOSKS {
-            let kiosk = format!("borne-{n:02}");
+    /// At the hub: a kiosk that showed a valid invitation, given an id no
+    /// kiosk has had at this hub (never one in the log, revoked or
+    /// enrolled) — the one it asks for when it comes back to a new hub with
+    /// its database (`wanted`), else the first of `borne-01`, `borne-02`…,
+    /// else a random `borne-K7M2Q9` (the id space never runs out: the
+    /// shared token may have taken every numbered one) — its credential and
+    /// the event. Never an id this hub knows: never two machines under one.
+    /// The staff PIN's hash only to a kiosk that will serve attendees (it
+    /// unlocks staff mode there): a staff kiosk or a door has no use for
+    /// it, and every copy of it is one more to crack.
+    pub fn enrol_invited(&mut self, attended: bool, wanted: Option<&str>) -> Result<JoinResponse> {
+        let asked = wanted
+            .filter(|w| super::plausible_kiosk_id(w))
+            .map(|w| (w.to_owned(), w.to_owned()));
+        let numbered =
+            (1..=NUMBERED_KIOSKS).map(|n| (format!("borne-{n:02}"), format!("Borne {n:02}")));
+        let random = (0..16).map(|_| {
+            // The random tail of a UUIDv7.
+            let id = format!(
+                "borne-{}",
+                &uuid::Uuid::now_v7().simple().to_string()[20..28]
+            );
+            (id.clone(), id)
+        });
+        for (kiosk, name) in asked.into_iter().chain(numbered).chain(random) {
             if self.store.kiosk_seen(&kiosk)? {
                 continue;
             }
@@ -80,14 +96,14 @@ impl Kiosk {
                 continue;
             };
             return Ok(JoinResponse {
-                name: format!("Borne {n:02}"),
+                name,
                 kiosk,
                 credential: credential.to_string(),
                 config: self.config.shared(),
                 staff_pin: self.config.kiosk.staff_pin.clone().filter(|_| attended),
             });
         }
-        Err(AppError::TooManyKiosks(MAX_KIOSKS))
+        Err(AppError::TooManyKiosks(NUMBERED_KIOSKS))
     }
 }
 
@@ -220,7 +236,7 @@ pub fn join(
     timeout: Duration,
 ) -> Result<(Kiosk, Joined)> {
     if config_path.exists() {
-        return Err(AppError::SetupExists(config_path.to_owned()));
+        return rejoin(config_path, db, invitation, timeout);
     }
     let dir = crate::folder_of(config_path);
     let (database_text, database) = match db {
@@ -237,19 +253,12 @@ pub fn join(
     }
     // Told before the code is used up.
     check_writable(dir)?;
-    let client = crate::sync::Client::new(&invitation.hub, None, timeout)?;
-    let answer = client
-        .join(&invitation.code, setup.mode.attended_by_attendees())
-        .map_err(|e| match e {
-            // At set-up there is no local copy to go on with: say what to
-            // check, in the words of the network rather than of reqwest.
-            crate::sync::SyncError::Unreachable { source, .. } => AppError::SetupUnreachable {
-                hub: invitation.hub.clone(),
-                cause: root_cause(&source),
-                source,
-            },
-            other => other.into(),
-        })?;
+    let answer = redeem(
+        invitation,
+        setup.mode.attended_by_attendees(),
+        None,
+        timeout,
+    )?;
     let now = Timestamp::now();
     let text = kiosk_toml(&answer, &invitation.hub, setup, &database_text, now);
     crate::export::write_atomically(config_path, text.as_bytes()).map_err(|source| {
@@ -260,10 +269,7 @@ pub fn join(
     })?;
     let config = Config::load(config_path)?;
     let mut kiosk = Kiosk::open(config, db)?;
-    let saved = serde_json::json!({ "url": invitation.hub, "credential": answer.credential });
-    kiosk
-        .store
-        .set_kiosk_setting(HUB_CREDENTIAL, &saved.to_string())?;
+    kiosk.save_credential(&invitation.hub, &answer.credential)?;
     kiosk.take_hub_config(&answer.config)?;
     let sync_error = kiosk.sync_once(timeout).err().map(|e| e.to_string());
     let joined = Joined {
@@ -282,6 +288,139 @@ pub fn join(
         joined.hub
     );
     Ok((kiosk, joined))
+}
+
+/// Shows the invitation's code to its hub.
+fn redeem(
+    invitation: &Invitation,
+    attended: bool,
+    kiosk: Option<&str>,
+    timeout: Duration,
+) -> Result<JoinResponse> {
+    let client = crate::sync::Client::new(&invitation.hub, None, timeout)?;
+    client
+        .join(&invitation.code, attended, kiosk)
+        .map_err(|e| match e {
+            // At set-up there is no local copy to go on with: say what to
+            // check, in the words of the network rather than of reqwest.
+            crate::sync::SyncError::Unreachable { source, .. } => AppError::SetupUnreachable {
+                hub: invitation.hub.clone(),
+                cause: root_cause(&source),
+                source,
+            },
+            other => other.into(),
+        })
+}
+
+/// At a kiosk already set up (its hub replaced, or its credential no
+/// longer known there): enrols again with a new code, keeping its
+/// database, its log and its kiosk.toml — only `[hub] url`, and `[kiosk]
+/// id` when the hub had a kiosk of that id already, change (with the PIN
+/// a kiosk serving attendees is handed). Then everything it recorded that
+/// the hub lacks goes up, under its id now.
+fn rejoin(
+    config_path: &Path,
+    db: Option<&Path>,
+    invitation: &Invitation,
+    timeout: Duration,
+) -> Result<(Kiosk, Joined)> {
+    let config = Config::load(config_path)?;
+    let text = config.text().to_owned();
+    let kiosk = Kiosk::open(config, db)?;
+    kiosk.refuse_if_purged()?;
+    let attended = kiosk.config.kiosk.mode.attended_by_attendees();
+    let me = kiosk.config.kiosk.id.clone();
+    // Told before the code is used up.
+    check_writable(crate::folder_of(config_path))?;
+    let answer = redeem(invitation, attended, Some(&me), timeout)?;
+    let mut edited = set_key(&text, "hub", "url", &quoted(&invitation.hub));
+    if answer.kiosk != me {
+        edited = set_key(&edited, "kiosk", "id", &quoted(&answer.kiosk));
+    }
+    if let (true, Some(pin)) = (attended, &answer.staff_pin) {
+        edited = set_key(&edited, "kiosk", "staff_pin", &quoted(pin));
+    }
+    drop(kiosk);
+    // Checked as any kiosk.toml before it replaces this one.
+    let mut next = config_path.as_os_str().to_owned();
+    next.push(".nouveau");
+    let next = PathBuf::from(next);
+    let write = |to: &Path| {
+        crate::export::write_atomically(to, edited.as_bytes()).map_err(|source| {
+            AppError::SetupWrite {
+                path: to.to_owned(),
+                source,
+            }
+        })
+    };
+    write(&next)?;
+    let checked = Config::load(&next);
+    let _ = std::fs::remove_file(&next);
+    checked?;
+    write(config_path)?;
+    let mut kiosk = Kiosk::open(Config::load(config_path)?, db)?;
+    kiosk.save_credential(&invitation.hub, &answer.credential)?;
+    kiosk.take_hub_config(&answer.config)?;
+    let sync_error = kiosk.sync_once(timeout).err().map(|e| e.to_string());
+    let joined = Joined {
+        kiosk: answer.kiosk,
+        name: kiosk.config.kiosk.name.clone(),
+        hub: invitation.hub.clone(),
+        event: kiosk.config.event.name.clone(),
+        people: kiosk.store.registrant_count()?,
+        config: config_path.to_owned(),
+        database: kiosk.database(),
+        sync_error,
+    };
+    tracing::info!(
+        "kiosque « {} » (« {me} » avant) réinscrit au hub {} par code, avec sa base",
+        joined.kiosk,
+        joined.hub
+    );
+    Ok((kiosk, joined))
+}
+
+/// `text` (a kiosk.toml) with `key = value` in `[section]`: the key's line
+/// replaced where it is set, else added under the section's header (the
+/// section added at the end when missing). Comments and every other line
+/// stay as they are.
+fn set_key(text: &str, section: &str, key: &str, value: &str) -> String {
+    let header = format!("[{section}]");
+    let line = format!("{key} = {value}");
+    let mut out: Vec<String> = Vec::new();
+    let mut inside = false;
+    let mut header_at = None;
+    let mut done = false;
+    for l in text.lines() {
+        let trimmed = l.trim();
+        if trimmed.starts_with('[') {
+            inside = trimmed == header;
+            if inside {
+                header_at = Some(out.len());
+            }
+        } else if inside && !done {
+            let bare = trimmed.split('=').next().unwrap_or("").trim();
+            if bare == key {
+                out.push(line.clone());
+                done = true;
+                continue;
+            }
+        }
+        out.push(l.to_owned());
+    }
+    if !done {
+        match header_at {
+            Some(at) => out.insert(at + 1, line),
+            None => {
+                out.push(String::new());
+                out.push(header);
+                out.push(line);
+            }
+        }
+    }
+    let mut joined = out.join("\n");
+    joined.push('\n');
+    joined
 }
 
 /// At a new kiosk: takes the kiosk.toml an organiser prepared (on a USB
@@ -339,4 +478,35 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
         inner = next;
     }
     inner.to_string()
+}
+
+#[cfg(test)]
+mod set_key_tests {
+    use super::set_key;
+
+    #[test]
+    fn a_key_is_replaced_in_its_section_added_under_it_or_with_it() {
+        let text = "# l'en-tête\n[kiosk]\nid = \"borne-01\" # gardé ?\n# url = \"x\"\n\n[hub]\n# url = \"http://exemple\"\ntoken = \"t\"\n";
+        let once = set_key(text, "kiosk", "id", "\"borne-07\"");
+        assert_eq!(
+            once,
+            text.replace("id = \"borne-01\" # gardé ?", "id = \"borne-07\"")
+        );
+        let url = set_key(&once, "hub", "url", "\"http://10.0.0.2:8080\"");
+        assert!(
+            url.contains(
+                "[hub]\nurl = \"http://10.0.0.2:8080\"\n# url = \"http://exemple\"\ntoken = \"t\""
+            ),
+            "{url}"
+        );
+        assert!(
+            url.contains("[kiosk]\nid = \"borne-07\"\n# url = \"x\""),
+            "the other section's comment stays: {url}"
+        );
+        let pin = set_key("[kiosk]\nid = \"a\"\n", "printer", "kind", "\"folder\"");
+        assert_eq!(pin, "[kiosk]\nid = \"a\"\n\n[printer]\nkind = \"folder\"\n");
+        // `url_extra` is not `url`.
+        let near = set_key("[hub]\nurl_extra = 1\n", "hub", "url", "2");
+        assert_eq!(near, "[hub]\nurl = 2\nurl_extra = 1\n");
+    }
 }

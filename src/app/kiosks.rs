@@ -59,6 +59,10 @@ impl std::fmt::Display for KiosksReport {
 struct Saved {
     url: String,
     credential: String,
+    /// The kiosk id it was given for (absent when saved by an older
+    /// version: the hub then says whether it is still this kiosk's).
+    #[serde(default)]
+    kiosk: Option<String>,
 }
 
 impl Kiosk {
@@ -153,13 +157,26 @@ impl Kiosk {
         })
     }
 
-    /// At a kiosk: the credential the hub at `url` gave it, if any.
+    /// At a kiosk: the credential the hub at `url` gave it, if any — and
+    /// if it was given to this kiosk's id: after `[kiosk] id` changed, or
+    /// in a database from another kiosk, it is another's.
     fn saved_credential(&self, url: &str) -> Result<Option<Credential>> {
         let saved = self.store.kiosk_setting(HUB_CREDENTIAL)?;
+        let me = &self.config.kiosk.id;
         Ok(saved
             .and_then(|s| serde_json::from_str::<Saved>(&s).ok())
-            .filter(|s| s.url == url)
+            .filter(|s| s.url == url && s.kiosk.as_ref().is_none_or(|k| k == me))
             .and_then(|s| Credential::parse(&s.credential)))
+    }
+
+    /// At a kiosk: keeps the credential the hub at `url` gave it.
+    pub(super) fn save_credential(&mut self, url: &str, credential: &str) -> Result<()> {
+        let saved = serde_json::json!({
+            "url": url, "credential": credential, "kiosk": self.config.kiosk.id,
+        });
+        self.store
+            .set_kiosk_setting(HUB_CREDENTIAL, &saved.to_string())?;
+        Ok(())
     }
 
     /// At a kiosk: its credential for the hub at `url`, enrolling when it
@@ -175,9 +192,7 @@ impl Kiosk {
         }
         let me = self.config.kiosk.id.clone();
         let credential = client.enrol(&me)?;
-        let saved = serde_json::json!({ "url": url, "credential": credential.to_string() });
-        self.store
-            .set_kiosk_setting(HUB_CREDENTIAL, &saved.to_string())?;
+        self.save_credential(url, &credential.to_string())?;
         Ok(credential)
     }
 }

@@ -38,20 +38,32 @@ impl Kiosk {
             return Err(crate::sync::SyncError::NotConfigured.into());
         };
         let mut client = crate::sync::Client::new(&url, hub.token.as_deref(), timeout)?;
+        // What this copy wrote under another id (kiosk.toml's id changed,
+        // or the database came from another kiosk) goes up under this one.
+        let me = self.config.kiosk.id.clone();
+        let adopted = self.store.adopt_own_logs(&me)?;
+        if adopted > 0 {
+            tracing::info!(
+                "{adopted} entrée(s) écrite(s) sous un autre identifiant de kiosque, jamais reçue(s) par le hub : reprise(s) sous « {me} »"
+            );
+        }
         let credential = self.hub_credential(&client, &url, false)?;
         client.set_credential(credential);
         match self.sync_over(&client) {
             // The hub does not know this credential (revoked, or the hub's
-            // data restored from before it): enrol again, once — a revoked
-            // id is told so.
-            // Enrolled by code, no token: the hub's words (revoked, or
-            // unknown) say what to do.
+            // data restored from before it, or another id's): enrol again,
+            // once — a revoked id is told so.
             Err(AppError::Sync(crate::sync::SyncError::BadCredential(_)))
                 if self.config.hub.token.is_some() =>
             {
                 let credential = self.hub_credential(&client, &url, true)?;
                 client.set_credential(credential);
                 self.sync_over(&client)
+            }
+            // Enrolled by code, no token: a new code, and the command that
+            // takes it on this very kiosk.
+            Err(AppError::Sync(crate::sync::SyncError::BadCredential(why))) => {
+                Err(crate::sync::SyncError::Reenrol(why).into())
             }
             other => other,
         }

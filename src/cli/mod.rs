@@ -313,7 +313,7 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Inscrit ce poste à un hub avec le code « Ajouter un kiosque » de la page des organisateurs (le texte du QR, ou --hub ADRESSE et le code tapé) : écrit son kiosk.toml (--config), reçoit son identifiant, l'événement et la liste.
+    /// Inscrit ce poste à un hub avec le code « Ajouter un kiosque » de la page des organisateurs (le texte du QR, ou --hub ADRESSE et le code tapé) : écrit son kiosk.toml (--config), reçoit son identifiant, l'événement et la liste. Sur un kiosque déjà installé (hub remplacé, ou qui ne le reconnaît plus) : le réinscrit en gardant sa base, son kiosk.toml (seuls [hub] url et, si besoin, [kiosk] id changent ; --mode, --printer et --language sont ignorés) et envoie tout ce qu'il a enregistré.
     Join {
         /// Le code lu (accueil:http://…/K7QF-M2XP-9TZA), ou le code seul avec --hub.
         #[arg(value_name = "CODE")]

@@ -123,8 +123,8 @@ impl RevealBudget {
 pub const PIN_DIGITS: usize = 8;
 
 /// Whether a PIN is one staff can be trusted with: at least [`PIN_DIGITS`] digits, not
-/// one digit repeated, not a run (123456, 987654), not a pair or triple
-/// repeated (121212, 123123). The reason otherwise.
+/// one digit repeated, not a run (12345678, 98765432), not a pair, triple
+/// or quadruple repeated (12121212, 12341234). The reason otherwise.
 pub fn pin_strength(pin: &str) -> Result<(), &'static str> {
     let digits: Vec<u32> = pin.chars().filter_map(|c| c.to_digit(10)).collect();
     if digits.len() != pin.chars().count() {
@@ -140,7 +140,7 @@ pub fn pin_strength(pin: &str) -> Result<(), &'static str> {
     let run = steps.iter().all(|&s| s == steps[0]) && steps[0].abs() <= 1;
     let repeats =
         |n: usize| digits.len().is_multiple_of(n) && digits.chunks(n).all(|c| c == &digits[..n]);
-    if run || repeats(2) || repeats(3) {
+    if run || repeats(2) || repeats(3) || repeats(4) {
         return Err(
             "ce code PIN se devine (chiffre répété, suite, motif) : choisissez-en un autre",
         );

@@ -476,7 +476,7 @@ async fn join(State(hub): State<Arc<Hub>>, Json(req): Json<JoinRequest>) -> Resp
         if !valid {
             return Ok(None);
         }
-        h.with(|k| k.enrol_invited(req.attended))
+        h.with(|k| k.enrol_invited(req.attended, req.kiosk.as_deref()))
             .map(Some)
             .map_err(Some)
     })
@@ -634,10 +634,9 @@ async fn sync(
         return ApiError(
             StatusCode::FORBIDDEN,
             format!(
-                "ce kiosque est inscrit au hub comme « {} », pas « {} » — remettez [kiosk] id = \"{}\" dans kiosk.toml",
+                "identifiant donné au kiosque « {} », pas à « {} » (identifiant changé dans kiosk.toml, ou base venue d'un autre kiosque)",
                 from.kiosk,
                 req.kiosk.chars().take(60).collect::<String>(),
-                from.kiosk
             ),
         )
         .into_response();

@@ -374,6 +374,78 @@ impl Store {
         start_log(&self.conn, kiosk)
     }
 
+    /// This copy's own records written under another kiosk id (its
+    /// `[kiosk] id` changed, or the database came from another kiosk) that
+    /// the hub never acknowledged: moved, unchanged but for their kiosk,
+    /// log and number, to a new log of `me`, so that they go up under the
+    /// identity the hub knows this machine by. Those the hub holds stay
+    /// the old id's. Returns how many moved.
+    pub fn adopt_own_logs(&mut self, me: &str) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let others: Vec<(String, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT substr(key, 9), value FROM kiosk_setting
+                 WHERE substr(key, 1, 8) = 'own_log:' AND value <> ?1 ORDER BY rowid",
+            )?;
+            let rows = stmt.query_map([me], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut moved = 0;
+        let mut fresh: Option<String> = None;
+        for (log, kiosk) in &others {
+            let key = super::SyncKey::Acked { kiosk, log }.name();
+            let acked: i64 = tx
+                .prepare_cached("SELECT value FROM sync_state WHERE key = ?1")?
+                .query_row([key], |r| r.get::<_, String>(0))
+                .optional()?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let ids: Vec<String> = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT id FROM record WHERE log = ?1 AND kiosk = ?2 AND seq > ?3 ORDER BY seq",
+                )?;
+                let rows = stmt.query_map(params![log, kiosk, acked], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            if ids.is_empty() {
+                continue;
+            }
+            let to = fresh.get_or_insert_with(|| new_log_name(me)).clone();
+            super::purge::with_log_open(&tx, |tx| {
+                let mut next: i64 = tx
+                    .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM record WHERE log = ?1")?
+                    .query_row([&to], |r| r.get(0))?;
+                for id in &ids {
+                    next += 1;
+                    tx.prepare_cached(
+                        "UPDATE record SET kiosk = ?1, log = ?2, seq = ?3 WHERE id = ?4",
+                    )?
+                    .execute(params![me, to, next, id])?;
+                }
+                Ok(())
+            })?;
+            tx.prepare_cached("DELETE FROM record_refused WHERE log = ?1 AND seq > ?2")?
+                .execute(params![log, acked])?;
+            moved += ids.len();
+            for l in [log.as_str(), to.as_str()] {
+                tx.prepare_cached(
+                    "INSERT INTO log_mark (log, held, top)
+                     SELECT ?1, COALESCE((SELECT MAX(seq) FROM record WHERE log = ?1), 0),
+                            COALESCE((SELECT MAX(seq) FROM record WHERE log = ?1), 0)
+                     ON CONFLICT (log) DO UPDATE SET held = excluded.held, top = excluded.top",
+                )?
+                .execute([l])?;
+            }
+        }
+        if let Some(to) = &fresh {
+            set_log(&tx, me, to)?;
+        }
+        tx.commit()?;
+        Ok(moved)
+    }
+
     /// The hub holds other records at the numbers `from..` of `log` (this
     /// copy was restored, or copied and both copies went on): this kiosk's
     /// own records from there move, unchanged but for their log and number,

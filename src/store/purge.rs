@@ -62,7 +62,7 @@ fn log_triggers(tx: &rusqlite::Connection) -> Result<Vec<(String, String)>> {
 
 /// Runs `f` with the log open to changes: the append-only triggers go for
 /// it and come back, identical, in the same transaction (the caller's).
-fn with_log_open(
+pub(super) fn with_log_open(
     tx: &rusqlite::Connection,
     f: impl FnOnce(&rusqlite::Connection) -> Result<()>,
 ) -> Result<()> {
