@@ -49,6 +49,18 @@ pub struct Config {
 /// `[import]`) is the machine's own.
 pub const SHARED_SECTIONS: [&str; 4] = ["event", "categories", "badge", "checkin"];
 
+/// The most categories an event has: each check-in reads them all (20,000
+/// pushed by a hostile hub made a check-in take 12 s).
+pub const MAX_CATEGORIES: usize = 100;
+/// The most days an event lasts.
+pub const MAX_DAYS: usize = 62;
+/// The longest event or category name, and `[badge] qr` template, in
+/// characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// The largest event configuration a kiosk takes from its hub, in bytes
+/// (the example kiosk.toml's four sections are about 2 KB).
+pub const MAX_SHARED_BYTES: usize = 64 * 1024;
+
 /// The hub's event sections as sent to kiosks: TOML, and an identity that
 /// changes with them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -577,10 +589,29 @@ impl Config {
     /// This machine's configuration with the hub's event sections in place
     /// of its own (its `[badge] logo` kept), checked as a whole: what is
     /// wrong is said, and nothing changes.
+    ///
+    /// The hub names no file of this machine: a `[badge] logo` it sends is
+    /// dropped (this machine's own is kept), and a configuration over
+    /// [`MAX_SHARED_BYTES`], or beyond the bounds every kiosk.toml has, is
+    /// refused whole.
     pub fn with_shared(&self, shared: &SharedConfig) -> Result<Config, String> {
+        if shared.toml.len() > MAX_SHARED_BYTES {
+            return Err(format!(
+                "configuration du hub de {} Kio, {} Kio au plus",
+                shared.toml.len() >> 10,
+                MAX_SHARED_BYTES >> 10
+            ));
+        }
         let mut table: toml::Table = toml::from_str(&self.text).map_err(|e| e.to_string())?;
-        let theirs: toml::Table = toml::from_str(&shared.toml)
+        let mut theirs: toml::Table = toml::from_str(&shared.toml)
             .map_err(|e| format!("configuration du hub illisible : {e}"))?;
+        if let Some(toml::Value::Table(badge)) = theirs.get_mut("badge")
+            && badge.remove("logo").is_some()
+        {
+            tracing::warn!(
+                "configuration du hub : [badge] logo ignoré — un chemin de fichier ne vient jamais du hub, ce kiosque garde le sien"
+            );
+        }
         if let Some(other) = theirs
             .keys()
             .find(|k| !SHARED_SECTIONS.contains(&k.as_str()))
@@ -696,6 +727,18 @@ impl RawConfig {
         if e.name.trim().is_empty() {
             return Err("[event] name est vide — donnez le nom de l'événement".into());
         }
+        if e.name.chars().count() > MAX_NAME_CHARS {
+            return Err(format!(
+                "[event] name : {} caractères, {MAX_NAME_CHARS} au plus — raccourcissez-le",
+                e.name.chars().count()
+            ));
+        }
+        if e.days.len() > MAX_DAYS {
+            return Err(format!(
+                "[event] days : {} jours, {MAX_DAYS} au plus",
+                e.days.len()
+            ));
+        }
         let timezone = TimeZone::get(&e.timezone).map_err(|_| {
             format!(
                 "[event] timezone « {} » inconnu — utilisez un nom IANA comme « Europe/Paris »",
@@ -718,11 +761,23 @@ impl RawConfig {
         if self.categories.is_empty() {
             return Err("aucune catégorie — ajoutez au moins un bloc [[categories]]".into());
         }
+        if self.categories.len() > MAX_CATEGORIES {
+            return Err(format!(
+                "[[categories]] : {} catégories, {MAX_CATEGORIES} au plus — regroupez-les",
+                self.categories.len()
+            ));
+        }
         let mut categories: Vec<Category> = Vec::new();
         for c in self.categories {
             let name = c.name.trim().to_owned();
             if name.is_empty() {
                 return Err("[[categories]] : une catégorie n'a pas de nom".into());
+            }
+            if name.chars().count() > MAX_NAME_CHARS {
+                return Err(format!(
+                    "[[categories]] : un nom de {} caractères, {MAX_NAME_CHARS} au plus",
+                    name.chars().count()
+                ));
             }
             let folded = crate::domain::text::sort_key(&name);
             if categories
@@ -1153,6 +1208,12 @@ fn validate_badge(raw: RawBadge, base: &Path) -> Result<BadgeSettings, String> {
         settings.elements = e;
     }
     if let Some(qr) = raw.qr {
+        if qr.chars().count() > MAX_NAME_CHARS {
+            return Err(format!(
+                "[badge] qr : {} caractères, {MAX_NAME_CHARS} au plus (le QR code grandit avec lui)",
+                qr.chars().count()
+            ));
+        }
         if !qr.contains("{code}") && !qr.contains("{uid}") {
             return Err(format!(
                 "[badge] qr « {qr} » ne contient ni {{code}} ni {{uid}} — tous les badges auraient le même QR code"

@@ -115,3 +115,97 @@ fn the_hub_s_event_reaches_its_kiosks_and_survives_their_restart() {
         "Assises nationales de la donnée publique"
     );
 }
+
+/// The hub's sections, taken from the kiosk's own file with `edit` applied.
+fn shared_with(
+    kiosk: &Kiosk,
+    rev: &str,
+    edit: impl Fn(toml::Table) -> toml::Table,
+) -> SharedConfig {
+    let own: toml::Table = toml::from_str(kiosk.config.text()).unwrap();
+    let mut sections = toml::Table::new();
+    for key in accueil::config::SHARED_SECTIONS {
+        if let Some(v) = own.get(key) {
+            sections.insert(key.to_owned(), v.clone());
+        }
+    }
+    SharedConfig {
+        rev: rev.to_owned(),
+        toml: toml::to_string(&edit(sections)).unwrap(),
+    }
+}
+
+#[test]
+fn a_hub_names_no_file_of_the_kiosk_and_stays_within_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kiosk =
+        Kiosk::open(kiosk_config(dir.path()), Some(&dir.path().join("k.sqlite"))).unwrap();
+    assert_eq!(kiosk.config.badge.logo, None);
+    // A logo path from the hub (/dev/zero: every badge would read until
+    // memory runs out) is dropped; the rest of the event is taken.
+    let logo = shared_with(&kiosk, "logo", |mut t| {
+        let badge = t
+            .entry("badge")
+            .or_insert(toml::Value::Table(toml::Table::new()));
+        badge
+            .as_table_mut()
+            .unwrap()
+            .insert("logo".into(), toml::Value::String("/dev/zero".into()));
+        let event = t.get_mut("event").unwrap().as_table_mut().unwrap();
+        event.insert(
+            "name".into(),
+            toml::Value::String("Salon des maires".into()),
+        );
+        t
+    });
+    assert!(kiosk.take_hub_config(&logo).unwrap());
+    assert_eq!(kiosk.config.event.name, "Salon des maires");
+    assert_eq!(kiosk.config.badge.logo, None, "no path from the hub");
+
+    // Beyond the bounds: refused whole, the kiosk keeps what it had.
+    let many = |n: usize| {
+        move |mut t: toml::Table| {
+            let cats: Vec<toml::Value> = (0..n)
+                .map(|i| {
+                    let mut c = toml::Table::new();
+                    // The event's default category among them.
+                    let name = match i {
+                        0 => "Participant".to_owned(),
+                        i => format!("Catégorie {i}"),
+                    };
+                    c.insert("name".into(), toml::Value::String(name));
+                    c.insert("colour".into(), toml::Value::String("#1F6FB2".into()));
+                    toml::Value::Table(c)
+                })
+                .collect();
+            t.insert("categories".into(), toml::Value::Array(cats));
+            t
+        }
+    };
+    let long_name = |mut t: toml::Table| {
+        let event = t.get_mut("event").unwrap().as_table_mut().unwrap();
+        event.insert("name".into(), toml::Value::String("É".repeat(201)));
+        t
+    };
+    let huge = SharedConfig {
+        rev: "huge".into(),
+        toml: format!("[event]\nname = \"{}\"\n", "x".repeat(70_000)),
+    };
+    for (shared, why) in [
+        (shared_with(&kiosk, "cats", many(101)), "100 au plus"),
+        (shared_with(&kiosk, "name", long_name), "200 au plus"),
+        (huge, "64 Kio au plus"),
+    ] {
+        let err = kiosk.config.with_shared(&shared).unwrap_err();
+        assert!(err.contains(why), "{err}");
+        assert!(!kiosk.take_hub_config(&shared).unwrap());
+        assert_eq!(kiosk.config.event.name, "Salon des maires");
+    }
+    // 100 categories are an event's right.
+    assert!(
+        kiosk
+            .take_hub_config(&shared_with(&kiosk, "cats-ok", many(100)))
+            .unwrap()
+    );
+    assert_eq!(kiosk.config.event.categories.len(), 100);
+}
