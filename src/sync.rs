@@ -328,7 +328,16 @@ pub struct Check<'a> {
     pub known: &'a dyn Fn(uuid::Uuid) -> bool,
     /// The registrant of an arrival the hub (or the upload) holds.
     pub arrival_of: &'a dyn Fn(uuid::Uuid) -> Option<uuid::Uuid>,
+    /// Who holds a ticket code at the hub (or in the upload), exactly.
+    pub code_holder: &'a dyn Fn(&str) -> Option<uuid::Uuid>,
+    /// The hub's programme: door records name its rooms and sessions.
+    pub programme: &'a crate::domain::programme::Programme,
 }
+
+/// The largest payload a record may carry, as JSON: a walk-in's five
+/// fields of 200 characters are well under it (a 10 MB door record was
+/// once kept and copied to every kiosk).
+pub const MAX_PAYLOAD_BYTES: usize = 4096;
 
 /// Earliest and latest plausible record times: a kiosk's clock can be off,
 /// not by years.
@@ -368,34 +377,41 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
     if !r.payload.is_object() {
         return Err("contenu illisible (objet JSON attendu)".into());
     }
+    let size = r.payload.to_string().len();
+    if size > MAX_PAYLOAD_BYTES {
+        return Err(format!("contenu de {size} octets, {MAX_PAYLOAD_BYTES} au plus").into());
+    }
     match r.kind {
-        RecordKind::WalkIn => {
-            let code = r.payload["code"].as_str().unwrap_or_default();
-            if code.trim().is_empty() || code.len() > 200 {
-                return Err("inscription sur place sans code".into());
-            }
-            let details: crate::domain::Details =
-                serde_json::from_value(r.payload["details"].clone())
-                    .map_err(|e| format!("inscription sur place illisible : {e}"))?;
-            if details.first_name.trim().is_empty() && details.last_name.trim().is_empty() {
-                return Err("inscription sur place sans nom".into());
-            }
-            if c.event.category(&details.category).is_none() {
-                return Err(format!("catégorie « {} » inconnue", details.category).into());
-            }
-        }
+        RecordKind::WalkIn => check_walk_in(r, c)?,
         RecordKind::RegistrantEdited => {
             let Some(changes) = r.payload["changes"].as_object() else {
                 return Err("correction sans changements".into());
             };
+            // What the desk may type, checked as the desk checks it.
+            let mut patch = crate::domain::DetailsPatch::default();
             for (field, change) in changes {
-                if !crate::store::EDITABLE.contains(&field.as_str()) {
-                    return Err(format!("champ « {field} » inconnu").into());
-                }
-                if !change["to"].is_string() {
+                let Some(to) = change["to"].as_str() else {
                     return Err(format!("nouvelle valeur de « {field} » illisible").into());
-                }
+                };
+                let slot = match field.as_str() {
+                    "first_name" => &mut patch.first_name,
+                    "last_name" => &mut patch.last_name,
+                    "organisation" => &mut patch.organisation,
+                    "email" => &mut patch.email,
+                    "category" => &mut patch.category,
+                    _ => return Err(format!("champ « {field} » inconnu").into()),
+                };
+                *slot = Some(to.to_owned());
             }
+            let sample = crate::domain::Details {
+                first_name: "-".into(),
+                category: c.event.default_category.clone(),
+                ..Default::default()
+            };
+            patch
+                .apply(&sample)
+                .validated(c.event)
+                .map_err(|e| format!("correction refusée : {e}"))?;
             if !(c.known)(r.registrant) {
                 return Err(Rejection::waiting("correction d'un inscrit inconnu du hub"));
             }
@@ -420,9 +436,27 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
             if room.is_empty() || room.len() > 200 {
                 return Err("passage en salle sans salle".into());
             }
+            let folded = crate::domain::text::sort_key(room);
+            if !c
+                .programme
+                .sessions
+                .iter()
+                .any(|s| crate::domain::text::sort_key(&s.room) == folded)
+            {
+                return Err(format!("salle « {room} » absente du programme du hub").into());
+            }
             let session = text("session");
             if r.kind == RecordKind::RoomEntry && (session.is_empty() || session.len() > 200) {
                 return Err("entrée en salle sans séance".into());
+            }
+            if r.kind == RecordKind::RoomEntry && c.programme.session(session).is_none() {
+                return Err(format!("séance « {session} » absente du programme du hub").into());
+            }
+            let day = c.event.timezone.to_datetime(r.at).date();
+            if !c.event.days.contains(&day) {
+                return Err(
+                    format!("passage en salle le {day}, hors des jours de l'événement").into(),
+                );
             }
             if r.reverts.is_some() {
                 return Err("entrée qui annule sans être une annulation".into());
@@ -440,6 +474,26 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
             }
         }
     }
+    Ok(())
+}
+
+/// A walk-in as the hub takes it: its code nobody else's, its details as
+/// the desk would have accepted them (lengths, e-mail, category).
+fn check_walk_in(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
+    let code = r.payload["code"].as_str().unwrap_or_default();
+    if code.trim().is_empty() || code.len() > 200 {
+        return Err("inscription sur place sans code".into());
+    }
+    if let Some(holder) = (c.code_holder)(code)
+        && holder != r.registrant
+    {
+        return Err(format!("code « {} » déjà celui d'un autre inscrit", code.trim()).into());
+    }
+    let details: crate::domain::Details = serde_json::from_value(r.payload["details"].clone())
+        .map_err(|e| format!("inscription sur place illisible : {e}"))?;
+    details
+        .validated(c.event)
+        .map_err(|e| format!("inscription sur place refusée : {e}"))?;
     Ok(())
 }
 

@@ -3089,3 +3089,97 @@ fn a_re_enrolment_killed_at_any_point_is_taken_up_again_and_loses_nothing() {
     let after = arrivals_by_kiosk(&kiosk);
     assert_eq!(after, by_kiosk, "the kiosk and the hub agree");
 }
+
+#[test]
+fn records_beyond_what_a_desk_or_a_door_can_write_are_refused_by_the_hub() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let someone = accueil::domain::uid_for_code("S-000001").to_string();
+    let walk_in = |code: &str, first: &str, email: &str| {
+        serde_json::json!({ "kind": "walk_in",
+            "registrant": accueil::domain::uid_for_code(&format!("new-{code}")).to_string(),
+            "day": null, "reverts": null,
+            "payload": { "code": code, "details": { "first_name": first, "last_name": "Essai",
+                "organisation": "", "email": email, "category": "Participant" } } })
+    };
+    let cases = [
+        (walk_in("W-1", &"a".repeat(300), ""), "200 au plus"),
+        (walk_in("W-3", &"a".repeat(5_000), ""), "4096 au plus"),
+        (walk_in("W-2", "Zoé", "pas-un-courriel"), "courriel"),
+        (walk_in("S-000001", "Zoé", ""), "déjà celui d'un autre"),
+        (
+            serde_json::json!({ "kind": "registrant_edited", "registrant": someone, "day": null,
+                "reverts": null, "payload": { "changes": { "last_name": { "from": "x", "to": "b".repeat(300) } } } }),
+            "200 au plus",
+        ),
+        (
+            serde_json::json!({ "kind": "room_entry", "registrant": someone, "day": null, "reverts": null,
+                "payload": { "room": "Amphi A", "session": "A1", "note": "x".repeat(10_000) } }),
+            "4096 au plus",
+        ),
+        (
+            serde_json::json!({ "kind": "room_entry", "registrant": someone, "day": null, "reverts": null,
+                "payload": { "room": "Salle fantôme", "session": "A1" } }),
+            "absente du programme",
+        ),
+    ];
+    for (seq, (record, why)) in cases.into_iter().enumerate() {
+        let mut record = record;
+        let fields = record.as_object_mut().unwrap();
+        fields.insert("id".into(), serde_json::json!(uuid::Uuid::now_v7()));
+        fields.insert("kiosk".into(), serde_json::json!("porte-a"));
+        fields.insert("log".into(), serde_json::json!("porte-a~BORNES01"));
+        fields.insert("seq".into(), serde_json::json!(seq + 1));
+        fields.insert("at".into(), serde_json::json!("2022-09-28T09:00:00Z"));
+        let (status, body) = raw_sync(
+            hub.addr,
+            "porte-a",
+            &serde_json::json!({ "kiosk": "porte-a", "marks": {}, "records": [record] }),
+        );
+        assert_eq!(status, 400, "{why}: {body}");
+        assert!(body.contains(why), "{why}: {body}");
+    }
+    // Nothing of them is kept but the refusals; the list is as it was.
+    let k = accueil::app::Kiosk::open(hub_ev.config(), None).unwrap();
+    assert_eq!(k.inspect().registrant_count().unwrap(), 300);
+    assert_eq!(k.refused_records(10).unwrap().len(), 7);
+    assert_eq!(k.inspect().record_count().unwrap(), 0);
+}
+
+#[test]
+fn the_queue_s_count_and_enrolments_are_bounded_per_minute() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let c = http();
+    let count = |add: i64| {
+        let res = c
+            .post(format!("http://{}/api/queue?add={add}", hub.addr))
+            .bearer_auth(DASHBOARD)
+            .send()
+            .unwrap();
+        (res.status().as_u16(), res.text().unwrap())
+    };
+    assert_eq!(count(600).0, 200);
+    assert_eq!(count(-200).0, 200);
+    // 800 counted this minute: 300 more would be 1,100.
+    let (status, body) = count(300);
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("rien n'a été ajouté"), "{body}");
+    assert_eq!(count(200).0, 200);
+    assert_eq!(count(1).0, 429);
+    assert_eq!(
+        stats_now(&c, hub.addr)["entrance"]["queue"],
+        600.0,
+        "the refused counts are not in"
+    );
+
+    // Enrolments with the shared token: 60 a minute, then told to wait.
+    let mut statuses = Vec::new();
+    for i in 0..61 {
+        statuses.push(enrol(hub.addr, &format!("porte-{i}")).0);
+    }
+    assert!(statuses[..60].iter().all(|s| *s == 200), "{statuses:?}");
+    let (status, body) = enrol(hub.addr, "porte-61");
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("réessayez"), "{body}");
+}

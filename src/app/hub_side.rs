@@ -92,6 +92,7 @@ impl Kiosk {
             })
             .collect();
         let event = k.config.event.clone();
+        let programme = k.store.programme()?;
         let store = &mut k.store;
         let mut has: BTreeMap<String, i64> = BTreeMap::new();
         let mut held: BTreeMap<(String, i64), uuid::Uuid> = BTreeMap::new();
@@ -150,6 +151,7 @@ impl Kiosk {
         let mut refused: Vec<(&Record, String)> = Vec::new();
         let mut waiting: Vec<(&Record, String)> = Vec::new();
         let mut walk_ins: HashSet<uuid::Uuid> = HashSet::new();
+        let mut codes_here: HashMap<String, uuid::Uuid> = HashMap::new();
         let mut arrivals_here: HashMap<uuid::Uuid, uuid::Uuid> = HashMap::new();
         for r in accepted.iter().flat_map(|a| a.new) {
             let verdict = {
@@ -162,6 +164,12 @@ impl Kiosk {
                         .copied()
                         .or_else(|| store.arrival_registrant(a).ok().flatten())
                 };
+                let code_holder = |code: &str| {
+                    codes_here
+                        .get(&code.trim().to_lowercase())
+                        .copied()
+                        .or_else(|| store.code_holder(code).ok().flatten())
+                };
                 crate::sync::check_record(
                     r,
                     &crate::sync::Check {
@@ -169,6 +177,8 @@ impl Kiosk {
                         now,
                         known: &known,
                         arrival_of: &arrival_of,
+                        code_holder: &code_holder,
+                        programme: &programme,
                     },
                 )
             };
@@ -177,6 +187,9 @@ impl Kiosk {
                     match r.kind {
                         RecordKind::WalkIn => {
                             walk_ins.insert(r.registrant);
+                            if let Some(code) = r.payload["code"].as_str() {
+                                codes_here.insert(code.trim().to_lowercase(), r.registrant);
+                            }
                         }
                         RecordKind::Arrival => {
                             arrivals_here.insert(r.id, r.registrant);

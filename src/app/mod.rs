@@ -184,6 +184,10 @@ pub enum AppError {
     )]
     QueueCount(i64),
     #[error(
+        "{counted} personnes déjà comptées dans la file cette dernière minute, {most} au plus — le comptage s'emballe (un bouton bloqué, un script ?) : rien n'a été ajouté ; vérifiez puis recommencez"
+    )]
+    QueueRate { counted: i64, most: i64 },
+    #[error(
         "cette porte n'a pas de salle — ajoutez room = \"…\" dans [kiosk] de kiosk.toml (avec mode = \"door\"), ou donnez --room"
     )]
     NoRoom,

@@ -71,6 +71,8 @@ pub struct SessionView {
     pub open: bool,
     /// From [`programme::NEARLY_FULL_PERCENT`] of its capacity.
     pub nearly_full: bool,
+    /// More present than its capacity ([`programme::over_capacity`]).
+    pub over_capacity: bool,
 }
 
 /// The programme with its counts at one moment.
@@ -91,6 +93,8 @@ pub struct RoomView {
     pub present: u32,
     pub capacity: Option<u32>,
     pub nearly_full: bool,
+    /// More present than the open session's capacity.
+    pub over_capacity: bool,
 }
 
 impl Kiosk {
@@ -416,6 +420,7 @@ fn views(
         .map(|(s, c)| SessionView {
             open: programme::opens_at(s, opens_before) <= at && at < s.end,
             nearly_full: programme::nearly_full(c.present, s.capacity),
+            over_capacity: programme::over_capacity(c.present, s.capacity),
             session: s.clone(),
             counts: c,
         })
@@ -438,6 +443,7 @@ fn views(
                 present,
                 capacity,
                 nearly_full: programme::nearly_full(present, capacity),
+                over_capacity: programme::over_capacity(present, capacity),
             }
         })
         .collect();

@@ -4,15 +4,30 @@
 use super::{Kiosk, Result};
 use crate::domain::queue::{self, Count, Forecast, Served};
 
+/// The most people counted into (or out of) the queue in one minute.
+pub const MAX_COUNTED_PER_MINUTE: i64 = 1000;
+
 impl Kiosk {
     /// Records what someone counting the queue said, at this copy's clock.
     pub fn count_queue(&mut self, count: Count) -> Result<()> {
-        if let Count::Joined(n) = count
-            && !(-1000..=1000).contains(&n)
-        {
-            return Err(super::AppError::QueueCount(n));
-        }
         let now = self.now();
+        if let Count::Joined(n) = count {
+            if !(-1000..=1000).contains(&n) {
+                return Err(super::AppError::QueueCount(n));
+            }
+            // Stewards at the door count people one by one or in small
+            // groups: more than a stadium gate's minute is a stuck button
+            // or a script, and would show a queue of millions.
+            let counted = self
+                .store
+                .queue_counted_since(now - jiff::SignedDuration::from_mins(1))?;
+            if counted + n.abs() > MAX_COUNTED_PER_MINUTE {
+                return Err(super::AppError::QueueRate {
+                    counted,
+                    most: MAX_COUNTED_PER_MINUTE,
+                });
+            }
+        }
         Ok(self.store.add_queue_count(now, count)?)
     }
 

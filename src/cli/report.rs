@@ -1081,12 +1081,18 @@ impl fmt::Display for Sessions<'_> {
             writeln!(
                 f,
                 "  {}{} {} : {} présent(s){}{}",
-                if r.nearly_full { "⚠" } else { " " },
+                if r.nearly_full || r.over_capacity {
+                    "⚠"
+                } else {
+                    " "
+                },
                 r.room,
                 session,
                 r.present,
                 r.capacity.map(|c| format!(" / {c}")).unwrap_or_default(),
-                if r.nearly_full {
+                if r.over_capacity {
+                    " (AU-DELÀ DE SA CAPACITÉ : faites sortir des personnes, fermez la porte)"
+                } else if r.nearly_full {
                     " (presque complète)"
                 } else {
                     ""

@@ -163,6 +163,47 @@ pub const INVITATION_MINUTES: i64 = 10;
 /// asked for (an organiser tapping « Ajouter un kiosque » again and again).
 pub const MAX_PENDING: usize = 16;
 
+/// Enrolments with the shared token a hub takes in a minute: a venue's
+/// kiosks all restarting at once pass; a script holding the token (or a
+/// kiosk gone wrong) does not fill the hub with credentials.
+pub const ENROLMENTS_PER_MINUTE: usize = 60;
+
+/// The times of the latest events of a kind, to take at most `most` of
+/// them in any minute.
+#[derive(Debug)]
+pub struct PerMinute {
+    most: usize,
+    recent: std::collections::VecDeque<Timestamp>,
+}
+
+impl PerMinute {
+    pub fn new(most: usize) -> PerMinute {
+        PerMinute {
+            most,
+            recent: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Counts one more at `now` if fewer than `most` came in the minute
+    /// before; otherwise how long until one may.
+    pub fn take(&mut self, now: Timestamp) -> Result<(), jiff::SignedDuration> {
+        let minute = jiff::SignedDuration::from_mins(1);
+        while self
+            .recent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= minute)
+        {
+            self.recent.pop_front();
+        }
+        if self.recent.len() >= self.most {
+            let oldest = self.recent.front().copied().unwrap_or(now);
+            return Err(minute - now.duration_since(oldest));
+        }
+        self.recent.push_back(now);
+        Ok(())
+    }
+}
+
 /// The codes a hub has shown and not seen used, each with its end.
 #[derive(Debug, Default)]
 pub struct Invitations {
@@ -333,5 +374,19 @@ mod tests {
             prop_assert_eq!(normalise_code(&grouped(&code)), Some(code.clone()));
             prop_assert_eq!(normalise_code(&code.to_ascii_lowercase()), Some(code));
         }
+    }
+
+    #[test]
+    fn at_most_so_many_a_minute() {
+        let t0: Timestamp = "2022-09-28T08:00:00Z".parse().unwrap();
+        let mut limit = PerMinute::new(3);
+        for s in 0..3 {
+            assert!(limit.take(t0 + jiff::SignedDuration::from_secs(s)).is_ok());
+        }
+        let wait = limit
+            .take(t0 + jiff::SignedDuration::from_secs(10))
+            .unwrap_err();
+        assert_eq!(wait, jiff::SignedDuration::from_secs(50));
+        assert!(limit.take(t0 + jiff::SignedDuration::from_secs(60)).is_ok());
     }
 }

@@ -358,6 +358,14 @@ pub fn counts(programme: &Programme, stays: &[Stay], now: Timestamp) -> Vec<Sess
 /// Share of seats taken from which a room is flagged on the page.
 pub const NEARLY_FULL_PERCENT: u32 = 90;
 
+/// Whether more are in than the room seats: doors that each admitted
+/// within the capacity while they could not hear from each other (offline,
+/// or at the same instant) — a safety matter, told apart from « presque
+/// complète ».
+pub fn over_capacity(present: u32, capacity: Option<u32>) -> bool {
+    capacity.is_some_and(|c| present > c)
+}
+
 /// Whether `present` of `capacity` calls for a warning.
 pub fn nearly_full(present: u32, capacity: Option<u32>) -> bool {
     capacity.is_some_and(|c| {
@@ -560,6 +568,14 @@ mod tests {
             d(Some(&r(Status::Valid)), Direction::In, over),
             DoorOutcome::NoSession
         );
+    }
+
+    #[test]
+    fn more_than_the_seats_is_over_capacity() {
+        assert!(!over_capacity(2, Some(2)));
+        assert!(over_capacity(4, Some(2)));
+        assert!(!over_capacity(4, None));
+        assert!(over_capacity(1, Some(0)));
     }
 
     #[test]

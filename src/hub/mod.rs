@@ -91,6 +91,8 @@ pub struct Hub {
     wake_pretix: std::sync::OnceLock<Worker>,
     /// The codes « Ajouter un kiosque » showed, until used or expired.
     invitations: Mutex<Invitations>,
+    /// Enrolments with the shared token in the last minute.
+    enrolments: Mutex<crate::domain::enrolment::PerMinute>,
     /// The address the hub listens on (set when it starts serving).
     listening: std::sync::OnceLock<SocketAddr>,
 }
@@ -119,6 +121,9 @@ impl Hub {
             pretix: Mutex::new(None),
             wake_pretix: std::sync::OnceLock::new(),
             invitations: Mutex::default(),
+            enrolments: Mutex::new(crate::domain::enrolment::PerMinute::new(
+                crate::domain::enrolment::ENROLMENTS_PER_MINUTE,
+            )),
             listening: std::sync::OnceLock::new(),
         }))
     }
@@ -363,6 +368,23 @@ async fn enrol(
     if !plausible_kiosk_id(&req.kiosk) {
         return bad_kiosk_id(&req.kiosk).into_response();
     }
+    let taken = hub
+        .enrolments
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take(Timestamp::now());
+    if let Err(wait) = taken {
+        tracing::warn!("hub : trop d'inscriptions de kiosques en une minute — refusée");
+        return ApiError(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "plus de {} inscriptions de kiosques en une minute : réessayez dans {} s (le kiosque le fait seul)",
+                crate::domain::enrolment::ENROLMENTS_PER_MINUTE,
+                wait.as_secs().max(1)
+            ),
+        )
+        .into_response();
+    }
     let h = hub.clone();
     let kiosk = req.kiosk.clone();
     match blocking(move || h.with(|k| k.enrol_kiosk(&kiosk))).await {
@@ -606,6 +628,9 @@ async fn count_queue(
         }
         Ok(Err(e @ AppError::QueueCount(_))) => {
             ApiError(StatusCode::BAD_REQUEST, e.to_string()).into_response()
+        }
+        Ok(Err(e @ AppError::QueueRate { .. })) => {
+            ApiError(StatusCode::TOO_MANY_REQUESTS, e.to_string()).into_response()
         }
         Ok(Err(e)) => internal(e).into_response(),
         Err(e) => e.into_response(),
@@ -1079,6 +1104,7 @@ pub fn dashboard(
                 "present": r.present,
                 "capacity": r.capacity,
                 "nearly_full": r.nearly_full,
+                "over_capacity": r.over_capacity,
             })
         })
         .collect();
@@ -1099,6 +1125,7 @@ pub fn dashboard(
                 "registered": v.counts.registered,
                 "registration_only": v.session.registration_only,
                 "capacity": v.session.capacity,
+                "over_capacity": v.over_capacity,
             })
         })
         .collect();

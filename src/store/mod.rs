@@ -39,7 +39,7 @@ pub use print::{JobView, NewJob, PrintState, QueuedPrint};
 pub use programme::ProgrammeChange;
 pub use purge::PurgeCounts;
 pub use search::SearchResult;
-pub use sync::{DoubleEntry, EDITABLE, ListEntry, Marks, RefusedView, SyncKey};
+pub use sync::{DoubleEntry, ListEntry, Marks, RefusedView, SyncKey};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),

@@ -19,6 +19,15 @@ impl Store {
         Ok(())
     }
 
+    /// People counted in or out of the queue since `from` (whatever the
+    /// sign).
+    pub fn queue_counted_since(&self, from: Timestamp) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COALESCE(SUM(ABS(joined)), 0) FROM queue_count WHERE at >= ?1")?
+            .query_row([ts_text(from)], |r| r.get(0))?)
+    }
+
     /// The arrival records of `day` written after `after` (a rowid), in
     /// no order: (rowid, when, which kiosk, whether its staff decided it —
     /// not pretix's own check-ins). Undone arrivals are in: they took the

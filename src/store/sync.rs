@@ -344,6 +344,18 @@ impl Store {
             .query_row([uid.to_string()], |r| r.get(0))?)
     }
 
+    /// Who holds ticket code `code` here, exactly as the table compares
+    /// codes (case aside).
+    pub fn code_holder(&self, code: &str) -> Result<Option<Uuid>> {
+        let uid: Option<String> = self
+            .conn
+            .prepare_cached("SELECT uid FROM registrant WHERE code = ?1")?
+            .query_row([code.trim()], |r| r.get(0))
+            .optional()?;
+        uid.map(|u| super::parse_uuid("registrant.uid", &u))
+            .transpose()
+    }
+
     /// The registrant of an arrival record held here, if it is one.
     pub fn arrival_registrant(&self, arrival: Uuid) -> Result<Option<Uuid>> {
         let found: Option<String> = self

@@ -483,3 +483,45 @@ fn a_programme_that_drops_a_session_people_came_to_or_names_nobody_is_refused() 
     assert!(!dry.change.committed);
     assert_eq!(hub.kiosk.borrow().programme().unwrap(), kept);
 }
+
+#[test]
+fn two_offline_doors_over_filling_a_room_show_it_over_capacity_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    at("08:40");
+    let hub = hub_with_programme(dir.path(), 50);
+    let mut north = door(dir.path(), "porte-nord", "Salle 3");
+    let mut south = door(dir.path(), "porte-sud", "Salle 3");
+    north.sync_with(&hub).unwrap();
+    south.sync_with(&hub).unwrap();
+    // The network is down: each door lets in the two seats it sees.
+    at("09:05");
+    assert_eq!(scan(&mut north, 10), DoorOutcome::Admitted);
+    assert_eq!(scan(&mut north, 11), DoorOutcome::Admitted);
+    assert_eq!(scan(&mut south, 12), DoorOutcome::Admitted);
+    assert_eq!(scan(&mut south, 13), DoorOutcome::Admitted);
+    let o = north.occupancy(None).unwrap();
+    let room = o.rooms.iter().find(|r| r.room == "Salle 3").unwrap();
+    assert!(room.nearly_full && !room.over_capacity, "{room:?}");
+    // Back online: four people in a room of two, said as such.
+    north.sync_with(&hub).unwrap();
+    south.sync_with(&hub).unwrap();
+    north.sync_with(&hub).unwrap();
+    for k in [&north, &*hub.kiosk.borrow()] {
+        let o = k.occupancy(None).unwrap();
+        let room = o.rooms.iter().find(|r| r.room == "Salle 3").unwrap();
+        assert_eq!((room.present, room.capacity), (4, Some(2)));
+        assert!(room.over_capacity, "{room:?}");
+        let p1 = o.sessions.iter().find(|v| v.session.id == "P1").unwrap();
+        assert!(p1.over_capacity);
+        let json = serde_json::to_value(&o).unwrap();
+        assert!(
+            json["rooms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["over_capacity"] == true)
+        );
+    }
+    // And the next person is refused at either door.
+    assert_eq!(scan(&mut south, 14), DoorOutcome::Full);
+}
