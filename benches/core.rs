@@ -126,5 +126,26 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// The staff PIN: what checking one costs at the kiosk, and so what
+/// trying every PIN costs whoever took a kiosk's hash (10⁸ of them with 8
+/// digits, one core).
+fn pin(c: &mut Criterion) {
+    let mut g = c.benchmark_group("pin");
+    g.sample_size(20);
+    let current = accueil::domain::pin::hash("48291375").expect("hash");
+    g.bench_function(
+        "check a PIN against its hash (argon2id, 64 MiB, 3 passes)",
+        |b| b.iter(|| accueil::domain::pin::verify("48291376", &current)),
+    );
+    // A hash as accueil made them before (argon2's defaults: 19 MiB, 2
+    // passes), with 6 digits allowed.
+    let older = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$VMYxKn3G/ZWkj5tuJQvuL9fCnw38JuPBd6IERfm0Eqw";
+    g.bench_function(
+        "check a PIN against an older hash (19 MiB, 2 passes)",
+        |b| b.iter(|| accueil::domain::pin::verify("482913", older)),
+    );
+    g.finish();
+}
+
+criterion_group!(benches, bench, pin);
 criterion_main!(benches);

@@ -24,16 +24,6 @@ fn status_fr(s: Status) -> &'static str {
     }
 }
 
-/// Cells starting with `=`, `+`, `-`, `@` are formulas to Excel: an attendee
-/// typing `=HYPERLINK(…)` as organisation must not run in the organiser's
-/// spreadsheet. They get a leading apostrophe.
-fn safe_cell(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_owned(),
-    }
-}
-
 /// A no-show: expected (valid) and never arrived.
 pub fn is_no_show(row: &AttendanceRow) -> bool {
     row.registrant.status == Status::Valid && row.arrivals.is_empty()
@@ -86,9 +76,9 @@ pub fn attendance_csv(
         header.extend(
             event
                 .event_days()
-                .map(|d| format!("Jour {} ({})", d.number, d.date)),
+                .map(crate::domain::event::attendance_header),
         );
-        header.push("Venu·e".to_owned());
+        header.push(crate::domain::event::ATTENDED_HEADER.to_owned());
         w.write_record(&header).map_err(err)?;
         for row in rows.iter().filter(|r| !only_no_shows || is_no_show(r)) {
             let r = &row.registrant;
@@ -100,7 +90,7 @@ pub fn attendance_csv(
                 &r.email,
                 &r.category,
             ]
-            .map(|s| safe_cell(s))
+            .map(|s| crate::domain::text::defused(s))
             .to_vec();
             record.push(status_fr(r.status).to_owned());
             for day in event.event_days() {
@@ -187,16 +177,4 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         return out.flush();
     }
     write_atomically(path, bytes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_defused() {
-        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(safe_cell("Mairie de Lyon"), "Mairie de Lyon");
-    }
 }

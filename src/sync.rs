@@ -1335,6 +1335,19 @@ mod tests {
         let event = event();
         let known = move |_| known;
         let arrival = move |_| arrival_of;
+        let nobody = |_: &str| None;
+        let programme = crate::domain::programme::Programme {
+            sessions: vec![crate::domain::programme::Session {
+                id: "A1".into(),
+                title: "Atelier".into(),
+                room: "Salle A".into(),
+                start: "2022-09-28T08:00:00Z".parse().unwrap(),
+                end: "2022-09-28T10:00:00Z".parse().unwrap(),
+                capacity: None,
+                registration_only: false,
+            }],
+            registered: Default::default(),
+        };
         check_record(
             r,
             &Check {
@@ -1342,6 +1355,8 @@ mod tests {
                 now: "2026-12-01T10:00:00Z".parse().unwrap(),
                 known: &known,
                 arrival_of: &arrival,
+                code_holder: &nobody,
+                programme: &programme,
             },
         )
     }
@@ -1367,6 +1382,7 @@ mod tests {
         let door = |kind, payload| Record {
             kind,
             payload,
+            at: "2022-09-28T09:00:00Z".parse().unwrap(),
             ..rec("porte-a", 1)
         };
         let entry = |p| door(RecordKind::RoomEntry, p);
@@ -1389,6 +1405,13 @@ mod tests {
             entry(serde_json::json!({"session": "A1"})),
             exit(serde_json::json!({"room": 42})),
             exit(serde_json::json!({"room": "x".repeat(201)})),
+            // Not in the hub's programme, or not on one of the event's days.
+            exit(serde_json::json!({"room": "Salle fantôme"})),
+            entry(serde_json::json!({"room": "Salle A", "session": "Z9"})),
+            Record {
+                at: "2022-09-30T09:00:00Z".parse().unwrap(),
+                ..exit(serde_json::json!({"room": "Salle A"}))
+            },
             Record {
                 day: Some(event().days[0]),
                 ..exit(serde_json::json!({"room": "Salle A"}))

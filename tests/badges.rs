@@ -737,4 +737,22 @@ fn attendance_sheets_and_certificates_read_back_with_every_name_and_nothing_outs
         one.to_str().unwrap(),
     ]);
     assert!(text_of(&one).contains("Certificateofattendance"));
+    // Someone who came to no session: no certificate, and why.
+    let nobody = codes
+        .iter()
+        .find(|c| !admitted_codes.contains(c))
+        .expect("someone the door did not let in");
+    let out = ev.run(&[
+        "attestation",
+        nobody,
+        "--out",
+        ev.path("rien.pdf").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("aucune minute"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!ev.path("rien.pdf").exists(), "no certificate written");
 }

@@ -326,10 +326,34 @@ fn rejoin(
 ) -> Result<(Kiosk, Joined)> {
     let config = Config::load(config_path)?;
     let text = config.text().to_owned();
-    let kiosk = Kiosk::open(config, db)?;
+    let mut kiosk = Kiosk::open(config, db)?;
     kiosk.refuse_if_purged()?;
     let attended = kiosk.config.kiosk.mode.attended_by_attendees();
     let me = kiosk.config.kiosk.id.clone();
+    // Still known to that very hub (a join killed after it enrolled, a
+    // code scanned twice): it syncs, and the code is kept for another
+    // machine — an identity changed for nothing would leave the records
+    // the hub took under the old one counted under the new one here.
+    if kiosk.config.hub.url.as_deref() == Some(invitation.hub.as_str())
+        && let Ok(round) = kiosk.sync_once(timeout)
+    {
+        tracing::info!(
+            "kiosque « {me} » déjà inscrit au hub {} : synchronisé, code non utilisé",
+            invitation.hub
+        );
+        let joined = Joined {
+            kiosk: me,
+            name: kiosk.config.kiosk.name.clone(),
+            hub: invitation.hub.clone(),
+            event: kiosk.config.event.name.clone(),
+            people: kiosk.store.registrant_count()?,
+            config: config_path.to_owned(),
+            database: kiosk.database(),
+            sync_error: (round.pending > 0)
+                .then(|| format!("{} entrée(s) encore à envoyer", round.pending)),
+        };
+        return Ok((kiosk, joined));
+    }
     // Told before the code is used up.
     check_writable(crate::folder_of(config_path))?;
     let answer = redeem(invitation, attended, Some(&me), timeout)?;

@@ -113,17 +113,7 @@ impl Kiosk {
     pub fn revoke_kiosk(&mut self, kiosk: &str) -> Result<KiosksReport> {
         // A misspelt id would bar nobody while the stolen kiosk kept
         // sending: only an id the hub has seen can be revoked.
-        if !self.store.kiosk_seen(kiosk)? {
-            return Err(super::AppError::UnknownKiosk {
-                kiosk: kiosk.to_owned(),
-                enrolled: self
-                    .store
-                    .enrolled_kiosks()?
-                    .into_iter()
-                    .map(|k| k.kiosk)
-                    .collect(),
-            });
-        }
+        self.known_kiosk(kiosk)?;
         let now = self.now();
         let n = self.store.revoke_kiosk(kiosk, now)?;
         Ok(KiosksReport {
@@ -136,6 +126,8 @@ impl Kiosk {
 
     /// At the hub: lets a revoked kiosk id enrol again.
     pub fn readmit_kiosk(&mut self, kiosk: &str) -> Result<KiosksReport> {
+        // A misspelt id would readmit nobody, and say so.
+        self.known_kiosk(kiosk)?;
         let was = self.store.readmit_kiosk(kiosk)?;
         Ok(KiosksReport {
             kiosks: self.store.enrolled_kiosks()?,
@@ -146,6 +138,23 @@ impl Kiosk {
             } else {
                 format!("kiosque « {kiosk} » n'était pas révoqué")
             }),
+        })
+    }
+
+    /// At the hub: `kiosk` is an id it has seen (enrolled, revoked, or in
+    /// the log); otherwise the error names those it knows.
+    fn known_kiosk(&self, kiosk: &str) -> Result<()> {
+        if self.store.kiosk_seen(kiosk)? {
+            return Ok(());
+        }
+        Err(super::AppError::UnknownKiosk {
+            kiosk: kiosk.to_owned(),
+            enrolled: self
+                .store
+                .enrolled_kiosks()?
+                .into_iter()
+                .map(|k| k.kiosk)
+                .collect(),
         })
     }
 

@@ -184,6 +184,10 @@ pub enum AppError {
     )]
     QueueCount(i64),
     #[error(
+        "{0} n'a passé aucune minute dans une séance (aucun passage aux portes des salles pendant une séance) : pas d'attestation — une attestation ne certifie que ce que les portes ont compté"
+    )]
+    NothingAttended(String),
+    #[error(
         "{counted} personnes déjà comptées dans la file cette dernière minute, {most} au plus — le comptage s'emballe (un bouton bloqué, un script ?) : rien n'a été ajouté ; vérifiez puis recommencez"
     )]
     QueueRate { counted: i64, most: i64 },

@@ -550,7 +550,9 @@ impl Kiosk {
 
     /// Attendance certificates: `who`'s, or everyone's who attended a
     /// session, each with the sessions and the time spent in each (from
-    /// the door records, within the sessions' times). One PDF per person.
+    /// the door records, within the sessions' times). One PDF per person;
+    /// someone who spent no minute in a session gets none (asked for by
+    /// name: an error that says so).
     pub fn certificates(
         &self,
         who: Option<&Lookup>,
@@ -639,9 +641,12 @@ impl Kiosk {
                     }
                 })
                 .collect();
-            // Everyone's: those who came to something; one person's is
-            // made even empty (it says so).
-            if attended.is_empty() && only.is_none() {
+            // Everyone's: those who came to something. One person's, for
+            // nothing, is no certificate: a signed « 0 min » is no proof.
+            if attended.is_empty() {
+                if only.is_some() {
+                    return Err(AppError::NothingAttended(r.display_name()));
+                }
                 continue;
             }
             let cert = Certificate {

@@ -46,6 +46,33 @@ pub const MAX_WAIT_MINUTES: u16 = 10;
 /// settle attendance certificates and invoices, then names go.
 pub const RETENTION_DAYS: u16 = 30;
 
+/// The last column of accueil's attendance export: came at all (oui/non).
+pub const ATTENDED_HEADER: &str = "Venu·e";
+
+/// The attendance export's column of a day: the time of arrival.
+pub fn attendance_header(day: EventDay) -> String {
+    format!("Jour {} ({})", day.number, day.date)
+}
+
+/// Whether a header is one of the attendance export's own columns: an
+/// export imported again takes its people, not these as free fields.
+pub fn is_attendance_header(header: &str) -> bool {
+    let h = header.trim();
+    if h == ATTENDED_HEADER {
+        return true;
+    }
+    let Some(rest) = h.strip_prefix("Jour ") else {
+        return false;
+    };
+    let Some((number, date)) = rest.split_once(" (") else {
+        return false;
+    };
+    number.parse::<usize>().is_ok()
+        && date
+            .strip_suffix(')')
+            .is_some_and(|d| d.parse::<Date>().is_ok())
+}
+
 /// One day of the event: its 1-based number and its date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EventDay {

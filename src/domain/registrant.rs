@@ -190,7 +190,10 @@ impl Details {
             &mut self.organisation,
             &mut self.email,
         ] {
-            *field = super::text::squeeze(field);
+            // Nothing invisible (an ESC sequence would drive the terminal
+            // that prints the name; a bidi override reverse it on screen).
+            let visible = super::text::without_invisible(field);
+            *field = super::text::squeeze(visible.as_deref().unwrap_or(field));
         }
         for (name, field) in [
             ("Prénom", &self.first_name),

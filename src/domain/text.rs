@@ -76,6 +76,44 @@ pub fn without_invisible(s: &str) -> Option<String> {
     )
 }
 
+/// A cell as a spreadsheet may be given it: one starting with `=`, `+`,
+/// `-`, `@` is a formula to Excel (an attendee typing `=HYPERLINK(…)` as
+/// organisation must not run in the organiser's spreadsheet), so it gets a
+/// leading apostrophe. [`undefused`] takes it off again.
+pub fn defused(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
+    }
+}
+
+/// A cell read back from a file [`defused`] wrote (accueil's export, or a
+/// spreadsheet that protects formulas the same way): the apostrophe off.
+pub fn undefused(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => s,
+    }
+}
+
+/// `s` as a terminal or a log may show it: invisible characters (an ESC
+/// sequence a scanner or a hostile file typed) written out as `\u{1b}`,
+/// never sent raw.
+pub fn shown(s: &str) -> String {
+    if !s.chars().any(is_invisible) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if is_invisible(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Trims and folds inner runs of white space: what people type and what
 /// exports pad ("  de  La Tour " → "de La Tour").
 pub fn squeeze(s: &str) -> String {
@@ -216,5 +254,30 @@ mod tests {
             "4 letters are not typo-tolerant"
         );
         assert!(!is_near("martin", "dupont"));
+    }
+
+    #[test]
+    fn what_is_shown_carries_no_control_character() {
+        assert_eq!(shown("NEC-000001"), "NEC-000001");
+        assert_eq!(shown("AB\u{1b}[31mC\u{7}"), "AB\\u{1b}[31mC\\u{7}");
+        assert!(!shown("\u{202e}x").chars().any(is_invisible));
+    }
+
+    #[test]
+    fn a_defused_cell_reads_back_as_it_was() {
+        for cell in [
+            "=HYPERLINK(\"x\")",
+            "@SUM(A1)",
+            "-Mairie",
+            "+33 1 23",
+            "Mairie de Lyon",
+            "'quote",
+        ] {
+            assert_eq!(undefused(&defused(cell)), cell);
+        }
+        assert_eq!(defused("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defused("Mairie de Lyon"), "Mairie de Lyon");
+        assert_eq!(undefused("'Arc"), "'Arc", "an apostrophe of a name stays");
     }
 }

@@ -196,6 +196,7 @@ pub fn map(
         let is_read = found.values().any(|&f| f == i) || flags.iter().any(|(f, _)| *f == i);
         if name.is_empty()
             || is_read
+            || crate::domain::event::is_attendance_header(name)
             || metadata.contains(&i)
             || copies.contains(&i)
             || profile.platform.contains(&folded[i].as_str())

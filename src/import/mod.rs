@@ -637,7 +637,7 @@ fn entries(
             mapping
                 .index(c)
                 .and_then(|i| cells.get(i))
-                .map(|s| squeeze(s))
+                .map(|s| squeeze(crate::domain::text::undefused(s.trim())))
                 .unwrap_or_default()
         };
         let code = get(Column::Code);
@@ -745,7 +745,7 @@ fn entries(
         let extra = extra_columns
             .iter()
             .filter_map(|(i, header)| {
-                let v = squeeze(cells.get(*i)?);
+                let v = squeeze(crate::domain::text::undefused(cells.get(*i)?.trim()));
                 (!v.is_empty()).then(|| (header.clone(), v))
             })
             .collect();

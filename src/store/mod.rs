@@ -96,6 +96,10 @@ pub enum StoreError {
     )]
     NotADatabase { path: PathBuf },
     #[error(
+        "{path} n'est pas un fichier (un dossier, un périphérique) : la base doit en être un — donnez le chemin d'un fichier, par [database] path dans kiosk.toml ou --db (il est créé s'il n'existe pas)"
+    )]
+    NotAFile { path: PathBuf },
+    #[error(
         "base {path} : le fichier {wal} à côté ne vient pas de cette base (base restaurée sans son -wal ?) — rien n'a été lu ni écrit ; si vous avez restauré une sauvegarde, déplacez {wal} et le -shm ailleurs puis relancez ; sinon, remettez le fichier de base qui allait avec ce -wal"
     )]
     StaleWal { path: PathBuf, wal: PathBuf },
@@ -192,7 +196,7 @@ pub enum Lookup {
 impl std::fmt::Display for Lookup {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Lookup::Code(code) => write!(f, "« {} »", code.trim()),
+            Lookup::Code(code) => write!(f, "« {} »", crate::domain::text::shown(code.trim())),
             Lookup::Id(id) => write!(f, "--id {id}"),
             Lookup::Uid(uid) => write!(f, "--id {uid}"),
         }
@@ -219,6 +223,13 @@ impl Store {
             // Another process holds it (a first import writes without WAL).
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 StoreError::Busy(source)
+            }
+            // Cut short, or damaged: not a path to check, a file to restore.
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                StoreError::Damaged {
+                    path: path.to_owned(),
+                    detail: source.to_string(),
+                }
             }
             _ => StoreError::Open {
                 path: path.to_owned(),
@@ -412,7 +423,12 @@ fn preflight(path: &Path) -> Result<()> {
     let Ok(meta) = std::fs::metadata(path) else {
         return Ok(());
     };
-    if meta.is_file() && meta.len() == 0 {
+    if !meta.is_file() {
+        return Err(StoreError::NotAFile {
+            path: path.to_owned(),
+        });
+    }
+    if meta.len() == 0 {
         let wal = wal_path(path);
         if std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) == 0 {
             return Err(StoreError::Empty {

@@ -404,3 +404,50 @@ fn what_cannot_match_at_the_door_is_said() {
         "{err}"
     );
 }
+
+/// The list part of an attendance export (code to status), sorted.
+fn list_columns(csv: &str) -> Vec<String> {
+    let mut lines: Vec<String> = csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(|l| l.split(';').take(7).collect::<Vec<_>>().join(";"))
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn an_attendance_export_imports_again_as_the_same_list() {
+    let ev = Event::new();
+    ev.write(
+        "liste.csv",
+        "Code;Nom;Prénom;Organisation;Courriel;Catégorie;Statut\n\
+         A-1;=Rouge;+Zoé;-Mairie de Lens;zoe@lens.fr;Participant;valide\n\
+         A-2;\"Dupont; dit « le Grand »\";Hélène;\"Conseil \"\"régional\"\"\";h@x.fr;Intervenant;en attente\n\
+         A-3;O'Brien;Seán;@Agence;;Presse;annulé\n\
+         A-4;de La Tour d'Auvergne;Marie-Ève;Préfecture;m@p.gouv.fr;Participant;valide\n",
+    );
+    ev.ok(&["import", "liste.csv"]);
+    ev.ok(&["checkin", "A-4", "--day", "1"]);
+    ev.ok(&["export", "--out", "presences.csv"]);
+    let first = std::fs::read_to_string(ev.path("presences.csv")).unwrap();
+    // Imported again, into a new copy: the same people, statuses and
+    // categories, no apostrophe the export added, no attendance column
+    // taken as a free field.
+    std::fs::copy(ev.path("presences.csv"), ev.path("relu.csv")).unwrap();
+    let report = ev.json(&["--db", "relu.sqlite", "import", "relu.csv"]);
+    assert_eq!(report["added"], 4, "{report}");
+    assert_eq!(
+        report["warnings"].as_array().map_or(0, Vec::len),
+        0,
+        "{report}"
+    );
+    ev.ok(&["--db", "relu.sqlite", "export", "--out", "encore.csv"]);
+    let again = std::fs::read_to_string(ev.path("encore.csv")).unwrap();
+    assert_eq!(list_columns(&first), list_columns(&again));
+    let hit = &ev.json(&["--db", "relu.sqlite", "search", "Rouge"])["hits"][0];
+    assert_eq!(hit["last_name"], "=Rouge");
+    assert_eq!(hit["first_name"], "+Zoé");
+    assert_eq!(hit["organisation"], "-Mairie de Lens");
+    assert_eq!(hit["extra"], serde_json::json!({}));
+}

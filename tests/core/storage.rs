@@ -65,6 +65,56 @@ fn a_database_with_damaged_pages_is_refused_before_it_answers() {
     );
 }
 
+#[test]
+fn a_database_path_that_is_no_file_or_a_file_cut_short_gets_the_right_advice() {
+    let ev = event_with_list(2_000);
+    for not_a_file in ["/dev/null", "."] {
+        let err = stderr_of(&ev, &["--db", not_a_file, "stats"]);
+        assert!(
+            err.contains("n'est pas un fichier") && err.contains("--db"),
+            "{err}"
+        );
+    }
+    // A copy cut short (a USB key pulled out): damaged, to restore — not
+    // « check the path ».
+    let bytes = std::fs::read(ev.path("accueil.sqlite")).unwrap();
+    ev.write("coupee.sqlite", &bytes[..bytes.len() / 3]);
+    let err = stderr_of(&ev, &["--db", "coupee.sqlite", "stats"]);
+    assert!(
+        err.contains("endommagée") && err.contains("sauvegarde"),
+        "{err}"
+    );
+    assert!(!err.contains("vérifiez [database] path"), "{err}");
+}
+
+#[test]
+fn what_a_scanner_typed_is_echoed_without_its_control_characters() {
+    let ev = event_with_list(10);
+    let mut child = ev
+        .command(&["checkin", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"S-0\x1b[2J\x1b]0;pirate\x07X\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Billet inconnu"), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("\\u{1b}[2J"),
+        "what was read is shown: {text}"
+    );
+}
+
 /// `checkin -` fed `codes`, killed (SIGKILL) once it has answered them all:
 /// its `-wal` stays beside the database.
 fn killed_mid_stream(ev: &Event, codes: impl Iterator<Item = String>) {
