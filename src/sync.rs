@@ -837,10 +837,13 @@ impl Client {
 
     /// `GET /api/snapshot`: the hub's copy for a new kiosk, written to
     /// `to`; `false` when the hub does not offer one.
-    pub fn snapshot(&self, to: &Path) -> Result<bool, SyncError> {
+    /// `minimal`: the copy for a kiosk that serves attendees (no e-mail, no
+    /// free field); a hub that has none sends the full one.
+    pub fn snapshot(&self, to: &Path, minimal: bool) -> Result<bool, SyncError> {
+        let query = if minimal { "?minimal=true" } else { "" };
         let res = self
             .http
-            .get(format!("{}/api/snapshot", self.url))
+            .get(format!("{}/api/snapshot{query}", self.url))
             .bearer_auth(self.secret())
             // A large event's copy is hundreds of megabytes.
             .timeout(Duration::from_secs(600))

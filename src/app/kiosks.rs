@@ -77,6 +77,21 @@ impl Kiosk {
         Ok(crate::store::Store::write_snapshot(database, to)?)
     }
 
+    /// At the hub: from the copy at `full` (left as it is, copied to
+    /// `scratch` first), writes at `to` the one kiosks that serve
+    /// attendees take: no e-mail, no free field, no page that held them.
+    pub fn write_minimal_snapshot(
+        full: &std::path::Path,
+        scratch: &std::path::Path,
+        to: &std::path::Path,
+    ) -> Result<()> {
+        let made = std::fs::copy(full, scratch)
+            .map_err(|e| crate::store::StoreError::Snapshot(format!("{} : {e}", scratch.display())))
+            .and_then(|_| crate::store::Store::minimise_snapshot(scratch, to, ""));
+        let _ = std::fs::remove_file(scratch);
+        Ok(made?)
+    }
+
     /// At the hub: a new credential for kiosk `kiosk`, or `None` when an
     /// organiser revoked that id.
     pub fn enrol_kiosk(&mut self, kiosk: &str) -> Result<Option<Credential>> {

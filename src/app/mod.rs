@@ -53,7 +53,9 @@ pub use inspect::Inspection;
 pub use inspect::Staging;
 pub use kiosks::{Holder, KiosksReport};
 pub use pretix::{PretixImported, PretixRound};
-pub use privacy::{PersonFile, Purge, list_copy_part, list_copy_path};
+pub use privacy::{
+    PersonFile, Purge, list_copy_part, list_copy_path, minimal_copy_parts, minimal_copy_path,
+};
 pub use programme::{
     DoorScan, DoorStatus, Occupancy, ProgrammeImport, RoomView, SessionView, occupancy_of,
 };

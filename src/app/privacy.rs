@@ -23,6 +23,20 @@ pub fn list_copy_part(database: &Path) -> PathBuf {
     database.with_extension("copie-pour-kiosque.part")
 }
 
+/// The copy for kiosks that serve attendees (self-service, badge
+/// stations): no e-mail, no free field, made from the other.
+pub fn minimal_copy_path(database: &Path) -> PathBuf {
+    database.with_extension("copie-pour-borne")
+}
+
+/// That copy while it is being made (and the full one it is made from).
+pub fn minimal_copy_parts(database: &Path) -> [PathBuf; 2] {
+    [
+        database.with_extension("copie-pour-borne.part"),
+        database.with_extension("copie-pour-borne.source"),
+    ]
+}
+
 /// What `accueil purge` did, or would do without `--yes`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Purge {
@@ -152,10 +166,17 @@ impl Kiosk {
     /// printer wrote (`badge-*.pdf`), the hub's list copy.
     fn personal_files(&self) -> Vec<PathBuf> {
         let db = self.store.path();
-        let mut files: Vec<PathBuf> = [list_copy_path(db), list_copy_part(db)]
-            .into_iter()
-            .filter(|p| p.exists())
-            .collect();
+        let [min_part, min_source] = minimal_copy_parts(db);
+        let mut files: Vec<PathBuf> = [
+            list_copy_path(db),
+            list_copy_part(db),
+            minimal_copy_path(db),
+            min_part,
+            min_source,
+        ]
+        .into_iter()
+        .filter(|p| p.exists())
+        .collect();
         if let crate::print::Printer::Folder { dir } = &self.config.printer.printer {
             files.extend(badge_files(dir));
         }

@@ -95,17 +95,25 @@ impl Kiosk {
         // An attendee kiosk's database never holds an e-mail, not even
         // between two steps of its first sync: the copy is minimised
         // beside it, rewritten, and only then taken.
-        let take = if self.config.kiosk.mode.attended_by_attendees() {
-            minimised.as_path()
-        } else {
-            tmp.as_path()
-        };
-        let joined = match client.snapshot(&tmp) {
+        // The hub's copy made for attendee kiosks when it has one, checked
+        // here all the same (an older hub sends the full copy).
+        let attended = self.config.kiosk.mode.attended_by_attendees();
+        let joined = match client.snapshot(&tmp, attended) {
             Ok(true) => {
-                let ready = if take == tmp.as_path() {
-                    Ok(())
-                } else {
-                    crate::store::Store::minimise_snapshot(&tmp, take, &self.config.kiosk.id)
+                let (take, ready) = match attended {
+                    false => (tmp.as_path(), Ok(())),
+                    true => match crate::store::Store::is_minimal_copy(&tmp) {
+                        Ok(true) => (tmp.as_path(), Ok(())),
+                        Ok(false) => (
+                            minimised.as_path(),
+                            crate::store::Store::minimise_snapshot(
+                                &tmp,
+                                &minimised,
+                                &self.config.kiosk.id,
+                            ),
+                        ),
+                        Err(e) => (tmp.as_path(), Err(e)),
+                    },
                 };
                 match ready.and_then(|()| self.store.restore_snapshot(take)) {
                     Ok(list_rev) => {

@@ -46,6 +46,9 @@ struct State {
 #[derive(Debug)]
 pub(super) struct Copies {
     path: PathBuf,
+    /// The copy for kiosks that serve attendees: no e-mail, no free field
+    /// (made from the other, each time).
+    minimal: PathBuf,
     state: Mutex<State>,
     done: Condvar,
     maker: std::sync::OnceLock<Worker>,
@@ -61,6 +64,7 @@ impl Copies {
     pub(super) fn new(database: &Path) -> Copies {
         Copies {
             path: crate::app::list_copy_path(database),
+            minimal: crate::app::minimal_copy_path(database),
             state: Mutex::default(),
             done: Condvar::new(),
             maker: std::sync::OnceLock::new(),
@@ -120,10 +124,12 @@ impl Copies {
             return;
         }
         let started = Instant::now();
-        let part = crate::app::list_copy_part(&k.database());
-        let made = Kiosk::write_snapshot(&k.database(), &part)
+        let database = k.database();
+        let part = crate::app::list_copy_part(&database);
+        let made = Kiosk::write_snapshot(&database, &part)
             .map_err(|e| e.to_string())
             .and_then(|rev| {
+                self.make_minimal(&database, &part);
                 std::fs::rename(&part, &self.path)
                     .map(|()| rev)
                     .map_err(|e| format!("{} : {e}", self.path.display()))
@@ -146,6 +152,27 @@ impl Copies {
         self.finish(made, changes);
     }
 
+    /// The attendees' copy, from the full one at `full` just made: put in
+    /// place before it (a kiosk handed the new list gets both of the same
+    /// list). Failing, the old one is removed: attendee kiosks then take
+    /// the full copy and minimise it themselves.
+    fn make_minimal(&self, database: &Path, full: &Path) {
+        let [part, scratch] = crate::app::minimal_copy_parts(database);
+        let made = Kiosk::write_minimal_snapshot(full, &scratch, &part)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                std::fs::rename(&part, &self.minimal)
+                    .map_err(|e| format!("{} : {e}", self.minimal.display()))
+            });
+        if let Err(e) = made {
+            let _ = std::fs::remove_file(&part);
+            let _ = std::fs::remove_file(&self.minimal);
+            tracing::warn!(
+                "hub : copie pour les bornes du public impossible : {e} — elles réduiront elles-mêmes la copie complète"
+            );
+        }
+    }
+
     fn finish(&self, made: Result<String, String>, changes: u64) {
         let mut state = self.state();
         state.attempts += 1;
@@ -166,7 +193,10 @@ impl Copies {
     /// The copy of the list at `list_rev` (the hub's now), for a kiosk:
     /// the one made, or, when it is being made or holds an older list, the
     /// next one, waited for.
-    pub(super) fn open(&self, list_rev: &str) -> Result<Opened, String> {
+    /// `minimal`: for a kiosk that serves attendees, the copy without
+    /// e-mails when there is one (else the full one, which such a kiosk
+    /// minimises before taking it).
+    pub(super) fn open(&self, list_rev: &str, minimal: bool) -> Result<Opened, String> {
         let since = Instant::now();
         let mut state = self.state();
         let first = state.attempts;
@@ -174,6 +204,10 @@ impl Copies {
             if let Some(made) = &state.made
                 && made.list_rev == list_rev
             {
+                if minimal && let Ok(file) = std::fs::File::open(&self.minimal) {
+                    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+                    return Ok(Opened { file, len });
+                }
                 // The file may already be the next copy, renamed before
                 // it was described here: the kiosk reads the list's
                 // revision from the file itself.

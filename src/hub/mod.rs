@@ -767,11 +767,22 @@ impl From<ExchangeError> for ApiError {
 
 /// `GET /api/snapshot`: the event as a database, for a kiosk that holds
 /// nothing yet (see `Store::write_snapshot`).
-async fn snapshot(_: FromKiosk, State(hub): State<Arc<Hub>>) -> Response {
+#[derive(Debug, Default, Deserialize)]
+struct SnapshotQuery {
+    /// For a kiosk that serves attendees: the copy without e-mails.
+    #[serde(default)]
+    minimal: bool,
+}
+
+async fn snapshot(
+    _: FromKiosk,
+    State(hub): State<Arc<Hub>>,
+    axum::extract::Query(q): axum::extract::Query<SnapshotQuery>,
+) -> Response {
     let h = hub.clone();
     let opened = blocking(move || {
         let list_rev = h.with(|k| k.list_rev()).map_err(|e| e.to_string())?;
-        h.copies.open(&list_rev)
+        h.copies.open(&list_rev, q.minimal)
     });
     match opened.await {
         Ok(Ok(copy::Opened { file, len })) => (

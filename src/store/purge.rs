@@ -23,6 +23,9 @@ const PURGED_AT: &str = "purged_at";
 /// The `kiosk_setting` that says when this copy was first minimised and
 /// rewritten (self-service).
 const MINIMISED: &str = "minimised_at";
+/// The `kiosk_setting` present while a minimised copy still waits for its
+/// rewrite (its free pages may hold what was taken out).
+const REWRITE_PENDING: &str = "minimised_rewrite_pending";
 
 /// What a purge removed (or would remove), in counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -134,6 +137,7 @@ impl Store {
     /// once minimised, and no e-mail in it (through the e-mail index).
     pub fn is_minimised(&self) -> Result<bool> {
         Ok(self.kiosk_setting(MINIMISED)?.is_some()
+            && self.kiosk_setting(REWRITE_PENDING)?.is_none()
             && !self.conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM registrant WHERE email <> '')",
                 [],
@@ -198,24 +202,33 @@ impl Store {
             })?;
             n
         };
+        // A list brought e-mails in: the pages that held them (the
+        // import's, the row versions a page split left behind) are not all
+        // zeroed by `secure_delete` — the file is rewritten below. Said in
+        // the same transaction, so that a kill before the rewrite is mended
+        // at the next open.
+        if all && !rows.is_empty() {
+            tx.prepare_cached(
+                "INSERT INTO kiosk_setting (key, value) VALUES (?1, '1')
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([REWRITE_PENDING])?;
+        }
         tx.commit()?;
         let first = all && self.kiosk_setting(MINIMISED)?.is_none();
-        if all && !rows.is_empty() {
+        let rewrite = first || self.kiosk_setting(REWRITE_PENDING)?.is_some();
+        if rewrite {
             // The search index's older segments keep the words of the
             // e-mails until a merge.
             self.conn.execute_batch(
-                "INSERT INTO registrant_fts (registrant_fts) VALUES ('optimize');",
+                "INSERT INTO registrant_fts (registrant_fts) VALUES ('optimize'); VACUUM;",
             )?;
-        }
-        if first {
-            // Pages freed before this connection zeroed what it frees (a
-            // staff kiosk turned self-service, a restored copy) keep what
-            // they held: the file is rewritten the first time (after that,
-            // `secure_delete` does it as it goes).
-            self.conn.execute_batch("VACUUM;")?;
+            self.conn
+                .prepare_cached("DELETE FROM kiosk_setting WHERE key = ?1")?
+                .execute([REWRITE_PENDING])?;
             self.mark_minimised()?;
         }
-        if first || !rows.is_empty() || entries > 0 {
+        if rewrite || !rows.is_empty() || entries > 0 {
             // The WAL keeps older page images: it is emptied.
             self.conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

@@ -196,6 +196,26 @@ impl Store {
         vacuum_into(&copy.conn, to)
     }
 
+    /// Whether the copy at `from` (checked as [`Store::restore_snapshot`]
+    /// checks it) is one an attendee kiosk may take as it is: no free page
+    /// (what was deleted is not in it), no e-mail nor free field in any
+    /// row, nor in any walk-in's or fix's record.
+    pub fn is_minimal_copy(from: &Path) -> Result<bool> {
+        inspect(from).map_err(as_snapshot)?;
+        let src = super::open::connect_plain(from, Some(OpenFlags::SQLITE_OPEN_READ_ONLY))?;
+        Ok(src.query_row(
+            "SELECT (SELECT freelist_count FROM pragma_freelist_count) = 0
+                AND NOT EXISTS (SELECT 1 FROM registrant
+                    WHERE email <> '' OR extra <> '{}' OR json_extract(source, '$.email') <> '')
+                AND NOT EXISTS (SELECT 1 FROM record
+                    WHERE kind IN ('walk_in', 'registrant_edited')
+                      AND (json_extract(payload, '$.details.email') <> ''
+                           OR json_type(payload, '$.changes.email') IS NOT NULL))",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// This copy holds nobody and no record: what a kiosk is before its
     /// first sync.
     pub fn is_blank(&self) -> Result<bool> {
