@@ -36,6 +36,9 @@ struct Made {
 #[derive(Debug, Default)]
 struct State {
     made: Option<Made>,
+    /// The attendees' copy: made for this list revision (`Ok`), or not
+    /// makeable for it (`Err`, why).
+    minimal: Option<Result<String, String>>,
     /// The last attempt failed, and why.
     failed: Option<String>,
     /// Attempts so far, made or failed.
@@ -129,7 +132,6 @@ impl Copies {
         let made = Kiosk::write_snapshot(&database, &part)
             .map_err(|e| e.to_string())
             .and_then(|rev| {
-                self.make_minimal(&database, &part);
                 std::fs::rename(&part, &self.path)
                     .map(|()| rev)
                     .map_err(|e| format!("{} : {e}", self.path.display()))
@@ -149,28 +151,44 @@ impl Copies {
                 "hub : copie pour les nouveaux kiosques impossible : {e} — ils prendront la liste, plus lentement"
             ),
         }
+        let rev = made.as_ref().ok().cloned();
+        // Desks take the full copy at once; the attendees' one follows.
         self.finish(made, changes);
+        if let Some(rev) = rev {
+            let minimal = self.make_minimal(&database).map(|()| rev.clone());
+            let mut state = self.state();
+            // A failure is kept with the revision it was for.
+            state.minimal = Some(minimal.map_err(|e| format!("{rev}: {e}")));
+            self.done.notify_all();
+        }
     }
 
-    /// The attendees' copy, from the full one at `full` just made: put in
-    /// place before it (a kiosk handed the new list gets both of the same
-    /// list). Failing, the old one is removed: attendee kiosks then take
-    /// the full copy and minimise it themselves.
-    fn make_minimal(&self, database: &Path, full: &Path) {
+    /// The attendees' copy, from the full one just put in place. Failing,
+    /// the old one is removed: attendee kiosks then take the full copy and
+    /// minimise it themselves.
+    fn make_minimal(&self, database: &Path) -> Result<(), String> {
+        let started = Instant::now();
         let [part, scratch] = crate::app::minimal_copy_parts(database);
-        let made = Kiosk::write_minimal_snapshot(full, &scratch, &part)
+        let made = Kiosk::write_minimal_snapshot(&self.path, &scratch, &part)
             .map_err(|e| e.to_string())
             .and_then(|()| {
                 std::fs::rename(&part, &self.minimal)
                     .map_err(|e| format!("{} : {e}", self.minimal.display()))
             });
-        if let Err(e) = made {
-            let _ = std::fs::remove_file(&part);
-            let _ = std::fs::remove_file(&self.minimal);
-            tracing::warn!(
-                "hub : copie pour les bornes du public impossible : {e} — elles réduiront elles-mêmes la copie complète"
-            );
+        match &made {
+            Ok(()) => tracing::info!(
+                "hub : copie pour les bornes du public prête ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            ),
+            Err(e) => {
+                let _ = std::fs::remove_file(&part);
+                let _ = std::fs::remove_file(&self.minimal);
+                tracing::warn!(
+                    "hub : copie pour les bornes du public impossible : {e} — elles réduiront elles-mêmes la copie complète"
+                );
+            }
         }
+        made
     }
 
     fn finish(&self, made: Result<String, String>, changes: u64) {
@@ -204,9 +222,29 @@ impl Copies {
             if let Some(made) = &state.made
                 && made.list_rev == list_rev
             {
-                if minimal && let Ok(file) = std::fs::File::open(&self.minimal) {
-                    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-                    return Ok(Opened { file, len });
+                // The attendees' copy of this very list, waited for while
+                // it is made; if it cannot be, or takes too long, the full
+                // one (such a kiosk minimises it before taking it).
+                let waited_enough = since.elapsed() >= WAIT_AT_MOST;
+                match &state.minimal {
+                    _ if !minimal => {}
+                    Some(Ok(rev)) if rev == list_rev => {
+                        if let Ok(file) = std::fs::File::open(&self.minimal) {
+                            let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+                            return Ok(Opened { file, len });
+                        }
+                    }
+                    Some(Err(why)) if why.starts_with(&format!("{list_rev}:")) => {}
+                    _ if !waited_enough => {
+                        let left = WAIT_AT_MOST.saturating_sub(since.elapsed());
+                        state = self
+                            .done
+                            .wait_timeout(state, left.min(LOOK_EVERY))
+                            .unwrap_or_else(|p| p.into_inner())
+                            .0;
+                        continue;
+                    }
+                    _ => {}
                 }
                 // The file may already be the next copy, renamed before
                 // it was described here: the kiosk reads the list's
