@@ -1005,6 +1005,22 @@ pub(crate) fn insert_registrant_keyed(
     Ok(id)
 }
 
+/// Inserts a registrant's FTS row (there is none for it yet).
+fn search_entry(conn: &Connection, id: i64, keys: &Keys) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO registrant_fts (rowid, first, last, organisation, email, code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        id,
+        keys.first,
+        keys.last,
+        keys.organisation,
+        keys.email,
+        keys.code
+    ])?;
+    Ok(())
+}
+
 /// Inserts (`is_new`) or replaces a registrant's search entries: FTS row and
 /// name words.
 fn index_registrant(
@@ -1018,17 +1034,7 @@ fn index_registrant(
         conn.prepare_cached("DELETE FROM registrant_fts WHERE rowid = ?1")?
             .execute([id])?;
     }
-    conn.prepare_cached(
-        "INSERT INTO registrant_fts (rowid, first, last, organisation, email, code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        id,
-        keys.first,
-        keys.last,
-        keys.organisation,
-        keys.email,
-        keys.code
-    ])?;
+    search_entry(conn, id, keys)?;
     let mut add_term =
         conn.prepare_cached("INSERT OR IGNORE INTO name_term (term, len) VALUES (?1, ?2)")?;
     for term in keys.first.split(' ').chain(keys.last.split(' ')) {
