@@ -269,25 +269,56 @@ pub fn join(
     })?;
     let config = Config::load(config_path)?;
     let mut kiosk = Kiosk::open(config, db)?;
-    kiosk.save_credential(&invitation.hub, &answer.credential)?;
-    kiosk.take_hub_config(&answer.config)?;
-    let sync_error = kiosk.sync_once(timeout).err().map(|e| e.to_string());
-    let joined = Joined {
-        kiosk: answer.kiosk,
-        name: answer.name,
-        hub: invitation.hub.clone(),
-        event: kiosk.config.event.name.clone(),
-        people: kiosk.store.registrant_count()?,
-        config: config_path.to_owned(),
-        database: kiosk.database(),
+    let sync_error = take_answer(&mut kiosk, invitation, &answer, timeout)?;
+    let joined = Joined::of(
+        &kiosk,
+        answer.name,
+        &invitation.hub,
+        config_path,
         sync_error,
-    };
+    )?;
     tracing::info!(
         "kiosque « {} » inscrit au hub {} par code",
         joined.kiosk,
         joined.hub
     );
     Ok((kiosk, joined))
+}
+
+impl Joined {
+    /// What a join reports of `kiosk`, joined as its kiosk.toml now says.
+    fn of(
+        kiosk: &Kiosk,
+        name: String,
+        hub: &str,
+        config: &Path,
+        sync_error: Option<String>,
+    ) -> Result<Joined> {
+        Ok(Joined {
+            kiosk: kiosk.config.kiosk.id.clone(),
+            name,
+            hub: hub.to_owned(),
+            event: kiosk.config.event.name.clone(),
+            people: kiosk.store.registrant_count()?,
+            config: config.to_owned(),
+            database: kiosk.database(),
+            sync_error,
+        })
+    }
+}
+
+/// The hub's yes, taken by a kiosk whose kiosk.toml says who it is now:
+/// its credential, the event, then a first sync. Why that sync did not
+/// happen, if so (the kiosk syncs later).
+fn take_answer(
+    kiosk: &mut Kiosk,
+    invitation: &Invitation,
+    answer: &JoinResponse,
+    timeout: Duration,
+) -> Result<Option<String>> {
+    kiosk.save_credential(&invitation.hub, &answer.credential)?;
+    kiosk.take_hub_config(&answer.config)?;
+    Ok(kiosk.sync_once(timeout).err().map(|e| e.to_string()))
 }
 
 /// Shows the invitation's code to its hub.
@@ -341,17 +372,10 @@ fn rejoin(
             "kiosque « {me} » déjà inscrit au hub {} : synchronisé, code non utilisé",
             invitation.hub
         );
-        let joined = Joined {
-            kiosk: me,
-            name: kiosk.config.kiosk.name.clone(),
-            hub: invitation.hub.clone(),
-            event: kiosk.config.event.name.clone(),
-            people: kiosk.store.registrant_count()?,
-            config: config_path.to_owned(),
-            database: kiosk.database(),
-            sync_error: (round.pending > 0)
-                .then(|| format!("{} entrée(s) encore à envoyer", round.pending)),
-        };
+        let pending =
+            (round.pending > 0).then(|| format!("{} entrée(s) encore à envoyer", round.pending));
+        let name = kiosk.config.kiosk.name.clone();
+        let joined = Joined::of(&kiosk, name, &invitation.hub, config_path, pending)?;
         return Ok((kiosk, joined));
     }
     // Told before the code is used up.
@@ -383,19 +407,9 @@ fn rejoin(
     checked?;
     write(config_path)?;
     let mut kiosk = Kiosk::open(Config::load(config_path)?, db)?;
-    kiosk.save_credential(&invitation.hub, &answer.credential)?;
-    kiosk.take_hub_config(&answer.config)?;
-    let sync_error = kiosk.sync_once(timeout).err().map(|e| e.to_string());
-    let joined = Joined {
-        kiosk: answer.kiosk,
-        name: kiosk.config.kiosk.name.clone(),
-        hub: invitation.hub.clone(),
-        event: kiosk.config.event.name.clone(),
-        people: kiosk.store.registrant_count()?,
-        config: config_path.to_owned(),
-        database: kiosk.database(),
-        sync_error,
-    };
+    let sync_error = take_answer(&mut kiosk, invitation, &answer, timeout)?;
+    let name = kiosk.config.kiosk.name.clone();
+    let joined = Joined::of(&kiosk, name, &invitation.hub, config_path, sync_error)?;
     tracing::info!(
         "kiosque « {} » (« {me} » avant) réinscrit au hub {} par code, avec sa base",
         joined.kiosk,
