@@ -2056,23 +2056,24 @@ fn around_today(toml: String) -> String {
 }
 
 /// A programme on now: a workshop of 3 seats in « Salle A », a plenary
-/// without limit, both from an hour ago to two hours from now (Paris).
+/// without limit, both from an hour ago (or from midnight, Paris: they are
+/// today's sessions even just after it) to two hours from now.
 fn programme_now() -> String {
     let tz = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
     let now = jiff::Timestamp::now();
-    let at = |hours: i64| {
-        tz.to_datetime(now + jiff::SignedDuration::from_hours(hours))
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string()
-    };
+    let midnight = tz
+        .to_datetime(now)
+        .date()
+        .to_zoned_datetime(tz.clone())
+        .unwrap()
+        .timestamp();
+    let text = |t: jiff::Timestamp| tz.to_datetime(t).strftime("%Y-%m-%d %H:%M").to_string();
+    let start = text((now - jiff::SignedDuration::from_hours(1)).max(midnight));
+    let end = text(now + jiff::SignedDuration::from_hours(2));
     format!(
         "Code;Titre;Salle;Début;Fin;Capacité\n\
-         AT;Atelier « données »;Salle A;{};{};3\n\
-         PL;Plénière;Amphithéâtre;{};{};\n",
-        at(-1),
-        at(2),
-        at(-1),
-        at(2)
+         AT;Atelier « données »;Salle A;{start};{end};3\n\
+         PL;Plénière;Amphithéâtre;{start};{end};\n"
     )
 }
 
