@@ -269,6 +269,9 @@ impl Store {
         conn.pragma_update(None, "temp_store", "MEMORY")
             .map_err(open_error)?;
         migrate(&mut conn, path).map_err(|e| at_path(e, path))?;
+        // Best effort: a copy on a read-only medium has none, and is only
+        // read.
+        let _ = give_identity(&mut conn);
         let store = Store {
             conn,
             path: path.to_owned(),
@@ -531,6 +534,23 @@ fn wal_is_stale(db_path: &Path, wal: &Path) -> bool {
         file.read_exact(&mut buf).ok()?;
         Some(buf)
     };
+    // A WAL of another database: its image of page 1 (the header) names
+    // another file identity than this file's ([`give_identity`]).
+    let file_identity = page_of_file(1).and_then(|h| identity_of(&h));
+    for &(page, off) in &frames {
+        if page != 1 {
+            continue;
+        }
+        let header = image(off);
+        if !header.starts_with(b"SQLite format 3\0") {
+            return true;
+        }
+        if let (Some(ours), Some(theirs)) = (file_identity, identity_of(header))
+            && ours != theirs
+        {
+            return true;
+        }
+    }
     let copied = backfilled.unwrap_or(0);
     if copied > 0 {
         let mut last: BTreeMap<u32, usize> = BTreeMap::new();
@@ -545,6 +565,38 @@ fn wal_is_stale(db_path: &Path, wal: &Path) -> bool {
         }
     }
     false
+}
+
+/// The identity a database file carries in its header (`PRAGMA
+/// application_id`, bytes 68–71), once given; `None` before.
+fn identity_of(header: &[u8]) -> Option<u32> {
+    let b = header.get(68..72)?;
+    Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]])).filter(|&id| id != 0)
+}
+
+/// Gives a database that has none an identity of its own, at random, in
+/// its header: a WAL that writes another one into page 1 belongs to
+/// another database, and is refused before SQLite lays it over this one.
+/// Given once, in a write transaction (two processes opening a copy at once
+/// give it one, not two).
+///
+/// Never changed once given: a crash WAL whose page 1 says another
+/// identity than the file's would be refused. (A kiosk's copy taken from
+/// the hub keeps the hub's: a hub's WAL beside it is not told apart.)
+fn give_identity(conn: &mut Connection) -> Result<()> {
+    let has: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if has != 0 {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let now: i64 = tx.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if now == 0 {
+        // The random bits of a UUIDv7, never zero.
+        let id = (Uuid::now_v7().as_u128() as u32 as i32) | 1;
+        tx.pragma_update(None, "application_id", id)?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// How much later than its WAL's last write a database file may have been

@@ -431,3 +431,32 @@ fn another_process_opening_during_a_first_import_waits_and_sees_all_or_nothing()
     assert!(import.wait().unwrap().success());
     assert_eq!(ev.json(&["stats"])["registrants"], 30_000);
 }
+
+#[test]
+fn the_wal_of_another_database_beside_a_good_one_is_refused() {
+    // Two events' kiosks; the second is killed mid-stream and leaves a
+    // WAL whose page 1 (the header, rewritten as the file grows) names
+    // its own database.
+    let ours = event_with_list(600);
+    ours.ok(&["checkin", "S-000001"]);
+    let theirs = event_with_list(600);
+    killed_mid_stream(&theirs, (0..150).map(|i| format!("S-{i:06}")));
+    let their_wal = std::fs::read(theirs.path("accueil.sqlite-wal")).unwrap();
+    assert!(!their_wal.is_empty());
+    // Someone copies it beside ours (ours closed cleanly: no WAL of its own).
+    let db = ours.path("accueil.sqlite");
+    assert!(!ours.path("accueil.sqlite-wal").exists());
+    let before = std::fs::read(&db).unwrap();
+    std::fs::write(ours.path("accueil.sqlite-wal"), &their_wal).unwrap();
+    let err = stderr_of(&ours, &["stats"]);
+    assert!(err.contains("ne vient pas de cette base"), "{err}");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "nothing of it laid over ours"
+    );
+    // Moved aside as told: ours as it was, its one arrival.
+    std::fs::remove_file(ours.path("accueil.sqlite-wal")).unwrap();
+    let _ = std::fs::remove_file(ours.path("accueil.sqlite-shm"));
+    assert_eq!(ours.json(&["stats"])["days"][0]["arrived"], 1);
+}
