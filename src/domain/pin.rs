@@ -11,9 +11,9 @@ use argon2::{Algorithm, Argon2, Params, PasswordHash, Version};
 /// A self-service kiosk holds the hash (it checks the PIN offline), so a
 /// stolen kiosk gives it away. What protects the PIN then is the cost of
 /// trying them all: with at least [`crate::domain::privacy::PIN_DIGITS`]
-/// digits (10⁸ PINs) at about 0.11 s each on one core (BENCHMARKS.md,
-/// « The staff PIN »), about 130 core-days — two weeks of an 8-core laptop —
-/// where 6 digits at argon2's defaults (19 MiB, 2 passes: 0.02 s) took 6
+/// digits (10⁸ PINs) at 0.107 s each on one core (BENCHMARKS.md,
+/// « The staff PIN »), about 124 core-days — two weeks of an 8-core laptop —
+/// where 6 digits at argon2's defaults (19 MiB, 2 passes: 0.019 s) took 5
 /// core-hours. Checking a PIN at the kiosk costs that 0.11 s once.
 pub const MEMORY_KIB: u32 = 64 * 1024;
 /// Passes over that memory.
