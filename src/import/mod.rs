@@ -523,21 +523,37 @@ fn split_full_name(full: &str, last_first: bool) -> (String, String, bool) {
     }
 }
 
-/// A code Excel has turned into scientific notation (« 3,98102E+22 »):
-/// the digits are gone from the file.
+/// A code Excel has turned into scientific notation: exactly what Excel
+/// writes of a rounded number — one digit, then a decimal separator and
+/// digits or nothing, `E`, a sign, at least two digits (« 3,98102E+22 »,
+/// « 4E+15 », and in a workbook's XML « 3.9810234554957712E+22 »). The
+/// digits are gone from the file. Anything else is a code: `98836E2593` or
+/// `12E45` are tickets (random 10-character codes look like that about
+/// twice in a million).
 fn in_scientific_notation(code: &str) -> bool {
-    let upper = code.to_ascii_uppercase();
-    let Some((mantissa, exponent)) = upper.split_once('E') else {
-        return false;
+    let b = code.trim().as_bytes();
+    let digits = |from: usize| {
+        b[from.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
     };
-    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
-    !mantissa.is_empty()
-        && mantissa
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-        && mantissa.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && !exponent.is_empty()
-        && exponent.chars().all(|c| c.is_ascii_digit())
+    if digits(0) != 1 {
+        return false;
+    }
+    let mut at = 1;
+    if matches!(b.get(at), Some(b',' | b'.')) {
+        let decimals = digits(at + 1);
+        if decimals == 0 {
+            return false;
+        }
+        at += 1 + decimals;
+    }
+    if !matches!(b.get(at), Some(b'E' | b'e')) || !matches!(b.get(at + 1), Some(b'+' | b'-')) {
+        return false;
+    }
+    let exponent = digits(at + 2);
+    exponent >= 2 && at + 2 + exponent == b.len()
 }
 
 /// Turns the rows below the headers into entries: every row validated,
@@ -1081,9 +1097,52 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("notation scientifique"), "{err}");
-        assert!(in_scientific_notation("3.98102E+22"));
-        assert!(!in_scientific_notation("E22"));
-        assert!(!in_scientific_notation("NEC-2E"));
+        for excel in [
+            "3.98102E+22",
+            "3,98102E+22",
+            "4E+15",
+            "9,88367E+12",
+            "3.9810234554957712E+22",
+        ] {
+            assert!(in_scientific_notation(excel), "{excel}");
+        }
+        for code in [
+            "E22",
+            "NEC-2E",
+            "98836E2593",
+            "12E45",
+            "1E5",
+            "4E+1",
+            "1.E+12",
+            "12,5E+10",
+            "A4E+15",
+        ] {
+            assert!(!in_scientific_notation(code), "{code}");
+        }
+        // Codes that only look like numbers import as codes.
+        let p = parse("Nom;Prénom;Code\nA;B;98836E2593\nC;D;12E45\n").unwrap();
+        let codes: Vec<&str> = p.entries.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["98836E2593", "12E45"]);
+    }
+
+    proptest::proptest! {
+        /// Ticket codes as platforms make them (digits and capitals, 6 to
+        /// 14 of them, `E` often among them) are never taken for a number
+        /// Excel rounded; what Excel writes of a rounded number always is.
+        #[test]
+        fn codes_are_codes_and_excel_s_numbers_are_numbers(
+            code in "[0-9A-Z]{6,14}",
+            digit in 1u32..10,
+            decimals in "[0-9]{0,5}",
+            comma in proptest::bool::ANY,
+            exponent in 11u32..40,
+        ) {
+            proptest::prop_assert!(!in_scientific_notation(&code), "{}", code);
+            let sep = if comma { "," } else { "." };
+            let mantissa = if decimals.is_empty() { digit.to_string() } else { format!("{digit}{sep}{decimals}") };
+            let excel = format!("{mantissa}E+{exponent}");
+            proptest::prop_assert!(in_scientific_notation(&excel), "{}", excel);
+        }
     }
 
     #[test]

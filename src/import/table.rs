@@ -257,10 +257,32 @@ fn number_text(f: f64) -> String {
     match text.parse::<f64>() {
         Ok(rounded) => {
             let plain = format!("{rounded}");
-            if plain.len() > 20 { text } else { plain }
+            if plain.len() > 20 {
+                excel_exponent(&text)
+            } else {
+                plain
+            }
         }
         Err(_) => f.to_string(),
     }
+}
+
+/// Rust's `3.98102345559577e22` as Excel writes it: `3.98102345559577E+22`
+/// (a sign, two digits at least), trailing zeros of the mantissa dropped.
+fn excel_exponent(text: &str) -> String {
+    let Some((mantissa, exponent)) = text.split_once('e') else {
+        return text.to_owned();
+    };
+    let mantissa = if mantissa.contains('.') {
+        mantissa.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        mantissa
+    };
+    let (sign, digits) = match exponent.strip_prefix('-') {
+        Some(d) => ('-', d),
+        None => ('+', exponent),
+    };
+    format!("{mantissa}E{sign}{digits:0>2}")
 }
 
 /// Why the bytes of a CSV cannot be read as text.
@@ -644,6 +666,11 @@ mod tests {
         assert_eq!(number_text(0.1 + 0.2), "0.3");
         assert_eq!(number_text(12.5), "12.5");
         assert_eq!(number_text(1_234_567_890_123_456.0), "1234567890123456");
-        assert_eq!(number_text(3.981_023_455_495_771e22), "3.98102345549577e22");
+        assert_eq!(
+            number_text(3.981_023_455_495_771e22),
+            "3.98102345549577E+22"
+        );
+        assert_eq!(number_text(1.5e-7), "0.00000015");
+        assert_eq!(excel_exponent("1.50000000000000e-7"), "1.5E-07");
     }
 }
