@@ -36,9 +36,9 @@ struct Made {
 #[derive(Debug, Default)]
 struct State {
     made: Option<Made>,
-    /// The attendees' copy: made for this list revision (`Ok`), or not
-    /// makeable for it (`Err`, why).
-    minimal: Option<Result<String, String>>,
+    /// The attendees' copy: the list revision last tried, and whether it
+    /// was made (or why not).
+    minimal: Option<(String, Result<(), String>)>,
     /// The last attempt failed, and why.
     failed: Option<String>,
     /// Attempts so far, made or failed.
@@ -155,10 +155,9 @@ impl Copies {
         // Desks take the full copy at once; the attendees' one follows.
         self.finish(made, changes);
         if let Some(rev) = rev {
-            let minimal = self.make_minimal(&database).map(|()| rev.clone());
+            let minimal = self.make_minimal(&database);
             let mut state = self.state();
-            // A failure is kept with the revision it was for.
-            state.minimal = Some(minimal.map_err(|e| format!("{rev}: {e}")));
+            state.minimal = Some((rev, minimal));
             self.done.notify_all();
         }
     }
@@ -228,13 +227,13 @@ impl Copies {
                 let waited_enough = since.elapsed() >= WAIT_AT_MOST;
                 match &state.minimal {
                     _ if !minimal => {}
-                    Some(Ok(rev)) if rev == list_rev => {
+                    Some((rev, Ok(()))) if rev == list_rev => {
                         if let Ok(file) = std::fs::File::open(&self.minimal) {
                             let len = file.metadata().map(|m| m.len()).unwrap_or(0);
                             return Ok(Opened { file, len });
                         }
                     }
-                    Some(Err(why)) if why.starts_with(&format!("{list_rev}:")) => {}
+                    Some((rev, Err(_))) if rev == list_rev => {}
                     _ if !waited_enough => {
                         let left = WAIT_AT_MOST.saturating_sub(since.elapsed());
                         state = self

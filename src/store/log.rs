@@ -180,6 +180,20 @@ fn set_log(conn: &Connection, kiosk: &str, log: &str) -> Result<()> {
     Ok(())
 }
 
+/// `log`'s mark after records moved in or out of it: held as far as its
+/// records go, its top past its refused ones too.
+fn mark_as_held(conn: &Connection, log: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO log_mark (log, held, top)
+         SELECT ?1, COALESCE((SELECT MAX(seq) FROM record WHERE log = ?1), 0),
+                MAX(COALESCE((SELECT MAX(seq) FROM record WHERE log = ?1), 0),
+                    COALESCE((SELECT MAX(seq) FROM record_refused WHERE log = ?1), 0))
+         ON CONFLICT (log) DO UPDATE SET held = excluded.held, top = excluded.top",
+    )?
+    .execute([log])?;
+    Ok(())
+}
+
 /// Starts a new incarnation of `kiosk`'s log: its next records are numbered
 /// from 1 in a log nobody else writes. Returns its name.
 pub(crate) fn start_log(conn: &Connection, kiosk: &str) -> Result<String> {
@@ -430,13 +444,7 @@ impl Store {
                 .execute(params![log, acked])?;
             moved += ids.len();
             for l in [log.as_str(), to.as_str()] {
-                tx.prepare_cached(
-                    "INSERT INTO log_mark (log, held, top)
-                     SELECT ?1, COALESCE((SELECT MAX(seq) FROM record WHERE log = ?1), 0),
-                            COALESCE((SELECT MAX(seq) FROM record WHERE log = ?1), 0)
-                     ON CONFLICT (log) DO UPDATE SET held = excluded.held, top = excluded.top",
-                )?
-                .execute([l])?;
+                mark_as_held(&tx, l)?;
             }
         }
         if let Some(to) = &fresh {
@@ -473,14 +481,7 @@ impl Store {
         tx.prepare_cached("DELETE FROM record_refused WHERE log = ?1 AND seq >= ?2")?
             .execute(params![log, from])?;
         for l in [log, fresh.as_str()] {
-            tx.prepare_cached(
-                "INSERT INTO log_mark (log, held, top)
-                 SELECT ?1, COALESCE((SELECT MAX(seq) FROM record WHERE log = ?1), 0),
-                        MAX(COALESCE((SELECT MAX(seq) FROM record WHERE log = ?1), 0),
-                            COALESCE((SELECT MAX(seq) FROM record_refused WHERE log = ?1), 0))
-                 ON CONFLICT (log) DO UPDATE SET held = excluded.held, top = excluded.top",
-            )?
-            .execute([l])?;
+            mark_as_held(&tx, l)?;
         }
         set_log(&tx, kiosk, &fresh)?;
         tx.commit()?;
