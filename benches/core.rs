@@ -78,6 +78,10 @@ fn bench(c: &mut Criterion) {
         k.set_scanner_layout(ScannerLayout::Auto);
         b.iter(|| k.resolve_scan("ZZ-NOPE-12").expect("resolve"))
     });
+    g.bench_function("known code as read, no other reading a ticket", |b| {
+        k.set_scanner_layout(ScannerLayout::Auto);
+        b.iter(|| k.resolve_scan("NEC-054321").expect("resolve"))
+    });
     g.bench_function(
         "US scanner on AZERTY: found after undoing the mix-up",
         |b| {

@@ -160,6 +160,8 @@ fn every_phrase_on_screen_has_its_english() {
         "Français",
         "QWERTY",
         "AZERTY",
+        "Dvorak",
+        "BÉPO",
         "QWERTZ",
         "accueil — ",
         " · ",

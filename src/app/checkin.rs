@@ -34,9 +34,21 @@ pub struct ScanNote {
     /// scanner in US mode on an AZERTY computer): staff should fix the
     /// scanner's setting.
     pub via: Option<Mix>,
-    /// The scan could be several tickets, each under another mix-up:
-    /// nobody was checked in.
-    pub ambiguous: Vec<(Mix, Registrant)>,
+    /// The other mix-ups that read the scan as the same ticket.
+    pub also: Vec<Mix>,
+    /// The scan could be several tickets, each as read (`None`) or under
+    /// a mix-up: nobody was checked in.
+    pub ambiguous: Vec<(Option<Mix>, Registrant)>,
+}
+
+impl ScanNote {
+    /// Every mix-up that explains the ticket found.
+    pub fn mixes(&self) -> Vec<Mix> {
+        self.via
+            .into_iter()
+            .chain(self.also.iter().copied())
+            .collect()
+    }
 }
 
 /// What « Tester le lecteur » found out about one scan.
@@ -47,9 +59,10 @@ pub struct ScanTest {
     /// Whom it designates, as read or once a keyboard mix-up is undone.
     pub registrant: Option<Registrant>,
     pub via: Option<Mix>,
-    pub ambiguous: Vec<(Mix, Registrant)>,
+    pub also: Vec<Mix>,
+    pub ambiguous: Vec<(Option<Mix>, Registrant)>,
     /// No ticket matched: the mix-ups under which what arrived reads as a
-    /// plausible code.
+    /// plausible code (one code may come with several).
     pub likely: Vec<(Mix, String)>,
     /// kiosk.toml `[kiosk] scanner_layout`.
     pub pinned: crate::domain::keyboard::ScannerLayout,
@@ -70,33 +83,79 @@ impl ScanTest {
             .collect()
     }
 
-    /// The verdict, in a sentence for staff.
-    pub fn verdict(&self) -> String {
-        let mixed = |m: &Mix| format!("{} — {}", m.describe(), m.advice());
-        match (&self.registrant, self.via, self.ambiguous.first(), self.likely.first()) {
-            (Some(r), None, _, _) => format!(
-                "billet reconnu tel quel : {} — le lecteur est bien réglé",
-                r.display_name()
-            ),
-            (Some(r), Some(m), _, _) => format!(
-                "billet reconnu une fois la disposition du clavier corrigée : {} ; {}",
-                r.display_name(),
-                mixed(&m)
-            ),
-            (None, _, Some((m, _)), _) => format!(
-                "plusieurs billets possibles selon la disposition du clavier : personne n'est enregistré ; {}",
-                mixed(m)
-            ),
-            (None, _, None, Some((m, code))) => format!(
-                "aucun billet, mais « {} » ressemble à « {code} » tapé de travers : {}",
-                self.read.trim(),
-                mixed(m)
-            ),
-            (None, _, None, None) if self.read.trim().is_empty() => {
-                "rien reçu : le lecteur n'a rien tapé (ou seulement Entrée)".to_owned()
-            }
-            (None, _, None, None) => "aucun billet ne porte ce code, et il ne ressemble pas à un code mal tapé : scannez un billet de l'événement".to_owned(),
+    /// What the scan said about the scanner, as a check-in reports it.
+    pub fn note(&self) -> ScanNote {
+        ScanNote {
+            via: self.via,
+            also: self.also.clone(),
+            ambiguous: self.ambiguous.clone(),
         }
+    }
+
+    /// The verdict, in a sentence for staff. Every layout that explains
+    /// the scan is named: the first that matches may be the wrong one.
+    pub fn verdict(&self) -> String {
+        use crate::domain::keyboard::{advice_all, describe_all};
+        let mixes = self.note().mixes();
+        match (&self.registrant, mixes.is_empty()) {
+            (Some(r), true) => {
+                return format!(
+                    "billet reconnu tel quel : {} — le lecteur est bien réglé",
+                    r.display_name()
+                );
+            }
+            (Some(r), false) => {
+                return format!(
+                    "billet reconnu une fois la disposition du clavier corrigée : {} ; {} — {}",
+                    r.display_name(),
+                    describe_all(&mixes),
+                    advice_all(&mixes)
+                );
+            }
+            (None, _) => {}
+        }
+        if !self.ambiguous.is_empty() {
+            let each: Vec<String> = self
+                .ambiguous
+                .iter()
+                .map(|(m, r)| match m {
+                    None => format!("{} [{}] tel quel", r.display_name(), r.code),
+                    Some(m) => format!("{} [{}] si {}", r.display_name(), r.code, m.describe()),
+                })
+                .collect();
+            return format!(
+                "plusieurs billets possibles selon la disposition du clavier : {} ; personne n'est enregistré — réglez le lecteur sur le clavier de ce poste (sa notice), ou fixez [kiosk] scanner_layout dans kiosk.toml",
+                each.join(", ")
+            );
+        }
+        if self.likely.is_empty() {
+            return if self.read.trim().is_empty() {
+                "rien reçu : le lecteur n'a rien tapé (ou seulement Entrée)".to_owned()
+            } else {
+                "aucun billet ne porte ce code, et il ne ressemble pas à un code mal tapé : scannez un billet de l'événement".to_owned()
+            };
+        }
+        let mut codes: Vec<&str> = self.likely.iter().map(|(_, c)| c.as_str()).collect();
+        codes.dedup();
+        let each: Vec<String> = codes
+            .iter()
+            .map(|code| {
+                let mixes: Vec<Mix> = self
+                    .likely
+                    .iter()
+                    .filter(|(_, c)| c == code)
+                    .map(|(m, _)| *m)
+                    .collect();
+                format!("« {code} » si {}", describe_all(&mixes))
+            })
+            .collect();
+        let all: Vec<Mix> = self.likely.iter().map(|(m, _)| *m).collect();
+        format!(
+            "aucun billet, mais « {} » ressemble à un code tapé de travers : {} — {}",
+            self.read.trim(),
+            each.join(" ; ou "),
+            advice_all(&all)
+        )
     }
 }
 
@@ -104,6 +163,7 @@ impl From<&CodeMatch> for ScanNote {
     fn from(m: &CodeMatch) -> ScanNote {
         ScanNote {
             via: m.via,
+            also: m.also.clone(),
             ambiguous: m.ambiguous.clone(),
         }
     }
@@ -214,6 +274,7 @@ impl Kiosk {
             read: read.to_owned(),
             registrant: found.registrant,
             via: found.via,
+            also: found.also,
             ambiguous: found.ambiguous,
             likely,
             pinned: self.config.kiosk.scanner_layout,

@@ -13,7 +13,7 @@ use crate::app::{
     CheckIn, ImportOptions, ImportReport, Imported, JobView, Lookup, PretixImported, PretixRound,
     ScanTest, Stats, Undo, UndoOutcome, WalkIn,
 };
-use crate::domain::keyboard::Mix;
+use crate::domain::keyboard::{advice_all, describe_all};
 use crate::domain::{Arrival, DayReason, Event, EventDay, Outcome, Registrant};
 use crate::sync::Round;
 
@@ -350,7 +350,7 @@ impl fmt::Display for Checked<'_> {
             ),
         };
         writeln!(f, "{text} [{}{}]", c.day, day_note(c.day_reason))?;
-        for line in scanner_lines(c.scan.via, &c.scan.ambiguous) {
+        for line in scanner_lines(&c.scan) {
             writeln!(f, "{line}")?;
         }
         match &self.print {
@@ -450,7 +450,7 @@ impl Serialize for ScanTested {
             "read": t.read,
             "visible": t.visible(),
             "registrant": t.registrant.as_ref().map(registrant_json),
-            "scanner": scanner_json(t.via, &t.ambiguous),
+            "scanner": scanner_json(&t.note()),
             "likely": t.likely.iter().map(|(m, code)| json!({
                 "layout": m.key(),
                 "code": code,
@@ -484,26 +484,28 @@ fn checkin_json(event: &Event, c: &CheckIn) -> Value {
         "registrant": c.registrant.as_ref().map(registrant_json),
         "previous": c.previous.as_ref().map(|a| arrival_json(event, a)),
         "record": c.record.as_ref().map(|r| r.id),
-        "scanner": scanner_json(c.scan.via, &c.scan.ambiguous),
+        "scanner": scanner_json(&c.scan),
     })
 }
 
 /// `scanner` in JSON output: null when the code was read as typed; else
-/// the keyboard mix-up undone (`layout`, `us/fr`: scanner/computer) or the
-/// tickets the scan could be (`ambiguous`).
-fn scanner_json(via: Option<Mix>, ambiguous: &[(Mix, Registrant)]) -> Value {
-    match (via, ambiguous) {
+/// the keyboard mix-up undone (`layout`, `us/fr`: scanner/computer, with
+/// `also` the other mix-ups that read it the same) or the tickets the scan
+/// could be (`ambiguous`, `layout` null for the scan as read).
+fn scanner_json(note: &crate::app::ScanNote) -> Value {
+    match (note.via, note.ambiguous.as_slice()) {
         (Some(m), _) => json!({
             "layout": m.key(),
             "scanner": m.scanner.key(),
             "host": m.host.key(),
-            "message": m.describe(),
-            "advice": m.advice(),
+            "also": note.also.iter().map(|m| m.key()).collect::<Vec<_>>(),
+            "message": describe_all(&note.mixes()),
+            "advice": advice_all(&note.mixes()),
         }),
         (None, []) => Value::Null,
         (None, list) => json!({
             "ambiguous": list.iter().map(|(m, r)| json!({
-                "layout": m.key(),
+                "layout": m.map(|m| m.key()),
                 "code": r.code,
                 "name": r.display_name(),
             })).collect::<Vec<_>>(),
@@ -512,12 +514,12 @@ fn scanner_json(via: Option<Mix>, ambiguous: &[(Mix, Registrant)]) -> Value {
 }
 
 /// What staff should know about the scanner, when a scan said something.
-fn scanner_lines(via: Option<Mix>, ambiguous: &[(Mix, Registrant)]) -> Vec<String> {
-    match (via, ambiguous) {
-        (Some(m), _) => vec![format!(
+fn scanner_lines(note: &crate::app::ScanNote) -> Vec<String> {
+    match (note.via, note.ambiguous.as_slice()) {
+        (Some(_), _) => vec![format!(
             "  ⚠ billet reconnu malgré le clavier : {} — {}",
-            m.describe(),
-            m.advice()
+            describe_all(&note.mixes()),
+            advice_all(&note.mixes())
         )],
         (None, []) => Vec::new(),
         (None, list) => {
@@ -526,10 +528,13 @@ fn scanner_lines(via: Option<Mix>, ambiguous: &[(Mix, Registrant)]) -> Vec<Strin
             ];
             for (m, r) in list {
                 lines.push(format!(
-                    "    {} [{}] — si {}",
+                    "    {} [{}] — {}",
                     r.display_name(),
                     r.code,
-                    m.describe()
+                    m.map_or_else(
+                        || "tel que lu".to_owned(),
+                        |m| format!("si {}", m.describe())
+                    )
                 ));
             }
             lines.push(

@@ -281,9 +281,9 @@ mod tests {
     fn a_scanner_in_the_wrong_layout_still_enrols() {
         let i = invitation();
         for mix in Mix::ALL {
-            // Every layout types an invitation with single keys.
+            // Every layout types an invitation with single keys (a UK
+            // computer reads it unchanged).
             let garbled = mix.garble(&i.payload()).unwrap_or_default();
-            assert_ne!(garbled, i.payload(), "{mix}");
             assert_eq!(
                 Invitation::read(&garbled),
                 Ok(i.clone()),

@@ -898,64 +898,49 @@ pub struct CodeMatch {
     /// Set when the code matched only once undone from this keyboard
     /// mix-up (a scanner in US mode on an AZERTY computer…).
     pub via: Option<Mix>,
-    /// Several tickets, each under another mix-up: nobody is designated.
-    pub ambiguous: Vec<(Mix, Registrant)>,
+    /// The other mix-ups that read the scan as the same ticket (a US
+    /// scanner's `NEC)à&é"` is the same on a French or a Belgian computer).
+    pub also: Vec<Mix>,
+    /// Several tickets, each as read (`None`) or under a mix-up: nobody is
+    /// designated.
+    pub ambiguous: Vec<(Option<Mix>, Registrant)>,
 }
 
 const SCANNER_MIX_KEY: &str = "scanner_mix";
 
-/// Finds the registrant a code designates: as read first; when unknown, as
-/// each keyboard mix-up of `scanner` would have typed it, the one that
-/// matched last first. Only a single registrant found is an answer: two
-/// candidates naming two people leave the scan unknown, in `ambiguous`.
+/// Finds the registrant a code designates: the scan is read as typed and
+/// as each keyboard mix-up of `scanner` would have typed it, and someone
+/// is designated only when exactly one reading is a ticket (see
+/// [`keyboard::designate`](crate::domain::keyboard::designate)); two
+/// readings naming two people leave the scan unknown, in `ambiguous`. The
+/// mix that matched last is named first when several explain the scan.
 pub(crate) fn resolve_code(
     conn: &Connection,
     code: &str,
     scanner: ScannerLayout,
 ) -> Result<CodeMatch> {
+    use crate::domain::keyboard::{Designation, designate};
     let code = code.trim();
     if code.is_empty() {
         return Ok(CodeMatch::default());
     }
-    if let Some(r) = registrant_where(conn, "code = ?1", &code)? {
-        return Ok(CodeMatch {
-            registrant: Some(r),
-            ..CodeMatch::default()
-        });
-    }
     let remembered = remembered_mix(conn)?;
-    let mut found: Vec<(Mix, Registrant)> = Vec::new();
-    for (mix, candidate) in scanner.candidates(code, remembered) {
-        let Some(r) = registrant_where(conn, "code = ?1", &candidate)? else {
-            continue;
-        };
-        if Some(mix) == remembered {
-            // The scanner's known habit settles it.
-            return Ok(CodeMatch {
-                registrant: Some(r),
-                via: Some(mix),
+    let readings = scanner.readings(code, remembered);
+    Ok(
+        match designate(readings, |c| registrant_where(conn, "code = ?1", &c))? {
+            Designation::Nobody => CodeMatch::default(),
+            Designation::One { who, via } => CodeMatch {
+                registrant: Some(who),
+                via: via.first().copied(),
+                also: via.get(1..).unwrap_or_default().to_vec(),
                 ambiguous: Vec::new(),
-            });
-        }
-        if !found.iter().any(|(_, f)| f.id == r.id) {
-            found.push((mix, r));
-        }
-    }
-    Ok(match found.len() {
-        0 => CodeMatch::default(),
-        1 => {
-            let (mix, r) = found.remove(0);
-            CodeMatch {
-                registrant: Some(r),
-                via: Some(mix),
-                ambiguous: Vec::new(),
-            }
-        }
-        _ => CodeMatch {
-            ambiguous: found,
-            ..CodeMatch::default()
+            },
+            Designation::Several(list) => CodeMatch {
+                ambiguous: list,
+                ..CodeMatch::default()
+            },
         },
-    })
+    )
 }
 
 fn remembered_mix(conn: &Connection) -> Result<Option<Mix>> {

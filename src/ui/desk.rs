@@ -103,8 +103,9 @@ pub(crate) struct Shown {
     pub at_kiosk: String,
     /// `not_today`: the day checked (« 28/09 »).
     pub date: String,
-    /// How the scan was read: "" (as typed), "mixed" or "ambiguous", with
-    /// the mix-up's scanner and host layouts.
+    /// How the scan was read: "" (as typed), "mixed" (with the mix-up's
+    /// scanner and host layouts), "mixed-several" (several mix-ups read it
+    /// alike) or "ambiguous".
     pub scan_note: &'static str,
     pub scan_layouts: Option<(&'static str, &'static str)>,
     /// The error's words (staff only).
@@ -835,8 +836,14 @@ impl Desk {
             shown.date = c.day.date.strftime("%d/%m").to_string();
         }
         let (note, mix) = match (c.scan.via, c.scan.ambiguous.first()) {
-            (Some(m), _) => ("mixed", Some(m)),
-            (None, Some((m, _))) => ("ambiguous", Some(*m)),
+            // Several layouts that call for different settings read it
+            // alike: naming one could be wrong.
+            (Some(m), _) if c.scan.also.is_empty() => ("mixed", Some(m)),
+            (Some(_), _) => match crate::domain::keyboard::one_fix(&c.scan.mixes()) {
+                Some(m) => ("mixed", Some(m)),
+                None => ("mixed-several", None),
+            },
+            (None, Some(_)) => ("ambiguous", None),
             (None, None) => ("", None),
         };
         shown.scan_note = note;

@@ -6,6 +6,7 @@ use slint::ComponentHandle;
 use super::desk::Intent;
 use super::{AppWindow, ScanVerdict, ScannerAdapter, Shared, dispatch};
 use crate::app::ScanTest;
+use crate::domain::keyboard::Mix;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let adapter = window.global::<ScannerAdapter>();
@@ -51,13 +52,18 @@ pub(super) fn render(window: &AppWindow, tested: &Result<ScanTest, String>) {
 fn show(a: &ScannerAdapter, t: &ScanTest) {
     a.set_read(t.visible().into());
     a.set_length(i32::try_from(t.read.chars().count()).unwrap_or(i32::MAX));
-    let (verdict, name, code, mix) = match (&t.registrant, t.via) {
-        (Some(r), None) => (ScanVerdict::Exact, r.display_name(), r.code.clone(), None),
-        (Some(r), Some(m)) => (
+    let (verdict, name, code, mixes): (_, String, String, Vec<Mix>) = match (&t.registrant, t.via) {
+        (Some(r), None) => (
+            ScanVerdict::Exact,
+            r.display_name(),
+            r.code.clone(),
+            Vec::new(),
+        ),
+        (Some(r), Some(_)) => (
             ScanVerdict::Mixed,
             r.display_name(),
             r.code.clone(),
-            Some(m),
+            t.note().mixes(),
         ),
         (None, _) if !t.ambiguous.is_empty() => (
             ScanVerdict::Ambiguous,
@@ -67,20 +73,52 @@ fn show(a: &ScannerAdapter, t: &ScanTest) {
                 .collect::<Vec<_>>()
                 .join(" / "),
             String::new(),
-            t.ambiguous.first().map(|(m, _)| *m),
+            t.ambiguous.iter().filter_map(|(m, _)| *m).collect(),
         ),
-        (None, _) => match t.likely.first() {
-            Some((m, code)) => (ScanVerdict::Likely, String::new(), code.clone(), Some(*m)),
-            None if t.read.trim().is_empty() => {
-                (ScanVerdict::Empty, String::new(), String::new(), None)
-            }
-            None => (ScanVerdict::Nothing, String::new(), String::new(), None),
-        },
+        (None, _) if !t.likely.is_empty() => {
+            let mut codes: Vec<String> = t.likely.iter().map(|(_, c)| format!("« {c} »")).collect();
+            codes.dedup();
+            (
+                ScanVerdict::Likely,
+                String::new(),
+                codes.join(" / "),
+                t.likely.iter().map(|(m, _)| *m).collect(),
+            )
+        }
+        (None, _) if t.read.trim().is_empty() => {
+            (ScanVerdict::Empty, String::new(), String::new(), Vec::new())
+        }
+        (None, _) => (
+            ScanVerdict::Nothing,
+            String::new(),
+            String::new(),
+            Vec::new(),
+        ),
     };
+    // Two tickets are two explanations: none is named alone.
+    let one = match (verdict, mixes.as_slice()) {
+        (ScanVerdict::Ambiguous, _) => None,
+        (_, [m]) => Some(*m),
+        _ => crate::domain::keyboard::one_fix(&mixes),
+    };
+    let as_read = t
+        .ambiguous
+        .iter()
+        .any(|(m, _)| m.is_none())
+        .then_some("none");
     a.set_verdict(verdict);
     a.set_name(name.into());
     a.set_code(code.into());
-    a.set_scanner_layout(mix.map(|m| m.scanner.key()).unwrap_or_default().into());
-    a.set_host_layout(mix.map(|m| m.host.key()).unwrap_or_default().into());
-    a.set_mix(mix.map(|m| m.key()).unwrap_or_default().into());
+    a.set_scanner_layout(one.map(|m| m.scanner.key()).unwrap_or_default().into());
+    a.set_host_layout(one.map(|m| m.host.key()).unwrap_or_default().into());
+    a.set_mix(one.map(|m| m.key()).unwrap_or_default().into());
+    a.set_mixes(
+        as_read
+            .into_iter()
+            .map(str::to_owned)
+            .chain(mixes.iter().map(|m| m.key()))
+            .collect::<Vec<_>>()
+            .join(", ")
+            .into(),
+    );
 }
