@@ -468,6 +468,8 @@ struct RawImport {
     profile: Option<String>,
     header_row: Option<usize>,
     #[serde(default)]
+    ignore_columns: Vec<String>,
+    #[serde(default)]
     columns: BTreeMap<String, String>,
     #[serde(default)]
     status: BTreeMap<String, String>,
@@ -1322,6 +1324,12 @@ fn validate_import(raw: RawImport, event: &Event) -> Result<ImportSettings, Stri
         header_row: raw.header_row,
         statuses,
         categories,
+        ignore: raw
+            .ignore_columns
+            .iter()
+            .map(|h| sort_key(h))
+            .filter(|h| !h.is_empty())
+            .collect(),
     })
 }
 

@@ -75,6 +75,15 @@ pub struct Mapping {
     pub skip_filled: Vec<usize>,
     /// Free fields: (column, header), duplicate headers numbered.
     pub extra: Vec<(usize, String)>,
+    /// A merged header cell (« Nom et prénom » over two columns, the
+    /// second's header left empty): the full name's column and the one
+    /// its header spans.
+    pub merged_name: Option<(usize, usize)>,
+    /// The profile's date column that is empty while an answer is
+    /// unfinished.
+    pub incomplete: Option<usize>,
+    /// The profile's « filed for someone else » Yes/No column.
+    pub filed_for: Option<usize>,
 }
 
 impl Mapping {
@@ -107,7 +116,21 @@ pub fn map(
     profile: &Profile,
     overrides: &BTreeMap<Column, String>,
 ) -> Result<Mapping, MapError> {
-    let folded: Vec<String> = headers.iter().map(|h| sort_key(h)).collect();
+    // The organiser's questions under a platform's prefix (« Champ
+    // additionnel : Courriel ») read as the question.
+    let folded: Vec<String> = headers
+        .iter()
+        .map(|h| {
+            let f = sort_key(h);
+            profile
+                .rules
+                .prefixes
+                .iter()
+                .find_map(|p| f.strip_prefix(p)?.strip_prefix(' '))
+                .map(str::to_owned)
+                .unwrap_or(f)
+        })
+        .collect();
     // The form's account columns at the start (Microsoft Forms): skipped.
     let mut metadata: Vec<usize> = Vec::new();
     for (i, h) in folded.iter().enumerate().take(7) {
@@ -189,6 +212,19 @@ pub fn map(
         .filter(|(_, h)| profile.skip_filled.contains(&h.as_str()))
         .map(|(i, _)| i)
         .collect();
+    let first_of = |hs: &[&str]| {
+        hs.iter()
+            .find_map(|want| folded.iter().position(|h| h == want))
+    };
+    let incomplete = first_of(profile.rules.incomplete_when_empty);
+    let filed_for = profile.rules.filed_for.and_then(|(hs, _)| first_of(hs));
+    // A header cell merged over two columns leaves the second's empty.
+    let merged_name = found.get(&Column::FullName).and_then(|&at| {
+        headers
+            .get(at + 1)
+            .is_some_and(|h| h.trim().is_empty())
+            .then_some((at, at + 1))
+    });
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut extra = Vec::new();
     for (i, h) in headers.iter().enumerate() {
@@ -219,6 +255,9 @@ pub fn map(
         flags,
         skip_filled,
         extra,
+        merged_name,
+        incomplete,
+        filed_for,
     })
 }
 

@@ -45,6 +45,8 @@ pub struct ImportSettings {
     pub statuses: BTreeMap<String, Status>,
     /// `[import.categories]`: a ticket type (folded) → a category's name.
     pub categories: BTreeMap<String, String>,
+    /// `[import] ignore_columns`: headers (folded) neither read nor kept.
+    pub ignore: Vec<String>,
 }
 
 /// A problem on one row of the source (or, for file-wide notes, on its
@@ -290,6 +292,9 @@ fn detect<'t>(table: &'t Table, settings: &ImportSettings) -> Detection<'t> {
             None => "aucune ligne d'en-tête — le fichier est vide".into(),
         });
     };
+    // A column named in [import.columns] is looked for on each line that
+    // could be the headers (a form's export has title lines above them).
+    let mut missing: Option<(MapError, usize)> = None;
     for &at in &candidates {
         let headers = &table.rows[at].1;
         if let Some(message) = wrong_separator(table, headers) {
@@ -308,6 +313,10 @@ fn detect<'t>(table: &'t Table, settings: &ImportSettings) -> Detection<'t> {
             match try_map(profile) {
                 Ok(found) => return Detection::Attendees(found),
                 Err(MapError::NoNames) if settings.header_row.is_none() => continue,
+                Err(e @ MapError::Missing(_)) if settings.header_row.is_none() => {
+                    missing.get_or_insert((e, at));
+                    continue;
+                }
                 Err(e) => return Detection::Unreadable(explain(e, headers, profile, table)),
             }
         }
@@ -345,8 +354,16 @@ fn detect<'t>(table: &'t Table, settings: &ImportSettings) -> Detection<'t> {
             }
             Ok(_) => continue,
             Err(MapError::NoNames) if settings.header_row.is_none() => continue,
+            Err(e @ MapError::Missing(_)) if settings.header_row.is_none() => {
+                missing.get_or_insert((e, at));
+                continue;
+            }
             Err(e) => return Detection::Unreadable(explain(e, headers, &GENERIC, table)),
         }
+    }
+    if let Some((e, at)) = missing {
+        let headers = &table.rows[at].1;
+        return Detection::Unreadable(explain(e, headers, forced.unwrap_or(&GENERIC), table));
     }
     let headers = &table.rows[first].1;
     Detection::Unreadable(explain(
@@ -598,6 +615,26 @@ fn entries(
             .iter()
             .map(|(col, _)| (*col, headers[*col].trim().to_owned())),
     );
+    extra_columns.retain(|(i, _)| !settings.ignore.contains(&sort_key(&headers[*i])));
+    if profile.id == GENERIC.id
+        && let Some(message) = unread_status(&extra_columns, rows)
+    {
+        return Err(ImportError::Columns {
+            path: path.to_owned(),
+            message,
+        });
+    }
+    // A merged header over two filled columns: the name in two parts.
+    let merged_name = mapping.merged_name.filter(|&(_, second)| {
+        rows.iter()
+            .any(|(_, c)| c.get(second).is_some_and(|v| !v.trim().is_empty()))
+    });
+    let filed_for_clears: &[Column] = match profile.rules.filed_for {
+        Some((_, columns)) => columns,
+        None => &[],
+    };
+    let mut incomplete_lines: Vec<usize> = Vec::new();
+    let mut filed_lines: Vec<usize> = Vec::new();
 
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
@@ -683,8 +720,16 @@ fn entries(
         } else if mapping.index(Column::Code).is_some() {
             no_code.push(line);
         }
-        let (first_name, last_name) = match mapping.index(Column::FullName) {
-            Some(_) => {
+        let cell = |i: usize| {
+            cells
+                .get(i)
+                .map(|s| squeeze(crate::domain::text::undefused(s.trim())))
+                .unwrap_or_default()
+        };
+        let (first_name, last_name) = match (merged_name, mapping.index(Column::FullName)) {
+            (Some((a, b)), _) if full_name_last_first => (cell(b), cell(a)),
+            (Some((a, b)), _) => (cell(a), cell(b)),
+            (None, Some(_)) => {
                 let (first, last, sure) =
                     split_full_name(&get(Column::FullName), full_name_last_first);
                 if !sure {
@@ -692,7 +737,7 @@ fn entries(
                 }
                 (first, last)
             }
-            None => (get(Column::FirstName), get(Column::LastName)),
+            (None, None) => (get(Column::FirstName), get(Column::LastName)),
         };
         if first_name.is_empty() && last_name.is_empty() {
             problems.push(RowProblem {
@@ -703,6 +748,21 @@ fn entries(
         }
         let mut email = get(Column::Email);
         if matches!(sort_key(&email).as_str(), "anonymous" | "anonyme") {
+            email.clear();
+        }
+        // Filed by someone else: the account's e-mail is the filer's.
+        let filed_for = mapping
+            .filed_for
+            .and_then(|i| cells.get(i))
+            .and_then(|v| yes_no(v))
+            .unwrap_or(false);
+        if filed_for
+            && filed_for_clears.contains(&Column::Email)
+            && !settings.columns.contains_key(&Column::Email)
+        {
+            if !email.is_empty() {
+                filed_lines.push(line);
+            }
             email.clear();
         }
         if !email.is_empty() && !plausible_email(&email) {
@@ -739,6 +799,12 @@ fn entries(
             if answer == flag.when {
                 status = worst(status, flag.status);
             }
+        }
+        if let Some(i) = mapping.incomplete
+            && cells.get(i).is_none_or(|v| v.trim().is_empty())
+        {
+            status = worst(status, Status::Pending);
+            incomplete_lines.push(line);
         }
         let category_text = get(Column::Category);
         let mapped = settings
@@ -876,6 +942,26 @@ fn entries(
             ),
         });
     }
+    if !incomplete_lines.is_empty() {
+        warnings.push(RowProblem {
+            line: incomplete_lines[0],
+            message: format!(
+                "{} réponse(s) inachevée(s), sans date d'envoi (lignes {}) : importée(s) en attente, pas admise(s)",
+                incomplete_lines.len(),
+                lines_text(&incomplete_lines)
+            ),
+        });
+    }
+    if !filed_lines.is_empty() {
+        warnings.push(RowProblem {
+            line: filed_lines[0],
+            message: format!(
+                "{} dossier(s) déposé(s) pour un tiers (lignes {}) : le courriel du fichier est celui du déposant, pas repris — si un champ du formulaire donne celui du participant, nommez-le dans [import.columns] email",
+                filed_lines.len(),
+                lines_text(&filed_lines)
+            ),
+        });
+    }
     if skipped > 0 {
         warnings.push(RowProblem {
             line: header_line,
@@ -899,6 +985,85 @@ fn entries(
 }
 
 /// The more restrictive of two statuses.
+/// Words of a header that says whether someone may come (« Statut »,
+/// « État du dossier », « Valide », « Payé ? », « Registration state »).
+const STATUS_WORDS: &[&str] = &[
+    "statut",
+    "status",
+    "etat",
+    "state",
+    "valide",
+    "validee",
+    "valid",
+    "validation",
+    "paye",
+    "payee",
+    "paid",
+    "annule",
+    "annulee",
+    "cancelled",
+    "canceled",
+    "rembourse",
+    "refunded",
+    "brouillon",
+    "draft",
+    "confirme",
+    "confirmee",
+    "confirmed",
+    "desinscrit",
+    "supprime",
+    "deleted",
+    "approuve",
+    "approved",
+    "submitdate",
+];
+
+/// A header that looks like a status or a validity flag: it starts with a
+/// status word (« Statut de la commande », « Payé ? »), ends with one
+/// (« Registration state », « Payment status »), or dates a submission.
+fn looks_like_status(header: &str) -> bool {
+    let folded = sort_key(header);
+    let words: Vec<&str> = folded.split(' ').collect();
+    let is_word = |w: Option<&&str>| w.is_some_and(|w| STATUS_WORDS.contains(w));
+    is_word(words.first())
+        || is_word(words.last())
+        || matches!(
+            folded.as_str(),
+            "date submitted" | "date de soumission" | "submitted at" | "completed"
+        )
+}
+
+/// A column the plain-list reader keeps as a free field although it looks
+/// like a status: read as nothing, it would let in whoever it says may not
+/// come. The message names it, its values, and the settings that read or
+/// set it aside.
+fn unread_status(extra: &[(usize, String)], rows: &[(usize, Vec<String>)]) -> Option<String> {
+    let (col, header) = extra.iter().find(|(_, h)| looks_like_status(h))?;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, cells) in rows {
+        if let Some(v) = cells.get(*col) {
+            *seen.entry(v.trim().to_owned()).or_default() += 1;
+        }
+    }
+    let example = seen
+        .keys()
+        .find(|v| !v.is_empty())
+        .cloned()
+        .unwrap_or_else(|| "Non".to_owned());
+    let values = seen
+        .iter()
+        .take(8)
+        .map(|(v, n)| {
+            let v = if v.is_empty() { "(vide)" } else { v };
+            format!("« {v} » ({n})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!(
+        "la colonne « {header} » ressemble à un statut, mais accueil ne sait pas la lire (valeurs : {values}) : rien n'est importé plutôt que de laisser entrer qui ne le devrait pas — indiquez dans kiosk.toml [import.columns] status = \"{header}\" et ce que veut dire chaque valeur dans [import.status] (par exemple \"{example}\" = \"cancelled\", ou \"valid\", \"pending\") ; si elle ne dit rien de la venue, [import] ignore_columns = [\"{header}\"]"
+    ))
+}
+
 fn worst(a: Status, b: Status) -> Status {
     let rank = |s: Status| match s {
         Status::Valid => 0,
@@ -1074,13 +1239,89 @@ mod tests {
         let p = parse("Nom;Prénom;Annulé;Payé\nA;B;Non;Oui\nC;D;Oui;Oui\nE;F;non;non\n").unwrap();
         let s: Vec<Status> = p.entries.iter().map(|e| e.status).collect();
         assert_eq!(s, [Status::Valid, Status::Cancelled, Status::Pending]);
-        // Not Yes/No throughout: a free field, not a status.
-        let p = parse("Nom;Prénom;Payé\nA;B;45 €\nC;D;Oui\n").unwrap();
+        // Not Yes/No throughout: never dropped silently — refused, naming
+        // the column, its values and the settings that fix it.
+        let text = "Nom;Prénom;Payé\nA;B;45 €\nC;D;Oui\n";
+        let e = parse(text).unwrap_err().to_string();
+        for part in [
+            "« Payé »",
+            "« 45 € » (1)",
+            "« Oui » (1)",
+            "[import.status]",
+            "ignore_columns",
+        ] {
+            assert!(e.contains(part), "{part}: {e}");
+        }
+        let ignored = ImportSettings {
+            ignore: vec![sort_key("Payé")],
+            ..ImportSettings::default()
+        };
+        let p = parse_with(text, &ignored).unwrap();
         assert!(p.entries.iter().all(|e| e.status == Status::Valid));
-        assert_eq!(
-            p.entries[0].extra.get("Payé").map(String::as_str),
-            Some("45 €")
+        assert!(p.entries[0].extra.is_empty());
+    }
+
+    /// Columns that say whether someone may come, in the shapes lists
+    /// take: read when accueil knows their words, refused when it does not
+    /// — never kept as a free field while everyone comes in.
+    #[test]
+    fn status_like_columns_are_read_or_refused() {
+        // « Valide » Oui/Non: « Non » is not admitted.
+        let p = parse("Nom;Prénom;Valide\nA;B;Oui\nC;D;Non\n").unwrap();
+        let s: Vec<Status> = p.entries.iter().map(|e| e.status).collect();
+        assert_eq!(s, [Status::Valid, Status::Pending]);
+        // « Registration state », « État » are status columns.
+        let e = parse("Nom;Prénom;Registration state\nA;B;approved\nC;D;rejected\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("approved") && e.contains("[import.status]"),
+            "{e}"
         );
+        let p = parse("Nom;Prénom;État\nA;B;Validé\nC;D;Annulé\n").unwrap();
+        let s: Vec<Status> = p.entries.iter().map(|e| e.status).collect();
+        assert_eq!(s, [Status::Valid, Status::Cancelled]);
+        // A second status-like column beside the one read.
+        for header in [
+            "Valide",
+            "Payé ?",
+            "Payment status",
+            "submitdate",
+            "Statut du paiement",
+        ] {
+            let text = format!(
+                "Nom;Prénom;Statut;{header}\nA;B;valide;2024-01-01\nC;D;valide;peut-être\n"
+            );
+            let e = parse(&text).unwrap_err().to_string();
+            assert!(e.contains(&format!("« {header} »")), "{header}: {e}");
+        }
+        // Not status words: kept as free fields.
+        let p =
+            parse("Nom;Prénom;Moyen de paiement;Régime alimentaire\nA;B;CB;végétarien\n").unwrap();
+        assert_eq!(p.entries[0].extra.len(), 2);
+    }
+
+    /// LibreOffice writes a header merged over two columns in the first,
+    /// the second left empty: « Nom et prénom » over NOM | Prénom.
+    #[test]
+    fn a_header_merged_over_two_columns_reads_both() {
+        let p = parse("Nom et prénom;;Organisation\nde La Tour d'Auvergne;Henri;Préfecture\nN'Diaye;Aïssatou;DINUM\n").unwrap();
+        let names: Vec<(&str, &str)> = p
+            .entries
+            .iter()
+            .map(|e| (e.first_name.as_str(), e.last_name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [("Henri", "de La Tour d'Auvergne"), ("Aïssatou", "N'Diaye")]
+        );
+        assert!(
+            !p.warnings.iter().any(|w| w.message.contains("découpé")),
+            "{:?}",
+            p.warnings
+        );
+        let p = parse("Prénom et nom;;x\nHenri;de La Tour d'Auvergne;1\n").unwrap();
+        assert_eq!(p.entries[0].last_name, "de La Tour d'Auvergne");
     }
 
     #[test]

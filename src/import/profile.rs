@@ -52,11 +52,35 @@ pub struct Profile {
     /// Account columns at the start of the sheet (Microsoft Forms' « Nom »
     /// is the respondent's account name, not a last name): never read.
     pub leading_metadata: Headers,
+    /// Form platforms' own rules: an unfinished answer, a file filed for
+    /// someone else, question columns under a prefix.
+    pub rules: Rules,
     /// What the ticket's QR code holds (README, warnings).
     pub qr: &'static str,
     /// Where the export is, for messages.
     pub export: &'static str,
 }
+
+/// What form platforms say besides a status column.
+#[derive(Debug)]
+pub struct Rules {
+    /// A date column that is empty while the answer is unfinished
+    /// (LimeSurvey's `submitdate`): such a row is pending.
+    pub incomplete_when_empty: Headers,
+    /// A Yes/No column saying the file was filed by someone for the
+    /// attendee (Démarches Simplifiées' « Dépôt pour un tiers »): then these
+    /// columns are the filer's, and left empty.
+    pub filed_for: Option<(Headers, &'static [Column])>,
+    /// Prefixes put before the organiser's questions (HelloAsso's
+    /// « Champ additionnel : »), folded: headers are also read without them.
+    pub prefixes: Headers,
+}
+
+pub const NO_RULES: Rules = Rules {
+    incomplete_when_empty: &[],
+    filed_for: None,
+    prefixes: &[],
+};
 
 /// The common status words, French and English, every profile reads.
 pub const COMMON_STATUSES: &[(&str, Status)] = &[
@@ -201,10 +225,43 @@ pub static GENERIC: Profile = Profile {
         ),
         (
             Column::Status,
-            &["statut", "status", "etat", "state", "order status"],
+            &[
+                "statut",
+                "status",
+                "etat",
+                "state",
+                "order status",
+                "registration state",
+                "registration status",
+                "statut de l inscription",
+                "statut inscription",
+                "etat de l inscription",
+                "statut du billet",
+                "ticket status",
+                "attendee status",
+                "statut de la commande",
+                "payment status",
+                "statut du paiement",
+            ],
         ),
     ],
     flags: &[
+        Flag {
+            headers: &[
+                "valide",
+                "valid",
+                "inscription validee",
+                "confirme",
+                "confirmed",
+            ],
+            when: false,
+            status: Status::Pending,
+        },
+        Flag {
+            headers: &["brouillon", "draft"],
+            when: true,
+            status: Status::Pending,
+        },
         Flag {
             headers: &[
                 "annule",
@@ -230,6 +287,7 @@ pub static GENERIC: Profile = Profile {
     skip_filled: &[],
     platform: &[],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: "la colonne « Code » (ou « Billet », « Code-barres »…) si le fichier en a une",
     export: "votre tableur : Fichier → Enregistrer sous → CSV (point-virgule) ou .xlsx",
 };
@@ -248,6 +306,9 @@ pub static PROFILES: &[&Profile] = &[
     &MICROSOFT_FORMS,
     &GOOGLE_FORMS,
     &YURPLAN,
+    &DEMARCHES_SIMPLIFIEES,
+    &LIMESURVEY,
+    &FRAMAFORMS,
     &GENERIC,
 ];
 
@@ -447,6 +508,7 @@ pub static PRETIX_POSITIONS: Profile = Profile {
         "position order link",
     ],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: PRETIX_QR,
     export: "pretix : Commandes → Exporter → « Données de commande » (Excel, ou CSV de la feuille des positions)",
 };
@@ -467,6 +529,7 @@ pub static PRETIX_ORDERS: Profile = Profile {
     skip_filled: &[],
     platform: &[],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: PRETIX_QR,
     export: "pretix : la feuille « Position de commande » (« Order positions ») du même classeur",
 };
@@ -553,6 +616,7 @@ pub static PRETIX_CHECKIN: Profile = Profile {
         "state",
     ],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: PRETIX_QR,
     export: "pretix : Enregistrement → Listes → la liste → Exporter, « Inclure le secret du QR code » coché",
 };
@@ -621,6 +685,10 @@ pub static HELLOASSO: Profile = Profile {
         "montant code promo",
     ],
     leading_metadata: &[],
+    rules: Rules {
+        prefixes: &["champ additionnel"],
+        ..NO_RULES
+    },
     qr: HELLOASSO_QR,
     export: "HelloAsso : Billetterie → Participants → Exporter (CSV ou Excel)",
 };
@@ -666,6 +734,7 @@ pub static HELLOASSO_2021: Profile = Profile {
         "pays acheteur",
     ],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: HELLOASSO_QR,
     export: "HelloAsso (avant 2022) : Billetterie → Inscriptions → Exporter",
 };
@@ -701,6 +770,7 @@ pub static HELLOASSO_MEMBERSHIP: Profile = Profile {
         "carte d adherent",
     ],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: "pas de billet : accueil imprime ses propres codes",
     export: "HelloAsso : Adhésions → Adhérents → Exporter",
 };
@@ -798,6 +868,7 @@ pub static WEEZEVENT: Profile = Profile {
         "facture pays",
     ],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: "le code-barres du billet (colonne « Code-barres »)",
     export: "Weezevent : Participants → Gérer les participants → Exporter",
 };
@@ -861,6 +932,7 @@ pub static BILLETWEB: Profile = Profile {
         "seance",
     ],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: "le numéro du billet (colonne « Billet » ou « Code barre »)",
     export: "Billetweb : l'événement → Participants → Exporter (Excel)",
 };
@@ -922,6 +994,7 @@ pub static EVENTBRITE: Profile = Profile {
         "buyer email",
     ],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: "le code-barres du billet (colonne « Barcode # », 16 à 23 chiffres)",
     export: "Eventbrite : Rapports → Participants (« Attendee Summary ») → Exporter en CSV, colonne « Barcode # » comprise",
 };
@@ -967,6 +1040,7 @@ pub static INDICO: Profile = Profile {
         "tags",
     ],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: "un JSON avec le secret d'enregistrement, absent de l'export : les QR codes Indico ne correspondront pas",
     export: "Indico : Inscriptions → la liste → Exporter (CSV ou Excel)",
 };
@@ -1023,6 +1097,7 @@ pub static MICROSOFT_FORMS: Profile = Profile {
         "commentaires sur le questionnaire",
     ],
     leading_metadata: &["nom", "name"],
+    rules: NO_RULES,
     qr: "pas de billet : accueil imprime ses propres codes",
     export: "Microsoft Forms : Réponses → Ouvrir dans Excel",
 };
@@ -1050,6 +1125,7 @@ pub static GOOGLE_FORMS: Profile = Profile {
     skip_filled: &[],
     platform: &["horodateur", "timestamp", "score"],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: "pas de billet : accueil imprime ses propres codes",
     export: "Google Forms : Réponses → Télécharger les réponses (.csv), ou la feuille liée → Fichier → Télécharger",
 };
@@ -1094,6 +1170,7 @@ pub static YURPLAN: Profile = Profile {
     skip_filled: &[],
     platform: &[],
     leading_metadata: &[],
+    rules: NO_RULES,
     qr: "le numéro du billet",
     export: "Yurplan : Gestion → Participants → Exporter",
 };
@@ -1105,6 +1182,221 @@ pub const YURPLAN_ORDER: Headers = &[
     "numero de commande",
     "reference",
 ];
+
+/// Démarches Simplifiées, « Télécharger les dossiers » (CSV, or XLSX
+/// whose first sheet is « Dossiers »). Its own test suite
+/// (`spec/services/procedure_export_service_spec.rb`) writes: « ID; Email;
+/// FranceConnect ?; Civilité; Nom; Prénom; Dépôt pour un tiers; Nom du
+/// mandataire; Prénom du mandataire; Archivé; État du dossier; Dernière
+/// mise à jour le; Dernière mise à jour du dossier le; Déposé le; Passé en
+/// instruction le; Traité le; Motivation de la décision; Instructeurs »,
+/// then one column per champ titled by its libellé. A file « déposé pour
+/// un tiers » names the attendee in Nom/Prénom, but its Email is the
+/// filer's account: left empty. The champ that carries the category (or
+/// the organisation) is named in `[import.columns]` when its title is not
+/// one accueil knows.
+pub static DEMARCHES_SIMPLIFIEES: Profile = Profile {
+    id: "demarches-simplifiees",
+    label: "Démarches Simplifiées — dossiers",
+    signatures: &[
+        &["etat du dossier", "depose le"],
+        &["etat du dossier", "passe en instruction le"],
+    ],
+    attendees: true,
+    columns: &[
+        (Column::LastName, &["nom"]),
+        (Column::FirstName, &["prenom"]),
+        (Column::Email, &["email"]),
+        (
+            Column::Organisation,
+            &[
+                "entreprise raison sociale",
+                "association titre",
+                "organisation",
+                "structure",
+                "organisme",
+                "collectivite",
+                "administration",
+                "etablissement",
+                "employeur",
+                "ministere",
+                "service",
+            ],
+        ),
+        (
+            Column::Category,
+            &[
+                "categorie",
+                "profil",
+                "vous etes",
+                "vous participez en tant que",
+                "type de participant",
+                "type d inscription",
+                "qualite",
+            ],
+        ),
+        (Column::Status, &["etat du dossier"]),
+    ],
+    flags: &[],
+    statuses: &[
+        ("accepte", Status::Valid),
+        ("en construction", Status::Pending),
+        ("en instruction", Status::Pending),
+        ("refuse", Status::Cancelled),
+        ("classe sans suite", Status::Cancelled),
+        ("sans suite", Status::Cancelled),
+        ("brouillon", Status::Cancelled),
+    ],
+    skip_filled: &[],
+    platform: &[
+        "id",
+        "n dossier",
+        "franceconnect",
+        "civilite",
+        "depot pour un tiers",
+        "nom du mandataire",
+        "prenom du mandataire",
+        "archive",
+        "derniere mise a jour le",
+        "derniere mise a jour du dossier le",
+        "depose le",
+        "passe en instruction le",
+        "traite le",
+        "motivation de la decision",
+        "instructeurs",
+        "groupe instructeur",
+        "date de naissance",
+    ],
+    leading_metadata: &[],
+    rules: Rules {
+        filed_for: Some((&["depot pour un tiers"], &[Column::Email])),
+        ..NO_RULES
+    },
+    qr: "pas de billet : accueil imprime ses propres codes",
+    export: "Démarches Simplifiées : la démarche → Dossiers → Télécharger tous les dossiers (.csv ou .xlsx)",
+};
+
+/// LimeSurvey, « Réponses → Exporter → Exporter les réponses » (CSV or
+/// Excel). Its first columns are the response's own: with « Question
+/// code » headings `id, submitdate, lastpage, startlanguage, seed,
+/// startdate, datestamp` (never translated); with « Full question text »
+/// headings « Response ID, Date submitted, Last page, Start language… »
+/// (in French « ID de la réponse, Date de soumission, Dernière page,
+/// Langue de départ… »). An incomplete response has no `submitdate`: it
+/// is pending. Questions are titled by their code (`nom`, `Q01`…) or
+/// text; a code accueil does not know is named in `[import.columns]`.
+pub static LIMESURVEY: Profile = Profile {
+    id: "limesurvey",
+    label: "LimeSurvey — réponses",
+    signatures: &[
+        &["submitdate", "lastpage", "startlanguage"],
+        &["date submitted", "last page", "start language"],
+        &["date de soumission", "derniere page", "langue de depart"],
+    ],
+    attendees: true,
+    columns: &[
+        (Column::LastName, NAME_LAST),
+        (Column::FirstName, NAME_FIRST),
+        (Column::FullName, FULL_NAME),
+        (Column::Email, EMAIL),
+        (Column::Organisation, ORGANISATION),
+        (
+            Column::Category,
+            &["categorie", "profil", "vous etes", "type d inscription"],
+        ),
+    ],
+    flags: &[],
+    statuses: &[],
+    skip_filled: &[],
+    platform: &[
+        "id",
+        "response id",
+        "id de la reponse",
+        "submitdate",
+        "date submitted",
+        "date de soumission",
+        "lastpage",
+        "last page",
+        "derniere page",
+        "startlanguage",
+        "start language",
+        "langue de depart",
+        "seed",
+        "startdate",
+        "date started",
+        "date de debut",
+        "datestamp",
+        "date last action",
+        "date de la derniere action",
+        "ipaddr",
+        "ip address",
+        "adresse ip",
+        "refurl",
+        "referrer url",
+        "url referente",
+        "token",
+        "interviewtime",
+        "total time",
+    ],
+    leading_metadata: &[],
+    rules: Rules {
+        incomplete_when_empty: &["submitdate", "date submitted", "date de soumission"],
+        ..NO_RULES
+    },
+    qr: "pas de billet : accueil imprime ses propres codes",
+    export: "LimeSurvey : le questionnaire → Réponses → Exporter → Exporter les réponses (CSV)",
+};
+
+/// Framaforms (Drupal's Webform 7.x), « Résultats → Téléchargement »: three
+/// header lines — the form's title, « Submission Details » (or its
+/// translation), then « Serial; SID; Time; Draft; IP Address; UID;
+/// Username » and the questions (`webform_results_download_headers()`,
+/// `includes/webform.report.inc`). `Draft` is 1 for an answer saved but
+/// never sent: pending.
+pub static FRAMAFORMS: Profile = Profile {
+    id: "framaforms",
+    label: "Framaforms (Drupal Webform)",
+    signatures: &[
+        &["sid", "draft", "ip address"],
+        &["sid", "brouillon", "adresse ip"],
+    ],
+    attendees: true,
+    columns: &[
+        (Column::LastName, NAME_LAST),
+        (Column::FirstName, NAME_FIRST),
+        (Column::FullName, FULL_NAME),
+        (Column::Email, EMAIL),
+        (Column::Organisation, ORGANISATION),
+        (
+            Column::Category,
+            &["categorie", "profil", "vous etes", "type d inscription"],
+        ),
+    ],
+    flags: &[Flag {
+        headers: &["draft", "brouillon"],
+        when: true,
+        status: Status::Pending,
+    }],
+    statuses: &[],
+    skip_filled: &[],
+    platform: &[
+        "serial",
+        "numero de serie",
+        "sid",
+        "time",
+        "heure",
+        "date",
+        "ip address",
+        "adresse ip",
+        "uid",
+        "username",
+        "nom d utilisateur",
+    ],
+    leading_metadata: &[],
+    rules: NO_RULES,
+    qr: "pas de billet : accueil imprime ses propres codes",
+    export: "Framaforms : le formulaire → Résultats → Téléchargement (CSV)",
+};
 
 #[cfg(test)]
 mod tests {
@@ -1129,6 +1421,11 @@ mod tests {
             }
             for (s, _) in p.statuses {
                 check(s);
+            }
+            p.rules.incomplete_when_empty.iter().for_each(|h| check(h));
+            p.rules.prefixes.iter().for_each(|h| check(h));
+            if let Some((hs, _)) = p.rules.filed_for {
+                hs.iter().for_each(|h| check(h));
             }
         }
     }

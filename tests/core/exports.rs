@@ -451,3 +451,126 @@ fn an_attendance_export_imports_again_as_the_same_list() {
     assert_eq!(hit["organisation"], "-Mairie de Lens");
     assert_eq!(hit["extra"], serde_json::json!({}));
 }
+
+/// Démarches Simplifiées (CSV and XLSX): « État du dossier » decides —
+/// accepté comes in, en construction / en instruction wait, refusé and
+/// classé sans suite are cancelled; the category champ is read; a file
+/// filed for someone else does not give the attendee the filer's e-mail.
+#[test]
+fn demarches_simplifiees_reads_the_state_the_champs_and_the_filer() {
+    for file in ["demarches-simplifiees.csv", "demarches-simplifiees.xlsx"] {
+        let (ev, v) = imported(file);
+        assert_eq!(v["profile"], "demarches-simplifiees", "{file}: {v}");
+        assert_eq!(v["rows"], 30, "{file}");
+        assert_eq!(status(&ev, "helene dupont"), "valid", "{file}");
+        assert_eq!(status(&ev, "asa oberg"), "cancelled", "{file}: refusé");
+        assert_eq!(
+            status(&ev, "therese moreau"),
+            "cancelled",
+            "{file}: classé sans suite"
+        );
+        assert_eq!(
+            status(&ev, "chloe brule"),
+            "pending",
+            "{file}: en instruction"
+        );
+        assert_eq!(
+            status(&ev, "quemener"),
+            "pending",
+            "{file}: en construction"
+        );
+        // The champ « Vous participez en tant que »: an Exposant stays one.
+        let m = person(&ev, "matheo dubois");
+        assert_eq!(m["category"], "Exposant", "{file}");
+        assert_eq!(m["organisation"], "La Poste", "{file}");
+        // Filed by the secretariat for Marie-Hélène: not its address.
+        let mh = person(&ev, "marie-helene");
+        assert_eq!(mh["last_name"], "de La Tour d'Auvergne", "{file}");
+        assert_eq!(mh["email"], "", "{file}");
+        assert_eq!(
+            person(&ev, "helene dupont")["email"],
+            "helene.dupont@lyon.fr",
+            "{file}"
+        );
+        let w = warnings(&v);
+        assert!(w.contains("déposé(s) pour un tiers"), "{file}: {w}");
+        // Nothing of the procedure is kept as a free field.
+        let extra = person(&ev, "helene dupont")["extra"].clone();
+        for platform in ["Instructeurs", "Déposé le", "Nom du mandataire", "ID"] {
+            assert!(
+                extra.get(platform).is_none(),
+                "{file}: {platform} kept: {extra}"
+            );
+        }
+        assert_eq!(extra["Régime alimentaire"], "Végétarien", "{file}");
+    }
+}
+
+/// LimeSurvey, both headings: an incomplete response (no submitdate)
+/// waits, never comes in valid.
+#[test]
+fn limesurvey_incomplete_responses_wait() {
+    for file in ["limesurvey-codes.csv", "limesurvey-texte.csv"] {
+        let (ev, v) = imported(file);
+        assert_eq!(v["profile"], "limesurvey", "{file}: {v}");
+        assert_eq!(v["rows"], 26, "{file}");
+        assert_eq!(status(&ev, "helene dupont"), "valid", "{file}");
+        assert_eq!(status(&ev, "chloe brule"), "pending", "{file}");
+        assert_eq!(status(&ev, "oceane menard"), "pending", "{file}");
+        assert_eq!(
+            person(&ev, "matheo dubois")["category"],
+            "Exposant",
+            "{file}"
+        );
+        assert!(warnings(&v).contains("inachevée"), "{file}");
+        let extra = person(&ev, "helene dupont")["extra"].clone();
+        assert!(extra.as_object().unwrap().is_empty(), "{file}: {extra}");
+    }
+}
+
+/// Framaforms: three header lines, a draft waits; naming a column in
+/// [import.columns] still finds the header line under the titles.
+#[test]
+fn framaforms_drafts_wait_and_the_header_is_found_under_titles() {
+    let (ev, v) = imported("framaforms.csv");
+    assert_eq!(v["profile"], "framaforms", "{v}");
+    assert_eq!(v["rows"], 26);
+    assert_eq!(status(&ev, "helene dupont"), "valid");
+    assert_eq!(status(&ev, "chloe brule"), "pending");
+    assert_eq!(person(&ev, "benoit etienne")["category"], "Intervenant");
+    let ev = with_lines("[import.columns]", "organisation = \"Structure\"");
+    let v = ev.json(&["import", &export("framaforms.csv")]);
+    assert_eq!(v["rows"], 26, "{v}");
+    assert_eq!(
+        person(&ev, "helene dupont")["organisation"],
+        "Mairie de Lyon"
+    );
+    // A column that is nowhere is named.
+    let ev = with_lines("[import.columns]", "organisation = \"Service\"");
+    let out = ev.run(&["import", &export("framaforms.csv")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("« Service » absente"), "{err}");
+}
+
+/// HelloAsso's « Champ additionnel: … » columns are the form's questions:
+/// the attendee's e-mail and structure are read from them.
+#[test]
+fn helloasso_additional_fields_are_read() {
+    let (ev, v) = imported("helloasso-champs-additionnels.csv");
+    assert_eq!(v["profile"], "helloasso", "{v}");
+    let mh = person(&ev, "marie-helene");
+    assert_eq!(mh["email"], "mh.delatour@prefecture-rhone.gouv.fr");
+    assert_eq!(mh["organisation"], "Préfecture du Rhône");
+}
+
+/// « Nom et prénom » merged over two columns in LibreOffice: both parts.
+#[test]
+fn a_merged_name_header_reads_both_columns() {
+    let (ev, v) = imported("libreoffice-en-tete-fusionne.csv");
+    assert_eq!(v["rows"], 10, "{v}");
+    let mh = person(&ev, "marie-helene");
+    assert_eq!(mh["first_name"], "Marie-Hélène");
+    assert_eq!(mh["last_name"], "de La Tour d'Auvergne");
+    assert!(!warnings(&v).contains("découpé"), "{v}");
+}
