@@ -60,6 +60,7 @@ const FIELDS: &[(Field, &[&str])] = &[
             "start",
             "heure de debut",
             "heure debut",
+            "start time",
             "commence",
             "starts",
             "de",
@@ -72,6 +73,7 @@ const FIELDS: &[(Field, &[&str])] = &[
             "end",
             "heure de fin",
             "heure fin",
+            "end time",
             "termine",
             "ends",
             "a",
@@ -233,6 +235,7 @@ fn rows(
     let mut pretix_lists = Vec::new();
     // Each reference's line: a clash is found without going through the rest.
     let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut after_midnight_lines: Vec<usize> = Vec::new();
     for (line, cells) in t.rows.iter().skip(header_row + 1) {
         let cell = |f: Field| -> &str {
             columns
@@ -276,7 +279,13 @@ fn rows(
         };
         let end_date = date.or_else(|| Some(start.date()));
         let end = match moment(cell(Field::End), end_date, event) {
-            Ok(e) => e,
+            Ok(e) => match after_midnight(start, e, cell(Field::End)) {
+                Some(next_day) => {
+                    after_midnight_lines.push(*line);
+                    next_day
+                }
+                None => e,
+            },
             Err(m) => {
                 bad(format!("fin : {m}"));
                 continue;
@@ -298,7 +307,7 @@ fn rows(
         };
         if end_ts <= start_ts {
             bad(format!(
-                "la fin ({}) n'est pas après le début ({})",
+                "la fin ({}) n'est pas après le début ({}) — une séance qui finit le lendemain : écrivez la date avec l'heure de fin (2026-06-12 01:30)",
                 end.strftime("%H:%M"),
                 start.strftime("%H:%M")
             ));
@@ -414,6 +423,20 @@ fn rows(
             }
         }
     }
+    if let Some(&first) = after_midnight_lines.first() {
+        warnings.push(RowProblem {
+            line: first,
+            message: format!(
+                "{} séance(s) finissant après minuit (lignes {}) : fin lue le lendemain — vérifiez-les",
+                after_midnight_lines.len(),
+                after_midnight_lines
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
     warnings.sort_by_key(|w| w.line);
     if !problems.is_empty() {
         return Err(ImportError::BadRows {
@@ -462,14 +485,25 @@ fn day(text: &str, event: &Event) -> Result<Date, String> {
         .or_else(|| t.strip_prefix('j'))
         .unwrap_or(t)
         .trim();
+    if let Some(at) = serial(t) {
+        return Ok(at.date());
+    }
     if let Ok(n) = number.parse::<usize>() {
         return event
             .day_number(n)
             .map(|d| d.date)
             .ok_or_else(|| format!("jour {n} : l'événement dure {} jour(s)", event.days.len()));
     }
+    // 9/28/2022: Google Sheets in English writes month first. Taken so
+    // only when the day first is no date of the event and month first is.
+    if let Some(us) = month_first(text.trim())
+        && date_of(text.trim()).is_none_or(|d| event.day_of(d).is_none())
+        && event.day_of(us).is_some()
+    {
+        return Ok(us);
+    }
     date_of(text.trim()).ok_or_else(|| {
-        format!("date « {text} » illisible — AAAA-MM-JJ, JJ/MM/AAAA ou le numéro du jour")
+        format!("date « {text} » illisible — AAAA-MM-JJ, JJ/MM/AAAA, le numéro du jour, ou une date Excel au format Standard (45820)")
     })
 }
 
@@ -486,25 +520,117 @@ fn date_of(t: &str) -> Option<Date> {
     None
 }
 
-/// `09:30`, `9h30`, `9h`, `09:30:00`.
+/// `9/28/2022`: month, day, year.
+fn month_first(t: &str) -> Option<Date> {
+    let parts: Vec<&str> = t.split('/').collect();
+    let [m, d, y] = parts[..] else { return None };
+    let (m, d, y) = (m.parse().ok()?, d.parse().ok()?, y.parse::<i16>().ok()?);
+    Date::new(if y < 100 { 2000 + y } else { y }, m, d).ok()
+}
+
+/// A time as people and spreadsheets write it: `09:30`, `9h30`, `9h`,
+/// `09:30:00`; twelve-hour `2:00 PM`, `2:00:00 PM`, `2 pm`, `12:15 p.m.`;
+/// an Excel time left in a General cell, a fraction of a day
+/// (`0.395833333333333`, `0,3958` = 09:30).
 fn time_of(t: &str) -> Option<Time> {
     let t = t.trim().to_ascii_lowercase();
-    let (h, m) = match t.split_once([':', 'h']) {
-        Some((h, rest)) => {
+    if let Some(fraction) = day_fraction(&t) {
+        return (fraction < 1.0)
+            .then(|| time_of_fraction(fraction))
+            .flatten();
+    }
+    let (clock, half) = match twelve_hour(&t) {
+        Some((clock, pm)) => (clock, Some(pm)),
+        None => (t.as_str(), None),
+    };
+    let (h, m) = match (clock.split_once([':', 'h']), half) {
+        (Some((h, rest)), _) => {
             let m = rest.split(':').next().unwrap_or("");
             (h, if m.is_empty() { "0" } else { m })
         }
+        // « 2 pm »: the hour alone.
+        (None, Some(_)) => (clock, "0"),
+        (None, None) => return None,
+    };
+    let (h, m): (i8, i8) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
+    let h = match half {
+        None => h,
+        Some(_) if !(1..=12).contains(&h) => return None,
+        Some(false) => h % 12,
+        Some(true) => h % 12 + 12,
+    };
+    Time::new(h, m, 0, 0).ok()
+}
+
+/// `2:00 PM` → (`2:00`, true): the clock and whether it is afternoon.
+fn twelve_hour(t: &str) -> Option<(&str, bool)> {
+    for (suffix, pm) in [("a.m.", false), ("p.m.", true), ("am", false), ("pm", true)] {
+        if let Some(clock) = t.strip_suffix(suffix) {
+            return Some((clock.trim_end(), pm));
+        }
+    }
+    None
+}
+
+/// A number with a decimal separator (`0.3958`, `45820,5`): what Excel
+/// shows of a time or a date and time in a General cell.
+fn day_fraction(t: &str) -> Option<f64> {
+    let t = t.replace(',', ".");
+    let (whole, decimals) = t.split_once('.')?;
+    if whole.is_empty() && decimals.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !decimals.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// The time of a fraction of a day, to the nearest minute.
+fn time_of_fraction(fraction: f64) -> Option<Time> {
+    let minutes = (fraction * 1440.0).round();
+    if !(0.0..1440.0).contains(&minutes) {
+        return None;
+    }
+    // Within 0..1440: the casts cannot truncate.
+    let minutes = minutes as i32;
+    Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0).ok()
+}
+
+/// An Excel serial (days since 1899-12-30, the 1900 system), with its
+/// time of day when it has a fraction: `45820.395833` is 2025-06-13 09:30.
+fn serial(t: &str) -> Option<DateTime> {
+    let t = t.trim();
+    let value: f64 = match day_fraction(t) {
+        Some(v) => v,
+        None if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t.parse().ok()?,
         None => return None,
     };
-    Time::new(h.trim().parse().ok()?, m.trim().parse().ok()?, 0, 0).ok()
+    // 1982 to 2119: a day number or a stray count is no serial.
+    if !(30000.0..80000.0).contains(&value) {
+        return None;
+    }
+    let days = value.floor();
+    let time = time_of_fraction(value - days)?;
+    // Within 30000..80000: the cast cannot truncate.
+    let date = Date::new(1899, 12, 30)
+        .ok()?
+        .checked_add(jiff::Span::new().days(days as i64))
+        .ok()?;
+    Some(date.to_datetime(time))
 }
+
+const TIME_FORMS: &str = "une heure (09:30, 9h30, 2:00 PM) ou une date et une heure (2026-06-11 09:30) ; une heure Excel au format Standard (0,3958) se lit aussi";
 
 /// A start or end cell, with the row's date when the cell is only a time.
 fn moment(text: &str, date: Option<Date>, event: &Event) -> Result<DateTime, String> {
     if text.is_empty() {
-        return Err("vide".into());
+        return Err(format!("vide — {TIME_FORMS}"));
     }
     let t = text.trim();
+    if let Some(at) = serial(t) {
+        return Ok(at);
+    }
     // A date and a time: `2026-06-11 09:30`, `2026-06-11T09:30`, `11/06/2026 9h30`.
     if let Some((d, h)) = t
         .split_once([' ', 'T'])
@@ -514,9 +640,7 @@ fn moment(text: &str, date: Option<Date>, event: &Event) -> Result<DateTime, Str
         return Ok(d.to_datetime(h));
     }
     let Some(h) = time_of(t) else {
-        return Err(format!(
-            "« {t} » illisible — une heure (09:30, 9h30) ou une date et une heure (2026-06-11 09:30)"
-        ));
+        return Err(format!("« {t} » illisible — {TIME_FORMS}"));
     };
     match date {
         Some(d) => Ok(d.to_datetime(h)),
@@ -526,6 +650,19 @@ fn moment(text: &str, date: Option<Date>, event: &Event) -> Result<DateTime, Str
             event.days.len()
         )),
     }
+}
+
+/// An end written as a time only that comes before its start: the session
+/// ends after midnight (22:00–02:00), if that makes it 12 hours or less;
+/// a longer one is more likely a typo, and refused.
+fn after_midnight(start: DateTime, end: DateTime, end_cell: &str) -> Option<DateTime> {
+    let time_only = time_of(end_cell).is_some() && serial(end_cell).is_none();
+    if !time_only || end >= start {
+        return None;
+    }
+    let next = end.checked_add(jiff::Span::new().days(1)).ok()?;
+    let hours = start.until(next).ok()?.total(jiff::Unit::Hour).ok()?;
+    (hours <= 12.0).then_some(next)
 }
 
 #[cfg(test)]
@@ -576,6 +713,83 @@ mod tests {
         };
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![3, 4, 5, 6, 7], "{problems:?}");
+    }
+
+    /// Times as Google Sheets in English, LibreOffice and Excel write
+    /// them: twelve-hour with and without seconds, an Excel time left in a
+    /// General cell, a date and time serial.
+    #[test]
+    fn times_as_spreadsheets_write_them() {
+        for (cell, want) in [
+            ("2:00:00 PM", "14:00"),
+            ("2:00 PM", "14:00"),
+            ("2 pm", "14:00"),
+            ("12:15 PM", "12:15"),
+            ("12:05 AM", "00:05"),
+            ("9:30 a.m.", "09:30"),
+            ("0.395833333333333", "09:30"),
+            ("0,5", "12:00"),
+            ("14:00:00", "14:00"),
+            ("9h", "09:00"),
+        ] {
+            let t = time_of(cell).unwrap_or_else(|| panic!("{cell}"));
+            assert_eq!(t.strftime("%H:%M").to_string(), want, "{cell}");
+        }
+        for bad in ["13:00 PM", "0 AM", "1.5", "midi", "12", "-0.5", ".", "1e3"] {
+            assert!(time_of(bad).is_none(), "{bad}");
+        }
+        assert_eq!(
+            serial("44832.5833333333").map(|d| d.to_string()),
+            Some("2022-09-28T14:00:00".into())
+        );
+        assert_eq!(
+            serial("44832").map(|d| d.to_string()),
+            Some("2022-09-28T00:00:00".into())
+        );
+        assert_eq!(serial("12.5"), None);
+        // A whole programme in Google Sheets' English export.
+        let p = read(
+            "Title,Room,Date,Start,End\n\
+             Opening,Amphi,9/28/2022,9:30:00 AM,10:30:00 AM\n\
+             Lunch talk,Amphi,28/09/2022,12:15 PM,1:45 PM\n\
+             Workshop,Room 2,44833,0.583333333333333,0.645833333333333\n",
+        );
+        let p = p.unwrap_or_else(|e| panic!("{e}"));
+        let times: Vec<String> = p
+            .sessions
+            .iter()
+            .map(|(_, s)| format!("{}–{}", s.start, s.end))
+            .collect();
+        assert_eq!(
+            times,
+            [
+                "2022-09-28T09:30:00Z–2022-09-28T10:30:00Z",
+                "2022-09-28T12:15:00Z–2022-09-28T13:45:00Z",
+                "2022-09-29T14:00:00Z–2022-09-29T15:30:00Z",
+            ]
+        );
+    }
+
+    /// 22:00–02:00 ends the next day, with a warning; 12:00–11:00 is a
+    /// typo, refused with the way to write a next-day end.
+    #[test]
+    fn a_session_after_midnight_ends_the_next_day() {
+        let p = read("Titre;Salle;Date;Début;Fin\nSoirée;Amphi;2022-09-28;22:00;02:00\n").unwrap();
+        // The sample event's clock is UTC.
+        assert_eq!(p.sessions[0].1.end.to_string(), "2022-09-29T02:00:00Z");
+        assert!(
+            p.warnings[0].message.contains("après minuit"),
+            "{:?}",
+            p.warnings
+        );
+        let err = read("Titre;Salle;Date;Début;Fin\nEnvers;Amphi;2022-09-28;12:00;11:00\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("le lendemain"), "{err}");
+        let err = read("Titre;Salle;Date;Début;Fin\nX;Amphi;2022-09-28;midi;14:00\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("2:00 PM") && err.contains("0,3958"), "{err}");
     }
 
     #[test]
@@ -669,7 +883,8 @@ mod tests {
                 let good = !title.is_empty()
                     && !room.is_empty()
                     && !matches!(date.as_str(), "30/09/2022" | "demain")
-                    && h2 > h1
+                    // An earlier end is the next day's, up to 12 hours on.
+                    && (h2 > h1 || (h2 < h1 && u32::from(h2) + 24 - u32::from(h1) <= 12))
                     && !matches!(capacity.as_str(), "0" | "beaucoup");
                 (
                     format!("C{code};{title};{room};{date};{start};{end};{capacity}"),

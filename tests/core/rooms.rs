@@ -525,3 +525,54 @@ fn two_offline_doors_over_filling_a_room_show_it_over_capacity_everywhere() {
     // And the next person is refused at either door.
     assert_eq!(scan(&mut south, 14), DoorOutcome::Full);
 }
+
+/// The same programme as Google Sheets in English (9/28/2022, 2:00:00 PM),
+/// LibreOffice in French and Excel with General cells (serials, fractions
+/// of a day) write it: the same sessions, the evening one ending after
+/// midnight with a warning.
+#[test]
+fn a_programme_reads_the_same_from_every_spreadsheet() {
+    let mut seen: Vec<Vec<(String, String, String)>> = Vec::new();
+    for file in [
+        "programme/google-sheets-en.csv",
+        "programme/libreoffice-fr.csv",
+        "programme/excel-standard.xlsx",
+    ] {
+        let ev = Event::new();
+        let v = ev.json(&["programme", &crate::common::fixture_str(file)]);
+        let warned = v.to_string();
+        assert!(warned.contains("après minuit"), "{file}: {v}");
+        let s = ev.json(&["sessions"]);
+        let sessions: Vec<(String, String, String)> = s["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["title"].as_str().unwrap().to_owned(),
+                    v["start"].as_str().unwrap().to_owned(),
+                    v["end"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(sessions.len(), 4, "{file}: {s}");
+        seen.push(sessions);
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[1], seen[2]);
+    let lunch = seen[0].iter().find(|s| s.0 == "Déjeuner-débat").unwrap();
+    // Paris in September is UTC+2: 12:15–13:45 there.
+    assert_eq!(
+        (lunch.1.as_str(), lunch.2.as_str()),
+        ("2022-09-28T10:15:00Z", "2022-09-28T11:45:00Z")
+    );
+    // 22:00 to 01:00 the next night, Paris time.
+    let evening = seen[0]
+        .iter()
+        .find(|s| s.0 == "Soirée des territoires")
+        .unwrap();
+    assert_eq!(
+        (evening.1.as_str(), evening.2.as_str()),
+        ("2022-09-28T20:00:00Z", "2022-09-28T23:00:00Z")
+    );
+}
