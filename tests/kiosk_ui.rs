@@ -325,6 +325,32 @@ fn an_unknown_ticket_scanned_on_a_card_is_unknown(ui: &KioskUi) {
         ui.with_kiosk(|k| k.inspect().record_count().unwrap()),
         before
     );
+    // Staff are the desk: what was read, and what to do — not « adressez-
+    // vous à l'accueil ».
+    let detail = find(ui, "Détail").accessible_value().unwrap().to_string();
+    assert!(
+        detail.contains("« NEC-999999 »") && detail.contains("inscrivez-la"),
+        "{detail}"
+    );
+    assert!(!detail.contains("adresser à l'accueil"), "{detail}");
+    tap(ui, "Rechercher « NEC-999999 »", &mut actions);
+    assert_eq!(
+        ui.window.global::<accueil::ui::HomeAdapter>().get_query(),
+        "NEC-999999",
+        "home, the field holding what was read"
+    );
+    type_text(ui, "NEC-999999", &mut actions);
+    enter(ui, &mut actions);
+    tap(ui, "Inscrire sur place", &mut actions);
+    assert!(
+        ElementHandle::find_by_accessible_label(&ui.window, "Prénom")
+            .next()
+            .is_some(),
+        "the walk-in form is open"
+    );
+    ui.window
+        .global::<accueil::ui::WalkInAdapter>()
+        .invoke_cancel();
 }
 
 /// This kiosk's clock says today, the hub's says tomorrow (day 2): a scan

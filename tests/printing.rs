@@ -444,7 +444,8 @@ fn label_printers_print_the_badges_that_fit_and_refuse_the_others_before_sending
     };
     for (queue, fits, wide) in [
         ("QL820", "62mm-roll", "62,1 mm de large"),
-        ("LW450", "dymo-99014", "mm de large"),
+        // The driver's custom range stops at 56.9 mm, whatever its labels.
+        ("LW450", "dymo-99014", "56,9 mm de large"),
     ] {
         // An A6 badge: refused, nothing reaches CUPS, staff are told why
         // and what to set.

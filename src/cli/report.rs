@@ -329,9 +329,10 @@ impl fmt::Display for Checked<'_> {
                 None => format!("● Déjà enregistré·e — {who}"),
             },
             Outcome::Unknown => {
+                // Whoever runs the command is the desk: what to do next.
                 format!(
-                    "✘ Billet inconnu {} — merci d'orienter la personne vers l'accueil",
-                    self.lookup
+                    "✘ Billet inconnu {} — cherchez la personne par son nom (accueil search NOM) ou inscrivez-la sur place (accueil walk-in)",
+                    crate::domain::text::shown(&self.lookup.to_string())
                 )
             }
             Outcome::Cancelled => {

@@ -75,9 +75,24 @@ impl Capabilities {
             .max()
     }
 
-    /// The widest listed size, in millimetres, for messages.
+    /// How wide the queue really prints, in millimetres, for messages:
+    /// the widest listed size, or less when its custom range stops short
+    /// of it (the DYMO LabelWriter 450 lists labels up to 61.9 mm and its
+    /// driver's custom range stops at 56.9 mm).
     pub fn widest_mm(&self) -> Option<f32> {
-        self.widest().map(|n| n as f32 / 100.0)
+        let custom = self
+            .sizes
+            .iter()
+            .filter_map(|s| match s.width {
+                Extent::Between(_, hi) => Some(hi),
+                Extent::Exactly(_) => None,
+            })
+            .max();
+        let widest = match (self.widest(), custom) {
+            (Some(listed), Some(custom)) => listed.min(custom),
+            (listed, _) => listed?,
+        };
+        Some(widest as f32 / 100.0)
     }
 }
 
@@ -139,6 +154,7 @@ mod tests {
             sizes: vec![
                 fixed(5402, 10084),
                 fixed(5876, 10160),
+                fixed(6191, 10160),
                 custom((353, 5690), (353, 270_933)),
             ],
             colour: Some(false),
@@ -159,6 +175,8 @@ mod tests {
         assert!(dymo.fits(59.0, 102.0), "30857");
         assert!(!dymo.fits(105.0, 148.0), "past the custom range");
         assert!(!dymo.fits(62.0, 100.0));
+        // Its labels go to 61.9 mm; its driver prints 56.9 mm at most.
+        assert_eq!(dymo.widest_mm(), Some(56.9));
 
         // A queue that says nothing is taken at its word; a sheet printer
         // with a wide custom range prints A6.

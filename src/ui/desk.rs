@@ -108,6 +108,11 @@ pub(crate) struct Shown {
     /// alike) or "ambiguous".
     pub scan_note: &'static str,
     pub scan_layouts: Option<(&'static str, &'static str)>,
+    /// An unknown ticket: what the scanner (or staff) typed, invisible
+    /// characters written out (staff only).
+    pub read: String,
+    /// An unknown ticket several people's could be: staff choose.
+    pub choices: usize,
     /// The error's words (staff only).
     pub error: String,
     /// This kiosk's clock says another day than the hub's: the hub's day,
@@ -142,12 +147,22 @@ impl Shown {
             date: String::new(),
             scan_note: "",
             scan_layouts: None,
+            read: String::new(),
+            choices: 0,
             error: String::new(),
             clock_day: 0,
             badge: false,
             queued: None,
         }
     }
+}
+
+/// An unknown ticket staff were shown.
+#[derive(Debug, Clone)]
+struct Unknown {
+    read: String,
+    /// The people an ambiguous scan could be.
+    choices: Vec<Registrant>,
 }
 
 /// Where Cancel on the edit form goes back to.
@@ -205,6 +220,9 @@ pub(crate) enum Intent {
     EditFromResult,
     CancelEdit,
     SaveEdit(crate::domain::DetailsPatch),
+    /// « Rechercher » on an unknown ticket's page: the home list for what
+    /// was read — or the people an ambiguous scan could be, to choose.
+    SearchUnknown,
     OpenWalkIn,
     WalkIn(crate::domain::Details),
     OpenPin,
@@ -342,6 +360,9 @@ pub(crate) struct Desk {
     pub listed: Vec<i64>,
     /// What was typed when they were listed.
     pub listed_for: String,
+    /// The unknown ticket on the result page (staff): what « Rechercher »
+    /// looks for.
+    unknown: Option<Unknown>,
     /// Whom the result screen is about, for undo and reprint.
     pub last: Option<uuid::Uuid>,
     /// A check-in held because this kiosk's clock says another day than
@@ -381,6 +402,7 @@ impl Desk {
             page: Page::Home,
             listed: Vec::new(),
             listed_for: String::new(),
+            unknown: None,
             last: None,
             held: None,
             printer: None,
@@ -469,6 +491,13 @@ impl Desk {
                 Some(Ok(Saved::Confirm(id))) => self.card(id).into_iter().collect(),
                 Some(Err(e)) => vec![E::Refused(Form::Edit, e)],
                 None => Vec::new(),
+            },
+            Intent::SearchUnknown => match self.unknown.take() {
+                Some(unknown) if !self.self_service() => {
+                    let listing = self.unknown_listing(unknown, now);
+                    vec![E::Query(self.listed_for.clone()), E::Listing(listing)]
+                }
+                _ => Vec::new(),
             },
             Intent::OpenWalkIn if self.self_service() => Vec::new(),
             Intent::OpenWalkIn => {
@@ -651,6 +680,7 @@ impl Desk {
 
     /// Back to an empty home page: nothing listed.
     fn home(&mut self) {
+        self.unknown = None;
         self.listed.clear();
         self.listed_for.clear();
         self.go(Page::Home);
@@ -771,12 +801,42 @@ impl Desk {
 
     /// Checks someone in (on `day`, else today) and says what happened.
     fn check_in(&mut self, lookup: Lookup, day: Option<DaySpec>) -> Shown {
+        self.unknown = None;
         if self.mode == Mode::BadgeStation {
             return self.station(lookup, day);
         }
         match self.kiosk.check_in(&lookup, day) {
-            Ok(c) => self.checked_in(&c),
+            Ok(c) => {
+                let mut shown = self.checked_in(&c);
+                if let (Outcome::Unknown, Lookup::Code(read), false) =
+                    (c.outcome, &lookup, self.self_service())
+                {
+                    shown.read = crate::domain::text::shown(read.trim());
+                    shown.choices = c.scan.ambiguous.len();
+                    self.unknown = Some(Unknown {
+                        read: read.trim().to_owned(),
+                        choices: c.scan.ambiguous.iter().map(|(_, r)| r.clone()).collect(),
+                    });
+                }
+                shown
+            }
             Err(e) => self.refused(lookup, &e),
+        }
+    }
+
+    /// The home list after an unknown ticket: the people an ambiguous scan
+    /// could be (staff choose), or a search for what was read.
+    fn unknown_listing(&mut self, unknown: Unknown, now: Instant) -> Listing {
+        if unknown.choices.is_empty() {
+            return self.search(&unknown.read, now);
+        }
+        self.go(Page::Home);
+        self.listed_for = unknown.read;
+        self.listed = unknown.choices.iter().map(|r| r.id).collect();
+        Listing {
+            people: unknown.choices,
+            hint: Hint::None,
+            detail: String::new(),
         }
     }
 
@@ -1163,6 +1223,60 @@ mod tests {
             d.check_in(cancelled, None).said,
             Said::CheckedIn(Outcome::Cancelled)
         );
+    }
+
+    /// Staff shown an unknown ticket are the desk: they see what was read
+    /// (invisible characters written out), and « Rechercher » lists it; an
+    /// ambiguous scan lists the people it could be, to choose. Attendees
+    /// are sent to the desk and cannot search from there.
+    #[test]
+    fn an_unknown_ticket_shows_staff_what_was_read_and_what_to_do() {
+        let (dir, mut d) = desk("staff", 20);
+        let effects = go(&mut d, Intent::Submitted("ZZ-404\u{1b}".into()));
+        let Some(Effect::Result(r)) = effects.iter().find(|e| matches!(e, Effect::Result(_)))
+        else {
+            panic!("{:?}", shown(&effects))
+        };
+        assert_eq!(r.said, Said::CheckedIn(Outcome::Unknown));
+        assert_eq!(r.read, "ZZ-404\\u{1b}");
+        assert_eq!(r.choices, 0);
+        let search = go(&mut d, Intent::SearchUnknown);
+        assert_eq!(shown(&search), ["query", "listing"]);
+        assert!(matches!(&search[0], Effect::Query(q) if q == "ZZ-404\u{1b}"));
+        // Once only: the result page is gone.
+        assert!(go(&mut d, Intent::SearchUnknown).is_empty());
+
+        // « ZEW »: WEZ on a French computer, YEW on a German one.
+        let csv = dir.path().join("twins.csv");
+        std::fs::write(&csv, "Code;Prénom;Nom\nWEZ;Ambre;Martin\nYEW;Bruno;Petit\n").unwrap();
+        let force = crate::app::ImportOptions {
+            force: true,
+            ..Default::default()
+        };
+        d.kiosk.import_file(&csv, force, |_, _| {}).unwrap();
+        let effects = go(&mut d, Intent::Submitted("ZEW".into()));
+        let Some(Effect::Result(r)) = effects.iter().find(|e| matches!(e, Effect::Result(_)))
+        else {
+            panic!("{:?}", shown(&effects))
+        };
+        assert_eq!((r.said, r.choices), (Said::CheckedIn(Outcome::Unknown), 2));
+        assert_eq!(r.scan_note, "ambiguous");
+        let search = go(&mut d, Intent::SearchUnknown);
+        let Some(Effect::Listing(l)) = search.iter().find(|e| matches!(e, Effect::Listing(_)))
+        else {
+            panic!("{:?}", shown(&search))
+        };
+        let mut names: Vec<String> = l.people.iter().map(|p| p.display_name()).collect();
+        names.sort();
+        assert_eq!(names, ["Ambre Martin", "Bruno Petit"]);
+        // Staff pick one: the card, as after any search.
+        let id = l.people[0].id;
+        assert_eq!(shown(&go(&mut d, Intent::Chosen(id))), ["card"]);
+
+        let (_dir, mut d) = desk("self-service", 20);
+        let unknown = d.check_in(Lookup::Code("ZZ-404".into()), None);
+        assert_eq!((unknown.said, unknown.read.as_str()), (Said::SeeDesk, ""));
+        assert!(go(&mut d, Intent::SearchUnknown).is_empty());
     }
 
     #[test]

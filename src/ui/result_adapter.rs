@@ -36,6 +36,18 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         }
     });
     let (w, d) = (window.as_weak(), desk.clone());
+    result.on_search_unknown(move || {
+        if let Some(window) = w.upgrade() {
+            dispatch(&window, &d, Intent::SearchUnknown);
+        }
+    });
+    let (w, d) = (window.as_weak(), desk.clone());
+    result.on_walk_in(move || {
+        if let Some(window) = w.upgrade() {
+            dispatch(&window, &d, Intent::OpenWalkIn);
+        }
+    });
+    let (w, d) = (window.as_weak(), desk.clone());
     result.on_edit(move || {
         if let Some(window) = w.upgrade() {
             dispatch(&window, &d, Intent::EditFromResult);
@@ -82,12 +94,14 @@ fn clear(r: &ResultAdapter) {
         ResultAdapter::set_date,
         ResultAdapter::set_error,
         ResultAdapter::set_job_detail,
+        ResultAdapter::set_read,
     ] {
         set(r, "".into());
     }
     r.set_job_state(JobShown::None);
     r.set_job_id(-1);
     r.set_clock_day(0);
+    r.set_choices(0);
 }
 
 /// The result page as the desk says it. At a self-service kiosk, the
@@ -136,6 +150,8 @@ pub(super) fn render(window: &AppWindow, d: &Desk, shown: &Shown) {
     r.set_scan_host(host.into());
     r.set_error(shown.error.clone().into());
     r.set_clock_day(shown.clock_day);
+    r.set_read(shown.read.clone().into());
+    r.set_choices(i32::try_from(shown.choices).unwrap_or(i32::MAX));
     r.set_outcome(match shown.said {
         Said::CheckedIn(Outcome::Welcome) => ResultKind::Welcome,
         Said::CheckedIn(Outcome::AlreadyIn) => ResultKind::AlreadyIn,
