@@ -567,10 +567,15 @@ fn helloasso_additional_fields_are_read() {
 /// « Nom et prénom » merged over two columns in LibreOffice: both parts.
 #[test]
 fn a_merged_name_header_reads_both_columns() {
-    let (ev, v) = imported("libreoffice-en-tete-fusionne.csv");
-    assert_eq!(v["rows"], 10, "{v}");
-    let mh = person(&ev, "marie-helene");
-    assert_eq!(mh["first_name"], "Marie-Hélène");
-    assert_eq!(mh["last_name"], "de La Tour d'Auvergne");
-    assert!(!warnings(&v).contains("découpé"), "{v}");
+    for file in [
+        "libreoffice-en-tete-fusionne.csv",
+        "libreoffice-en-tete-fusionne.xlsx",
+    ] {
+        let (ev, v) = imported(file);
+        assert_eq!(v["rows"], 10, "{file}: {v}");
+        let mh = person(&ev, "marie-helene");
+        assert_eq!(mh["first_name"], "Marie-Hélène", "{file}");
+        assert_eq!(mh["last_name"], "de La Tour d'Auvergne", "{file}");
+        assert!(!warnings(&v).contains("découpé"), "{file}: {v}");
+    }
 }
