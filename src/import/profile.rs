@@ -169,6 +169,20 @@ const ORGANISATION: Headers = &[
     "affiliation",
 ];
 
+/// A form's questions (Google Forms, LimeSurvey, Framaforms): whatever
+/// the organiser titled them, in the usual words.
+const FORM_COLUMNS: &[(Column, Headers)] = &[
+    (Column::LastName, NAME_LAST),
+    (Column::FirstName, NAME_FIRST),
+    (Column::FullName, FULL_NAME),
+    (Column::Email, EMAIL),
+    (Column::Organisation, ORGANISATION),
+    (
+        Column::Category,
+        &["categorie", "profil", "vous etes", "type d inscription"],
+    ),
+];
+
 /// The plain list typed in Excel or LibreOffice: French and English headers.
 pub static GENERIC: Profile = Profile {
     id: "generic",
@@ -1109,17 +1123,7 @@ pub static GOOGLE_FORMS: Profile = Profile {
     label: "Google Forms",
     signatures: &[&["horodateur"], &["timestamp", "email address"]],
     attendees: true,
-    columns: &[
-        (Column::LastName, NAME_LAST),
-        (Column::FirstName, NAME_FIRST),
-        (Column::FullName, FULL_NAME),
-        (Column::Email, EMAIL),
-        (Column::Organisation, ORGANISATION),
-        (
-            Column::Category,
-            &["categorie", "profil", "vous etes", "type d inscription"],
-        ),
-    ],
+    columns: FORM_COLUMNS,
     flags: &[],
     statuses: &[],
     skip_filled: &[],
@@ -1294,17 +1298,7 @@ pub static LIMESURVEY: Profile = Profile {
         &["date de soumission", "derniere page", "langue de depart"],
     ],
     attendees: true,
-    columns: &[
-        (Column::LastName, NAME_LAST),
-        (Column::FirstName, NAME_FIRST),
-        (Column::FullName, FULL_NAME),
-        (Column::Email, EMAIL),
-        (Column::Organisation, ORGANISATION),
-        (
-            Column::Category,
-            &["categorie", "profil", "vous etes", "type d inscription"],
-        ),
-    ],
+    columns: FORM_COLUMNS,
     flags: &[],
     statuses: &[],
     skip_filled: &[],
@@ -1361,17 +1355,7 @@ pub static FRAMAFORMS: Profile = Profile {
         &["sid", "brouillon", "adresse ip"],
     ],
     attendees: true,
-    columns: &[
-        (Column::LastName, NAME_LAST),
-        (Column::FirstName, NAME_FIRST),
-        (Column::FullName, FULL_NAME),
-        (Column::Email, EMAIL),
-        (Column::Organisation, ORGANISATION),
-        (
-            Column::Category,
-            &["categorie", "profil", "vous etes", "type d inscription"],
-        ),
-    ],
+    columns: FORM_COLUMNS,
     flags: &[Flag {
         headers: &["draft", "brouillon"],
         when: true,
