@@ -1,6 +1,7 @@
 //! accueil: event check-in and badge kiosk.
 //!
-//! Layers, one direction: [`domain`] (types and rules, no I/O) ←
+//! Layers, one direction: [`domain`] (types and rules, no I/O) and
+//! [`protocol`] (the sync protocol's versions, no I/O) ←
 //! `store` (the only rusqlite user, private to the crate) / [`badge`] / [`print`] / [`import`] /
 //! [`export`] / [`sync`] / [`pretix`] ← [`app`] (lookup → decide → record → badge →
 //! print; the hub's half of the sync protocol; kiosks' credentials; the
@@ -26,6 +27,7 @@ pub mod import;
 pub mod logging;
 pub mod pretix;
 pub mod print;
+pub mod protocol;
 pub mod sound;
 pub(crate) mod store;
 pub mod sync;

@@ -523,6 +523,10 @@ pub enum SyncError {
     Clash(UploadClash),
     #[error("réponse du hub illisible : {0}")]
     Decode(reqwest::Error),
+    /// The hub and this kiosk speak versions of the sync protocol that
+    /// cannot understand each other.
+    #[error("{0}")]
+    Protocol(String),
     #[error("le hub refuse la demande : {0}")]
     BadRequest(String),
     #[error(transparent)]
@@ -733,8 +737,7 @@ impl Client {
     /// the second): any answer will do, no secret is sent.
     pub fn probe(&self) -> Result<Option<jiff::Timestamp>, SyncError> {
         let res = self
-            .http
-            .get(format!("{}/", self.url))
+            .request(reqwest::Method::GET, "/")
             .send()
             .map_err(|source| SyncError::Unreachable {
                 url: self.url.clone(),
@@ -759,8 +762,7 @@ impl Client {
             return Err(SyncError::NotEnrolled);
         };
         let res = self
-            .http
-            .post(format!("{}/api/enrol", self.url))
+            .request(reqwest::Method::POST, "/api/enrol")
             .bearer_auth(token)
             .json(&EnrolRequest {
                 kiosk: kiosk.to_owned(),
@@ -770,6 +772,7 @@ impl Client {
             url: self.url.clone(),
             source,
         })?;
+        let res = understood(res)?;
         match res.status().as_u16() {
             200..=299 => {
                 let answer: EnrolResponse = res.json().map_err(SyncError::Decode)?;
@@ -797,8 +800,7 @@ impl Client {
         kiosk: Option<&str>,
     ) -> Result<JoinResponse, SyncError> {
         let res = self
-            .http
-            .post(format!("{}/api/join", self.url))
+            .request(reqwest::Method::POST, "/api/join")
             .json(&JoinRequest {
                 code: code.to_owned(),
                 attended,
@@ -809,6 +811,7 @@ impl Client {
                 url: self.url.clone(),
                 source,
             })?;
+        let res = understood(res)?;
         match res.status().as_u16() {
             200..=299 => {
                 let answer: JoinResponse = res.json().map_err(SyncError::Decode)?;
@@ -842,8 +845,7 @@ impl Client {
     pub fn snapshot(&self, to: &Path, minimal: bool) -> Result<bool, SyncError> {
         let query = if minimal { "?minimal=true" } else { "" };
         let res = self
-            .http
-            .get(format!("{}/api/snapshot{query}", self.url))
+            .request(reqwest::Method::GET, &format!("/api/snapshot{query}"))
             .bearer_auth(self.secret())
             // A large event's copy is hundreds of megabytes.
             .timeout(Duration::from_secs(600))
@@ -867,6 +869,13 @@ impl Client {
         Ok(true)
     }
 
+    /// A request to the hub, naming this kiosk's protocol version.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::blocking::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.url))
+            .header(crate::protocol::HEADER, crate::protocol::VERSION)
+    }
+
     fn secret(&self) -> String {
         match &self.credential {
             Some(c) => c.to_string(),
@@ -882,6 +891,7 @@ impl Client {
             url: self.url.clone(),
             source,
         })?;
+        let res = understood(res)?;
         match res.status().as_u16() {
             200..=299 => Ok(res),
             // 403: the credential is another kiosk id's (this one's id
@@ -914,6 +924,26 @@ impl Client {
     }
 }
 
+/// An answer of a hub whose protocol this kiosk understands: a hub that
+/// refused this kiosk's version (426) or that speaks one too old is a
+/// [`SyncError::Protocol`] naming both versions.
+fn understood(res: reqwest::blocking::Response) -> Result<reqwest::blocking::Response, SyncError> {
+    if res.status().as_u16() == 426 {
+        let body = res.text().unwrap_or_default();
+        let said = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["error"].as_str().map(str::to_owned))
+            .unwrap_or(body);
+        return Err(SyncError::Protocol(said.trim().chars().take(400).collect()));
+    }
+    let hub = res
+        .headers()
+        .get(crate::protocol::HEADER)
+        .map(|v| v.to_str().unwrap_or("?"));
+    crate::protocol::kiosk_accepts(hub).map_err(|m| SyncError::Protocol(m.to_string()))?;
+    Ok(res)
+}
+
 /// How a kiosk reaches its hub: over HTTP ([`Client`]), or, in tests, a
 /// hub's copy in the same process.
 pub trait HubLink {
@@ -926,8 +956,7 @@ pub trait HubLink {
 impl HubLink for Client {
     fn exchange(&self, req: &SyncRequest) -> Result<SyncResponse, SyncError> {
         let res = self
-            .http
-            .post(format!("{}/api/sync", self.url))
+            .request(reqwest::Method::POST, "/api/sync")
             .bearer_auth(self.secret())
             .json(req)
             .send();
@@ -936,8 +965,7 @@ impl HubLink for Client {
 
     fn list(&self) -> Result<ListResponse, SyncError> {
         let res = self
-            .http
-            .get(format!("{}/api/list", self.url))
+            .request(reqwest::Method::GET, "/api/list")
             .bearer_auth(self.secret())
             .send();
         self.check(res)?.json().map_err(SyncError::Decode)

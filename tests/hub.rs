@@ -3223,3 +3223,91 @@ fn the_queue_s_count_and_enrolments_are_bounded_per_minute() {
     assert_eq!(status, 429, "{body}");
     assert!(body.contains("réessayez"), "{body}");
 }
+
+/// Kiosks and the hub are upgraded one Debian package at a time. A kiosk
+/// of the previous release (protocol 1: no version header, the bodies of
+/// `tests/fixtures/protocol/`) still syncs with this hub, whose every
+/// answer names its version; a kiosk of a future protocol is refused
+/// before its body is read, with both versions and what to upgrade; and a
+/// kiosk of this build told so by its hub says it in those words, keeping
+/// everything.
+#[test]
+fn kiosks_of_the_previous_and_of_a_future_protocol_meet_this_hub() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let uid = accueil::domain::uid_for_code("S-000007").to_string();
+    let body: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture("protocol/v1-sync-request.json"))
+            .unwrap()
+            .replace("{{uid S-000007}}", &uid),
+    )
+    .unwrap();
+    let post = |version: Option<&str>| {
+        let mut req = http()
+            .post(format!("http://{}/api/sync", hub.addr))
+            .bearer_auth(credential(hub.addr, "ancien-01"))
+            .json(&body);
+        if let Some(v) = version {
+            req = req.header(accueil::protocol::HEADER, v);
+        }
+        req.send().unwrap()
+    };
+    // The previous release: served, its arrival kept, the hub's version named.
+    let res = post(None);
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()[accueil::protocol::HEADER],
+        accueil::protocol::VERSION.to_string().as_str()
+    );
+    let answer: serde_json::Value = res.json().unwrap();
+    assert_eq!(answer["acked"]["ancien-01"], 1, "{answer}");
+    assert_eq!(arrived(&hub_ev), 1);
+
+    // A future kiosk: refused before its body is read — nothing recorded.
+    let future = (accueil::protocol::VERSION + 1).to_string();
+    let res = post(Some(&future));
+    assert_eq!(res.status(), 426);
+    let why = res.text().unwrap();
+    for says in [
+        format!("version {future}"),
+        format!("version {}", accueil::protocol::VERSION),
+        "sur le hub".to_owned(),
+    ] {
+        assert!(why.contains(&says), "« {says} » in « {why} »");
+    }
+    assert_eq!(arrived(&hub_ev), 1);
+    // Junk as a version: refused too.
+    assert_eq!(post(Some("deux")).status(), 426);
+
+    // This build's kiosk before a hub that refuses its version (a hub of
+    // a later release that no longer reads it): the hub's words, nothing
+    // lost, the arrival still waiting to be sent.
+    let refusing = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = refusing.local_addr().unwrap();
+    let said = "ce kiosque parle la version 2 du protocole de synchronisation ; le hub parle la version 9 et ne comprend plus avant la version 5 : mettez à jour accueil sur ce kiosque";
+    std::thread::spawn(move || {
+        for stream in refusing.incoming().take(8) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 65536];
+            let _ = std::io::Read::read(&mut stream, &mut buf);
+            let reply = format!(
+                "HTTP/1.1 426 Upgrade Required\r\ncontent-type: text/plain; charset=utf-8\r\naccueil-protocol: 9\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{said}",
+                said.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    let kiosk = kiosk_event("porte-v", addr, TOKEN);
+    kiosk.write("inscrits.csv", synthetic_csv(10));
+    kiosk.ok(&["import", "inscrits.csv"]);
+    kiosk.ok(&["checkin", "S-000003", "--day", "1"]);
+    let out = kiosk.run(&["sync", "--once"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mettez à jour accueil sur ce kiosque"),
+        "{err}"
+    );
+    assert!(!err.contains("répond 426"), "words, not a status: {err}");
+    assert_eq!(arrived(&kiosk), 1, "kept on the kiosk");
+}

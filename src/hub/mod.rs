@@ -349,7 +349,30 @@ pub fn router(hub: Arc<Hub>) -> Router {
         // A kiosk back after a day offline sends its log in batches of
         // 2,000 records (~1 MB); the default 2 MB limit leaves too little room.
         .layer(axum::extract::DefaultBodyLimit::max(32 << 20))
+        .layer(axum::middleware::from_fn(protocol_gate))
         .with_state(hub)
+}
+
+/// Every answer names the hub's protocol version; a kiosk whose version
+/// the hub cannot understand is refused (426) before its body is read,
+/// with both versions and what to upgrade. A browser sends no version:
+/// it is taken as the first, which every hub serves.
+async fn protocol_gate(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let announced = req
+        .headers()
+        .get(crate::protocol::HEADER)
+        .map(|v| v.to_str().unwrap_or("?"));
+    let mut res = match crate::protocol::hub_accepts(announced) {
+        Ok(_) => next.run(req).await,
+        Err(mismatch) => {
+            ApiError(StatusCode::UPGRADE_REQUIRED, mismatch.to_string()).into_response()
+        }
+    };
+    res.headers_mut().insert(
+        crate::protocol::HEADER,
+        header::HeaderValue::from(crate::protocol::VERSION),
+    );
+    res
 }
 
 async fn blocking<R: Send + 'static>(
