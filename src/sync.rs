@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Record;
+use crate::domain::payload::{Payload, WalkInPayload};
 use crate::store::{ListEntry, Marks, Store, StoreError, SyncKey};
 
 /// Records a kiosk sends per request, and the hub returns per response.
@@ -381,18 +382,15 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
     if size > MAX_PAYLOAD_BYTES {
         return Err(format!("contenu de {size} octets, {MAX_PAYLOAD_BYTES} au plus").into());
     }
-    match r.kind {
-        RecordKind::WalkIn => check_walk_in(r, c)?,
-        RecordKind::RegistrantEdited => {
-            let Some(changes) = r.payload["changes"].as_object() else {
-                return Err("correction sans changements".into());
-            };
+    let payload = r
+        .payload_of()
+        .map_err(|e| format!("contenu illisible pour « {} » : {e}", r.kind.as_str()))?;
+    match payload {
+        Payload::WalkIn(walk_in) => check_walk_in(r, &walk_in, c)?,
+        Payload::RegistrantEdited(edit) => {
             // What the desk may type, checked as the desk checks it.
             let mut patch = crate::domain::DetailsPatch::default();
-            for (field, change) in changes {
-                let Some(to) = change["to"].as_str() else {
-                    return Err(format!("nouvelle valeur de « {field} » illisible").into());
-                };
+            for (field, change) in edit.changes {
                 let slot = match field.as_str() {
                     "first_name" => &mut patch.first_name,
                     "last_name" => &mut patch.last_name,
@@ -401,7 +399,10 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
                     "category" => &mut patch.category,
                     _ => return Err(format!("champ « {field} » inconnu").into()),
                 };
-                *slot = Some(to.to_owned());
+                *slot = Some(change.to);
+            }
+            if patch == crate::domain::DetailsPatch::default() {
+                return Err("correction sans changements".into());
             }
             let sample = crate::domain::Details {
                 first_name: "-".into(),
@@ -416,7 +417,7 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
                 return Err(Rejection::waiting("correction d'un inscrit inconnu du hub"));
             }
         }
-        RecordKind::Undo => {
+        Payload::Undo => {
             let Some(arrival) = r.reverts else {
                 return Err("annulation sans arrivée".into());
             };
@@ -430,9 +431,8 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
                 }
             }
         }
-        RecordKind::RoomEntry | RecordKind::RoomExit => {
-            let text = |key: &str| r.payload[key].as_str().map(str::trim).unwrap_or_default();
-            let room = text("room");
+        Payload::RoomEntry(door) | Payload::RoomExit(door) => {
+            let room = door.room.trim();
             if room.is_empty() || room.len() > 200 {
                 return Err("passage en salle sans salle".into());
             }
@@ -445,7 +445,7 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
             {
                 return Err(format!("salle « {room} » absente du programme du hub").into());
             }
-            let session = text("session");
+            let session = door.session.as_deref().map(str::trim).unwrap_or_default();
             if r.kind == RecordKind::RoomEntry && (session.is_empty() || session.len() > 200) {
                 return Err("entrée en salle sans séance".into());
             }
@@ -465,7 +465,7 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
                 return Err(Rejection::waiting("inscrit inconnu du hub"));
             }
         }
-        RecordKind::Arrival | RecordKind::BadgePrinted => {
+        Payload::Arrival(_) | Payload::BadgePrinted(_) => {
             if r.reverts.is_some() {
                 return Err("entrée qui annule sans être une annulation".into());
             }
@@ -479,8 +479,8 @@ pub fn check_record(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
 
 /// A walk-in as the hub takes it: its code nobody else's, its details as
 /// the desk would have accepted them (lengths, e-mail, category).
-fn check_walk_in(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
-    let code = r.payload["code"].as_str().unwrap_or_default();
+fn check_walk_in(r: &Record, walk_in: &WalkInPayload, c: &Check<'_>) -> Result<(), Rejection> {
+    let code = walk_in.code.as_str();
     if code.trim().is_empty() || code.len() > 200 {
         return Err("inscription sur place sans code".into());
     }
@@ -489,9 +489,9 @@ fn check_walk_in(r: &Record, c: &Check<'_>) -> Result<(), Rejection> {
     {
         return Err(format!("code « {} » déjà celui d'un autre inscrit", code.trim()).into());
     }
-    let details: crate::domain::Details = serde_json::from_value(r.payload["details"].clone())
-        .map_err(|e| format!("inscription sur place illisible : {e}"))?;
-    details
+    walk_in
+        .details
+        .clone()
         .validated(c.event)
         .map_err(|e| format!("inscription sur place refusée : {e}"))?;
     Ok(())

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{AppError, Kiosk, Result};
 use crate::domain::keyboard::Mix;
+use crate::domain::payload::{ArrivalPayload, Payload};
 use crate::domain::{
     Arrival, DayReason, DaySpec, Details, DetailsPatch, EventDay, NewRecord, Outcome, Record,
     RecordKind, Registrant, decide,
@@ -229,7 +230,11 @@ impl Kiosk {
                         registrant: r.uid,
                         day: Some(day.date),
                         reverts: None,
-                        payload: serde_json::json!({ "code": r.code }),
+                        payload: Payload::Arrival(ArrivalPayload {
+                            code: r.code.clone(),
+                            ..ArrivalPayload::default()
+                        })
+                        .to_value(),
                     }),
                     _ => None,
                 };

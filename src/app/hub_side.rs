@@ -187,8 +187,8 @@ impl Kiosk {
                     match r.kind {
                         RecordKind::WalkIn => {
                             walk_ins.insert(r.registrant);
-                            if let Some(code) = r.payload["code"].as_str() {
-                                codes_here.insert(code.trim().to_lowercase(), r.registrant);
+                            if let Ok(crate::domain::Payload::WalkIn(w)) = r.payload_of() {
+                                codes_here.insert(w.code.trim().to_lowercase(), r.registrant);
                             }
                         }
                         RecordKind::Arrival => {

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::{AppError, Kiosk, Result};
+use crate::domain::payload::{Payload, RoomPayload};
 use crate::domain::programme::{
     self, Direction, DoorOutcome, DoorView, Programme, Session, SessionCount,
 };
@@ -323,13 +324,21 @@ impl Kiosk {
                         NewRecord::about(
                             RecordKind::RoomEntry,
                             r.uid,
-                            serde_json::json!({ "room": seen.room, "session": s.id }),
+                            Payload::RoomEntry(RoomPayload {
+                                room: seen.room.clone(),
+                                session: Some(s.id.clone()),
+                            })
+                            .to_value(),
                         )
                     }),
                     (DoorOutcome::Left, Some(r)) => Some(NewRecord::about(
                         RecordKind::RoomExit,
                         r.uid,
-                        serde_json::json!({ "room": seen.room }),
+                        Payload::RoomExit(RoomPayload {
+                            room: seen.room.clone(),
+                            session: None,
+                        })
+                        .to_value(),
                     )),
                     _ => None,
                 };

@@ -6,6 +6,7 @@ pub mod colour;
 pub mod enrolment;
 pub mod event;
 pub mod keyboard;
+pub mod payload;
 pub mod pin;
 pub mod privacy;
 pub mod programme;
@@ -18,6 +19,7 @@ pub mod text;
 
 pub use checkin::{Outcome, Policy, decide};
 pub use event::{Category, DayError, DayReason, DaySpec, Event, EventDay};
+pub use payload::Payload;
 pub use record::{Arrival, NewRecord, Record, RecordKind};
 pub use registrant::{
     Details, DetailsError, DetailsPatch, Origin, Registrant, SourceEntry, Status, TEXT_MAX,

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use rusqlite::{TransactionBehavior, params};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::log::append;
@@ -12,6 +11,7 @@ use super::{
     Fields, Keys, KnownTerms, Lookup, NewRegistrant, Result, Store, find_registrant,
     index_registrant, insert_registrant, ts_text,
 };
+use crate::domain::payload::{Change, EditPayload, Payload, WalkInPayload};
 use crate::domain::registrant::walk_in_code;
 use crate::domain::{Details, NewRecord, Origin, Record, RecordKind, Registrant, Status};
 
@@ -59,7 +59,11 @@ impl Store {
             NewRecord::about(
                 RecordKind::WalkIn,
                 uid,
-                json!({ "code": code, "details": details }),
+                Payload::WalkIn(WalkInPayload {
+                    code: code.clone(),
+                    details: details.clone(),
+                })
+                .to_value(),
             ),
         )?;
         let registrant =
@@ -97,7 +101,13 @@ impl Store {
             ("category", &old.category, &details.category),
         ] {
             if from != to {
-                changes.insert(name, json!({ "from": from, "to": to }));
+                changes.insert(
+                    name.to_owned(),
+                    Change {
+                        from: Some(from.clone()),
+                        to: to.clone(),
+                    },
+                );
                 changed.push(name);
             }
         }
@@ -130,7 +140,7 @@ impl Store {
             NewRecord::about(
                 RecordKind::RegistrantEdited,
                 before.uid,
-                json!({ "changes": changes }),
+                Payload::RegistrantEdited(EditPayload { changes }).to_value(),
             ),
         )?;
         let registrant = find_registrant(&tx, &Lookup::Id(before.id))?

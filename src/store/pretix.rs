@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::log::{append, record_of, record_row};
 use super::{Result, Store, parse_ts, ts_text};
+use crate::domain::payload::{ArrivalPayload, Payload};
 use crate::domain::{NewRecord, Record, RecordKind};
 
 /// An arrival or undo not yet settled with pretix.
@@ -227,9 +228,12 @@ impl Store {
                             registrant: uid,
                             day: Some(day),
                             reverts: None,
-                            payload: serde_json::json!({
-                                "code": c.code, "via": "pretix", "pretix_checkin": c.id
-                            }),
+                            payload: Payload::Arrival(ArrivalPayload {
+                                code: c.code.clone(),
+                                via: Some("pretix".to_owned()),
+                                pretix_checkin: Some(c.id),
+                            })
+                            .to_value(),
                         },
                     )?;
                     added += 1;

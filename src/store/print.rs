@@ -3,11 +3,11 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
-use serde_json::json;
 use uuid::Uuid;
 
 use super::log::append;
 use super::{Result, Store, StoreError, parse_ts, parse_uuid, ts_text};
+use crate::domain::payload::{Payload, PrintPayload};
 use crate::domain::{NewRecord, Record, RecordKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -224,7 +224,13 @@ impl Store {
             NewRecord::about(
                 RecordKind::BadgePrinted,
                 parse_uuid("print_job.registrant", &registrant)?,
-                json!({ "job": id, "reason": reason, "printer": printer, "printer_job": printer_job }),
+                Payload::BadgePrinted(PrintPayload {
+                    job: Some(id),
+                    reason: Some(reason),
+                    printer: Some(printer),
+                    printer_job: Some(printer_job.to_owned()),
+                })
+                .to_value(),
             ),
         )?;
         tx.execute(

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::desk::{create_remote_walk_in, write_details};
 use super::log::{RECORD_COLUMNS, record_of, record_row};
 use super::{Lookup, Result, Store, StoreError, find_registrant, parse_uuid};
-use crate::domain::{Details, Record, RecordKind, SourceEntry, Status};
+use crate::domain::{Details, Payload, Record, RecordKind, SourceEntry, Status};
 
 /// Per log, the highest sequence number this copy holds.
 pub type Marks = BTreeMap<String, i64>;
@@ -638,12 +638,9 @@ fn apply_in(tx: &rusqlite::Connection, records: &[Record], now: Timestamp) -> Re
         match r.kind {
             RecordKind::Arrival | RecordKind::Undo => applied.arrivals += 1,
             RecordKind::WalkIn => {
-                let code = r.payload["code"].as_str().unwrap_or_default();
-                let details: Option<Details> =
-                    serde_json::from_value(r.payload["details"].clone()).ok();
-                match details {
-                    Some(d) if !code.is_empty() => {
-                        create_remote_walk_in(tx, r.registrant, code, &d, now)?;
+                match r.payload_of() {
+                    Ok(Payload::WalkIn(w)) if !w.code.is_empty() => {
+                        create_remote_walk_in(tx, r.registrant, &w.code, &w.details, now)?;
                         // Fixes that came before the walk-in they fix.
                         replay_edits(tx, r.registrant, now)?;
                     }
@@ -670,9 +667,10 @@ fn apply_edit(tx: &rusqlite::Connection, r: &Record, now: Timestamp) -> Result<(
         // Its walk-in has not come yet: replayed when it does.
         return Ok(());
     };
-    let Some(changes) = r.payload["changes"].as_object() else {
+    let Ok(Payload::RegistrantEdited(edit)) = r.payload_of() else {
         return Ok(());
     };
+    let changes = edit.changes;
     let mut d = before.details();
     let mut any = false;
     for (field, change) in changes {
@@ -699,7 +697,7 @@ fn apply_edit(tx: &rusqlite::Connection, r: &Record, now: Timestamp) -> Result<(
         if later {
             continue;
         }
-        set_field(&mut d, field, change["to"].as_str().unwrap_or_default());
+        set_field(&mut d, &field, &change.to);
         any = true;
     }
     if any {
@@ -728,9 +726,11 @@ fn replay_edits(tx: &rusqlite::Connection, uid: Uuid, now: Timestamp) -> Result<
     let mut d = before.details();
     for payload in payloads {
         let value: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
-        if let Some(changes) = value["changes"].as_object() {
-            for (field, change) in changes {
-                set_field(&mut d, field, change["to"].as_str().unwrap_or_default());
+        if let Ok(Payload::RegistrantEdited(edit)) =
+            Payload::read(RecordKind::RegistrantEdited, &value)
+        {
+            for (field, change) in edit.changes {
+                set_field(&mut d, &field, &change.to);
             }
         }
     }
