@@ -40,7 +40,7 @@ fn emit(line: std::fmt::Arguments<'_>) {
 }
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 
 use crate::app::{AppError, ImportOptions, Imported, Kiosk, PretixImported};
@@ -85,8 +85,8 @@ enum Command {
         #[arg(required_unless_present = "from", conflicts_with = "from")]
         file: Option<PathBuf>,
         /// Télécharge la liste d'enregistrement pretix de [source] (et ses entrées déjà faites).
-        #[arg(long, value_parser = ["pretix"])]
-        from: Option<String>,
+        #[arg(long, value_enum)]
+        from: Option<Source>,
         /// Montre ce qui changerait sans rien écrire.
         #[arg(long)]
         dry_run: bool,
@@ -168,8 +168,8 @@ enum Command {
         #[arg(long)]
         signatures: bool,
         /// Langue du document : fr ou en.
-        #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
-        lang: String,
+        #[arg(long, value_enum, default_value_t = Lang::Fr)]
+        lang: Lang,
     },
     /// Attestation de présence PDF (séances suivies et durée) : d'un inscrit (CODE ou --id), ou de tous avec --all dans un dossier.
     Attestation {
@@ -182,8 +182,8 @@ enum Command {
         #[arg(long, value_name = "CHEMIN")]
         out: PathBuf,
         /// Langue du document : fr ou en.
-        #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
-        lang: String,
+        #[arg(long, value_enum, default_value_t = Lang::Fr)]
+        lang: Lang,
     },
     /// Annule la dernière arrivée d'un inscrit (enregistrée comme une nouvelle entrée du journal).
     Undo {
@@ -322,14 +322,14 @@ enum Command {
         #[arg(long, value_name = "ADRESSE")]
         hub: Option<String>,
         /// Qui est devant l'écran : staff (accueil par le personnel), self-service (libre service) ou badge-station (impression des badges).
-        #[arg(long, default_value = "staff", value_parser = ["staff", "self-service", "badge-station"])]
-        mode: String,
+        #[arg(long, value_enum, default_value_t = JoinMode::Staff)]
+        mode: JoinMode,
         /// File d'impression CUPS des badges (« accueil printers » les liste) ; sans elle, les badges vont en PDF dans un dossier.
         #[arg(long, value_name = "FILE")]
         printer: Option<String>,
         /// Langue de l'écran.
-        #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
-        language: String,
+        #[arg(long, value_enum, default_value_t = Lang::Fr)]
+        language: Lang,
     },
     /// Les files d'impression CUPS de ce poste (pour [printer] name ou « accueil join --printer »).
     Printers {
@@ -469,19 +469,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => Invitation::read(code)?,
             };
             let setup = crate::app::Setup {
-                mode: match mode.as_str() {
-                    "self-service" => crate::config::Mode::SelfService,
-                    "badge-station" => crate::config::Mode::BadgeStation,
-                    _ => crate::config::Mode::Staff,
+                mode: match mode {
+                    JoinMode::Staff => crate::config::Mode::Staff,
+                    JoinMode::SelfService => crate::config::Mode::SelfService,
+                    JoinMode::BadgeStation => crate::config::Mode::BadgeStation,
                 },
                 printer: match printer {
                     Some(queue) => crate::app::PrinterChoice::Cups(queue.clone()),
                     None => crate::app::PrinterChoice::Folder,
                 },
-                language: if language == "en" {
-                    crate::config::Language::English
-                } else {
-                    crate::config::Language::French
+                language: match language {
+                    Lang::Fr => crate::config::Language::French,
+                    Lang::En => crate::config::Language::English,
                 },
             };
             let (_, joined) = crate::app::join(
@@ -636,7 +635,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             signatures,
             lang,
         } => {
-            let pdf = kiosk.attendance_sheet(&session, signatures, words(&lang))?;
+            let pdf = kiosk.attendance_sheet(&session, signatures, words(lang))?;
             write_pdf(&path, &pdf)?;
             out.show_beside(
                 &path,
@@ -657,7 +656,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 (true, _, _) => None,
                 (false, code, id) => Some(Target { code, id }.lookup()?),
             };
-            let made = kiosk.certificates(lookup.as_ref(), words(&lang))?;
+            let made = kiosk.certificates(lookup.as_ref(), words(lang))?;
             let mut paths = Vec::new();
             let mut bytes = 0;
             if all {
@@ -878,11 +877,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// `--lang` of a document, `--language` of a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Lang {
+    Fr,
+    En,
+}
+
+/// `join --mode`: who stands before the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum JoinMode {
+    Staff,
+    SelfService,
+    BadgeStation,
+}
+
+/// `import --from`: a list fetched rather than a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Source {
+    Pretix,
+}
+
 /// `--lang` of a document.
-fn words(lang: &str) -> crate::badge::sheet::Words {
+fn words(lang: Lang) -> crate::badge::sheet::Words {
     match lang {
-        "en" => crate::badge::sheet::Words::English,
-        _ => crate::badge::sheet::Words::French,
+        Lang::Fr => crate::badge::sheet::Words::French,
+        Lang::En => crate::badge::sheet::Words::English,
     }
 }
 
