@@ -3311,3 +3311,54 @@ fn kiosks_of_the_previous_and_of_a_future_protocol_meet_this_hub() {
     assert!(!err.contains("répond 426"), "words, not a status: {err}");
     assert_eq!(arrived(&kiosk), 1, "kept on the kiosk");
 }
+
+/// The keys page.html's JavaScript reads of `/api/stats` (`s.rooms`,
+/// `today.categories`…), found in the page itself.
+fn keys_read(page: &str, object: &str) -> BTreeSet<String> {
+    let needle = format!("{object}.");
+    let mut keys = BTreeSet::new();
+    let mut from = 0;
+    while let Some(i) = page[from..].find(&needle) {
+        let at = from + i;
+        from = at + needle.len();
+        let before = page[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        let key: String = page[from..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        if !key.is_empty() {
+            keys.insert(key);
+        }
+    }
+    keys
+}
+
+/// Every figure the organisers' page shows is one the hub sends: a key
+/// renamed on one side only would leave a blank on every organiser's
+/// phone, and no other test would see it.
+#[test]
+fn every_key_the_page_reads_is_in_the_hub_s_figures() {
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let stats = figures_until(hub.addr, &|s| s.get("stats").is_some());
+    let page = include_str!("../src/hub/page.html");
+    let top = keys_read(page, "s");
+    assert!(top.len() > 10, "{top:?}");
+    for key in &top {
+        // `s.error` is the live feed's error event, not a figure.
+        if key == "error" {
+            continue;
+        }
+        assert!(stats.get(key).is_some(), "page.html reads s.{key}: {stats}");
+    }
+    let day = &stats["stats"]["days"][0];
+    for key in keys_read(page, "today") {
+        assert!(
+            day.get(&key).is_some(),
+            "page.html reads today.{key}: {day}"
+        );
+    }
+}
