@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use jiff::Timestamp;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::sync::watch;
 
 use crate::app::{
@@ -36,6 +36,8 @@ use crate::sync::{
 };
 
 mod copy;
+mod dashboard;
+pub use dashboard::{Dashboard, dashboard};
 
 /// The dashboard: one page, its script and style inside, no CDN.
 const PAGE: &str = include_str!("page.html");
@@ -944,7 +946,7 @@ fn start_figures(hub: &Arc<Hub>, own: Kiosk) -> Result<(), HubError> {
             .clone();
         drop(hub);
         let data = match dashboard(own, &clocks, &printers) {
-            Ok(v) => v.to_string(),
+            Ok(d) => serde_json::to_string(&d).unwrap_or_default(),
             Err(e) => json!({ "error": e.to_string() }).to_string(),
         };
         let Some(hub) = weak.upgrade() else {
@@ -992,263 +994,6 @@ async fn export(hub: Arc<Hub>, no_shows: bool) -> Response {
         Ok(Err(e)) => internal(e).into_response(),
         Err(e) => e.into_response(),
     }
-}
-
-/// Everything the page shows, as JSON: today's and each day's arrivals
-/// against the expected, per category and per kiosk, arrivals per quarter
-/// of an hour, double entries, the last arrivals.
-pub fn dashboard(
-    k: &Kiosk,
-    clocks: &BTreeMap<String, (i64, Timestamp)>,
-    printers: &BTreeMap<String, crate::sync::PrinterHealth>,
-) -> Result<Value, AppError> {
-    let event = &k.config.event;
-    let tz = &event.timezone;
-    let stats = k.stats()?;
-    let (today, _) = k.day(None)?;
-    let arrivals = k.arrivals_on(today.date)?;
-    // Quarters of an hour from the first arrival to the last, empty ones
-    // included: the chart's gaps are real gaps.
-    let quarter_of = |at: &Timestamp| {
-        let t = tz.to_datetime(*at);
-        i64::from(t.hour()) * 4 + i64::from(t.minute()) / 15
-    };
-    let mut quarters: std::collections::BTreeMap<i64, i64> = Default::default();
-    if let (Some(first), Some(last)) = (arrivals.first(), arrivals.last()) {
-        for q in quarter_of(&first.0)..=quarter_of(&last.0) {
-            quarters.insert(q, 0);
-        }
-    }
-    for (at, ..) in &arrivals {
-        *quarters.entry(quarter_of(at)).or_default() += 1;
-    }
-    let last: Vec<Value> = arrivals
-        .iter()
-        .rev()
-        .take(12)
-        .map(|(at, kiosk, name, category)| {
-            json!({
-                "at": event.hh_mm(*at),
-                "kiosk": kiosk,
-                "name": name,
-                "category": category,
-            })
-        })
-        .collect();
-    let doubles: Vec<Value> = k
-        .double_entries()?
-        .into_iter()
-        .map(|d| {
-            json!({
-                "name": d.name,
-                "day": d.day.to_string(),
-                "arrivals": d.arrivals.iter().map(|(kiosk, at)| json!({
-                    "kiosk": kiosk,
-                    "at": event.hh_mm(*at),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    // The hub's dealings with pretix, when it talks to pretix: is it up to
-    // date, and whom did it refuse.
-    let pretix = if k.talks_to_pretix() {
-        let news = k.pretix_news()?;
-        let hhmm = |t: &Timestamp| event.hh_mm(*t);
-        json!({
-            "online": k.pretix_online(),
-            "pending": news.pending,
-            "last_contact": news.last_contact.as_ref().map(hhmm),
-            "notices": news.notices.iter().map(|n| {
-                let reason = n.reason.as_deref().unwrap_or_default();
-                json!({
-                    "name": n.name,
-                    "kiosk": n.kiosk,
-                    "at": hhmm(&n.at),
-                    "fr": crate::pretix::reason_text(reason),
-                    "en": crate::pretix::reason_text_en(reason),
-                })
-            }).collect::<Vec<_>>(),
-        })
-    } else {
-        Value::Null
-    };
-    // Kiosks whose clock was off at their last sync (within six hours),
-    // and records kept apart.
-    let now = k.now();
-    let clock_alerts: Vec<Value> = clocks
-        .iter()
-        .filter_map(|(kiosk, &(offset, at))| {
-            let recent = now.duration_since(at).as_secs() < 6 * 3600;
-            (recent && offset.abs() > crate::sync::CLOCK_TOLERANCE_SECS).then(|| {
-                json!({
-                    "kiosk": kiosk,
-                    "minutes": (offset.abs() + 59) / 60,
-                    // The kiosk's clock is ahead of the hub's.
-                    "ahead": offset < 0,
-                })
-            })
-        })
-        .collect();
-    // The kiosks enrolled here, and when each last synced (since the hub
-    // started).
-    let enrolled: Vec<Value> = k
-        .enrolled_kiosks()?
-        .kiosks
-        .into_iter()
-        .map(|e| {
-            let seen = clocks.get(&e.kiosk).map(|(_, at)| event.hh_mm(*at));
-            json!({
-                "kiosk": e.kiosk,
-                "revoked": e.revoked,
-                "credentials": e.credentials,
-                "last_sync": seen,
-                "printer": printers.get(&e.kiosk),
-            })
-        })
-        .collect();
-    // Printers that something holds, for the page's « À régler ».
-    let printer_alerts: Vec<Value> = printers
-        .iter()
-        .filter_map(|(kiosk, p)| {
-            p.problem.as_ref().map(|problem| {
-                json!({ "kiosk": kiosk, "problem": problem, "queued": p.queued + p.waiting })
-            })
-        })
-        .collect();
-    let (refused, waiting) = k.refused_and_waiting()?;
-    let entrance = entrance(k, clocks, printers)?;
-    // Rooms now, and today's sessions: who is in, who came, who registered.
-    let occupancy = k.occupancy(None)?;
-    let title_of = |id: &Option<String>| {
-        id.as_ref().and_then(|id| {
-            occupancy
-                .sessions
-                .iter()
-                .find(|v| &v.session.id == id)
-                .map(|v| v.session.title.clone())
-        })
-    };
-    let rooms: Vec<Value> = occupancy
-        .rooms
-        .iter()
-        .map(|r| {
-            json!({
-                "room": r.room,
-                "session": title_of(&r.session),
-                "present": r.present,
-                "capacity": r.capacity,
-                "nearly_full": r.nearly_full,
-                "over_capacity": r.over_capacity,
-            })
-        })
-        .collect();
-    let sessions: Vec<Value> = occupancy
-        .sessions
-        .iter()
-        .filter(|v| tz.to_datetime(v.session.start).date() == today.date)
-        .map(|v| {
-            json!({
-                "id": v.session.id,
-                "title": v.session.title,
-                "room": v.session.room,
-                "start": event.hh_mm(v.session.start),
-                "end": event.hh_mm(v.session.end),
-                "open": v.open,
-                "present": v.counts.present,
-                "attended": v.counts.attended,
-                "registered": v.counts.registered,
-                "registration_only": v.session.registration_only,
-                "capacity": v.session.capacity,
-                "over_capacity": v.over_capacity,
-            })
-        })
-        .collect();
-    Ok(json!({
-        "entrance": entrance,
-        "rooms": rooms,
-        "sessions": sessions,
-        "event": event.name,
-        "clocks": clock_alerts,
-        "printers": printer_alerts,
-        "enrolled": enrolled,
-        "refused": refused,
-        "waiting": waiting,
-        "colour": event.colour,
-        "today": today.number,
-        "stats": stats,
-        "quarters": quarters
-            .into_iter()
-            .map(|(q, n)| json!({ "at": format!("{:02}:{:02}", q / 4, q % 4 * 15), "arrivals": n }))
-            .collect::<Vec<_>>(),
-        "last_arrivals": last,
-        "double_entries": doubles,
-        "pretix": pretix,
-        "generated_at": tz.to_datetime(now).strftime("%H:%M:%S").to_string(),
-    }))
-}
-
-/// A kiosk that has not synced for this long is flagged offline at the
-/// entrance (they sync every second or so while they can).
-const OFFLINE_AFTER: Duration = Duration::from_secs(90);
-
-/// The entrance for the page and the door view: the forecast, and each
-/// kiosk that checked people in today with its pace and what stops it
-/// (offline, its printer).
-fn entrance(
-    k: &Kiosk,
-    clocks: &BTreeMap<String, (i64, Timestamp)>,
-    printers: &BTreeMap<String, crate::sync::PrinterHealth>,
-) -> Result<Value, AppError> {
-    let event = &k.config.event;
-    let now = k.now();
-    let f = k.entrance_forecast()?;
-    let own = k.config.kiosk.id.as_str();
-    let kiosks: Vec<Value> = f
-        .kiosks
-        .iter()
-        .map(|flow| {
-            // The hub's own check-ins need no sync.
-            let offline = flow.kiosk != own
-                && clocks
-                    .get(&flow.kiosk)
-                    .is_none_or(|(_, at)| now.duration_since(*at).unsigned_abs() > OFFLINE_AFTER);
-            let printer = printers.get(&flow.kiosk).and_then(|p| p.problem.clone());
-            json!({
-                "kiosk": flow.kiosk,
-                "open": flow.open,
-                "per_minute": round1(flow.per_minute),
-                "service_seconds": flow.service_seconds.map(f64::round),
-                "offline": offline,
-                "printer": printer,
-            })
-        })
-        .collect();
-    // The alert's own fields (kind, minutes, more_kiosks) and its words.
-    let alert = f.alert.as_ref().map(|a| {
-        let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
-        if let Some(o) = v.as_object_mut() {
-            o.insert("fr".into(), a.words(false).into());
-            o.insert("en".into(), a.words(true).into());
-        }
-        v
-    });
-    Ok(json!({
-        "kiosks": kiosks,
-        "open_kiosks": f.open_kiosks,
-        "arrivals_per_minute": round1(f.arrivals_per_minute),
-        "served_per_minute": round1(f.served_per_minute),
-        "counted": f.counted,
-        "capacity_per_minute": f.capacity_per_minute.map(round1),
-        "queue": f.queue.map(f64::round),
-        "wait_minutes": f.wait_minutes.map(round1),
-        "saturated_since": f.saturated_since.map(|t| event.hh_mm(t)),
-        "max_wait_minutes": event.max_wait_minutes,
-        "alert": alert,
-    }))
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 /// How long a connection may take to send a request's headers, and stay
