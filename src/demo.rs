@@ -427,7 +427,7 @@ pub fn programme_csv(day1: jiff::civil::Date, day2: jiff::civil::Date) -> String
         };
         out.push_str(&format!(
             "{code};{title};{room};{};{start};{end};{seats};{};{registered}\n",
-            date.strftime("%d/%m/%Y"),
+            date.strftime(crate::domain::when::DATE),
             if *registration { "oui" } else { "non" }
         ));
     }

@@ -150,7 +150,10 @@ impl Kiosk {
             return not_ok(
                 "list",
                 Level::Fail,
-                format!("base purgée le {} : plus de liste", at.strftime("%d/%m/%Y")),
+                format!(
+                    "base purgée le {} : plus de liste",
+                    at.strftime(crate::domain::when::DATE)
+                ),
                 "pour un nouvel événement, partez d'une base neuve ([database] path)",
             );
         }
@@ -284,7 +287,10 @@ impl Kiosk {
                 "retention",
                 format!(
                     "données personnelles gardées jusqu'au {}",
-                    self.config.event.purge_due().strftime("%d/%m/%Y")
+                    self.config
+                        .event
+                        .purge_due()
+                        .strftime(crate::domain::when::DATE)
                 ),
             ),
             Err(e) => not_ok(

@@ -29,7 +29,7 @@ pub enum ExchangeError {
     /// The hub's copy was purged (410): it takes nothing more.
     #[error(
         "hub purgé le {} (RGPD) : il ne prend plus d'entrées — purgez ce kiosque aussi (« accueil purge --yes »)",
-        .0.strftime("%d/%m/%Y")
+        .0.strftime(crate::domain::when::DATE)
     )]
     Purged(jiff::Timestamp),
     #[error(transparent)]

@@ -41,7 +41,7 @@ impl std::fmt::Display for KiosksReport {
         for k in &self.kiosks {
             let when = jiff::tz::TimeZone::system()
                 .to_datetime(k.last_enrolled)
-                .strftime("%d/%m %H:%M");
+                .strftime(crate::domain::when::DAY_MONTH_TIME);
             let state = if k.revoked {
                 "révoqué".to_owned()
             } else if k.credentials > 1 {

@@ -99,7 +99,7 @@ pub enum AppError {
     Print(#[from] crate::print::PrintError),
     #[error(
         "l'horloge de ce poste dit le {}, celle du hub le {} : rien n'est enregistré — réglez l'heure de ce poste (timedatectl set-ntp true), ou confirmez le jour ({})",
-        .kiosk.strftime("%d/%m"), .hub.strftime("%d/%m"),
+        .kiosk.strftime(crate::domain::when::DAY_MONTH), .hub.strftime(crate::domain::when::DAY_MONTH),
         match .hub_day { Some(n) => format!("--day {n}, ou « Enregistrer pour le jour {n} » à l'écran"), None => "--day N".to_owned() }
     )]
     ClockDay {
@@ -174,7 +174,7 @@ pub enum AppError {
     },
     #[error(
         "base purgée le {} (RGPD) : elle ne garde que des comptes anonymes (accueil stats) — ni import, ni synchronisation, ni liste nominative ; pour un nouvel événement, partez d'une base neuve ([database] path)",
-        .0.strftime("%d/%m/%Y")
+        .0.strftime(crate::domain::when::DATE)
     )]
     Purged(Timestamp),
     #[error(

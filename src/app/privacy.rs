@@ -104,7 +104,7 @@ impl Kiosk {
         }
         Ok(Some(format!(
             "données personnelles gardées au-delà du {} ([event] retention_days = {} après le dernier jour) — lancez « accueil purge --yes » sur chaque kiosque et sur le hub : les comptes anonymes restent",
-            due.strftime("%d/%m/%Y"),
+            due.strftime(crate::domain::when::DATE),
             event.retention_days
         )))
     }

@@ -534,7 +534,7 @@ impl Kiosk {
             when: format!(
                 "{} · {} · {}–{}",
                 s.room,
-                tz.to_datetime(s.start).strftime("%d/%m/%Y"),
+                tz.to_datetime(s.start).strftime(crate::domain::when::DATE),
                 event.hh_mm(s.start),
                 event.hh_mm(s.end)
             ),
@@ -551,7 +551,7 @@ impl Kiosk {
             words,
             generated: tz
                 .to_datetime(self.now())
-                .strftime("%d/%m/%Y %H:%M")
+                .strftime(crate::domain::when::DATE_TIME)
                 .to_string(),
         };
         Ok(crate::badge::sheet::attendance_sheet(&sheet)?)
@@ -618,7 +618,10 @@ impl Kiosk {
         if let Some(uid) = only {
             time.entry(uid).or_default();
         }
-        let date = tz.to_datetime(now).strftime("%d/%m/%Y").to_string();
+        let date = tz
+            .to_datetime(now)
+            .strftime(crate::domain::when::DATE)
+            .to_string();
         let by = Signatory {
             event: &event.name,
             organiser: a.organiser.as_deref().unwrap_or(&event.name),
@@ -642,7 +645,10 @@ impl Kiosk {
                 .map(|(s, d)| {
                     total = total.checked_add(d).unwrap_or(total);
                     Attended {
-                        date: tz.to_datetime(s.start).strftime("%d/%m/%Y").to_string(),
+                        date: tz
+                            .to_datetime(s.start)
+                            .strftime(crate::domain::when::DATE)
+                            .to_string(),
                         times: format!("{}–{}", event.hh_mm(s.start), event.hh_mm(s.end)),
                         title: s.title.clone(),
                         room: s.room.clone(),

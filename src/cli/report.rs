@@ -784,7 +784,7 @@ impl fmt::Display for crate::app::Purge {
                 return writeln!(
                     f,
                     "Base déjà purgée le {} : elle ne garde que des comptes anonymes.",
-                    at.strftime("%d/%m/%Y")
+                    at.strftime(crate::domain::when::DATE)
                 );
             }
             (false, None) => writeln!(
@@ -802,7 +802,7 @@ impl fmt::Display for crate::app::Purge {
                     )
                 },
                 r.records,
-                self.due.strftime("%d/%m/%Y")
+                self.due.strftime(crate::domain::when::DATE)
             )?,
             (true, _) if r.people == 0 && r.records == 0 && self.files.is_empty() => {
                 writeln!(f, "Rien à effacer : la base était déjà purgée.")?
@@ -840,7 +840,9 @@ impl fmt::Display for crate::app::PersonFile {
             writeln!(
                 f,
                 "  {} {} au kiosque {}{}",
-                self.timezone.to_datetime(rec.at).strftime("%d/%m/%Y %H:%M"),
+                self.timezone
+                    .to_datetime(rec.at)
+                    .strftime(crate::domain::when::DATE_TIME),
                 match rec.kind {
                     crate::domain::RecordKind::Arrival => "arrivée",
                     crate::domain::RecordKind::Undo => "arrivée annulée",
@@ -861,7 +863,7 @@ impl fmt::Display for crate::app::PersonFile {
                 b.title,
                 self.timezone
                     .to_datetime(b.created_at)
-                    .strftime("%d/%m/%Y %H:%M"),
+                    .strftime(crate::domain::when::DATE_TIME),
                 b.reason,
                 b.state.as_str()
             )?;
@@ -869,7 +871,7 @@ impl fmt::Display for crate::app::PersonFile {
         writeln!(
             f,
             "Gardé jusqu'au {} ([event] retention_days), puis effacé par accueil purge.",
-            self.kept_until.strftime("%d/%m/%Y")
+            self.kept_until.strftime(crate::domain::when::DATE)
         )
     }
 }
@@ -1075,7 +1077,8 @@ impl fmt::Display for Sessions<'_> {
         writeln!(
             f,
             "Salles à {} :",
-            tz.to_datetime(o.at).strftime("%d/%m %H:%M")
+            tz.to_datetime(o.at)
+                .strftime(crate::domain::when::DAY_MONTH_TIME)
         )?;
         for r in &o.rooms {
             let session = r
@@ -1112,8 +1115,9 @@ impl fmt::Display for Sessions<'_> {
                 f,
                 "  {} {}–{} {} [{}] {} : {} présent(s), {} venu(s){}{}{}",
                 if v.open { "▶" } else { " " },
-                tz.to_datetime(s.start).strftime("%d/%m %H:%M"),
-                tz.to_datetime(s.end).strftime("%H:%M"),
+                tz.to_datetime(s.start)
+                    .strftime(crate::domain::when::DAY_MONTH_TIME),
+                tz.to_datetime(s.end).strftime(crate::domain::when::TIME),
                 s.room,
                 s.id,
                 s.title,

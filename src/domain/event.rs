@@ -140,7 +140,10 @@ impl Event {
 
     /// A moment as the event's clocks show it: « 08:42 ».
     pub fn hh_mm(&self, t: jiff::Timestamp) -> String {
-        self.timezone.to_datetime(t).strftime("%H:%M").to_string()
+        self.timezone
+            .to_datetime(t)
+            .strftime(crate::domain::when::TIME)
+            .to_string()
     }
 
     /// The event day for a spec, or today's, or the first day.

@@ -16,6 +16,7 @@ pub mod registrant;
 pub mod search;
 pub mod stats;
 pub mod text;
+pub mod when;
 
 pub use checkin::{Outcome, Policy, decide};
 pub use event::{Category, DayError, DayReason, DaySpec, Event, EventDay};

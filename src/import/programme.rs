@@ -294,7 +294,7 @@ fn rows(
         if event.day_of(start.date()).is_none() {
             bad(format!(
                 "le {} n'est pas un jour de l'événement ([event] days dans kiosk.toml)",
-                start.date().strftime("%d/%m/%Y")
+                start.date().strftime(crate::domain::when::DATE)
             ));
             continue;
         }
@@ -308,8 +308,8 @@ fn rows(
         if end_ts <= start_ts {
             bad(format!(
                 "la fin ({}) n'est pas après le début ({}) — une séance qui finit le lendemain : écrivez la date avec l'heure de fin (2026-06-12 01:30)",
-                end.strftime("%H:%M"),
-                start.strftime("%H:%M")
+                end.strftime(crate::domain::when::TIME),
+                start.strftime(crate::domain::when::TIME)
             ));
             continue;
         }
@@ -733,7 +733,11 @@ mod tests {
             ("9h", "09:00"),
         ] {
             let t = time_of(cell).unwrap_or_else(|| panic!("{cell}"));
-            assert_eq!(t.strftime("%H:%M").to_string(), want, "{cell}");
+            assert_eq!(
+                t.strftime(crate::domain::when::TIME).to_string(),
+                want,
+                "{cell}"
+            );
         }
         for bad in ["13:00 PM", "0 AM", "1.5", "midi", "12", "-0.5", ".", "1e3"] {
             assert!(time_of(bad).is_none(), "{bad}");

@@ -893,7 +893,11 @@ impl Desk {
             shown.at_kiosk = a.kiosk.clone();
         }
         if c.outcome == Outcome::NotToday {
-            shown.date = c.day.date.strftime("%d/%m").to_string();
+            shown.date = c
+                .day
+                .date
+                .strftime(crate::domain::when::DAY_MONTH)
+                .to_string();
         }
         let (note, mix) = match (c.scan.via, c.scan.ambiguous.first()) {
             // Several layouts that call for different settings read it

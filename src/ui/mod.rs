@@ -174,7 +174,7 @@ impl KioskUi {
                     .config
                     .event
                     .purge_due()
-                    .strftime("%d/%m/%Y")
+                    .strftime(crate::domain::when::DATE)
                     .to_string()
                     .into(),
             );

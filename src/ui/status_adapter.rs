@@ -35,7 +35,7 @@ pub(super) fn today(kiosk: &Kiosk) -> Option<Today> {
     let tally = &stats.days.iter().find(|d| d.number == day.number)?.tally;
     Some(Today {
         number: day.number,
-        date: day.date.strftime("%d/%m/%Y").to_string(),
+        date: day.date.strftime(crate::domain::when::DATE).to_string(),
         arrived: tally.arrived,
         expected: tally.expected,
     })
