@@ -8,7 +8,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::app::{AppError, Kiosk, Stats};
+use crate::app::{AppError, Kiosk, RoomView, Stats};
 use crate::domain::queue::QueueAlert;
 use crate::sync::PrinterHealth;
 
@@ -18,7 +18,8 @@ use crate::sync::PrinterHealth;
 #[derive(Debug, Serialize)]
 pub struct Dashboard {
     pub entrance: Entrance,
-    pub rooms: Vec<Room>,
+    /// Each room now, its session named by its title rather than its id.
+    pub rooms: Vec<RoomView>,
     pub sessions: Vec<SessionNow>,
     pub event: String,
     pub clocks: Vec<ClockAlert>,
@@ -106,16 +107,6 @@ pub struct PrinterAlert {
     pub kiosk: String,
     pub problem: String,
     pub queued: i64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Room {
-    pub room: String,
-    pub session: Option<String>,
-    pub present: u32,
-    pub capacity: Option<u32>,
-    pub nearly_full: bool,
-    pub over_capacity: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -341,7 +332,10 @@ fn printer_alerts(printers: &BTreeMap<String, PrinterHealth>) -> Vec<PrinterAler
 }
 
 /// Rooms now, and today's sessions: who is in, who came, who registered.
-fn rooms(k: &Kiosk, today: jiff::civil::Date) -> Result<(Vec<Room>, Vec<SessionNow>), AppError> {
+fn rooms(
+    k: &Kiosk,
+    today: jiff::civil::Date,
+) -> Result<(Vec<RoomView>, Vec<SessionNow>), AppError> {
     let event = &k.config.event;
     let occupancy = k.occupancy(None)?;
     let title_of = |id: &Option<String>| {
@@ -356,13 +350,9 @@ fn rooms(k: &Kiosk, today: jiff::civil::Date) -> Result<(Vec<Room>, Vec<SessionN
     let rooms = occupancy
         .rooms
         .iter()
-        .map(|r| Room {
-            room: r.room.clone(),
+        .map(|r| RoomView {
             session: title_of(&r.session),
-            present: r.present,
-            capacity: r.capacity,
-            nearly_full: r.nearly_full,
-            over_capacity: r.over_capacity,
+            ..r.clone()
         })
         .collect();
     let sessions = occupancy
