@@ -686,13 +686,15 @@ fn entries(
         if cleaned {
             invisible_lines.push(line);
         }
-        let get = |c: Column| -> String {
-            mapping
-                .index(c)
-                .and_then(|i| cells.get(i))
+        // A cell as read: trimmed, spaces squeezed, a spreadsheet's guard
+        // against formulas taken off.
+        let cell = |i: usize| -> String {
+            cells
+                .get(i)
                 .map(|s| squeeze(crate::domain::text::undefused(s.trim())))
                 .unwrap_or_default()
         };
+        let get = |c: Column| mapping.index(c).map(cell).unwrap_or_default();
         let code = get(Column::Code);
         if !code.is_empty() {
             if in_scientific_notation(&code) {
@@ -720,12 +722,6 @@ fn entries(
         } else if mapping.index(Column::Code).is_some() {
             no_code.push(line);
         }
-        let cell = |i: usize| {
-            cells
-                .get(i)
-                .map(|s| squeeze(crate::domain::text::undefused(s.trim())))
-                .unwrap_or_default()
-        };
         let (first_name, last_name) = match (merged_name, mapping.index(Column::FullName)) {
             (Some((a, b)), _) if full_name_last_first => (cell(b), cell(a)),
             (Some((a, b)), _) => (cell(a), cell(b)),
