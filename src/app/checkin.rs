@@ -59,9 +59,8 @@ pub struct ScanTest {
     pub read: String,
     /// Whom it designates, as read or once a keyboard mix-up is undone.
     pub registrant: Option<Registrant>,
-    pub via: Option<Mix>,
-    pub also: Vec<Mix>,
-    pub ambiguous: Vec<(Option<Mix>, Registrant)>,
+    /// How it was read, as a check-in reports it.
+    pub scan: ScanNote,
     /// No ticket matched: the mix-ups under which what arrived reads as a
     /// plausible code (one code may come with several).
     pub likely: Vec<(Mix, String)>,
@@ -84,20 +83,11 @@ impl ScanTest {
             .collect()
     }
 
-    /// What the scan said about the scanner, as a check-in reports it.
-    pub fn note(&self) -> ScanNote {
-        ScanNote {
-            via: self.via,
-            also: self.also.clone(),
-            ambiguous: self.ambiguous.clone(),
-        }
-    }
-
     /// The verdict, in a sentence for staff. Every layout that explains
     /// the scan is named: the first that matches may be the wrong one.
     pub fn verdict(&self) -> String {
         use crate::domain::keyboard::{advice_all, describe_all};
-        let mixes = self.note().mixes();
+        let mixes = self.scan.mixes();
         match (&self.registrant, mixes.is_empty()) {
             (Some(r), true) => {
                 return format!(
@@ -115,8 +105,9 @@ impl ScanTest {
             }
             (None, _) => {}
         }
-        if !self.ambiguous.is_empty() {
+        if !self.scan.ambiguous.is_empty() {
             let each: Vec<String> = self
+                .scan
                 .ambiguous
                 .iter()
                 .map(|(m, r)| match m {
@@ -275,12 +266,11 @@ impl Kiosk {
         } else {
             Vec::new()
         };
+        let scan = ScanNote::from(&found);
         Ok(ScanTest {
             read: read.to_owned(),
             registrant: found.registrant,
-            via: found.via,
-            also: found.also,
-            ambiguous: found.ambiguous,
+            scan,
             likely,
             pinned: self.config.kiosk.scanner_layout,
         })

@@ -347,7 +347,7 @@ impl Kiosk {
                 );
             }
         };
-        match (&tested.registrant, tested.via) {
+        match (&tested.registrant, tested.scan.via) {
             (Some(_), None) => ok("scanner", tested.verdict()),
             // Let in all the same, but each scan pays for the guess.
             (Some(_), Some(_)) => not_ok(

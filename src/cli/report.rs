@@ -451,7 +451,7 @@ impl Serialize for ScanTested {
             "read": t.read,
             "visible": t.visible(),
             "registrant": t.registrant.as_ref().map(registrant_json),
-            "scanner": scanner_json(&t.note()),
+            "scanner": scanner_json(&t.scan),
             "likely": t.likely.iter().map(|(m, code)| json!({
                 "layout": m.key(),
                 "code": code,

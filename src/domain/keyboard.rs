@@ -495,6 +495,16 @@ pub fn one_fix(mixes: &[Mix]) -> Option<Mix> {
     .then_some(first)
 }
 
+/// The mix-up a screen may name for all of these: the only one, or the
+/// first of several that share [`one_fix`]; `None` when naming one could
+/// send staff to the wrong setting.
+pub fn to_name(mixes: &[Mix]) -> Option<Mix> {
+    match mixes {
+        [one] => Some(*one),
+        _ => one_fix(mixes),
+    }
+}
+
 /// What to do when several mix-ups explain a scan: one of them is the
 /// truth, and only staff know the computer's layout.
 pub fn advice_all(mixes: &[Mix]) -> String {

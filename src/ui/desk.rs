@@ -902,8 +902,7 @@ impl Desk {
         let (note, mix) = match (c.scan.via, c.scan.ambiguous.first()) {
             // Several layouts that call for different settings read it
             // alike: naming one could be wrong.
-            (Some(m), _) if c.scan.also.is_empty() => ("mixed", Some(m)),
-            (Some(_), _) => match crate::domain::keyboard::one_fix(&c.scan.mixes()) {
+            (Some(_), _) => match crate::domain::keyboard::to_name(&c.scan.mixes()) {
                 Some(m) => ("mixed", Some(m)),
                 None => ("mixed-several", None),
             },

@@ -52,56 +52,59 @@ pub(super) fn render(window: &AppWindow, tested: &Result<ScanTest, String>) {
 fn show(a: &ScannerAdapter, t: &ScanTest) {
     a.set_read(t.visible().into());
     a.set_length(i32::try_from(t.read.chars().count()).unwrap_or(i32::MAX));
-    let (verdict, name, code, mixes): (_, String, String, Vec<Mix>) = match (&t.registrant, t.via) {
-        (Some(r), None) => (
-            ScanVerdict::Exact,
-            r.display_name(),
-            r.code.clone(),
-            Vec::new(),
-        ),
-        (Some(r), Some(_)) => (
-            ScanVerdict::Mixed,
-            r.display_name(),
-            r.code.clone(),
-            t.note().mixes(),
-        ),
-        (None, _) if !t.ambiguous.is_empty() => (
-            ScanVerdict::Ambiguous,
-            t.ambiguous
-                .iter()
-                .map(|(_, r)| format!("{} [{}]", r.display_name(), r.code))
-                .collect::<Vec<_>>()
-                .join(" / "),
-            String::new(),
-            t.ambiguous.iter().filter_map(|(m, _)| *m).collect(),
-        ),
-        (None, _) if !t.likely.is_empty() => {
-            let mut codes: Vec<String> = t.likely.iter().map(|(_, c)| format!("« {c} »")).collect();
-            codes.dedup();
-            (
-                ScanVerdict::Likely,
+    let (verdict, name, code, mixes): (_, String, String, Vec<Mix>) =
+        match (&t.registrant, t.scan.via) {
+            (Some(r), None) => (
+                ScanVerdict::Exact,
+                r.display_name(),
+                r.code.clone(),
+                Vec::new(),
+            ),
+            (Some(r), Some(_)) => (
+                ScanVerdict::Mixed,
+                r.display_name(),
+                r.code.clone(),
+                t.scan.mixes(),
+            ),
+            (None, _) if !t.scan.ambiguous.is_empty() => (
+                ScanVerdict::Ambiguous,
+                t.scan
+                    .ambiguous
+                    .iter()
+                    .map(|(_, r)| format!("{} [{}]", r.display_name(), r.code))
+                    .collect::<Vec<_>>()
+                    .join(" / "),
                 String::new(),
-                codes.join(" / "),
-                t.likely.iter().map(|(m, _)| *m).collect(),
-            )
-        }
-        (None, _) if t.read.trim().is_empty() => {
-            (ScanVerdict::Empty, String::new(), String::new(), Vec::new())
-        }
-        (None, _) => (
-            ScanVerdict::Nothing,
-            String::new(),
-            String::new(),
-            Vec::new(),
-        ),
-    };
+                t.scan.ambiguous.iter().filter_map(|(m, _)| *m).collect(),
+            ),
+            (None, _) if !t.likely.is_empty() => {
+                let mut codes: Vec<String> =
+                    t.likely.iter().map(|(_, c)| format!("« {c} »")).collect();
+                codes.dedup();
+                (
+                    ScanVerdict::Likely,
+                    String::new(),
+                    codes.join(" / "),
+                    t.likely.iter().map(|(m, _)| *m).collect(),
+                )
+            }
+            (None, _) if t.read.trim().is_empty() => {
+                (ScanVerdict::Empty, String::new(), String::new(), Vec::new())
+            }
+            (None, _) => (
+                ScanVerdict::Nothing,
+                String::new(),
+                String::new(),
+                Vec::new(),
+            ),
+        };
     // Two tickets are two explanations: none is named alone.
-    let one = match (verdict, mixes.as_slice()) {
-        (ScanVerdict::Ambiguous, _) => None,
-        (_, [m]) => Some(*m),
-        _ => crate::domain::keyboard::one_fix(&mixes),
+    let one = match verdict {
+        ScanVerdict::Ambiguous => None,
+        _ => crate::domain::keyboard::to_name(&mixes),
     };
     let as_read = t
+        .scan
         .ambiguous
         .iter()
         .any(|(m, _)| m.is_none())
