@@ -3344,7 +3344,7 @@ fn every_key_the_page_reads_is_in_the_hub_s_figures() {
     let hub_ev = hub_event();
     let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
     let stats = figures_until(hub.addr, &|s| s.get("stats").is_some());
-    let page = include_str!("../src/hub/page.html");
+    let page = include_str!("../crates/accueil-hub/src/page.html");
     let top = keys_read(page, "s");
     assert!(top.len() > 10, "{top:?}");
     for key in &top {

@@ -1,8 +1,8 @@
 //! The kiosk screen speaks French, and English on request: every phrase of
-//! the views (ui/**/*.slint, but adapters.slint, whose strings are the
+//! the views (crates/accueil-kiosk/ui/**/*.slint, but adapters.slint, whose strings are the
 //! Slint viewer's preview data) is a French @tr() source with an English
 //! translation in
-//! ui/translations/en/LC_MESSAGES/accueil.po. Slint falls back to the French
+//! crates/accueil-kiosk/ui/translations/en/LC_MESSAGES/accueil-kiosk.po. Slint falls back to the French
 //! silently when a translation is missing, so this test is what keeps
 //! French out of the English screen (and French phrases out of Rust).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -124,9 +124,11 @@ fn slint_sources(dir: &std::path::Path) -> String {
 #[test]
 fn every_phrase_on_screen_has_its_english() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let source = slint_sources(&std::path::Path::new(root).join("ui"));
-    let po = std::fs::read_to_string(format!("{root}/ui/translations/en/LC_MESSAGES/accueil.po"))
-        .unwrap();
+    let source = slint_sources(&std::path::Path::new(root).join("crates/accueil-kiosk/ui"));
+    let po = std::fs::read_to_string(format!(
+        "{root}/crates/accueil-kiosk/ui/translations/en/LC_MESSAGES/accueil-kiosk.po"
+    ))
+    .unwrap();
     let (sources, others) = slint_strings(&source);
     assert!(sources.len() > 50, "only {} @tr() found", sources.len());
     let entries = po_entries(&po);
@@ -137,7 +139,7 @@ fn every_phrase_on_screen_has_its_english() {
         .collect();
     assert!(
         missing.is_empty(),
-        "no English in accueil.po for {missing:#?}"
+        "no English in accueil-kiosk.po for {missing:#?}"
     );
     let stale: Vec<_> = entries
         .iter()
@@ -146,7 +148,7 @@ fn every_phrase_on_screen_has_its_english() {
         .collect();
     assert!(
         stale.is_empty(),
-        "accueil.po translates phrases no longer on screen: {stale:#?}"
+        "accueil-kiosk.po translates phrases no longer on screen: {stale:#?}"
     );
 
     // Other literals are codes ("welcome", "no-name"), separators, the

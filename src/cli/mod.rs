@@ -848,7 +848,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None
             };
             let report = kiosk.doctor(scanned.as_deref());
-            out.show(&report)?;
+            out.show(&report::Diagnosis(&report))?;
             if !report.ready {
                 let failed = report
                     .checks
@@ -859,8 +859,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Person { who } => out.show(&kiosk.person(&who.lookup()?)?),
-        Command::Purge { yes } => out.show(&kiosk.purge(yes)?),
+        Command::Person { who } => out.show(&report::Person(&kiosk.person(&who.lookup()?)?)),
+        Command::Purge { yes } => out.show(&report::Purged(&kiosk.purge(yes)?)),
         Command::Export {
             out: path,
             no_shows,

@@ -775,11 +775,16 @@ pub(super) fn registrant_line(r: &Registrant) -> String {
     line
 }
 
-/// `accueil purge`.
-impl fmt::Display for crate::app::Purge {
+/// `accueil purge`: what was (or would be) erased.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub(super) struct Purged<'a>(pub &'a crate::app::Purge);
+
+impl fmt::Display for Purged<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let r = &self.removed;
-        match (self.done, self.purged_at) {
+        let p = self.0;
+        let r = &p.removed;
+        match (p.done, p.purged_at) {
             (false, Some(at)) => {
                 return writeln!(
                     f,
@@ -793,18 +798,18 @@ impl fmt::Display for crate::app::Purge {
                 r.people,
                 r.badges,
                 r.refused,
-                if self.files.is_empty() {
+                if p.files.is_empty() {
                     String::new()
                 } else {
                     format!(
                         ", et {} fichier(s) (badges PDF, copie du hub)",
-                        self.files.len()
+                        p.files.len()
                     )
                 },
                 r.records,
-                self.due.strftime(crate::domain::when::DATE)
+                p.due.strftime(crate::domain::when::DATE)
             )?,
-            (true, _) if r.people == 0 && r.records == 0 && self.files.is_empty() => {
+            (true, _) if r.people == 0 && r.records == 0 && p.files.is_empty() => {
                 writeln!(f, "Rien à effacer : la base était déjà purgée.")?
             }
             (true, _) => writeln!(
@@ -812,7 +817,7 @@ impl fmt::Display for crate::app::Purge {
                 "Purgé : {} personne(s) anonymisée(s), {} badge(s) et {} fichier(s) effacés ; {} entrée(s) du journal gardées sans nom pour les statistiques (accueil stats).",
                 r.people,
                 r.badges,
-                self.files.len(),
+                p.files.len(),
                 r.records
             )?,
         }
@@ -820,10 +825,15 @@ impl fmt::Display for crate::app::Purge {
     }
 }
 
-/// `accueil person`.
-impl fmt::Display for crate::app::PersonFile {
+/// `accueil person`: everything the copy keeps of someone.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub(super) struct Person<'a>(pub &'a crate::app::PersonFile);
+
+impl fmt::Display for Person<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let r = &self.registrant;
+        let p = self.0;
+        let r = &p.registrant;
         writeln!(f, "{}", registrant_line(r))?;
         writeln!(
             f,
@@ -833,14 +843,14 @@ impl fmt::Display for crate::app::PersonFile {
         for (k, v) in &r.extra {
             writeln!(f, "  {k} : {v}")?;
         }
-        if let Some(source) = &self.source {
+        if let Some(source) = &p.source {
             writeln!(f, "  ligne d'origine : {source}")?;
         }
-        for rec in &self.records {
+        for rec in &p.records {
             writeln!(
                 f,
                 "  {} {} au kiosque {}{}",
-                self.timezone
+                p.timezone
                     .to_datetime(rec.at)
                     .strftime(crate::domain::when::DATE_TIME),
                 match rec.kind {
@@ -856,12 +866,12 @@ impl fmt::Display for crate::app::PersonFile {
                 rec.day.map(|d| format!(" (jour {d})")).unwrap_or_default()
             )?;
         }
-        for b in &self.badges {
+        for b in &p.badges {
             writeln!(
                 f,
                 "  badge « {} » mis en file le {} ({}) : {}",
                 b.title,
-                self.timezone
+                p.timezone
                     .to_datetime(b.created_at)
                     .strftime(crate::domain::when::DATE_TIME),
                 b.reason,
@@ -871,16 +881,20 @@ impl fmt::Display for crate::app::PersonFile {
         writeln!(
             f,
             "Gardé jusqu'au {} ([event] retention_days), puis effacé par accueil purge.",
-            self.kept_until.strftime(crate::domain::when::DATE)
+            p.kept_until.strftime(crate::domain::when::DATE)
         )
     }
 }
 
 /// `accueil doctor`: one line per check, its fix under it.
-impl fmt::Display for crate::app::Doctor {
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub(super) struct Diagnosis<'a>(pub &'a crate::app::Doctor);
+
+impl fmt::Display for Diagnosis<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::app::Level;
-        for c in &self.checks {
+        for c in &self.0.checks {
             let mark = match c.level {
                 Level::Ok => "✔",
                 Level::Warn => "⚠",
@@ -891,7 +905,7 @@ impl fmt::Display for crate::app::Doctor {
                 writeln!(f, "    → {fix}")?;
             }
         }
-        if self.ready {
+        if self.0.ready {
             writeln!(f, "Prêt : la porte peut ouvrir.")
         } else {
             writeln!(f, "Pas prêt.")
