@@ -3,7 +3,7 @@
 //! read them) and `Display` for people. [`super::Output::show`] picks one.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -282,15 +282,15 @@ impl fmt::Display for Listening {
 /// badge's job (`print`: null when there was none to print).
 pub(super) struct Checked<'a> {
     pub event: &'a Event,
-    pub lookup: &'a Lookup,
-    pub c: &'a CheckIn,
+    pub lookup: Lookup,
+    pub c: CheckIn,
     /// `None`: `--print` not asked.
-    pub print: Option<Option<Result<&'a JobView, String>>>,
+    pub print: Option<Option<Result<JobView, String>>>,
 }
 
 impl Serialize for Checked<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut v = checkin_json(self.event, self.c);
+        let mut v = checkin_json(self.event, &self.c);
         if let Some(print) = &self.print {
             v["print"] = match print {
                 None => Value::Null,
@@ -304,74 +304,84 @@ impl Serialize for Checked<'_> {
 
 impl fmt::Display for Checked<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = self.c;
-        let who = c
-            .registrant
-            .as_ref()
-            .map(Registrant::display_name)
-            .unwrap_or_default();
-        let text = match c.outcome {
-            Outcome::Welcome => {
-                let r = c.registrant.as_ref();
-                let org = r.map(|r| r.organisation.as_str()).filter(|o| !o.is_empty());
-                format!(
-                    "✔ Bienvenue, {who} — {}{}",
-                    r.map(|r| r.category.as_str()).unwrap_or(""),
-                    org.map(|o| format!(" · {o}")).unwrap_or_default()
-                )
-            }
-            Outcome::AlreadyIn => match &c.previous {
-                Some(a) => format!(
-                    "● Déjà enregistré·e à {} (kiosque {}) — {who}",
-                    local_time(self.event, a),
-                    a.kiosk
-                ),
-                None => format!("● Déjà enregistré·e — {who}"),
-            },
-            Outcome::Unknown => {
-                // Whoever runs the command is the desk: what to do next.
-                format!(
-                    "✘ Billet inconnu {} — cherchez la personne par son nom (accueil search NOM) ou inscrivez-la sur place (accueil walk-in)",
-                    crate::domain::text::shown(&self.lookup.to_string())
-                )
-            }
-            Outcome::Cancelled => {
-                format!("✘ Billet annulé — {who} : merci de vous adresser à l'accueil")
-            }
-            Outcome::Pending => format!(
-                "✘ Inscription en attente de validation — {who} : adressez-vous à l'accueil"
-            ),
-            Outcome::NotToday => format!(
-                "✘ {} : catégorie {} non admise ce jour — {who}",
-                c.day,
-                c.registrant
-                    .as_ref()
-                    .map(|r| r.category.as_str())
-                    .unwrap_or("")
-            ),
-        };
-        writeln!(f, "{text} [{}{}]", c.day, day_note(c.day_reason))?;
-        for line in scanner_lines(&c.scan) {
-            writeln!(f, "{line}")?;
+        write_checkin(f, self.event, &self.lookup, &self.c, self.print.as_ref())
+    }
+}
+
+/// A check-in's lines: the outcome, the scanner's, the badge's.
+fn write_checkin(
+    f: &mut fmt::Formatter<'_>,
+    event: &Event,
+    lookup: &Lookup,
+    c: &CheckIn,
+    print: Option<&Option<Result<JobView, String>>>,
+) -> fmt::Result {
+    let who = c
+        .registrant
+        .as_ref()
+        .map(Registrant::display_name)
+        .unwrap_or_default();
+    let text = match c.outcome {
+        Outcome::Welcome => {
+            let r = c.registrant.as_ref();
+            let org = r.map(|r| r.organisation.as_str()).filter(|o| !o.is_empty());
+            format!(
+                "✔ Bienvenue, {who} — {}{}",
+                r.map(|r| r.category.as_str()).unwrap_or(""),
+                org.map(|o| format!(" · {o}")).unwrap_or_default()
+            )
         }
-        match &self.print {
-            Some(Some(Ok(job))) => writeln!(f, "  {}", job_line(self.event, job)),
-            Some(Some(Err(e))) => writeln!(f, "  ✘ badge non imprimé : {e}"),
-            _ => Ok(()),
+        Outcome::AlreadyIn => match &c.previous {
+            Some(a) => format!(
+                "● Déjà enregistré·e à {} (kiosque {}) — {who}",
+                local_time(event, a),
+                a.kiosk
+            ),
+            None => format!("● Déjà enregistré·e — {who}"),
+        },
+        Outcome::Unknown => {
+            // Whoever runs the command is the desk: what to do next.
+            format!(
+                "✘ Billet inconnu {} — cherchez la personne par son nom (accueil search NOM) ou inscrivez-la sur place (accueil walk-in)",
+                crate::domain::text::shown(&lookup.to_string())
+            )
         }
+        Outcome::Cancelled => {
+            format!("✘ Billet annulé — {who} : merci de vous adresser à l'accueil")
+        }
+        Outcome::Pending => {
+            format!("✘ Inscription en attente de validation — {who} : adressez-vous à l'accueil")
+        }
+        Outcome::NotToday => format!(
+            "✘ {} : catégorie {} non admise ce jour — {who}",
+            c.day,
+            c.registrant
+                .as_ref()
+                .map(|r| r.category.as_str())
+                .unwrap_or("")
+        ),
+    };
+    writeln!(f, "{text} [{}{}]", c.day, day_note(c.day_reason))?;
+    for line in scanner_lines(&c.scan) {
+        writeln!(f, "{line}")?;
+    }
+    match print {
+        Some(Some(Ok(job))) => writeln!(f, "  {}", job_line(event, job)),
+        Some(Some(Err(e))) => writeln!(f, "  ✘ badge non imprimé : {e}"),
+        _ => Ok(()),
     }
 }
 
 /// `accueil undo`.
 pub(super) struct Undone<'a> {
     pub event: &'a Event,
-    pub lookup: &'a Lookup,
-    pub u: &'a Undo,
+    pub lookup: Lookup,
+    pub u: Undo,
 }
 
 impl Serialize for Undone<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let u = self.u;
+        let u = &self.u;
         json!({
             "outcome": u.outcome,
             "registrant": u.registrant.as_ref().map(registrant_json),
@@ -384,7 +394,7 @@ impl Serialize for Undone<'_> {
 
 impl fmt::Display for Undone<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let u = self.u;
+        let u = &self.u;
         let who = u
             .registrant
             .as_ref()
@@ -407,7 +417,7 @@ impl fmt::Display for Undone<'_> {
 /// `accueil walk-in`: whom it registered, and their check-in.
 pub(super) struct WalkedIn<'a> {
     pub event: &'a Event,
-    pub w: &'a WalkIn,
+    pub w: WalkIn,
 }
 
 impl Serialize for WalkedIn<'_> {
@@ -430,14 +440,7 @@ impl fmt::Display for WalkedIn<'_> {
             r.display_name(),
             r.code
         )?;
-        let lookup = Lookup::Uid(r.uid);
-        let checked = Checked {
-            event: self.event,
-            lookup: &lookup,
-            c: &self.w.check_in,
-            print: None,
-        };
-        write!(f, "{checked}")
+        write_checkin(f, self.event, &Lookup::Uid(r.uid), &self.w.check_in, None)
     }
 }
 
@@ -580,15 +583,15 @@ fn arrival_json(event: &Event, a: &Arrival) -> Value {
 
 /// `accueil import FILE`: what was read, recognised, and changed (or, with
 /// `--dry-run`, would be).
-pub(super) struct FileImport<'a> {
-    pub file: &'a Path,
-    pub imported: &'a Imported,
+pub(super) struct FileImport {
+    pub file: PathBuf,
+    pub imported: Imported,
     pub options: ImportOptions,
 }
 
-impl Serialize for FileImport<'_> {
+impl Serialize for FileImport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let i = self.imported;
+        let i = &self.imported;
         import_json(
             self.options,
             &i.report,
@@ -605,9 +608,9 @@ impl Serialize for FileImport<'_> {
     }
 }
 
-impl fmt::Display for FileImport<'_> {
+impl fmt::Display for FileImport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (i, r) = (self.imported, &self.imported.report);
+        let (i, r) = (&self.imported, &self.imported.report);
         writeln!(
             f,
             "{} — {} ligne(s) lue(s) ({})",
@@ -644,14 +647,14 @@ impl fmt::Display for FileImport<'_> {
 }
 
 /// `accueil import` with `[source] kind = "pretix"`.
-pub(super) struct PretixImport<'a> {
-    pub imported: &'a PretixImported,
+pub(super) struct PretixImport {
+    pub imported: PretixImported,
     pub options: ImportOptions,
 }
 
-impl Serialize for PretixImport<'_> {
+impl Serialize for PretixImport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let i = self.imported;
+        let i = &self.imported;
         import_json(
             self.options,
             &i.report,
@@ -666,9 +669,9 @@ impl Serialize for PretixImport<'_> {
     }
 }
 
-impl fmt::Display for PretixImport<'_> {
+impl fmt::Display for PretixImport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (i, r) = (self.imported, &self.imported.report);
+        let (i, r) = (&self.imported, &self.imported.report);
         writeln!(f, "{} — {} billet(s) téléchargé(s)", i.source, i.positions)?;
         for w in &i.warnings {
             writeln!(f, "  attention, {w}")?;
@@ -778,11 +781,11 @@ pub(super) fn registrant_line(r: &Registrant) -> String {
 /// `accueil purge`: what was (or would be) erased.
 #[derive(Debug, Serialize)]
 #[serde(transparent)]
-pub(super) struct Purged<'a>(pub &'a crate::app::Purge);
+pub(super) struct Purged(pub crate::app::Purge);
 
-impl fmt::Display for Purged<'_> {
+impl fmt::Display for Purged {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = self.0;
+        let p = &self.0;
         let r = &p.removed;
         match (p.done, p.purged_at) {
             (false, Some(at)) => {
@@ -828,11 +831,11 @@ impl fmt::Display for Purged<'_> {
 /// `accueil person`: everything the copy keeps of someone.
 #[derive(Debug, Serialize)]
 #[serde(transparent)]
-pub(super) struct Person<'a>(pub &'a crate::app::PersonFile);
+pub(super) struct Person(pub crate::app::PersonFile);
 
-impl fmt::Display for Person<'_> {
+impl fmt::Display for Person {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = self.0;
+        let p = &self.0;
         let r = &p.registrant;
         writeln!(f, "{}", registrant_line(r))?;
         writeln!(
@@ -913,6 +916,35 @@ impl fmt::Display for Diagnosis<'_> {
     }
 }
 
+/// `accueil pin-hash`: the line to put in kiosk.toml's `[kiosk]`.
+#[derive(Debug, Serialize)]
+pub(super) struct PinHash {
+    pub staff_pin: String,
+}
+
+impl fmt::Display for PinHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "staff_pin = \"{}\"", self.staff_pin)
+    }
+}
+
+/// `accueil screenshot`: the PNG files written, one per line.
+#[cfg(feature = "gui")]
+#[derive(Debug, Serialize)]
+pub(super) struct Screenshots {
+    pub paths: Vec<PathBuf>,
+}
+
+#[cfg(feature = "gui")]
+impl fmt::Display for Screenshots {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for path in &self.paths {
+            writeln!(f, "{}", path.display())?;
+        }
+        Ok(())
+    }
+}
+
 /// `accueil printers`: `{"printers": [{name, description, model, stopped}]}`.
 #[derive(Debug, Serialize)]
 pub(super) struct Printers {
@@ -936,14 +968,14 @@ impl fmt::Display for Printers {
 }
 
 /// `accueil programme FILE`.
-pub(super) struct ProgrammeImported<'a> {
-    pub path: &'a std::path::Path,
-    pub i: &'a crate::app::ProgrammeImport,
+pub(super) struct ProgrammeImported {
+    pub path: PathBuf,
+    pub i: crate::app::ProgrammeImport,
 }
 
-impl Serialize for ProgrammeImported<'_> {
+impl Serialize for ProgrammeImported {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let i = self.i;
+        let i = &self.i;
         json!({
             "file": self.path,
             "format": i.format,
@@ -962,9 +994,9 @@ impl Serialize for ProgrammeImported<'_> {
     }
 }
 
-impl fmt::Display for ProgrammeImported<'_> {
+impl fmt::Display for ProgrammeImported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let i = self.i;
+        let i = &self.i;
         let c = &i.change;
         writeln!(
             f,
@@ -1001,7 +1033,7 @@ impl fmt::Display for ProgrammeImported<'_> {
 /// `accueil entree`.
 pub(super) struct Entrance<'a> {
     pub event: &'a Event,
-    pub f: &'a crate::domain::queue::Forecast,
+    pub f: crate::domain::queue::Forecast,
 }
 
 impl Serialize for Entrance<'_> {
@@ -1012,7 +1044,7 @@ impl Serialize for Entrance<'_> {
 
 impl fmt::Display for Entrance<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = self.f;
+        let e = &self.f;
         if e.kiosks.is_empty() {
             return writeln!(f, "personne n'est encore arrivé aujourd'hui");
         }
@@ -1069,7 +1101,7 @@ impl fmt::Display for Entrance<'_> {
 /// `accueil sessions`.
 pub(super) struct Sessions<'a> {
     pub event: &'a Event,
-    pub o: &'a crate::app::Occupancy,
+    pub o: crate::app::Occupancy,
 }
 
 impl Serialize for Sessions<'_> {
@@ -1080,7 +1112,7 @@ impl Serialize for Sessions<'_> {
 
 impl fmt::Display for Sessions<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let o = self.o;
+        let o = &self.o;
         if o.sessions.is_empty() {
             return writeln!(
                 f,
@@ -1159,13 +1191,13 @@ impl fmt::Display for Sessions<'_> {
 /// `accueil door CODE`.
 pub(super) struct DoorPassage<'a> {
     pub event: &'a Event,
-    pub lookup: &'a Lookup,
-    pub d: &'a crate::app::DoorScan,
+    pub lookup: Lookup,
+    pub d: crate::app::DoorScan,
 }
 
 impl Serialize for DoorPassage<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let d = self.d;
+        let d = &self.d;
         json!({
             "outcome": d.outcome,
             "direction": d.direction,
@@ -1188,7 +1220,7 @@ impl Serialize for DoorPassage<'_> {
 impl fmt::Display for DoorPassage<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::domain::programme::DoorOutcome as O;
-        let d = self.d;
+        let d = &self.d;
         let who = d
             .registrant
             .as_ref()

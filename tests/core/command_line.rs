@@ -166,3 +166,46 @@ fn a_pretix_list_in_the_programme_needs_pretix() {
     );
     assert!(ev.kiosk().programme().unwrap().sessions.is_empty());
 }
+
+/// `echo PIN | accueil pin-hash`: the line kiosk.toml takes, whose hash the
+/// kiosk checks the PIN against; with `--json`, the same hash as a field;
+/// a weak PIN refused in one line, with an example.
+#[test]
+fn pin_hash_prints_the_line_kiosk_toml_takes() {
+    use std::io::Write;
+    let ev = Event::new();
+    let hashed = |args: &[&str], pin: &str| {
+        let mut child = ev
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{pin}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = hashed(&["pin-hash"], "48291375");
+    assert!(out.status.success());
+    let line = String::from_utf8(out.stdout).unwrap();
+    let hash = line
+        .trim_end()
+        .strip_prefix("staff_pin = \"")
+        .and_then(|h| h.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("not a kiosk.toml line: {line}"));
+    assert!(accueil::domain::pin::verify("48291375", hash));
+    assert!(!accueil::domain::pin::verify("48291376", hash));
+
+    let out = hashed(&["--json", "pin-hash"], "48291375");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(accueil::domain::pin::verify(
+        "48291375",
+        v["staff_pin"].as_str().unwrap()
+    ));
+
+    let out = hashed(&["pin-hash"], "12345678");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("echo 48291375 | accueil pin-hash"), "{err}");
+}
