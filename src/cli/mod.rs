@@ -115,7 +115,10 @@ fn open(
 }
 
 /// Each verb in one line or three: its arguments to its `cmd` function,
-/// its report to the output.
+/// its report to the output. A dispatch table, one arm per verb — kept
+/// whole so that every verb, and which of them need no event (demo, join,
+/// printers, pin-hash, screenshot, a kiosk's first start), reads on one
+/// screen; what a verb does is in its own file.
 fn run(cli: Cli) -> anyhow::Result<()> {
     let out = Output { json: cli.json };
     let (config, db) = (cli.config.as_path(), cli.db.as_deref());

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 
 use crate::common::{Event, KIOSK_TOML, fixture, fixture_str};
-use crate::sync_props::LocalHub;
+use super::sync_props::LocalHub;
 use accueil::app::Kiosk;
 use accueil::config::Config;
 

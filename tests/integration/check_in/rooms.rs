@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use proptest::prelude::*;
 
 use crate::common::{Event, KIOSK_TOML, synthetic_csv};
-use crate::sync_props::LocalHub;
+use super::sync_props::LocalHub;
 
 thread_local! {
     /// The doors' clock in this test's thread.

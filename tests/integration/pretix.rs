@@ -5,15 +5,12 @@
 //! `#[ignore]`d in plain `cargo test`; `.ci/run` starts the peer, exports
 //! its `peer.env` and runs them with `--include-ignored`. Without those
 //! variables they fail, loudly, rather than pass without a server.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
+use crate::common::{Event, KIOSK_TOML};
 use accueil::app::Lookup;
-use common::{Event, KIOSK_TOML};
 use serde_json::{Value, json};
 
 /// The peer, from the environment `peer.env` describes.
@@ -541,7 +538,7 @@ fn the_hub_talks_to_pretix_for_its_kiosks() {
             ),
     );
     hub_ev.ok(&["import", "--from", "pretix"]);
-    let hub = common::HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let hub = crate::common::HubProcess::start(&hub_ev, "127.0.0.1:0");
     // The kiosk knows only its hub: no pretix token at the door.
     let kiosk = Event::with_config(
         &KIOSK_TOML

@@ -1,7 +1,7 @@
 //! Damaged and hostile files: each refused in one line with what to do,
 //! nothing imported, nobody cancelled, the process standing.
 
-use super::common::{Event, fixture_str, synthetic_csv};
+use crate::common::{Event, fixture_str, synthetic_csv};
 
 /// An event with 40 people imported and one of them in.
 fn event_with_someone_in() -> Event {

@@ -10,7 +10,7 @@ use accueil::app::Kiosk;
 use accueil::config::{Config, SharedConfig};
 
 use crate::common::KIOSK_TOML;
-use crate::sync_props::LocalHub;
+use super::sync_props::LocalHub;
 
 fn hub_config(dir: &std::path::Path, name: &str) -> Config {
     let toml = KIOSK_TOML

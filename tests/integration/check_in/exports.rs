@@ -3,7 +3,7 @@
 //! documented formats, see the README there): each imports to the right
 //! attendees, codes, statuses and categories, or is refused in words.
 
-use super::common::{Event, fixture, fixture_str};
+use crate::common::{Event, fixture, fixture_str};
 use serde_json::Value;
 
 fn export(name: &str) -> String {
@@ -45,8 +45,8 @@ fn warnings(v: &Value) -> String {
 /// kiosk.toml with lines added under one of its tables (`[import.status]`).
 fn with_lines(table: &str, lines: &str) -> Event {
     let header = format!("{table}\n");
-    assert!(super::common::KIOSK_TOML.contains(&header), "{table}");
-    let toml = super::common::KIOSK_TOML.replace(&header, &format!("{header}{lines}\n"));
+    assert!(crate::common::KIOSK_TOML.contains(&header), "{table}");
+    let toml = crate::common::KIOSK_TOML.replace(&header, &format!("{header}{lines}\n"));
     Event::with_config(&toml)
 }
 
@@ -101,7 +101,7 @@ fn pretix_exports_give_the_attendees_not_the_buyers() {
 
 #[test]
 fn the_orders_sheet_of_pretix_is_not_a_list_of_attendees() {
-    let toml = super::common::KIOSK_TOML.replace("# sheet = \"Inscrits\"", "sheet = \"Commandes\"");
+    let toml = crate::common::KIOSK_TOML.replace("# sheet = \"Inscrits\"", "sheet = \"Commandes\"");
     let ev = Event::with_config(&toml);
     let out = ev.run(&["import", &export("pretix/pretix-commandes-fr.xlsx")]);
     assert!(!out.status.success());
@@ -362,7 +362,7 @@ fn a_status_nobody_mapped_stops_the_import_until_it_is_said() {
 #[test]
 fn columns_a_profile_reads_can_still_be_overridden() {
     // The organiser wants the payer's company on the badge.
-    let toml = super::common::KIOSK_TOML.replace(
+    let toml = crate::common::KIOSK_TOML.replace(
         "# organisation = \"Structure\"",
         "organisation = \"Raison sociale\"",
     );
@@ -372,7 +372,7 @@ fn columns_a_profile_reads_can_still_be_overridden() {
     assert_eq!(person(&ev, "zoe")["organisation"], "Préfecture du Rhône");
     assert_eq!(person(&ev, "helene dupont")["organisation"], "");
     // A forced profile on a file without its signature.
-    let toml = super::common::KIOSK_TOML.replace("profile = \"auto\"", "profile = \"eventbrite\"");
+    let toml = crate::common::KIOSK_TOML.replace("profile = \"auto\"", "profile = \"eventbrite\"");
     let ev = Event::with_config(&toml);
     ev.write("eb.csv", "First Name,Last Name,Email,Barcode #,Attendee Status\nHélène,Dupont,h@x.fr,123,Not Attending\n");
     let v = ev.json(&["import", "eb.csv"]);

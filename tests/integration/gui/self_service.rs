@@ -1,13 +1,9 @@
 //! The self-service kiosk, driven headlessly: attendees find only
 //! themselves, the screen forgets them, staff get in with a PIN that cannot
 //! be guessed by trying.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#![cfg(feature = "gui")]
 
-mod common;
-
+use crate::gui::support::{find, open_kiosk, outcome, present, press, screen_text, type_keys};
 use accueil::ui::{HomeAdapter, KioskUi};
-use common::ui::{find, open_kiosk, outcome, present, press, screen_text, type_keys};
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
 
@@ -34,7 +30,7 @@ fn self_service_config(dir: &std::path::Path) -> std::path::PathBuf {
 
 #[test]
 fn attendees_see_only_themselves_and_staff_need_the_pin() {
-    let _one = common::ui::one_test_at_a_time();
+    let _one = crate::gui::support::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let ui = self_service_kiosk(dir.path());
     assert!(
@@ -231,7 +227,10 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
     assert!(!present(&ui, "Inscription sur place") && present(&ui, "Personnel"));
 
     // pretix's refusals name people: never on the attendees' screen.
-    common::ui::hand_over_refusals(&ui, &[("Paul Impayé", "unpaid", "2026-11-29T08:58:00Z")]);
+    crate::gui::support::hand_over_refusals(
+        &ui,
+        &[("Paul Impayé", "unpaid", "2026-11-29T08:58:00Z")],
+    );
     assert!(!present(&ui, "Refus de pretix"));
 }
 
@@ -240,7 +239,7 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
 /// keyboard goes when staff take over at a desk.
 #[test]
 fn an_attendee_finds_their_name_with_taps_on_the_screen_keyboard() {
-    let _one = common::ui::one_test_at_a_time();
+    let _one = crate::gui::support::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let ui = self_service_kiosk(dir.path());
     let me = ui.with_kiosk(|k| {
@@ -302,7 +301,7 @@ fn an_attendee_finds_their_name_with_taps_on_the_screen_keyboard() {
 /// kiosk is tested at, in both languages: no key label or hint cut.
 #[test]
 fn the_screen_keyboard_fits_every_screen_size_in_both_languages() {
-    let _one = common::ui::one_test_at_a_time();
+    let _one = crate::gui::support::one_test_at_a_time();
     use accueil::config::Language;
     let dir = tempfile::tempdir().unwrap();
     let config = self_service_config(dir.path());
@@ -324,7 +323,7 @@ fn the_screen_keyboard_fits_every_screen_size_in_both_languages() {
                 let home = ui.window.global::<HomeAdapter>();
                 home.set_query(query.into());
                 home.invoke_query_edited(query.into());
-                for text in common::ui::overflowing(&ui) {
+                for text in crate::gui::support::overflowing(&ui) {
                     cut.push(format!("{w}×{h} {} « {query} »: {text}", language.code()));
                 }
             }

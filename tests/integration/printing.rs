@@ -4,19 +4,16 @@
 //!
 //! One test function on purpose: the scenario disables and re-enables the
 //! one shared printer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{Event, fixture_str};
+use crate::common::{Event, fixture_str};
 use serde_json::Value;
 
 fn cups_config(server: &str) -> String {
-    common::KIOSK_TOML.replace(
+    crate::common::KIOSK_TOML.replace(
         "kind = \"folder\"",
         &format!("kind = \"cups\"\nname = \"PDF\"\nserver = \"{server}\""),
     )

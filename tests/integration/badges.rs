@@ -4,15 +4,12 @@
 //!
 //! Needs poppler-utils (installed by .ci/run): ignored in plain `cargo test`,
 //! run with `cargo test -- --include-ignored`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Event, fixture_str};
+use crate::common::{Event, fixture_str};
 
 const CODES: [&str; 6] = [
     "NEC-1001", "NEC-1002", "NEC-1003", "NEC-1004", "NEC-1005", "NEC-1006",
@@ -345,7 +342,7 @@ fn an_event_logo_is_embedded_and_the_qr_still_scans() {
     });
     let toml = format!(
         "{}\n",
-        common::KIOSK_TOML.replace("# logo = \"logo.png\"", "logo = \"logo.png\"")
+        crate::common::KIOSK_TOML.replace("# logo = \"logo.png\"", "logo = \"logo.png\"")
     );
     let ev = Event::with_config(&toml);
     logo.save(ev.path("logo.png")).unwrap();
@@ -585,12 +582,12 @@ fn ink_in_margins(png: &Path, margin: f32) -> bool {
 #[test]
 #[ignore = "needs poppler-utils (pdftoppm, pdftotext): run by .ci/run"]
 fn attendance_sheets_and_certificates_read_back_with_every_name_and_nothing_outside_the_page() {
-    let ev = common::Event::with_config(
-        &common::KIOSK_TOML
+    let ev = crate::common::Event::with_config(
+        &crate::common::KIOSK_TOML
             .replace("[attestation]\n", "[attestation]\norganiser = \"Direction interministérielle du numérique\"\nsignatory = \"Marie Curie, directrice\"\nplace = \"Lyon\"\n"),
     );
-    ev.ok(&["import", &common::fixture_str("noms-difficiles.csv")]);
-    let codes: Vec<String> = std::fs::read_to_string(common::fixture("noms-difficiles.csv"))
+    ev.ok(&["import", &crate::common::fixture_str("noms-difficiles.csv")]);
+    let codes: Vec<String> = std::fs::read_to_string(crate::common::fixture("noms-difficiles.csv"))
         .unwrap()
         .lines()
         .skip(1)

@@ -1,16 +1,13 @@
 //! Crash safety: `accueil checkin -` is killed (SIGKILL) in the middle of a
 //! scanning loop; the database must be sound and hold every arrival the
 //! process reported as done.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
 
+use crate::common::{Event, outside_read, synthetic_csv};
 use accueil::app::Lookup;
 use accueil::domain::RecordKind;
-use common::{Event, outside_read, synthetic_csv};
 
 const PEOPLE: usize = 2000;
 

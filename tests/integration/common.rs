@@ -1,9 +1,6 @@
 //! Shared helpers for the integration tests: an event folder with a real
-//! kiosk.toml and SQLite file, the real `accueil` binary, fixtures.
-#![allow(dead_code)]
-
-#[cfg(feature = "gui")]
-pub mod ui;
+//! kiosk.toml and SQLite file, the real `accueil` binary, fixtures. (The
+//! window's own helpers are `gui::support`.)
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};

@@ -3,15 +3,11 @@
 //! elements found by their accessible labels, taps through their default
 //! action. Slint's platform is installed per test thread; the tests take
 //! turns, as the language is the process's.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#![cfg(feature = "gui")]
 
-mod common;
-
+use crate::gui::support::{find, open_kiosk, outcome, press, press_enter, type_keys};
 use accueil::app::{Lookup, PrintState};
 use accueil::domain::Status;
 use accueil::ui::KioskUi;
-use common::ui::{find, open_kiosk, outcome, press, press_enter, type_keys};
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::Key;
 use slint::{ComponentHandle, Model};
@@ -65,7 +61,7 @@ fn field_text(ui: &KioskUi) -> String {
 
 #[test]
 fn the_desk_scans_searches_confirms_and_undoes() {
-    let _screen = common::ui::one_test_at_a_time();
+    let _screen = crate::gui::support::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let config_path = accueil::demo::create(&dir.path().join("demo"), 1200).unwrap();
     let ui = open_kiosk(&config_path);
@@ -415,7 +411,7 @@ fn a_scanner_in_us_mode_on_this_azerty_kiosk(ui: &KioskUi) {
     );
     tap(ui, "Suivant", &mut act);
     assert!(
-        !common::ui::present(ui, "Réglage du lecteur"),
+        !crate::gui::support::present(ui, "Réglage du lecteur"),
         "the note goes with its outcome"
     );
 
@@ -452,15 +448,15 @@ fn a_scanner_in_us_mode_on_this_azerty_kiosk(ui: &KioskUi) {
             .contains("bien réglé")
     );
     press(ui, Key::Escape.into());
-    assert!(common::ui::present(ui, "Scanner ou rechercher"));
-    assert!(common::ui::present(ui, "Tester le lecteur"));
+    assert!(crate::gui::support::present(ui, "Scanner ou rechercher"));
+    assert!(crate::gui::support::present(ui, "Tester le lecteur"));
 }
 
 /// pretix refused arrivals the kiosk let in: staff read who and why, oldest
 /// first, and clear them one by one; seen ones do not come back.
 fn pretix_refusals_are_told_to_staff(ui: &KioskUi) {
-    assert!(!common::ui::present(ui, "Refus de pretix"));
-    common::ui::hand_over_refusals(
+    assert!(!crate::gui::support::present(ui, "Refus de pretix"));
+    crate::gui::support::hand_over_refusals(
         ui,
         &[
             ("Céline Annulée", "canceled", "2026-11-29T08:59:00Z"),
@@ -490,10 +486,10 @@ fn pretix_refusals_are_told_to_staff(ui: &KioskUi) {
     );
     assert!(!second.contains('+'), "{second}");
     find(ui, "Vu").invoke_accessible_default_action();
-    assert!(!common::ui::present(ui, "Refus de pretix"));
+    assert!(!crate::gui::support::present(ui, "Refus de pretix"));
     // The next round of the sync thread brings the same news: nothing new.
     ui.show_pretix_notices();
-    assert!(!common::ui::present(ui, "Refus de pretix"));
+    assert!(!crate::gui::support::present(ui, "Refus de pretix"));
     assert_eq!(field_text(ui), "", "the field is armed again");
 }
 
@@ -743,9 +739,9 @@ fn keyboard_only_walk_in(ui: &KioskUi) {
 fn switch_to_english_and_back(ui: &KioskUi) {
     let mut act = Actions::default();
     tap(ui, "English", &mut act);
-    assert!(common::ui::present(ui, "Scan or search"));
-    assert!(!common::ui::present(ui, "Scanner ou rechercher"));
-    assert!(common::ui::present(ui, "Walk-in registration"));
+    assert!(crate::gui::support::present(ui, "Scan or search"));
+    assert!(!crate::gui::support::present(ui, "Scanner ou rechercher"));
+    assert!(crate::gui::support::present(ui, "Walk-in registration"));
     type_text(ui, "NEC-000004", &mut act);
     enter(ui, &mut act);
     assert_eq!(
@@ -756,11 +752,11 @@ fn switch_to_english_and_back(ui: &KioskUi) {
             .next(),
         Some("Already checked in")
     );
-    assert!(common::ui::present(ui, "Reprint badge"));
+    assert!(crate::gui::support::present(ui, "Reprint badge"));
     tap(ui, "Next", &mut act);
     tap(ui, "Français", &mut act);
-    assert!(common::ui::present(ui, "Scanner ou rechercher"));
-    assert!(common::ui::present(ui, "Inscription sur place"));
+    assert!(crate::gui::support::present(ui, "Scanner ou rechercher"));
+    assert!(crate::gui::support::present(ui, "Inscription sur place"));
 }
 
 /// Every screen at the sizes kiosks have — a small laptop, the default
@@ -768,7 +764,7 @@ fn switch_to_english_and_back(ui: &KioskUi) {
 /// no text is cut, elided or wrapped out of its box.
 #[test]
 fn every_text_fits_its_box_at_every_screen_size_in_both_languages() {
-    let _screen = common::ui::one_test_at_a_time();
+    let _screen = crate::gui::support::one_test_at_a_time();
     use accueil::config::Language;
     use accueil::ui::{EditAdapter, HomeAdapter, ResultAdapter, ScannerAdapter, WalkInAdapter};
     let dir = tempfile::tempdir().unwrap();
@@ -780,7 +776,7 @@ fn every_text_fits_its_box_at_every_screen_size_in_both_languages() {
             ui.window.window().set_size(slint::PhysicalSize::new(w, h));
             ui.set_language(language);
             let mut check = |screen: &str, ui: &KioskUi| {
-                for text in common::ui::overflowing(ui) {
+                for text in crate::gui::support::overflowing(ui) {
                     cut.push(format!("{w}×{h} {} {screen}: {text}", language.code()));
                 }
             };
@@ -881,17 +877,17 @@ fn value(ui: &KioskUi, label: &str) -> String {
 /// address.
 #[test]
 fn a_staff_tablet_registers_a_walk_in_and_fixes_a_name_with_taps_only() {
-    let _screen = common::ui::one_test_at_a_time();
+    let _screen = crate::gui::support::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let ui = open_kiosk(&touch_config(dir.path()));
     assert!(
-        common::ui::present(&ui, "Valider"),
+        crate::gui::support::present(&ui, "Valider"),
         "keyboard on the home screen"
     );
     let mut walk_in = Actions::default();
     tap(&ui, "Inscription sur place", &mut walk_in);
     assert!(
-        common::ui::present(&ui, "Champ suivant"),
+        crate::gui::support::present(&ui, "Champ suivant"),
         "keyboard on the form"
     );
     assert_eq!(tap_keys(&ui, "marie-hélène", &mut walk_in), 12);
@@ -963,7 +959,7 @@ fn a_staff_tablet_registers_a_walk_in_and_fixes_a_name_with_taps_only() {
 /// the scanner test still at hand.
 #[test]
 fn a_staff_tablet_s_screens_and_keys_fit_every_screen_size_in_both_languages() {
-    let _screen = common::ui::one_test_at_a_time();
+    let _screen = crate::gui::support::one_test_at_a_time();
     use accueil::config::Language;
     let dir = tempfile::tempdir().unwrap();
     let config = touch_config(dir.path());
@@ -985,11 +981,11 @@ fn a_staff_tablet_s_screens_and_keys_fit_every_screen_size_in_both_languages() {
             if keys_end > h as f32 + 0.5 {
                 wrong.push(format!("{at} home: the last keys end at {keys_end} px"));
             }
-            for text in common::ui::overflowing(&ui) {
+            for text in crate::gui::support::overflowing(&ui) {
                 wrong.push(format!("{at} home: cut {text}"));
             }
             tap(&ui, say("Vérifier la borne", "Check this kiosk"), &mut none);
-            for text in common::ui::overflowing(&ui) {
+            for text in crate::gui::support::overflowing(&ui) {
                 wrong.push(format!("{at} checks: cut {text}"));
             }
             tap(&ui, say("Tester le lecteur", "Test the scanner"), &mut none);
@@ -1024,7 +1020,7 @@ fn a_staff_tablet_s_screens_and_keys_fit_every_screen_size_in_both_languages() {
 
 /// What is wrong with the form on screen and its keyboard, `height` high.
 fn form_fits(ui: &KioskUi, height: u32, at: &str, submit: &str, wrong: &mut Vec<String>) {
-    for text in common::ui::overflowing(ui) {
+    for text in crate::gui::support::overflowing(ui) {
         wrong.push(format!("{at}: cut {text}"));
     }
     let bottom = |e: &ElementHandle| e.absolute_position().y + e.size().height;
@@ -1054,7 +1050,7 @@ fn form_fits(ui: &KioskUi, height: u32, at: &str, submit: &str, wrong: &mut Vec<
 /// it.
 #[test]
 fn staff_check_the_kiosk_from_its_screen() {
-    let _screen = common::ui::one_test_at_a_time();
+    let _screen = crate::gui::support::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let config_path = accueil::demo::create(&dir.path().join("demo"), 1200).unwrap();
     let ui = open_kiosk(&config_path);
@@ -1078,10 +1074,13 @@ fn staff_check_the_kiosk_from_its_screen() {
     ] {
         assert_eq!(find(&ui, name).accessible_value().unwrap(), "ok", "{name}");
     }
-    let text = common::ui::screen_text(&ui);
+    let text = crate::gui::support::screen_text(&ui);
     assert!(text.contains("1200 inscrits"), "{text}");
     tap(&ui, "Tester le lecteur", &mut actions);
-    assert!(common::ui::present(&ui, "Code lu"), "the scanner test");
+    assert!(
+        crate::gui::support::present(&ui, "Code lu"),
+        "the scanner test"
+    );
     tap(&ui, "Retour", &mut actions);
 
     // An empty list shuts the door: said, with what to do.
@@ -1095,7 +1094,7 @@ fn staff_check_the_kiosk_from_its_screen() {
     tap(&ui, "Retour", &mut actions);
 
     ui.set_mode(accueil::config::Mode::SelfService);
-    assert!(!common::ui::present(&ui, "Vérifier la borne"));
+    assert!(!crate::gui::support::present(&ui, "Vérifier la borne"));
 }
 
 /// The example kiosk.toml's event was in 2022: its names are kept past
@@ -1103,9 +1102,9 @@ fn staff_check_the_kiosk_from_its_screen() {
 /// attendees at a self-service screen are not.
 #[test]
 fn staff_are_told_when_personal_data_is_kept_too_long() {
-    let _screen = common::ui::one_test_at_a_time();
-    let ev = common::Event::new();
-    ev.ok(&["import", &common::fixture_str("noms-difficiles.csv")]);
+    let _screen = crate::gui::support::one_test_at_a_time();
+    let ev = crate::common::Event::new();
+    ev.ok(&["import", &crate::common::fixture_str("noms-difficiles.csv")]);
     let ui = open_kiosk(&ev.path("kiosk.toml"));
     let said = find(&ui, "Conservation des données")
         .accessible_value()
@@ -1115,14 +1114,17 @@ fn staff_are_told_when_personal_data_is_kept_too_long() {
         "{said}"
     );
     ui.set_mode(accueil::config::Mode::SelfService);
-    assert!(!common::ui::present(&ui, "Conservation des données"));
+    assert!(!crate::gui::support::present(
+        &ui,
+        "Conservation des données"
+    ));
 }
 
 /// The hub hands a new event name while the kiosk runs: its sync thread
 /// takes it, and the screen shows it at once.
 #[test]
 fn a_new_event_from_the_hub_shows_on_the_running_kiosk() {
-    let _screen = common::ui::one_test_at_a_time();
+    let _screen = crate::gui::support::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let config_path = accueil::demo::create(&dir.path().join("demo"), 300).unwrap();
     let toml = std::fs::read_to_string(&config_path).unwrap().replacen(
@@ -1158,7 +1160,7 @@ fn a_new_event_from_the_hub_shows_on_the_running_kiosk() {
 /// workshop (2 seats) is on at the door's clock, 10:00 in Paris.
 fn open_door(dir: &std::path::Path, exits: bool) -> accueil::ui::DoorUi {
     std::fs::create_dir_all(dir).unwrap();
-    let toml = common::KIOSK_TOML.replace(
+    let toml = crate::common::KIOSK_TOML.replace(
         "mode = \"staff\"",
         &format!("mode = \"door\"\nroom = \"salle lumière\"\nexits = {exits}"),
     );
@@ -1200,8 +1202,8 @@ fn door_value(door: &accueil::ui::DoorUi, label: &str) -> String {
 
 /// Types a code (or a name) and Enter, as a scanner does.
 fn door_type(door: &accueil::ui::DoorUi, text: &str) {
-    common::ui::type_in(&door.window, text);
-    common::ui::press_in(&door.window, Key::Return.into());
+    crate::gui::support::type_in(&door.window, text);
+    crate::gui::support::press_in(&door.window, Key::Return.into());
 }
 
 fn door_scan(door: &accueil::ui::DoorUi, text: &str) -> String {
@@ -1211,7 +1213,7 @@ fn door_scan(door: &accueil::ui::DoorUi, text: &str) -> String {
 
 #[test]
 fn a_room_door_lets_people_in_until_it_is_full_and_records_exits() {
-    let _one = common::ui::one_test_at_a_time();
+    let _one = crate::gui::support::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let door = open_door(dir.path(), true);
     assert_eq!(
@@ -1248,8 +1250,8 @@ fn a_room_door_lets_people_in_until_it_is_full_and_records_exits() {
             .unwrap()
             .unwrap()
     });
-    common::ui::type_in(&door.window, &someone.last_name);
-    common::ui::press_in(&door.window, Key::Return.into());
+    crate::gui::support::type_in(&door.window, &someone.last_name);
+    crate::gui::support::press_in(&door.window, Key::Return.into());
     let shown = door_value(&door, "Résultat");
     if shown.is_empty() {
         ElementHandle::find_by_accessible_label(
@@ -1272,7 +1274,7 @@ fn a_room_door_lets_people_in_until_it_is_full_and_records_exits() {
 
 #[test]
 fn the_door_s_texts_fit_at_every_screen_size_in_both_languages() {
-    let _one = common::ui::one_test_at_a_time();
+    let _one = crate::gui::support::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let mut cut = Vec::new();
     for (w, h) in [(1024, 768), (1280, 800), (1920, 1080), (800, 1280)] {
@@ -1288,7 +1290,7 @@ fn the_door_s_texts_fit_at_every_screen_size_in_both_languages() {
                 .global::<accueil::ui::Screen>()
                 .set_check_fit(true);
             let mut check = |state: &str| {
-                for text in common::ui::overflowing_in(&door.window) {
+                for text in crate::gui::support::overflowing_in(&door.window) {
                     cut.push(format!(
                         "{w}×{h} {} {state}: {text}",
                         if english { "en" } else { "fr" }
@@ -1313,7 +1315,7 @@ fn the_door_s_texts_fit_at_every_screen_size_in_both_languages() {
 
 #[test]
 fn an_outside_reader_of_the_running_window_s_database_takes_none_of_its_arrivals_away() {
-    let _screen = common::ui::one_test_at_a_time();
+    let _screen = crate::gui::support::one_test_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let config_path = accueil::demo::create(&dir.path().join("demo"), 1200).unwrap();
     // With its workers (printing, counting): each its own connection.
@@ -1330,7 +1332,7 @@ fn an_outside_reader_of_the_running_window_s_database_takes_none_of_its_arrivals
         press_enter(&ui);
         assert_eq!(outcome(&ui), "welcome");
         taken.push(code);
-        common::outside_read(&db);
+        crate::common::outside_read(&db);
         assert!(wal.exists(), "the window's -wal is still there");
     }
     drop(ui);

@@ -3,7 +3,7 @@
 //! met at the door, the ambiguous case that must let nobody in, the mix-up
 //! remembered, and the one pinned in kiosk.toml.
 
-use super::common::{Event, KIOSK_TOML};
+use crate::common::{Event, KIOSK_TOML};
 use accueil::domain::keyboard::{Layout, Mix};
 use serde_json::Value;
 

@@ -1,33 +1,21 @@
 //! The check-in core against real parts: real SQLite files in temp folders,
 //! the real `accueil` binary, French Excel and XLSX fixtures.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "core/command_line.rs"]
 mod command_line;
-mod common;
-#[path = "core/doctor.rs"]
 mod doctor;
-#[path = "core/exports.rs"]
 mod exports;
-#[path = "core/hostile.rs"]
 mod hostile;
-#[path = "core/hub_config.rs"]
 mod hub_config;
-#[path = "core/privacy.rs"]
 mod privacy;
-#[path = "core/rooms.rs"]
 mod rooms;
-#[path = "core/scanners.rs"]
 mod scanners;
-#[path = "core/storage.rs"]
 mod storage;
-#[path = "core/sync_props.rs"]
 mod sync_props;
 
+use crate::common::{Event, fixture_str};
 use accueil::app::Lookup;
 use accueil::app::UndoOutcome;
 use accueil::domain::{DaySpec, Outcome, RecordKind, Status};
-use common::{Event, fixture_str};
 use serde_json::Value;
 
 fn names(v: &Value) -> Vec<String> {
@@ -335,7 +323,7 @@ fn a_bad_file_imports_nothing_and_lists_every_bad_row() {
 fn missing_column_and_wrong_separator_are_explained() {
     let ev = Event::new();
     ev.write("x.csv", "Nom;Prénom\nDupont;Hélène\n");
-    let toml = common::KIOSK_TOML.replace("separator = \"auto\"", "separator = \",\"");
+    let toml = crate::common::KIOSK_TOML.replace("separator = \"auto\"", "separator = \",\"");
     let ev2 = Event::with_config(&toml);
     ev2.write("x.csv", "Nom;Prénom\nDupont;Hélène\n");
     let out = ev2.run(&["import", "x.csv"]);
@@ -355,7 +343,7 @@ fn missing_column_and_wrong_separator_are_explained() {
 #[test]
 fn an_import_that_would_cancel_most_people_needs_force() {
     let ev = Event::new();
-    ev.write("all.csv", common::synthetic_csv(40));
+    ev.write("all.csv", crate::common::synthetic_csv(40));
     ev.ok(&["import", "all.csv"]);
     ev.write("other.csv", "Code;Nom;Prénom\nZ1;Autre;Événement\n");
     let out = ev.run(&["import", "other.csv"]);
@@ -524,7 +512,7 @@ fn search_is_accent_case_prefix_and_typo_tolerant() {
     // One list: the fixture plus three more people.
     let both = format!(
         "{}{}",
-        std::fs::read_to_string(common::fixture("attendees-utf8.csv"))
+        std::fs::read_to_string(crate::common::fixture("attendees-utf8.csv"))
             .unwrap()
             .trim_start_matches('\u{feff}')
             .replace(',', ";"),
@@ -687,7 +675,7 @@ fn config_and_database_errors_are_one_actionable_line() {
         err.contains("absent.toml introuvable") && err.contains("--config"),
         "{err}"
     );
-    let bad = Event::with_config(&common::KIOSK_TOML.replace("Europe/Paris", "Paris"));
+    let bad = Event::with_config(&crate::common::KIOSK_TOML.replace("Europe/Paris", "Paris"));
     let err = String::from_utf8(bad.run(&["stats"]).stderr).unwrap();
     assert!(
         err.contains("timezone « Paris »") && err.contains("Europe/Paris"),

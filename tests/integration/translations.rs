@@ -5,7 +5,6 @@
 //! crates/accueil-kiosk/ui/translations/en/LC_MESSAGES/accueil-kiosk.po. Slint falls back to the French
 //! silently when a translation is missing, so this test is what keeps
 //! French out of the English screen (and French phrases out of Rust).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
 
