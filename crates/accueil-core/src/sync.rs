@@ -1170,6 +1170,15 @@ fn set_acked(
 #[cfg(test)]
 mod tests {
 
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("0123456789abcdef", "0123456789abcdef"));
+        assert!(!same_secret("0123456789abcdeX", "0123456789abcdef"));
+        assert!(!same_secret("0123456789abcdef0", "0123456789abcdef"));
+        assert!(!same_secret("0123456789abcde", "0123456789abcdef"));
+        assert!(!same_secret("", "0123456789abcdef"));
+    }
+
     /// A kiosk's words about its printer go on the organisers' page: a
     /// hostile or broken kiosk cannot send a novel, escape sequences or
     /// negative counts.
