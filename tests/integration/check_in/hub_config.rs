@@ -9,8 +9,8 @@ use std::cell::RefCell;
 use accueil::app::Kiosk;
 use accueil::config::{Config, SharedConfig};
 
-use crate::common::KIOSK_TOML;
 use super::sync_props::LocalHub;
+use crate::common::KIOSK_TOML;
 
 fn hub_config(dir: &std::path::Path, name: &str) -> Config {
     let toml = KIOSK_TOML

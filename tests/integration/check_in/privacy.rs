@@ -6,8 +6,8 @@
 
 use std::cell::RefCell;
 
-use crate::common::{Event, KIOSK_TOML, fixture, fixture_str};
 use super::sync_props::LocalHub;
+use crate::common::{Event, KIOSK_TOML, fixture, fixture_str};
 use accueil::app::Kiosk;
 use accueil::config::Config;
 

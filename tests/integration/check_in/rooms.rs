@@ -13,8 +13,8 @@ use accueil::domain::programme::{Direction, DoorOutcome};
 use jiff::Timestamp;
 use proptest::prelude::*;
 
-use crate::common::{Event, KIOSK_TOML, synthetic_csv};
 use super::sync_props::LocalHub;
+use crate::common::{Event, KIOSK_TOML, synthetic_csv};
 
 thread_local! {
     /// The doors' clock in this test's thread.

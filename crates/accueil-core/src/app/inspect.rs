@@ -25,7 +25,7 @@ impl Kiosk {
     }
 
     /// Stages faults in the copy (tests only).
-    #[cfg(feature = "testing")]
+    #[cfg(any(test, feature = "testing"))]
     pub fn staging(&mut self) -> Staging<'_> {
         Staging {
             store: &mut self.store,
@@ -97,12 +97,12 @@ impl Inspection<'_> {
 }
 
 /// Writes that only a test makes ([`Kiosk::staging`]).
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub struct Staging<'k> {
     store: &'k mut Store,
 }
 
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 impl Staging<'_> {
     /// The hub's clock minus this one, as a sync would have stored it.
     pub fn hub_clock_offset(&mut self, seconds: i64) -> Result<()> {

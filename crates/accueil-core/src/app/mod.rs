@@ -49,7 +49,7 @@ pub use enrolment::{InvitationView, Joined, PrinterChoice, Setup, adopt, invite,
 pub use hub_side::{Answer, ExchangeError, Exchanged, plausible_kiosk_id};
 pub use importing::{ImportOptions, Imported};
 pub use inspect::Inspection;
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub use inspect::Staging;
 pub use kiosks::{Holder, KiosksReport};
 pub use pretix::{PretixImported, PretixRound};
