@@ -13,7 +13,7 @@ use accueil::app::Lookup;
 use accueil::app::{ImportOptions, Kiosk};
 use accueil::config::Config;
 use accueil::domain::{Record, RecordKind};
-use accueil::sync::SyncRequest;
+use accueil::protocol::SyncRequest;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 const TOKEN: &str = "jeton-des-kiosques-0123456789";
@@ -248,10 +248,10 @@ fn bench(c: &mut Criterion) {
 
 /// Kiosk `id`'s own credential, from the hub's enrolment.
 fn enrol(http: &reqwest::blocking::Client, hub: SocketAddr, id: &str) -> String {
-    let res: accueil::sync::EnrolResponse = http
+    let res: accueil::protocol::EnrolResponse = http
         .post(format!("http://{hub}/api/enrol"))
         .bearer_auth(TOKEN)
-        .json(&accueil::sync::EnrolRequest {
+        .json(&accueil::protocol::EnrolRequest {
             kiosk: id.to_owned(),
         })
         .send()
@@ -286,7 +286,7 @@ impl SimKiosk {
                 printer: None,
                 config_rev: None,
             };
-            let res: accueil::sync::SyncResponse = http
+            let res: accueil::protocol::SyncResponse = http
                 .post(format!("http://{hub}/api/sync"))
                 .bearer_auth(&self.credential)
                 .json(&req)

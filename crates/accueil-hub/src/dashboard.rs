@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use accueil_core::app::{AppError, Kiosk, RoomView, Stats};
 use accueil_core::domain::queue::QueueAlert;
-use accueil_core::sync::PrinterHealth;
+use accueil_core::protocol::PrinterHealth;
 
 /// Everything the page shows: today's and each day's arrivals against the
 /// expected, per category and per kiosk, arrivals per quarter of an hour,

@@ -21,7 +21,7 @@ use tokio::sync::watch;
 
 use accueil_core::app::{AppError, Kiosk, Worker};
 use accueil_core::domain::enrolment::Invitations;
-use accueil_core::sync::PretixNews;
+use accueil_core::protocol::PretixNews;
 
 mod auth;
 mod copy;
@@ -88,7 +88,7 @@ pub struct Hub {
     /// Each kiosk's clock at its last sync: how far off the hub's, when.
     clocks: Mutex<BTreeMap<String, (i64, Timestamp)>>,
     /// Each kiosk's printer as it said at its last sync.
-    printers: Mutex<BTreeMap<String, accueil_core::sync::PrinterHealth>>,
+    printers: Mutex<BTreeMap<String, accueil_core::protocol::PrinterHealth>>,
     /// The copy handed to new kiosks, made ahead of them.
     copies: copy::Copies,
     /// With `[source] kind = "pretix"`: the pretix thread's latest news

@@ -300,7 +300,7 @@ fn render_language(
                 .map(|h| format!("{} {}", h.first_name, h.last_name))
         })
     });
-    let news = accueil_core::sync::PretixNews {
+    let news = accueil_core::protocol::PretixNews {
         pending: 0,
         last_contact: Some(jiff::Timestamp::now()),
         notices: vec![accueil_core::app::PretixNotice {

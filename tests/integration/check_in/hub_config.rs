@@ -7,7 +7,8 @@
 use std::cell::RefCell;
 
 use accueil::app::Kiosk;
-use accueil::config::{Config, SharedConfig};
+use accueil::config::Config;
+use accueil::protocol::SharedConfig;
 
 use super::sync_props::LocalHub;
 use crate::common::KIOSK_TOML;

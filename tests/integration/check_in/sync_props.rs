@@ -13,7 +13,8 @@ use accueil::app::Kiosk;
 use accueil::app::Lookup;
 use accueil::config::Config;
 use accueil::domain::{DaySpec, Details, DetailsPatch};
-use accueil::sync::{HubLink, ListResponse, SyncError, SyncRequest, SyncResponse};
+use accueil::protocol::{ListResponse, SyncRequest, SyncResponse};
+use accueil::sync::{HubLink, SyncError};
 use proptest::prelude::*;
 
 use crate::common::{KIOSK_TOML, synthetic_csv};

@@ -158,7 +158,7 @@ pub fn hand_over_refusals(ui: &KioskUi, refusals: &[(&str, &str, &str)]) {
             at: at.parse().expect("time"),
         })
         .collect();
-    let news = accueil::sync::PretixNews {
+    let news = accueil::protocol::PretixNews {
         pending: 0,
         last_contact: None,
         notices,

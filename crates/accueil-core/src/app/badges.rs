@@ -379,13 +379,13 @@ impl Kiosk {
 
     /// How the printer stands, from the print queue alone (no question to
     /// the printer): what waits, what failed lately, and what holds it.
-    pub fn printer_health(&self) -> Result<crate::sync::PrinterHealth> {
+    pub fn printer_health(&self) -> Result<crate::protocol::PrinterHealth> {
         let hour_ago = self
             .now()
             .checked_sub(jiff::SignedDuration::from_secs(3600))
             .unwrap_or(self.now());
         let counts = self.store.queue_counts(hour_ago)?;
-        Ok(crate::sync::PrinterHealth {
+        Ok(crate::protocol::PrinterHealth {
             printer: self.config.printer.printer.describe(),
             queued: counts.queued,
             waiting: counts.sent,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{AppError, Kiosk, Result};
 use crate::config::{Config, Language, Mode};
 use crate::domain::enrolment::{INVITATION_MINUTES, Invitation, Invitations, grouped};
-use crate::sync::JoinResponse;
+use crate::protocol::JoinResponse;
 
 /// An invitation as the organisers' page shows it.
 #[derive(Debug, Clone, Serialize)]

@@ -9,11 +9,9 @@ use jiff::Timestamp;
 
 use super::Kiosk;
 use crate::domain::{Record, RecordKind};
+use crate::protocol::{DOWNLOAD_BATCH, ListResponse, RefusedRecord, SyncRequest, SyncResponse};
 use crate::store::StoreError;
-use crate::sync::{
-    DOWNLOAD_BATCH, ListResponse, Refusal, RefusedRecord, SyncRequest, SyncResponse, UploadClash,
-    UploadRefused,
-};
+use crate::sync::{Refusal, UploadClash, UploadRefused};
 
 /// Why an exchange was not taken at all.
 #[derive(Debug, thiserror::Error)]

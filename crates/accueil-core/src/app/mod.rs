@@ -32,6 +32,7 @@ mod pretix;
 mod privacy;
 mod programme;
 mod queue;
+mod round;
 mod sync;
 mod worker;
 

@@ -278,7 +278,7 @@ impl Kiosk {
     }
 
     /// Keeps what the hub told of pretix (as a sync round does).
-    pub fn remember_hub_pretix(&self, news: &crate::sync::PretixNews) -> Result<()> {
+    pub fn remember_hub_pretix(&self, news: &crate::protocol::PretixNews) -> Result<()> {
         self.store.set_sync_value(
             SyncKey::HubPretix,
             &serde_json::to_string(news).unwrap_or_default(),
@@ -288,10 +288,10 @@ impl Kiosk {
 
     /// How things stand with pretix, for the desk: from this copy when it
     /// talks to pretix, else as the hub last told.
-    pub fn pretix_news(&self) -> Result<crate::sync::PretixNews> {
+    pub fn pretix_news(&self) -> Result<crate::protocol::PretixNews> {
         if self.talks_to_pretix() {
             let (pending, last_contact) = self.pretix_status()?;
-            return Ok(crate::sync::PretixNews {
+            return Ok(crate::protocol::PretixNews {
                 pending,
                 last_contact,
                 notices: self.store.pretix_notices(NOTICES)?,
@@ -310,7 +310,7 @@ impl Kiosk {
         self.unseen_among(self.pretix_news()?.notices)
     }
 
-    /// Of `notices` (newest first, as in [`crate::sync::PretixNews`]), those
+    /// Of `notices` (newest first, as in [`crate::protocol::PretixNews`]), those
     /// about this kiosk's scans that staff have not marked seen, oldest first.
     pub fn unseen_among(&self, notices: Vec<PretixNotice>) -> Result<Vec<PretixNotice>> {
         let me = &self.config.kiosk.id;

@@ -142,7 +142,7 @@ impl Kiosk {
         // A queue that cannot be read says nothing of the printer: the
         // round goes on without.
         let printer = self.printer_health().ok();
-        let mut round = crate::sync::round(
+        let mut round = super::round::round(
             &mut self.store,
             &me,
             printer.as_ref(),
@@ -177,7 +177,7 @@ impl Kiosk {
     /// settings: taken (kept in the database, so that restarts and this
     /// kiosk's other threads have them) or refused with why. Either way
     /// the hub sends them again only once they change.
-    pub fn take_hub_config(&mut self, shared: &crate::config::SharedConfig) -> Result<bool> {
+    pub fn take_hub_config(&mut self, shared: &crate::protocol::SharedConfig) -> Result<bool> {
         use crate::store::SyncKey;
         self.store
             .set_sync_value(SyncKey::HubConfigRev, &shared.rev)?;
@@ -196,7 +196,7 @@ impl Kiosk {
 
     /// The hub's event sections over this machine's file, if they make a
     /// valid whole; else why not, in the log, and the configuration stays.
-    fn use_shared(&mut self, shared: &crate::config::SharedConfig) -> bool {
+    fn use_shared(&mut self, shared: &crate::protocol::SharedConfig) -> bool {
         match self.config.with_shared(shared) {
             Ok(config) => {
                 self.config = config;
@@ -221,7 +221,7 @@ impl Kiosk {
         let Some(json) = self.store.sync_value(SyncKey::HubConfig)? else {
             return Ok(false);
         };
-        let Ok(shared) = serde_json::from_str::<crate::config::SharedConfig>(&json) else {
+        let Ok(shared) = serde_json::from_str::<crate::protocol::SharedConfig>(&json) else {
             return Ok(false);
         };
         if self.hub_config.as_deref() == Some(shared.rev.as_str()) {
@@ -242,7 +242,7 @@ impl Kiosk {
     /// Own records the hub has not acknowledged yet, and when this kiosk
     /// last synced.
     pub fn sync_status(&self) -> Result<(i64, Option<Timestamp>)> {
-        let pending = crate::sync::pending(&self.store, &self.config.kiosk.id)?;
+        let pending = super::round::pending(&self.store, &self.config.kiosk.id)?;
         let last = self.store.sync_parsed(crate::store::SyncKey::LastSync)?;
         Ok((pending, last))
     }

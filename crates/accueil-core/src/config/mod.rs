@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::domain::{Event, Policy};
 use crate::import::ImportSettings;
+use crate::protocol::SharedConfig;
 
 mod badge;
 mod event;
@@ -73,14 +74,6 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// The largest event configuration a kiosk takes from its hub, in bytes
 /// (the example kiosk.toml's four sections are about 2 KB).
 pub const MAX_SHARED_BYTES: usize = 64 * 1024;
-
-/// The hub's event sections as sent to kiosks: TOML, and an identity that
-/// changes with them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct SharedConfig {
-    pub rev: String,
-    pub toml: String,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {

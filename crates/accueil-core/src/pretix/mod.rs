@@ -464,7 +464,7 @@ pub fn reason_text(reason: &str) -> &'static str {
 
 /// A refusal in one line, for logs and the command line:
 /// "Céline Annulée [3jgk…] — billet annulé dans pretix".
-pub fn notice_line(n: &crate::store::PretixNotice) -> String {
+pub fn notice_line(n: &crate::protocol::PretixNotice) -> String {
     format!(
         "{} [{}] — {}",
         n.name,

@@ -194,14 +194,6 @@ fn mark_as_held(conn: &Connection, log: &str) -> Result<()> {
     Ok(())
 }
 
-/// Starts a new incarnation of `kiosk`'s log: its next records are numbered
-/// from 1 in a log nobody else writes. Returns its name.
-pub(crate) fn start_log(conn: &Connection, kiosk: &str) -> Result<String> {
-    let log = new_log_name(kiosk);
-    set_log(conn, kiosk, &log)?;
-    Ok(log)
-}
-
 /// Appends a record to this kiosk's current log, with the next sequence
 /// number of that log.
 pub(crate) fn append(
@@ -380,12 +372,6 @@ impl Store {
     /// The log `kiosk` writes into now.
     pub fn current_log(&self, kiosk: &str) -> Result<String> {
         current_log(&self.conn, kiosk)
-    }
-
-    /// Starts a new incarnation of `kiosk`'s log (after the hub found the
-    /// current one clashing with another copy's).
-    pub fn start_log(&self, kiosk: &str) -> Result<String> {
-        start_log(&self.conn, kiosk)
     }
 
     /// This copy's own records written under another kiosk id (its
@@ -598,15 +584,5 @@ impl Store {
         ))?;
         let rows = stmt.query_map([category], RawRegistrant::from_row)?;
         rows.map(|raw| raw?.into_registrant()).collect()
-    }
-
-    /// The record with this id, if this copy has it.
-    pub fn has_record(&self, id: Uuid) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT 1 FROM record WHERE id = ?1")?
-            .query_row([id.to_string()], |_| Ok(()))
-            .optional()?
-            .is_some())
     }
 }

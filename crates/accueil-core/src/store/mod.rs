@@ -30,16 +30,17 @@ use crate::domain::keyboard::{Mix, ScannerLayout};
 use crate::domain::text::sort_key;
 use crate::domain::{Origin, Registrant, Status};
 
+pub use crate::protocol::{Marks, PretixNotice};
 pub use credential::EnrolledKiosk;
 pub use desk::Edit;
 pub use import::{ImportChange, ImportReport};
 pub use log::AttendanceRow;
-pub use pretix::{PretixNotice, RemoteArrival};
+pub use pretix::RemoteArrival;
 pub use print::{JobView, NewJob, PrintState, QueuedPrint};
 pub use programme::ProgrammeChange;
 pub use purge::PurgeCounts;
 pub use search::SearchResult;
-pub use sync::{DoubleEntry, ListEntry, Marks, RefusedView, SyncKey};
+pub use sync::{DoubleEntry, RefusedView, SyncKey};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
@@ -344,10 +345,6 @@ impl Store {
     /// `[kiosk] scanner_layout`).
     pub fn set_scanner_layout(&mut self, scanner: ScannerLayout) {
         self.scanner = scanner;
-    }
-
-    pub fn scanner_layout(&self) -> ScannerLayout {
-        self.scanner
     }
 
     /// What a code designates, and how it was matched.

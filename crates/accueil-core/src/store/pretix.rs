@@ -5,13 +5,13 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::log::{append, record_of, record_row};
 use super::{Result, Store, parse_ts, ts_text};
 use crate::domain::payload::{ArrivalPayload, Payload};
 use crate::domain::{NewRecord, Record, RecordKind};
+use crate::protocol::PretixNotice;
 
 /// An arrival or undo not yet settled with pretix.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,22 +33,6 @@ pub struct RemoteArrival {
     /// pretix's id of the check-in.
     pub id: i64,
     pub code: String,
-    pub at: Timestamp,
-}
-
-/// Something pretix said that the desk should hear: a refused arrival, an
-/// undo pretix kept.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PretixNotice {
-    pub record: Uuid,
-    /// The kiosk that let the person in (or undid it): its desk is told.
-    #[serde(default)]
-    pub kiosk: String,
-    pub code: String,
-    pub name: String,
-    pub answer: String,
-    pub reason: Option<String>,
-    /// When pretix answered.
     pub at: Timestamp,
 }
 

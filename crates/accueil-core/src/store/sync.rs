@@ -7,16 +7,14 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::desk::{create_remote_walk_in, write_details};
 use super::log::{RECORD_COLUMNS, record_of, record_row};
 use super::{Lookup, Result, Store, StoreError, find_registrant, parse_uuid};
 use crate::domain::{Details, Payload, Record, RecordKind, SourceEntry, Status};
-
-/// Per log, the highest sequence number this copy holds.
-pub type Marks = BTreeMap<String, i64>;
+use crate::protocol::{ListEntry, Marks};
 
 /// The fields of a registrant a desk may fix, as `registrant_edited`
 /// records name them.
@@ -63,20 +61,6 @@ pub struct DoubleEntry {
     pub day: Date,
     /// The kiosks and times, oldest first.
     pub arrivals: Vec<(String, Timestamp)>,
-}
-
-/// One entry of the list a hub hands out: the source's values (desk fixes
-/// travel as records), with the code that identifies the person everywhere.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ListEntry {
-    pub code: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub organisation: String,
-    pub email: String,
-    pub category: String,
-    pub status: Status,
-    pub extra: BTreeMap<String, String>,
 }
 
 impl ListEntry {

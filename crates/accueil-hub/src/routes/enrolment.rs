@@ -13,7 +13,7 @@ use jiff::Timestamp;
 
 use accueil_core::app::plausible_kiosk_id;
 
-use accueil_core::sync::{EnrolRequest, EnrolResponse, JoinRequest};
+use accueil_core::protocol::{EnrolRequest, EnrolResponse, JoinRequest};
 
 use crate::auth::{Enrolling, FromOrganiser};
 use crate::error::{ApiError, bad_kiosk_id, internal};

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use accueil_core::app::{Answer, ExchangeError, Exchanged, Kiosk, plausible_kiosk_id};
 
-use accueil_core::sync::{ListResponse, SyncRequest, SyncResponse};
+use accueil_core::protocol::{ListResponse, SyncRequest, SyncResponse};
 
 use crate::auth::FromKiosk;
 use crate::error::{ApiError, bad_kiosk_id, internal};

@@ -11,6 +11,14 @@
 //! must not ignore) takes a new version, and raises [`OLDEST`] only when
 //! this build can no longer read the older one.
 
+pub mod wire;
+
+pub use wire::{
+    DOWNLOAD_BATCH, EnrolRequest, EnrolResponse, JoinRequest, JoinResponse, ListEntry,
+    ListResponse, Marks, PretixNews, PretixNotice, PrinterHealth, RefusedRecord, SharedConfig,
+    SyncRequest, SyncResponse, UPLOAD_BATCH,
+};
+
 /// The version this build speaks.
 pub const VERSION: u32 = 2;
 
