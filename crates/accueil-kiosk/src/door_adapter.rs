@@ -30,9 +30,9 @@ impl DoorUi {
             true => Some(super::spawn_worker(
                 &kiosk,
                 "synchro",
-                super::SYNC_EVERY,
+                accueil_core::app::SYNC_EVERY,
                 |k| {
-                    if let Err(e) = k.sync_once(super::SYNC_TIMEOUT) {
+                    if let Err(e) = k.sync_once(accueil_core::app::SYNC_TIMEOUT) {
                         tracing::warn!("synchronisation : {e}");
                     }
                     true

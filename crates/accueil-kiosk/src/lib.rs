@@ -35,7 +35,7 @@ use std::time::Duration;
 
 use slint::ComponentHandle;
 
-use accueil_core::app::{AppError, Cadence, Kiosk, Next, Worker};
+use accueil_core::app::{AppError, Cadence, Kiosk, KioskSync, Next, Peer, Worker};
 use accueil_core::app::{JobView, PrintState};
 use accueil_core::config::{Language, Mode};
 pub(crate) use desk::Desk;
@@ -86,78 +86,17 @@ impl KioskUi {
     /// and the UI thread counts (tests).
     pub fn new(kiosk: Kiosk, background: bool) -> Result<KioskUi, UiError> {
         let window = AppWindow::new()?;
-        let (printer, counter) = if background {
-            let w = window.as_weak();
-            let printer = spawn_worker(&kiosk, "impression", PRINT_EVERY, move |k| {
-                let _ = k.reload_hub_config();
-                let report = k.print_status(20).map_err(|e| e.to_string());
-                w.upgrade_in_event_loop(move |w| {
-                    status_adapter::show_print_report(&w, report.as_deref().map_err(|e| e.clone()));
-                })
-                .is_ok()
-            })?;
-            let w = window.as_weak();
-            let counter = spawn_worker(&kiosk, "comptage", COUNT_EVERY, move |k| {
-                // The hub's event (days, categories) as the sync took it.
-                let _ = k.reload_hub_config();
-                let today = status_adapter::today(k);
-                w.upgrade_in_event_loop(move |w| status_adapter::show_today(&w, today))
-                    .is_ok()
-            })?;
-            (Some(printer), Some(counter))
-        } else {
-            (None, None)
-        };
-        let hub = kiosk.config.hub.url.is_some();
-        let pretix = kiosk.talks_to_pretix();
-        let syncer = match &counter {
-            Some(counter) if hub || pretix => {
-                let w = window.as_weak();
-                let counter = counter.clone();
-                let every = if hub { SYNC_EVERY } else { PRETIX_EVERY };
-                let mut client = None;
-                Some(spawn_worker(&kiosk, "synchro", every, move |k| {
-                    // With a hub, the hub talks to pretix and hands its
-                    // refusals over; without, this kiosk talks to pretix.
-                    let mut config = false;
-                    let (online, recount) = if pretix {
-                        let round = k.pretix_round_kept(&mut client, PRETIX_TIMEOUT);
-                        let recount =
-                            matches!(&round, Ok(r) if r.arrivals_in > 0 || r.list_changed);
-                        (round.is_ok() && k.pretix_online(), recount)
-                    } else {
-                        let round = k.sync_once(SYNC_TIMEOUT);
-                        config = matches!(&round, Ok(r) if r.config_updated);
-                        let recount =
-                            matches!(&round, Ok(r) if r.arrivals > 0 || r.list_updated) || config;
-                        (round.is_ok(), recount)
-                    };
-                    // Others' arrivals change the counts: the counting
-                    // thread recounts.
-                    if recount {
-                        counter.wake();
-                    }
-                    // pretix's news: this kiosk's own, or the hub's.
-                    let news = k.pretix_news().unwrap_or_default();
-                    let (waiting, last) = if pretix {
-                        (news.pending, news.last_contact)
-                    } else {
-                        k.sync_status().unwrap_or((0, None))
-                    };
-                    let last = last.map(|t| k.config.event.hh_mm(t));
-                    let unseen = k.unseen_among(news.notices).unwrap_or_default();
-                    let clock = k.clock_offset().ok().flatten();
-                    w.upgrade_in_event_loop(move |w| {
-                        if config {
-                            w.global::<StatusAdapter>().invoke_hub_config();
-                        }
-                        status_adapter::show_sync(&w, online, waiting, last);
-                        status_adapter::show_clock(&w, clock);
-                        status_adapter::show_notices(&w, &unseen);
-                    })
-                    .is_ok()
-                })?)
+        let (printer, counter) = match background {
+            true => {
+                let (printer, counter) = spawn_status_workers(&window, &kiosk)?;
+                (Some(printer), Some(counter))
             }
+            false => (None, None),
+        };
+        let sync = KioskSync::for_kiosk(&kiosk);
+        let peer = sync.as_ref().map(KioskSync::peer);
+        let syncer = match (sync, &counter) {
+            (Some(sync), Some(counter)) => Some(spawn_syncer(&window, &kiosk, sync, counter)?),
             _ => None,
         };
         window
@@ -165,7 +104,7 @@ impl KioskUi {
             .set_sync_enabled(syncer.is_some());
         window
             .global::<StatusAdapter>()
-            .set_sync_peer(if pretix { "pretix" } else { "hub" }.into());
+            .set_sync_peer(peer.unwrap_or(Peer::Hub).name().into());
         status_adapter::show_notices(&window, &kiosk.unseen_pretix_notices().unwrap_or_default());
         // Past the retention date, every start says so to staff until
         // purged (and `accueil kiosk` to its log).
@@ -197,16 +136,7 @@ impl KioskUi {
         desk.counter = counter;
         desk.syncer = syncer;
         let desk = Rc::new(RefCell::new(desk));
-        home_adapter::wire(&window, &desk);
-        keyboard_adapter::wire(&window, &desk);
-        confirm_adapter::wire(&window, &desk);
-        result_adapter::wire(&window, &desk);
-        walk_in_adapter::wire(&window, &desk);
-        edit_adapter::wire(&window, &desk);
-        pin_adapter::wire(&window, &desk);
-        scanner_adapter::wire(&window, &desk);
-        doctor_adapter::wire(&window, &desk);
-        status_adapter::wire(&window, &desk);
+        wire_adapters(&window, &desk);
         pin_adapter::apply_mode(&window, &desk.borrow());
         show_language(&window, language)?;
         let (w, d) = (window.as_weak(), desk.clone());
@@ -276,14 +206,6 @@ pub fn run_kiosk(kiosk: Kiosk) -> Result<(), UiError> {
 
 /// How often the print worker retries and follows jobs without being asked.
 const PRINT_EVERY: Duration = Duration::from_secs(3);
-/// How often a kiosk with a hub syncs without being asked (others'
-/// arrivals show here within this), and how long it waits for the hub.
-const SYNC_EVERY: Duration = Duration::from_millis(700);
-const SYNC_TIMEOUT: Duration = Duration::from_secs(5);
-/// How often a kiosk without hub pushes to pretix without being asked (it
-/// is woken after each check-in), and how long it waits for pretix.
-const PRETIX_EVERY: Duration = Duration::from_secs(2);
-const PRETIX_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often the status bar is recounted without being asked (arrivals
 /// recorded by another process on this database).
 const COUNT_EVERY: Duration = Duration::from_secs(5);
@@ -358,6 +280,63 @@ fn spawn_kiosk_camera(window: &AppWindow, device: std::path::PathBuf) {
         },
         |w| w.global::<HomeAdapter>().set_camera_on(false),
     );
+}
+
+/// Every view's callbacks to the desk, through its adapter.
+fn wire_adapters(window: &AppWindow, desk: &Shared) {
+    home_adapter::wire(window, desk);
+    keyboard_adapter::wire(window, desk);
+    confirm_adapter::wire(window, desk);
+    result_adapter::wire(window, desk);
+    walk_in_adapter::wire(window, desk);
+    edit_adapter::wire(window, desk);
+    pin_adapter::wire(window, desk);
+    scanner_adapter::wire(window, desk);
+    doctor_adapter::wire(window, desk);
+    status_adapter::wire(window, desk);
+}
+
+/// The printing thread (the print queue, its report on the status bar)
+/// and the counting one (today's figures), each on its own connection.
+fn spawn_status_workers(window: &AppWindow, kiosk: &Kiosk) -> Result<(Worker, Worker), UiError> {
+    let w = window.as_weak();
+    let printer = spawn_worker(kiosk, "impression", PRINT_EVERY, move |k| {
+        let _ = k.reload_hub_config();
+        let report = k.print_status(20).map_err(|e| e.to_string());
+        w.upgrade_in_event_loop(move |w| {
+            status_adapter::show_print_report(&w, report.as_deref().map_err(|e| e.clone()));
+        })
+        .is_ok()
+    })?;
+    let w = window.as_weak();
+    let counter = spawn_worker(kiosk, "comptage", COUNT_EVERY, move |k| {
+        // The hub's event (days, categories) as the sync took it.
+        let _ = k.reload_hub_config();
+        let today = status_adapter::today(k);
+        w.upgrade_in_event_loop(move |w| status_adapter::show_today(&w, today))
+            .is_ok()
+    })?;
+    Ok((printer, counter))
+}
+
+/// The sync thread: a round of the app's [`KioskSync`] each time it wakes,
+/// the counts woken when others' arrivals came in, the report shown.
+fn spawn_syncer(
+    window: &AppWindow,
+    kiosk: &Kiosk,
+    mut sync: KioskSync,
+    counter: &Worker,
+) -> Result<Worker, UiError> {
+    let w = window.as_weak();
+    let counter = counter.clone();
+    spawn_worker(kiosk, "synchro", sync.every(), move |k| {
+        let report = sync.round(k);
+        if report.recount {
+            counter.wake();
+        }
+        w.upgrade_in_event_loop(move |w| status_adapter::show_round(&w, report))
+            .is_ok()
+    })
 }
 
 /// A worker of the window: `work` tells the window and says whether the

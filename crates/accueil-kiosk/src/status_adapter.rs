@@ -89,6 +89,17 @@ pub(super) fn show_clock(window: &AppWindow, offset: Option<i64>) {
         .set_clock_minutes(i32::try_from(minutes).unwrap_or(i32::MAX));
 }
 
+/// What a sync round said: the event if the hub's changed, whether the
+/// peer answers and what waits, the clock, pretix's new refusals.
+pub(super) fn show_round(window: &AppWindow, report: accueil_core::app::SyncReport) {
+    if report.config_changed {
+        window.global::<StatusAdapter>().invoke_hub_config();
+    }
+    show_sync(window, report.online, report.waiting, report.last);
+    show_clock(window, report.clock);
+    show_notices(window, &report.unseen);
+}
+
 pub(super) fn show_sync(window: &AppWindow, online: bool, waiting: i64, last: Option<String>) {
     let s = window.global::<StatusAdapter>();
     s.set_online(online);

@@ -34,6 +34,7 @@ mod programme;
 mod queue;
 mod round;
 mod sync;
+mod syncing;
 mod worker;
 
 pub use crate::domain::stats::{CategoryStats, DayStats, Stats, Tally};
@@ -60,6 +61,7 @@ pub use privacy::{
 pub use programme::{
     DoorScan, DoorStatus, Occupancy, ProgrammeImport, RoomView, SessionView, occupancy_of,
 };
+pub use syncing::{KioskSync, Peer, SYNC_EVERY, SYNC_TIMEOUT, SyncReport};
 pub use worker::{Cadence, Next, Worker};
 
 /// What a typed staff PIN did.
