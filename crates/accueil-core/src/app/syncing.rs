@@ -126,3 +126,39 @@ impl KioskSync {
         report
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::config::Config;
+
+    fn kiosk(dir: &std::path::Path, toml: &str) -> Kiosk {
+        let config = Config::parse(toml, dir).expect("kiosk.toml");
+        Kiosk::open(config, Some(&dir.join("k.sqlite"))).expect("open")
+    }
+
+    const EXAMPLE: &str = include_str!("../../../../kiosk.toml");
+
+    #[test]
+    fn a_kiosk_with_its_list_from_files_and_no_hub_syncs_with_nobody() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(KioskSync::for_kiosk(&kiosk(dir.path(), EXAMPLE)).is_none());
+    }
+
+    #[test]
+    fn a_kiosk_its_hub_does_not_answer_is_shown_offline_with_nothing_new() {
+        let dir = tempfile::tempdir().unwrap();
+        // Port 9 (discard): nothing listens on the loopback there.
+        let toml = EXAMPLE.replacen("[hub]\n", "[hub]\nurl = \"http://127.0.0.1:9\"\n", 1);
+        assert_ne!(toml, EXAMPLE, "kiosk.toml has a [hub] section");
+        let mut k = kiosk(dir.path(), &toml);
+        let mut sync = KioskSync::for_kiosk(&k).unwrap();
+        assert_eq!(sync.peer(), Peer::Hub);
+        assert_eq!(sync.every(), SYNC_EVERY);
+        let report = sync.round(&mut k);
+        assert!(!report.online, "{report:?}");
+        assert!(!report.recount && !report.config_changed, "{report:?}");
+        assert_eq!((report.waiting, report.last), (0, None));
+    }
+}
