@@ -56,3 +56,46 @@ pub fn http_client() -> reqwest::blocking::ClientBuilder {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::blocking::Client::builder().user_agent(concat!("accueil/", env!("CARGO_PKG_VERSION")))
 }
+
+#[cfg(test)]
+mod names {
+    //! The names an enum is stored under (SQLite rows, records) and the
+    //! names it has in JSON (`--json`, the hub's page, the wire) are the
+    //! same words: derived twice (strum, serde), checked here once, for
+    //! every variant.
+    #![allow(clippy::unwrap_used)]
+    use strum::IntoEnumIterator;
+
+    fn same_words<T>()
+    where
+        T: IntoEnumIterator
+            + Into<&'static str>
+            + std::str::FromStr
+            + serde::Serialize
+            + PartialEq
+            + std::fmt::Debug
+            + Copy,
+    {
+        for v in T::iter() {
+            let stored: &'static str = v.into();
+            assert_eq!(serde_json::to_value(v).unwrap(), stored, "{v:?}");
+            assert!(stored.parse::<T>().ok() == Some(v), "{stored} reads back");
+        }
+        assert!("".parse::<T>().is_err() && "Valid".parse::<T>().is_err());
+    }
+
+    #[test]
+    fn each_enum_is_stored_under_its_json_name() {
+        same_words::<crate::domain::Status>();
+        same_words::<crate::domain::Origin>();
+        same_words::<crate::domain::RecordKind>();
+        same_words::<crate::domain::Outcome>();
+        same_words::<crate::domain::programme::DoorOutcome>();
+        same_words::<crate::pretix::Answer>();
+        same_words::<crate::app::PrintState>();
+        assert_eq!(
+            crate::domain::RecordKind::iter().collect::<Vec<_>>(),
+            crate::domain::RecordKind::ALL
+        );
+    }
+}

@@ -7,8 +7,19 @@ use super::record::Arrival;
 use super::registrant::{Registrant, Status};
 
 /// What the desk should do with the person in front of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     /// First arrival today: let in, print the badge. The only outcome that
     /// records an arrival.
@@ -27,14 +38,7 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Welcome => "welcome",
-            Outcome::AlreadyIn => "already_in",
-            Outcome::Unknown => "unknown",
-            Outcome::Cancelled => "cancelled",
-            Outcome::Pending => "pending",
-            Outcome::NotToday => "not_today",
-        }
+        self.into()
     }
 
     /// Whether the person may go in.

@@ -108,8 +108,19 @@ pub enum Direction {
 }
 
 /// What a room door says to the person in front of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DoorOutcome {
     /// In: an entry is recorded.
     Admitted,
@@ -134,19 +145,7 @@ pub enum DoorOutcome {
 
 impl DoorOutcome {
     pub fn as_str(self) -> &'static str {
-        match self {
-            DoorOutcome::Admitted => "admitted",
-            DoorOutcome::AlreadyInside => "already_inside",
-            DoorOutcome::Left => "left",
-            DoorOutcome::Full => "full",
-            DoorOutcome::NotRegistered => "not_registered",
-            DoorOutcome::TooEarly => "too_early",
-            DoorOutcome::NoSession => "no_session",
-            DoorOutcome::Unknown => "unknown",
-            DoorOutcome::Cancelled => "cancelled",
-            DoorOutcome::Pending => "pending",
-            DoorOutcome::NotToday => "not_today",
-        }
+        self.into()
     }
 
     /// Whether the person may go through.

@@ -8,8 +8,20 @@ use uuid::Uuid;
 
 /// What happened. "Arrived" (an arrival record for a day, not undone),
 /// "badge printed" and "present on day N" are distinct facts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RecordKind {
     /// The person came in on `day`.
     Arrival,
@@ -39,19 +51,11 @@ impl RecordKind {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            RecordKind::Arrival => "arrival",
-            RecordKind::Undo => "undo",
-            RecordKind::BadgePrinted => "badge_printed",
-            RecordKind::WalkIn => "walk_in",
-            RecordKind::RegistrantEdited => "registrant_edited",
-            RecordKind::RoomEntry => "room_entry",
-            RecordKind::RoomExit => "room_exit",
-        }
+        self.into()
     }
 
     pub fn parse_stored(s: &str) -> Option<RecordKind> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        s.parse().ok()
     }
 }
 

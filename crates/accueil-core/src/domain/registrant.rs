@@ -5,8 +5,20 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Registration status, as the source says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     Valid,
     /// Registered but not confirmed (unpaid order, awaiting validation).
@@ -16,20 +28,11 @@ pub enum Status {
 
 impl Status {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Valid => "valid",
-            Status::Pending => "pending",
-            Status::Cancelled => "cancelled",
-        }
+        self.into()
     }
 
     pub fn parse_stored(s: &str) -> Option<Status> {
-        match s {
-            "valid" => Some(Status::Valid),
-            "pending" => Some(Status::Pending),
-            "cancelled" => Some(Status::Cancelled),
-            _ => None,
-        }
+        s.parse().ok()
     }
 
     /// Reads a status as registration platforms write it, in French or English.
@@ -53,8 +56,20 @@ impl Status {
 
 /// Where a registrant comes from. Only `import` people can be cancelled by a
 /// re-import that no longer lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Origin {
     Import,
     WalkIn,
@@ -62,17 +77,10 @@ pub enum Origin {
 
 impl Origin {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Origin::Import => "import",
-            Origin::WalkIn => "walk_in",
-        }
+        self.into()
     }
     pub fn parse_stored(s: &str) -> Option<Origin> {
-        match s {
-            "import" => Some(Origin::Import),
-            "walk_in" => Some(Origin::WalkIn),
-            _ => None,
-        }
+        s.parse().ok()
     }
 }
 

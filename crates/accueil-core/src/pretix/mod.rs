@@ -273,8 +273,19 @@ fn names_of(p: &Position) -> (String, String) {
 pub const OFFLINE_AFTER: SignedDuration = SignedDuration::from_secs(60);
 
 /// How a local record stands with pretix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Answer {
     /// pretix stored the check-in (with the record id as nonce).
     Accepted,
@@ -292,27 +303,11 @@ pub enum Answer {
 
 impl Answer {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Answer::Accepted => "accepted",
-            Answer::AlreadyIn => "already_in",
-            Answer::Refused => "refused",
-            Answer::Annulled => "annulled",
-            Answer::AnnulRefused => "annul_refused",
-            Answer::Local => "local",
-        }
+        self.into()
     }
 
     pub fn parse_stored(s: &str) -> Option<Answer> {
-        [
-            Answer::Accepted,
-            Answer::AlreadyIn,
-            Answer::Refused,
-            Answer::Annulled,
-            Answer::AnnulRefused,
-            Answer::Local,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
+        s.parse().ok()
     }
 }
 

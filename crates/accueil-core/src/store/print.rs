@@ -10,8 +10,19 @@ use super::{Result, Store, StoreError, parse_ts, parse_uuid, ts_text};
 use crate::domain::payload::{Payload, PrintPayload};
 use crate::domain::{NewRecord, Record, RecordKind};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PrintState {
     Queued,
     Sent,
@@ -21,24 +32,13 @@ pub enum PrintState {
 
 impl PrintState {
     pub fn as_str(self) -> &'static str {
-        match self {
-            PrintState::Queued => "queued",
-            PrintState::Sent => "sent",
-            PrintState::Done => "done",
-            PrintState::Failed => "failed",
-        }
+        self.into()
     }
     fn parse(s: &str) -> Result<PrintState> {
-        match s {
-            "queued" => Ok(PrintState::Queued),
-            "sent" => Ok(PrintState::Sent),
-            "done" => Ok(PrintState::Done),
-            "failed" => Ok(PrintState::Failed),
-            _ => Err(StoreError::Corrupt {
-                column: "print_job.state",
-                value: s.to_owned(),
-            }),
-        }
+        s.parse().map_err(|_| StoreError::Corrupt {
+            column: "print_job.state",
+            value: s.to_owned(),
+        })
     }
 }
 
