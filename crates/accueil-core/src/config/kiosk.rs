@@ -63,20 +63,19 @@ impl Touch {
 pub const DOOR_OPENS_MINUTES: u16 = 15;
 
 /// The kiosk screen's language: French first, English on request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::IntoStaticStr, strum::EnumString)]
 pub enum Language {
     #[default]
+    #[strum(serialize = "fr")]
     French,
+    #[strum(serialize = "en")]
     English,
 }
 
 impl Language {
     /// The code used in kiosk.toml and by the UI's translation bundle.
     pub fn code(self) -> &'static str {
-        match self {
-            Language::French => "fr",
-            Language::English => "en",
-        }
+        self.into()
     }
 
     /// The other one: what the on-screen language button switches to.
@@ -89,7 +88,18 @@ impl Language {
 }
 
 /// Who stands in front of the screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Mode {
     /// Reception staff: search everyone, walk-ins, undo, reprints.
     #[default]
@@ -108,12 +118,7 @@ pub enum Mode {
 impl Mode {
     /// Its name in kiosk.toml `[kiosk] mode`.
     pub fn key(self) -> &'static str {
-        match self {
-            Mode::Staff => "staff",
-            Mode::SelfService => "self-service",
-            Mode::BadgeStation => "badge-station",
-            Mode::Door => "door",
-        }
+        self.into()
     }
 
     /// Whether attendees stand at the screen (self-service, badge station):
@@ -208,15 +213,12 @@ fn validate_id(raw: &str) -> Result<String, String> {
 /// `[kiosk] mode`, and the `room` (and `exits`) that only a door has.
 fn mode_and_room(raw: &RawKiosk) -> Result<(Mode, Option<String>), String> {
     let mode = match raw.mode.as_deref() {
-        None | Some("staff") => Mode::Staff,
-        Some("self-service") => Mode::SelfService,
-        Some("badge-station") => Mode::BadgeStation,
-        Some("door") => Mode::Door,
-        Some(other) => {
-            return Err(format!(
-                "[kiosk] mode « {other} » inconnu — « staff » (accueil), « self-service » (borne en libre service), « badge-station » (poste badges) ou « door » (porte de salle)"
-            ));
-        }
+        None => Mode::Staff,
+        Some(key) => key.parse().map_err(|_| {
+            format!(
+                "[kiosk] mode « {key} » inconnu — « staff » (accueil), « self-service » (borne en libre service), « badge-station » (poste badges) ou « door » (porte de salle)"
+            )
+        })?,
     };
     let room = raw
         .room
@@ -246,13 +248,10 @@ fn mode_and_room(raw: &RawKiosk) -> Result<(Mode, Option<String>), String> {
 /// speaks, how scans are read, whether it shows a keyboard.
 fn screen(raw: &RawKiosk) -> Result<(Language, ScannerLayout, Touch), String> {
     let language = match raw.language.as_deref() {
-        None | Some("fr") => Language::French,
-        Some("en") => Language::English,
-        Some(other) => {
-            return Err(format!(
-                "[kiosk] language « {other} » inconnue — « fr » (français) ou « en » (anglais)"
-            ));
-        }
+        None => Language::French,
+        Some(code) => code.parse().map_err(|_| {
+            format!("[kiosk] language « {code} » inconnue — « fr » (français) ou « en » (anglais)")
+        })?,
     };
     let scanner_layout = match raw.scanner_layout.as_deref().map(str::trim) {
         None | Some("") => ScannerLayout::Auto,

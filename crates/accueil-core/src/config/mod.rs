@@ -406,6 +406,21 @@ path = "data/accueil.sqlite"
         }
     }
 
+    /// Every mode reads back from its kiosk.toml key, and the message for
+    /// an unknown one names them all (a new mode must be offered there).
+    #[test]
+    fn every_mode_is_named_where_a_wrong_one_is_refused() {
+        use strum::IntoEnumIterator;
+        let m = invalid(&MINIMAL.replace(
+            "name = \"Porte A\"",
+            "name = \"Porte A\"\nmode = \"kiosque\"",
+        ));
+        for mode in Mode::iter() {
+            assert_eq!(mode.key().parse::<Mode>().ok(), Some(mode));
+            assert!(m.contains(&format!("« {} »", mode.key())), "{m}");
+        }
+    }
+
     #[test]
     fn mistakes_are_named() {
         let m = invalid(&MINIMAL.replace("Europe/Paris", "Europe/Pari"));

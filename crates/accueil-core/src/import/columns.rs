@@ -6,7 +6,19 @@ use super::profile::Profile;
 use crate::domain::text::sort_key;
 
 /// A column accueil interprets. Other columns are kept as free fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Column {
     Code,
     LastName,
@@ -33,20 +45,11 @@ impl Column {
 
     /// The key in kiosk.toml `[import.columns]`.
     pub fn key(self) -> &'static str {
-        match self {
-            Column::Code => "code",
-            Column::LastName => "last_name",
-            Column::FirstName => "first_name",
-            Column::FullName => "full_name",
-            Column::Organisation => "organisation",
-            Column::Email => "email",
-            Column::Category => "category",
-            Column::Status => "status",
-        }
+        self.into()
     }
 
     pub fn from_key(key: &str) -> Option<Column> {
-        Column::ALL.into_iter().find(|c| c.key() == key)
+        key.parse().ok()
     }
 
     /// The French name, for messages.
