@@ -417,43 +417,20 @@ impl Desk {
     }
 
     /// The one way in: what an intent does, and what the window is to
-    /// show of it.
+    /// show of it. A table of one arm per intent, kept whole so that every
+    /// gesture the desk answers reads on one page (as halloy's and Slint's
+    /// examples do); an arm longer than a few lines is a method below.
     pub fn update(&mut self, intent: Intent, now: Instant) -> Vec<Effect> {
         use Effect as E;
         match intent {
             Intent::Typed(text) => vec![E::Listing(self.search(&text, now))],
-            Intent::Key(before, tap) => {
-                let mut text = before;
-                match tap {
-                    KeyTap::Char(_) if text.chars().count() >= TYPED_MAX => return Vec::new(),
-                    KeyTap::Char(c) => text.push(c),
-                    KeyTap::Erase => {
-                        text.pop();
-                    }
-                    KeyTap::Enter => return self.update(Intent::Submitted(text), now),
-                    // The search ignores case.
-                    KeyTap::Shift => return Vec::new(),
-                }
-                vec![E::Query(text.clone()), E::Listing(self.search(&text, now))]
-            }
+            Intent::Key(before, tap) => self.home_key(before, tap, now),
             Intent::FormKey(entry, before, tap) => self.form_key(entry, before, tap),
             Intent::FormFocus(entry, text) => {
                 self.shift = false;
                 vec![E::Capitals(entry.capital_after(&text))]
             }
-            Intent::Submitted(text) => {
-                let (enter, listing) = self.enter(&text, now);
-                let mut effects: Vec<Effect> = listing.map(E::Listing).into_iter().collect();
-                match enter {
-                    Enter::Nothing => {}
-                    Enter::CheckIn(code) => {
-                        let shown = self.check_in(Lookup::Code(code), None);
-                        effects.extend(self.after_check_in(shown));
-                    }
-                    Enter::Confirm(id) => effects.extend(self.card(id)),
-                }
-                effects
-            }
+            Intent::Submitted(text) => self.submitted(&text, now),
             Intent::Chosen(id) => self.card(id).into_iter().collect(),
             Intent::Confirm(id) => {
                 let shown = self.check_in(Lookup::Id(id), None);
@@ -559,6 +536,42 @@ impl Desk {
                 vec![E::Cleared]
             }
         }
+    }
+
+    /// A key tapped on the home screen's keyboard: the field's new text and
+    /// the list for it; Enter submits.
+    fn home_key(&mut self, before: String, tap: KeyTap, now: Instant) -> Vec<Effect> {
+        let mut text = before;
+        match tap {
+            KeyTap::Char(_) if text.chars().count() >= TYPED_MAX => return Vec::new(),
+            KeyTap::Char(c) => text.push(c),
+            KeyTap::Erase => {
+                text.pop();
+            }
+            KeyTap::Enter => return self.update(Intent::Submitted(text), now),
+            // The search ignores case.
+            KeyTap::Shift => return Vec::new(),
+        }
+        vec![
+            Effect::Query(text.clone()),
+            Effect::Listing(self.search(&text, now)),
+        ]
+    }
+
+    /// Enter in the home field: a scanned code checks in, a name that
+    /// designates one person opens their card, and the list follows.
+    fn submitted(&mut self, text: &str, now: Instant) -> Vec<Effect> {
+        let (enter, listing) = self.enter(text, now);
+        let mut effects: Vec<Effect> = listing.map(Effect::Listing).into_iter().collect();
+        match enter {
+            Enter::Nothing => {}
+            Enter::CheckIn(code) => {
+                let shown = self.check_in(Lookup::Code(code), None);
+                effects.extend(self.after_check_in(shown));
+            }
+            Enter::Confirm(id) => effects.extend(self.card(id)),
+        }
+        effects
     }
 
     /// A key tapped on a form's keyboard: the box's new text and the case
