@@ -290,15 +290,24 @@ pub(super) struct Checked<'a> {
 
 impl Serialize for Checked<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut v = checkin_json(self.event, &self.c);
-        if let Some(print) = &self.print {
-            v["print"] = match print {
-                None => Value::Null,
-                Some(Ok(job)) => json!(job),
-                Some(Err(e)) => json!({ "error": e }),
-            };
+        #[derive(Serialize)]
+        struct WithPrint<'a> {
+            #[serde(flatten)]
+            checkin: CheckinJson<'a>,
+            /// Absent without `--print`; null when there was no badge to print.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            print: Option<Option<PrintJson<'a>>>,
         }
-        v.serialize(s)
+        WithPrint {
+            checkin: CheckinJson::of(self.event, &self.c),
+            print: self.print.as_ref().map(|p| {
+                p.as_ref().map(|r| match r {
+                    Ok(job) => PrintJson::Job(job),
+                    Err(error) => PrintJson::Error { error },
+                })
+            }),
+        }
+        .serialize(s)
     }
 }
 
@@ -381,13 +390,20 @@ pub(super) struct Undone<'a> {
 
 impl Serialize for Undone<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct UndoJson<'a> {
+            outcome: UndoOutcome,
+            registrant: Option<&'a Registrant>,
+            reverted: Option<ArrivalJson<'a>>,
+            record: Option<uuid::Uuid>,
+        }
         let u = &self.u;
-        json!({
-            "outcome": u.outcome,
-            "registrant": u.registrant.as_ref().map(registrant_json),
-            "reverted": u.reverted.as_ref().map(|a| arrival_json(self.event, a)),
-            "record": u.record.as_ref().map(|r| r.id),
-        })
+        UndoJson {
+            outcome: u.outcome,
+            registrant: u.registrant.as_ref(),
+            reverted: u.reverted.as_ref().map(|a| ArrivalJson::of(self.event, a)),
+            record: u.record.as_ref().map(|r| r.id),
+        }
         .serialize(s)
     }
 }
@@ -422,11 +438,17 @@ pub(super) struct WalkedIn<'a> {
 
 impl Serialize for WalkedIn<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        json!({
-            "registrant": registrant_json(&self.w.registrant),
-            "record": self.w.record.id,
-            "checkin": checkin_json(self.event, &self.w.check_in),
-        })
+        #[derive(Serialize)]
+        struct WalkInJson<'a> {
+            registrant: &'a Registrant,
+            record: uuid::Uuid,
+            checkin: CheckinJson<'a>,
+        }
+        WalkInJson {
+            registrant: &self.w.registrant,
+            record: self.w.record.id,
+            checkin: CheckinJson::of(self.event, &self.w.check_in),
+        }
         .serialize(s)
     }
 }
@@ -480,16 +502,38 @@ impl fmt::Display for ScanTested {
 }
 
 /// `checkin --json`: outcome, admitted, day, registrant, previous, record.
-fn checkin_json(event: &Event, c: &CheckIn) -> Value {
-    json!({
-        "outcome": c.outcome.as_str(),
-        "admitted": c.outcome.admits(),
-        "day": day_json(c.day, c.day_reason),
-        "registrant": c.registrant.as_ref().map(registrant_json),
-        "previous": c.previous.as_ref().map(|a| arrival_json(event, a)),
-        "record": c.record.as_ref().map(|r| r.id),
-        "scanner": scanner_json(&c.scan),
-    })
+/// A check-in as `--json` says it (scripts read these names).
+#[derive(Serialize)]
+struct CheckinJson<'a> {
+    outcome: Outcome,
+    admitted: bool,
+    day: DayJson,
+    registrant: Option<&'a Registrant>,
+    previous: Option<ArrivalJson<'a>>,
+    record: Option<uuid::Uuid>,
+    scanner: Value,
+}
+
+impl<'a> CheckinJson<'a> {
+    fn of(event: &Event, c: &'a CheckIn) -> CheckinJson<'a> {
+        CheckinJson {
+            outcome: c.outcome,
+            admitted: c.outcome.admits(),
+            day: DayJson::of(c.day, c.day_reason),
+            registrant: c.registrant.as_ref(),
+            previous: c.previous.as_ref().map(|a| ArrivalJson::of(event, a)),
+            record: c.record.as_ref().map(|r| r.id),
+            scanner: scanner_json(&c.scan),
+        }
+    }
+}
+
+/// `--print`'s job beside a check-in: the job, or why there is none.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PrintJson<'a> {
+    Job(&'a JobView),
+    Error { error: &'a str },
 }
 
 /// `scanner` in JSON output: null when the code was read as typed; else
@@ -560,8 +604,22 @@ fn local_time(event: &Event, a: &Arrival) -> String {
     event.hh_mm(a.at)
 }
 
-fn day_json(day: EventDay, reason: DayReason) -> Value {
-    json!({ "number": day.number, "date": day.date.to_string(), "reason": reason })
+/// `day` in JSON output: its number, its date, why it is that day.
+#[derive(Serialize)]
+struct DayJson {
+    number: usize,
+    date: String,
+    reason: DayReason,
+}
+
+impl DayJson {
+    fn of(day: EventDay, reason: DayReason) -> DayJson {
+        DayJson {
+            number: day.number,
+            date: day.date.to_string(),
+            reason,
+        }
+    }
 }
 
 /// `registrant` in JSON output: id, uid, code, first_name, last_name,
@@ -572,13 +630,27 @@ fn registrant_json(r: &Registrant) -> Value {
 
 /// `previous` / `reverted` in JSON output: `at` (RFC 3339 in the event's
 /// timezone), `kiosk`, `day`, `record`.
-fn arrival_json(event: &Event, a: &Arrival) -> Value {
-    json!({
-        "at": a.at.to_zoned_datetime(event.timezone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-        "kiosk": a.kiosk,
-        "day": a.day.to_string(),
-        "record": a.record,
-    })
+#[derive(Serialize)]
+struct ArrivalJson<'a> {
+    at: String,
+    kiosk: &'a str,
+    day: String,
+    record: uuid::Uuid,
+}
+
+impl<'a> ArrivalJson<'a> {
+    fn of(event: &Event, a: &'a Arrival) -> ArrivalJson<'a> {
+        ArrivalJson {
+            at: a
+                .at
+                .to_zoned_datetime(event.timezone.clone())
+                .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string(),
+            kiosk: &a.kiosk,
+            day: a.day.to_string(),
+            record: a.record,
+        }
+    }
 }
 
 /// `accueil import FILE`: what was read, recognised, and changed (or, with
