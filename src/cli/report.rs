@@ -471,19 +471,39 @@ pub(super) struct ScanTested(pub ScanTest);
 
 impl Serialize for ScanTested {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        /// A code the scan would be under a keyboard mix-up.
+        #[derive(Serialize)]
+        struct LikelyJson<'a> {
+            layout: String,
+            code: &'a str,
+            message: String,
+        }
+        #[derive(Serialize)]
+        struct ScanTestJson<'a> {
+            read: &'a str,
+            visible: String,
+            registrant: Option<&'a Registrant>,
+            scanner: Option<ScannerJson<'a>>,
+            likely: Vec<LikelyJson<'a>>,
+            verdict: String,
+        }
         let t = &self.0;
-        json!({
-            "read": t.read,
-            "visible": t.visible(),
-            "registrant": t.registrant.as_ref().map(registrant_json),
-            "scanner": scanner_json(&t.scan),
-            "likely": t.likely.iter().map(|(m, code)| json!({
-                "layout": m.key(),
-                "code": code,
-                "message": m.describe(),
-            })).collect::<Vec<_>>(),
-            "verdict": t.verdict(),
-        })
+        ScanTestJson {
+            read: &t.read,
+            visible: t.visible(),
+            registrant: t.registrant.as_ref(),
+            scanner: ScannerJson::of(&t.scan),
+            likely: t
+                .likely
+                .iter()
+                .map(|(m, code)| LikelyJson {
+                    layout: m.key(),
+                    code,
+                    message: m.describe(),
+                })
+                .collect(),
+            verdict: t.verdict(),
+        }
         .serialize(s)
     }
 }
@@ -511,7 +531,7 @@ struct CheckinJson<'a> {
     registrant: Option<&'a Registrant>,
     previous: Option<ArrivalJson<'a>>,
     record: Option<uuid::Uuid>,
-    scanner: Value,
+    scanner: Option<ScannerJson<'a>>,
 }
 
 impl<'a> CheckinJson<'a> {
@@ -523,7 +543,7 @@ impl<'a> CheckinJson<'a> {
             registrant: c.registrant.as_ref(),
             previous: c.previous.as_ref().map(|a| ArrivalJson::of(event, a)),
             record: c.record.as_ref().map(|r| r.id),
-            scanner: scanner_json(&c.scan),
+            scanner: ScannerJson::of(&c.scan),
         }
     }
 }
@@ -540,24 +560,53 @@ enum PrintJson<'a> {
 /// the keyboard mix-up undone (`layout`, `us/fr`: scanner/computer, with
 /// `also` the other mix-ups that read it the same) or the tickets the scan
 /// could be (`ambiguous`, `layout` null for the scan as read).
-fn scanner_json(note: &crate::app::ScanNote) -> Value {
-    match (note.via, note.ambiguous.as_slice()) {
-        (Some(m), _) => json!({
-            "layout": m.key(),
-            "scanner": m.scanner.key(),
-            "host": m.host.key(),
-            "also": note.also.iter().map(|m| m.key()).collect::<Vec<_>>(),
-            "message": describe_all(&note.mixes()),
-            "advice": advice_all(&note.mixes()),
-        }),
-        (None, []) => Value::Null,
-        (None, list) => json!({
-            "ambiguous": list.iter().map(|(m, r)| json!({
-                "layout": m.map(|m| m.key()),
-                "code": r.code,
-                "name": r.display_name(),
-            })).collect::<Vec<_>>(),
-        }),
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ScannerJson<'a> {
+    Mixed {
+        layout: String,
+        scanner: &'static str,
+        host: &'static str,
+        also: Vec<String>,
+        message: String,
+        advice: String,
+    },
+    Ambiguous {
+        ambiguous: Vec<AmbiguousJson<'a>>,
+    },
+}
+
+/// One of the tickets an ambiguous scan could be.
+#[derive(Serialize)]
+struct AmbiguousJson<'a> {
+    layout: Option<String>,
+    code: &'a str,
+    name: String,
+}
+
+impl<'a> ScannerJson<'a> {
+    fn of(note: &'a crate::app::ScanNote) -> Option<ScannerJson<'a>> {
+        match (note.via, note.ambiguous.as_slice()) {
+            (Some(m), _) => Some(ScannerJson::Mixed {
+                layout: m.key(),
+                scanner: m.scanner.key(),
+                host: m.host.key(),
+                also: note.also.iter().map(|m| m.key()).collect(),
+                message: describe_all(&note.mixes()),
+                advice: advice_all(&note.mixes()),
+            }),
+            (None, []) => None,
+            (None, list) => Some(ScannerJson::Ambiguous {
+                ambiguous: list
+                    .iter()
+                    .map(|(m, r)| AmbiguousJson {
+                        layout: m.map(|m| m.key()),
+                        code: &r.code,
+                        name: r.display_name(),
+                    })
+                    .collect(),
+            }),
+        }
     }
 }
 
