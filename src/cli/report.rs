@@ -671,12 +671,6 @@ impl DayJson {
     }
 }
 
-/// `registrant` in JSON output: id, uid, code, first_name, last_name,
-/// organisation, email, category, status, origin, extra.
-fn registrant_json(r: &Registrant) -> Value {
-    serde_json::to_value(r).unwrap_or(Value::Null)
-}
-
 /// `previous` / `reverted` in JSON output: `at` (RFC 3339 in the event's
 /// timezone), `kiosk`, `day`, `record`.
 #[derive(Serialize)]
@@ -1318,22 +1312,41 @@ pub(super) struct DoorPassage<'a> {
 
 impl Serialize for DoorPassage<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        /// The session a door admits to: what `--json` names of it.
+        #[derive(Serialize)]
+        struct SessionJson<'a> {
+            id: &'a str,
+            title: &'a str,
+            start: jiff::Timestamp,
+            end: jiff::Timestamp,
+            capacity: Option<u32>,
+        }
+        #[derive(Serialize)]
+        struct DoorJson<'a> {
+            outcome: crate::domain::programme::DoorOutcome,
+            direction: crate::domain::programme::Direction,
+            room: &'a str,
+            session: Option<SessionJson<'a>>,
+            present: u32,
+            registrant: Option<&'a Registrant>,
+            record: Option<uuid::Uuid>,
+        }
         let d = &self.d;
-        json!({
-            "outcome": d.outcome,
-            "direction": d.direction,
-            "room": d.room,
-            "session": d.session.as_ref().map(|s| json!({
-                "id": s.id,
-                "title": s.title,
-                "start": s.start,
-                "end": s.end,
-                "capacity": s.capacity,
-            })),
-            "present": d.present,
-            "registrant": d.registrant.as_ref().map(registrant_json),
-            "record": d.record.as_ref().map(|r| r.id),
-        })
+        DoorJson {
+            outcome: d.outcome,
+            direction: d.direction,
+            room: &d.room,
+            session: d.session.as_ref().map(|s| SessionJson {
+                id: &s.id,
+                title: &s.title,
+                start: s.start,
+                end: s.end,
+                capacity: s.capacity,
+            }),
+            present: d.present,
+            registrant: d.registrant.as_ref(),
+            record: d.record.as_ref().map(|r| r.id),
+        }
         .serialize(s)
     }
 }
