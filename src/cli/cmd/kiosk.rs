@@ -7,7 +7,7 @@ use std::path::Path;
 pub(in crate::cli) fn set_up(config: &Path, db: Option<&Path>) -> anyhow::Result<()> {
     let database = db
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| crate::folder_of(config).join("accueil.sqlite"));
+        .unwrap_or_else(|| crate::folder_of(config).join(crate::app::DATABASE_FILE));
     let _log = crate::logging::init(Some(&crate::logging::dir_beside(&database)));
     tracing::info!("{} absent : écran de mise en service", config.display());
     Ok(crate::ui::run_setup(config, db)?)

@@ -10,7 +10,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{AppError, Kiosk, Result};
+use super::{AppError, DATABASE_FILE, Kiosk, Result};
 use crate::config::{Config, Language, Mode};
 use crate::domain::enrolment::{INVITATION_MINUTES, Invitation, Invitations, grouped};
 use crate::protocol::JoinResponse;
@@ -244,7 +244,7 @@ pub fn join(
             let absolute = std::path::absolute(db).unwrap_or_else(|_| db.to_owned());
             (absolute.to_string_lossy().into_owned(), absolute)
         }
-        None => ("accueil.sqlite".to_owned(), dir.join("accueil.sqlite")),
+        None => (DATABASE_FILE.to_owned(), dir.join(DATABASE_FILE)),
     };
     // A database with an event in it is someone's data: not this kiosk's
     // to take over.

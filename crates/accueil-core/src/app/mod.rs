@@ -42,8 +42,8 @@ pub use crate::print::Queue;
 /// The store's types the app's callers see: the UI, the hub and the CLI
 /// name them through the app, never through the store.
 pub use crate::store::{
-    AttendanceRow, DoubleEntry, EnrolledKiosk, ImportChange, ImportReport, JobView, Lookup, Marks,
-    NewJob, PretixNotice, PrintState, RefusedView, StoreError,
+    AttendanceRow, DATABASE_FILE, DoubleEntry, EnrolledKiosk, ImportChange, ImportReport, JobView,
+    Lookup, Marks, NewJob, PretixNotice, PrintState, RefusedView, StoreError,
 };
 pub use checkin::{CheckIn, ScanNote, ScanTest, Undo, UndoOutcome, WalkIn};
 pub use doctor::{Check, Doctor, Level};

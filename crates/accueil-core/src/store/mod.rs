@@ -620,13 +620,17 @@ fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
     }
 }
 
+/// The database's file name where nothing names another: a machine set up
+/// on its screen or by `accueil join`, beside its kiosk.toml.
+pub const DATABASE_FILE: &str = "accueil.sqlite";
+
 /// A new database is made whole beside its place — schema and all, in a
 /// file of its own — and only then linked there: a process killed while
 /// creating it leaves no database rather than an empty file (which the
 /// next start would refuse as « base vide »).
 fn create_database(path: &Path) -> Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let name = name.unwrap_or_else(|| "accueil.sqlite".into());
+    let name = name.unwrap_or_else(|| DATABASE_FILE.into());
     let dir = crate::folder_of(path);
     let prefix = format!(".{name}.creation-");
     // What a process killed while creating left (not another's at work).
