@@ -1207,7 +1207,7 @@ impl fmt::Display for Entrance<'_> {
             )?;
         }
         match &e.alert {
-            Some(alert) => writeln!(f, "⚠ {}", alert.words(false)),
+            Some(alert) => writeln!(f, "⚠ {}", alert.words()),
             None => Ok(()),
         }
     }

@@ -1375,6 +1375,25 @@ fn the_organisers_page_follows_check_ins_live_in_a_real_browser() {
         "the named exports hidden"
     );
 
+    // In English, on the organisers' asking: the page's own words and the
+    // figures' words alike, from accueil's one catalogue.
+    browser.open(&format!("http://{}/?token={ORGANISER}", hub.addr));
+    browser.until(10, "the kiosks listed", |b| {
+        b.texts("#enrolled td").iter().any(|t| t == "porte-a")
+    });
+    assert_eq!(browser.texts("#lang"), ["English"]);
+    browser.click("#lang");
+    browser.until(10, "English", |b| {
+        b.texts("#t-today").first().map(|t| t.to_lowercase()) == Some("today".into())
+    });
+    assert_eq!(browser.texts("#lang"), ["Français"], "the way back");
+    assert_eq!(browser.texts("#add"), ["Add a kiosk"]);
+    assert!(
+        browser.texts("#enrolled td").iter().any(|t| t == "revoked"),
+        "{:?}",
+        browser.texts("#enrolled td")
+    );
+
     // A wrong token opens nothing.
     browser.open(&format!("http://{}/?token=faux", hub.addr));
     assert!(browser.texts("#arrived").is_empty());
@@ -2164,6 +2183,7 @@ fn a_simulated_morning_s_predicted_wait_is_the_wait_people_had() {
             for (file, size, view) in [
                 ("hub-entree-1920.png", "1920,1080", "&vue=entree"),
                 ("hub-entree-telephone.png", "420,1400", ""),
+                ("hub-entrance-phone-english.png", "420,1400", "&lang=en"),
             ] {
                 let shot = std::process::Command::new("chromium")
                     .args([

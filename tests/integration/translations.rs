@@ -1,11 +1,13 @@
-//! The kiosk screen speaks French, and English on request: every phrase of
-//! the views (crates/accueil-kiosk/ui/**/*.slint, but the defaults of the
-//! adapter globals, which are the Slint viewer's preview data) is a French
-//! @tr() source with an English
-//! translation in
-//! crates/accueil-kiosk/ui/translations/en/LC_MESSAGES/accueil-kiosk.po. Slint falls back to the French
-//! silently when a translation is missing, so this test is what keeps
-//! French out of the English screen (and French phrases out of Rust).
+//! accueil speaks French, and English on request, from one catalogue:
+//! crates/accueil-core/i18n/en/LC_MESSAGES/accueil-kiosk.po, whose msgids
+//! are the French phrases of the kiosk's views (`@tr("…")` in
+//! crates/accueil-kiosk/ui/**/*.slint, but the defaults of the adapter
+//! globals, which are the Slint viewer's preview data), of the Rust
+//! messages said in the reader's language (`Text::fr("…")`), and of the
+//! organisers' page (`t("…")`, `data-t` and `data-l` in page.html). Slint,
+//! `Text` and the page all fall back to the French silently when a
+//! translation is missing: this test is what keeps French out of English
+//! screens (and French phrases out of Rust).
 
 use std::collections::BTreeSet;
 
@@ -69,37 +71,6 @@ fn slint_strings(source: &str) -> (BTreeSet<String>, Vec<String>) {
     (translated, others)
 }
 
-/// msgid (and msgid_plural) → translated? (every msgstr non-empty).
-fn po_entries(po: &str) -> Vec<(String, bool)> {
-    let mut entries = Vec::new();
-    // The entry being read: its ids, and whether all its msgstr are there.
-    let mut ids: Vec<String> = Vec::new();
-    let mut translated = true;
-    let mut flush = |ids: &mut Vec<String>, translated: &mut bool| {
-        for id in ids.drain(..).filter(|id| !id.is_empty()) {
-            entries.push((id, *translated));
-        }
-        *translated = true;
-    };
-    for line in po.lines().map(str::trim) {
-        let value = || {
-            line.find('"')
-                .and_then(|i| literal(&line[i..]))
-                .map(|(t, _)| t)
-        };
-        if line.starts_with("msgid ") {
-            flush(&mut ids, &mut translated);
-            ids.extend(value());
-        } else if line.starts_with("msgid_plural ") {
-            ids.extend(value());
-        } else if line.starts_with("msgstr") {
-            translated &= value().is_some_and(|t| !t.trim().is_empty());
-        }
-    }
-    flush(&mut ids, &mut translated);
-    entries
-}
-
 /// A view's source split in two: the adapter globals (`export global … {`
 /// to the `}` that closes it at the start of a line), whose literals are
 /// the Slint viewer's preview data (Rust sets them) but whose @tr() are
@@ -122,8 +93,8 @@ fn split_globals(source: &str) -> (String, String) {
     (globals, rest)
 }
 
-/// Every .slint file under `dir`, one after the other.
-fn slint_sources(dir: &std::path::Path) -> String {
+/// Every file under `dir` whose name ends with `ext`, one after the other.
+fn sources(dir: &std::path::Path, ext: &str) -> String {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -132,8 +103,8 @@ fn slint_sources(dir: &std::path::Path) -> String {
     let mut all = String::new();
     for path in paths {
         if path.is_dir() {
-            all.push_str(&slint_sources(&path));
-        } else if path.extension().is_some_and(|e| e == "slint") {
+            all.push_str(&sources(&path, ext));
+        } else if path.extension().is_some_and(|e| e == ext) {
             all.push_str(&std::fs::read_to_string(&path).unwrap());
             all.push('\n');
         }
@@ -141,36 +112,154 @@ fn slint_sources(dir: &std::path::Path) -> String {
     all
 }
 
-#[test]
-fn every_phrase_on_screen_has_its_english() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let source = slint_sources(&std::path::Path::new(root).join("crates/accueil-kiosk/ui"));
-    let po = std::fs::read_to_string(format!(
-        "{root}/crates/accueil-kiosk/ui/translations/en/LC_MESSAGES/accueil-kiosk.po"
-    ))
-    .unwrap();
-    let (globals, views) = split_globals(&source);
-    let (mut sources, others) = slint_strings(&views);
-    sources.extend(slint_strings(&globals).0);
-    assert!(sources.len() > 50, "only {} @tr() found", sources.len());
-    let entries = po_entries(&po);
+/// The string literals right after each `marker` in `source`.
+fn literals_after(source: &str, marker: &str) -> BTreeSet<String> {
+    source
+        .match_indices(marker)
+        .filter_map(|(at, _)| {
+            let rest = source[at + marker.len()..].trim_start();
+            rest.starts_with('"').then(|| literal(rest)).flatten()
+        })
+        .map(|(text, _)| text)
+        .collect()
+}
 
-    let missing: Vec<_> = sources
-        .iter()
-        .filter(|s| !entries.iter().any(|(id, ok)| id == *s && *ok))
+/// The French of Rust messages said in the reader's language.
+fn rust_phrases(root: &std::path::Path) -> BTreeSet<String> {
+    let mut all = String::new();
+    for dir in [
+        "crates/accueil-core/src",
+        "crates/accueil-hub/src",
+        "crates/accueil-kiosk/src",
+        "src",
+    ] {
+        all.push_str(&sources(&root.join(dir), "rs"));
+    }
+    // Not in comments (this very convention is explained in one).
+    let code: String = all
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .flat_map(|l| [l, "\n"])
         .collect();
-    assert!(
-        missing.is_empty(),
-        "no English in accueil-kiosk.po for {missing:#?}"
+    literals_after(&code, "Text::fr(")
+}
+
+/// The French of the organisers' page: its `t("…")` (and the literals of
+/// a `t(a ? "…" : "…")`), the text of its `data-t` elements, the
+/// `aria-label` of its `data-l` ones, and what a `dataset.t` is set to.
+fn page_phrases(page: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for (at, _) in page.match_indices("t(") {
+        let before = page[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '_') {
+            continue;
+        }
+        // The call's literals, up to its `)` (not one inside a literal).
+        let mut rest = &page[at + 2..];
+        while let Some(next) = rest.find(['"', ')', '\n']) {
+            if !rest[next..].starts_with('"') {
+                break;
+            }
+            let Some((text, len)) = literal(&rest[next..]) else {
+                break;
+            };
+            found.insert(text);
+            rest = &rest[next + len..];
+        }
+    }
+    // An element's attributes: from its `<` to its `>`.
+    let tag_around = |at: usize| {
+        let open = page[..at].rfind('<').unwrap();
+        (open, open + page[open..].find('>').unwrap())
+    };
+    for (at, _) in page
+        .match_indices(" data-t")
+        .filter(|(at, _)| page[at + " data-t".len()..].starts_with(['>', ' ']))
+    {
+        let (_, close) = tag_around(at);
+        let text = &page[close + 1..];
+        found.insert(text[..text.find('<').unwrap()].to_owned());
+    }
+    for (at, _) in page
+        .match_indices(" data-l")
+        .filter(|(at, _)| page[at + " data-l".len()..].starts_with(['>', ' ']))
+    {
+        let (open, close) = tag_around(at);
+        let tag = &page[open..close];
+        let label = &tag[tag.find("aria-label=").unwrap() + "aria-label=".len()..];
+        found.insert(literal(label).unwrap().0);
+    }
+    found.extend(literals_after(page, "dataset.t = "));
+    found
+}
+
+#[test]
+fn every_phrase_on_screen_in_messages_and_on_the_page_has_its_english() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = sources(&root.join("crates/accueil-kiosk/ui"), "slint");
+    let (globals, views) = split_globals(&source);
+    let (mut slint, others) = slint_strings(&views);
+    slint.extend(slint_strings(&globals).0);
+    let rust = rust_phrases(root);
+    let page = page_phrases(
+        &std::fs::read_to_string(root.join("crates/accueil-hub/src/page.html")).unwrap(),
     );
+    assert!(slint.len() > 50, "only {} @tr() found", slint.len());
+    assert!(rust.len() > 40, "only {} Text::fr() found", rust.len());
+    assert!(
+        page.len() > 60,
+        "only {} phrases found on the page",
+        page.len()
+    );
+    let said: BTreeSet<&String> = slint.iter().chain(&rust).chain(&page).collect();
+
+    let entries = accueil::domain::i18n::english_entries();
+    let translated = |id: &str| {
+        entries.iter().any(|e| {
+            (e.id == id || e.plural.as_deref() == Some(id))
+                && !e.translations.is_empty()
+                && e.translations.iter().all(|t| !t.trim().is_empty())
+        })
+    };
+    for (whose, phrases) in [("the screen", &slint), ("Rust", &rust), ("the page", &page)] {
+        let missing: Vec<_> = phrases.iter().filter(|s| !translated(s)).collect();
+        assert!(
+            missing.is_empty(),
+            "no English in accueil-kiosk.po for these phrases of {whose}: {missing:#?}"
+        );
+    }
     let stale: Vec<_> = entries
         .iter()
-        .filter(|(id, _)| !sources.contains(id))
-        .map(|(id, _)| id)
+        .flat_map(|e| std::iter::once(&e.id).chain(&e.plural))
+        .filter(|id| !id.is_empty() && !said.contains(id))
         .collect();
     assert!(
         stale.is_empty(),
-        "accueil-kiosk.po translates phrases no longer on screen: {stale:#?}"
+        "accueil-kiosk.po translates phrases no longer said: {stale:#?}"
+    );
+
+    // A translation keeps every value of its phrase, and invents none.
+    use accueil::domain::i18n::placeholders;
+    let mismatched: Vec<_> = entries
+        .iter()
+        .filter(|e| !e.id.is_empty())
+        .filter(|e| {
+            let plural = e.plural.as_deref().map(placeholders);
+            e.translations.iter().enumerate().any(|(i, t)| {
+                let french = match (&plural, i) {
+                    (Some(p), 1..) => p.clone(),
+                    _ => placeholders(&e.id),
+                };
+                // A singular form may say « one » instead of `{n}`.
+                let english = placeholders(t);
+                english != french && !(i == 0 && e.plural.is_some() && english.len() < french.len())
+            })
+        })
+        .map(|e| &e.id)
+        .collect();
+    assert!(
+        mismatched.is_empty(),
+        "translations that lose or invent a {{value}}: {mismatched:#?}"
     );
 
     // Other literals are codes ("welcome", "no-name"), separators, the
@@ -225,14 +314,32 @@ fn the_scanner_reads_its_own_parser() {
             .into()
     );
     assert_eq!(others, ["code", "Un \"mot\""]);
-    let po = "msgid \"\"\nmsgstr \"h\"\n\nmsgid \"A\"\nmsgstr \"B\"\n\nmsgid \"C\"\nmsgstr \"\"\n\nmsgid \"{n} x\"\nmsgid_plural \"{n} xs\"\nmsgstr[0] \"y\"\nmsgstr[1] \"\"\n";
+
+    let page = r##"<h2 id="t" data-t>Par jour</h2> <button aria-label="Une de plus" data-l>+ 1</button>
+      <a data-t href="#">Absents</a> t("{n} badge(s) en attente").replace("{n}", n);
+      fill(x, t("Aucune")); b.textContent = t(e.revoked ? "Réadmettre" : "Révoquer") + text("non");
+      $("v").dataset.t = "Toute la page";"##;
     assert_eq!(
-        po_entries(po),
+        page_phrases(page),
         [
-            ("A".into(), true),
-            ("C".into(), false),
-            ("{n} x".into(), false),
-            ("{n} xs".into(), false)
+            "Absents",
+            "Aucune",
+            "Par jour",
+            "Réadmettre",
+            "Révoquer",
+            "Toute la page",
+            "Une de plus",
+            "{n} badge(s) en attente"
         ]
+        .map(String::from)
+        .into()
+    );
+    assert_eq!(
+        literals_after(
+            r#"Text::fr("a {x}").arg("x", 1); Text::fr(
+"b")"#,
+            "Text::fr("
+        ),
+        ["a {x}", "b"].map(String::from).into()
     );
 }

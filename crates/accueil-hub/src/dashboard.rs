@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use accueil_core::app::{AppError, Kiosk, RoomView, Stats};
+use accueil_core::config::Language;
 use accueil_core::domain::queue::QueueAlert;
 use accueil_core::protocol::PrinterHealth;
 
@@ -273,8 +274,8 @@ fn pretix(k: &Kiosk) -> Result<Option<Pretix>, AppError> {
                     name: n.name.clone(),
                     kiosk: n.kiosk.clone(),
                     at: event.hh_mm(n.at),
-                    fr: accueil_core::pretix::reason_text(reason).to_owned(),
-                    en: accueil_core::pretix::reason_text_en(reason).to_owned(),
+                    fr: accueil_core::pretix::reason_text(reason).to_string(),
+                    en: accueil_core::pretix::reason_text(reason).in_language(Language::English),
                 }
             })
             .collect(),
@@ -424,8 +425,8 @@ fn entrance(
         max_wait_minutes: event.max_wait_minutes,
         alert: f.alert.as_ref().map(|a| Alert {
             alert: a.clone(),
-            fr: a.words(false),
-            en: a.words(true),
+            fr: a.words().to_string(),
+            en: a.words().in_language(Language::English),
         }),
     })
 }

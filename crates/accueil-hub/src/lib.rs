@@ -43,9 +43,6 @@ use crate::routes::sync::{list, snapshot, sync};
 use crate::serve::{ConnectionId, Connections, serve};
 pub use dashboard::{Dashboard, dashboard};
 
-/// The dashboard: one page, its script and style inside, no CDN.
-const PAGE: &str = include_str!("page.html");
-
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
     #[error(

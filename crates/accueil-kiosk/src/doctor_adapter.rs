@@ -8,6 +8,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::desk::{Desk, Intent};
 use super::{AppWindow, CheckLevel, CheckRow, DoctorAdapter, Shared, dispatch};
 use accueil_core::app::{Doctor, Level};
+use accueil_core::config::Language;
 
 pub(super) fn wire(window: &AppWindow, desk: &Shared) {
     let adapter = window.global::<DoctorAdapter>();
@@ -32,15 +33,17 @@ pub(super) fn run(window: &AppWindow, desk: &Desk) {
     let adapter = window.global::<DoctorAdapter>();
     adapter.set_running(true);
     adapter.set_checks(ModelRc::default());
+    // In the language on screen when asked.
+    let language = desk.language;
     let mut kiosk = match desk.kiosk.open_another() {
         Ok(k) => k,
         Err(e) => {
-            render(window, &failed(e.to_string()));
+            render(window, &Doctor::could_not_start(e.to_string()), language);
             return;
         }
     };
     if desk.counter.is_none() {
-        render(window, &kiosk.doctor(None));
+        render(window, &kiosk.doctor(None), language);
         return;
     }
     let w = window.as_weak();
@@ -48,27 +51,14 @@ pub(super) fn run(window: &AppWindow, desk: &Desk) {
         .name("verification".into())
         .spawn(move || {
             let report = kiosk.doctor(None);
-            let _ = w.upgrade_in_event_loop(move |w| render(&w, &report));
+            let _ = w.upgrade_in_event_loop(move |w| render(&w, &report, language));
         });
     if let Err(e) = spawned {
-        render(window, &failed(e.to_string()));
+        render(window, &Doctor::could_not_start(e.to_string()), language);
     }
 }
 
-/// The checks could not even start: said as a failed check.
-fn failed(why: String) -> Doctor {
-    Doctor {
-        ready: false,
-        checks: vec![accueil_core::app::Check {
-            name: "database",
-            level: Level::Fail,
-            detail: why,
-            fix: Some("voir le message ci-contre".into()),
-        }],
-    }
-}
-
-fn render(window: &AppWindow, report: &Doctor) {
+fn render(window: &AppWindow, report: &Doctor, language: Language) {
     let adapter = window.global::<DoctorAdapter>();
     let rows: Vec<CheckRow> = report
         .checks
@@ -80,8 +70,13 @@ fn render(window: &AppWindow, report: &Doctor) {
                 Level::Warn => CheckLevel::Warn,
                 Level::Fail => CheckLevel::Fail,
             },
-            detail: c.detail.clone().into(),
-            fix: c.fix.clone().unwrap_or_default().into(),
+            detail: c.detail.in_language(language).into(),
+            fix: c
+                .fix
+                .as_ref()
+                .map(|f| f.in_language(language))
+                .unwrap_or_default()
+                .into(),
         })
         .collect();
     adapter.set_checks(ModelRc::new(VecModel::from(rows)));

@@ -66,7 +66,7 @@ pub enum UiError {
     )]
     Worker(std::io::Error),
     #[error(
-        "traduction « {0} » absente de l'application — recompilez accueil avec ui/translations"
+        "traduction « {0} » absente de l'application — recompilez accueil avec crates/accueil-core/i18n"
     )]
     Translation(&'static str),
 }

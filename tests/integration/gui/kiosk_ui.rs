@@ -1083,6 +1083,29 @@ fn staff_check_the_kiosk_from_its_screen() {
     );
     tap(&ui, "Retour", &mut actions);
 
+    // In English, the checks speak English too (they are Rust's words,
+    // from the same catalogue as the screen's).
+    tap(&ui, "English", &mut actions);
+    tap(&ui, "Check this kiosk", &mut actions);
+    assert_eq!(
+        find(&ui, "Verdict").accessible_value().unwrap(),
+        "Ready: the door can open."
+    );
+    let text = crate::gui::support::screen_text(&ui);
+    for english in [
+        "1200 registered (20 cancelled)",
+        "is sound",
+        "no camera",
+        "kiosk on its own (no [hub] url)",
+    ] {
+        assert!(text.contains(english), "{english} in {text}");
+    }
+    for french in ["inscrits", "intègre", "caméra", "kiosque seul", "gardées"] {
+        assert!(!text.contains(french), "{french} in {text}");
+    }
+    tap(&ui, "Back", &mut actions);
+    tap(&ui, "Français", &mut actions);
+
     // An empty list shuts the door: said, with what to do.
     ui.with_kiosk(|k| k.purge(true).unwrap());
     tap(&ui, "Vérifier la borne", &mut actions);

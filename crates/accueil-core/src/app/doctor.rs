@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::Kiosk;
+use crate::domain::i18n::Text;
 use crate::print::Printer;
 
 /// How a check came out.
@@ -20,7 +21,9 @@ pub enum Level {
     Fail,
 }
 
-/// One check: what was looked at, what was found, what to do.
+/// One check: what was looked at, what was found, what to do — in French
+/// for `accueil doctor` and its JSON, in the kiosk's language on its
+/// « Vérifier la borne » page ([`Text::in_language`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     /// Stable, for scripts: `database`, `list`, `permissions`, `disk`,
@@ -28,9 +31,9 @@ pub struct Check {
     /// kiosk.toml has a staff PIN.
     pub name: &'static str,
     pub level: Level,
-    pub detail: String,
+    pub detail: Text,
     /// What to do, when it is not ok.
-    pub fix: Option<String>,
+    pub fix: Option<Text>,
 }
 
 /// Every check, and whether the door is ready (no check failed).
@@ -45,7 +48,7 @@ pub struct Doctor {
 const DISK_FAIL: u64 = 100 * 1024 * 1024;
 const DISK_WARN: u64 = 1024 * 1024 * 1024;
 
-fn ok(name: &'static str, detail: impl Into<String>) -> Check {
+fn ok(name: &'static str, detail: impl Into<Text>) -> Check {
     Check {
         name,
         level: Level::Ok,
@@ -57,14 +60,25 @@ fn ok(name: &'static str, detail: impl Into<String>) -> Check {
 fn not_ok(
     name: &'static str,
     level: Level,
-    detail: impl Into<String>,
-    fix: impl Into<String>,
+    detail: impl Into<Text>,
+    fix: impl Into<Text>,
 ) -> Check {
     Check {
         name,
         level,
         detail: detail.into(),
         fix: Some(fix.into()),
+    }
+}
+
+impl Doctor {
+    /// The checks could not even start (the database would not open, no
+    /// thread to run them on): said as a failed check.
+    pub fn could_not_start(why: String) -> Doctor {
+        Doctor {
+            ready: false,
+            checks: vec![not_ok("database", Level::Fail, why, see_message())],
+        }
     }
 }
 
@@ -88,7 +102,7 @@ impl Kiosk {
             Some(read) => self.check_scan(read),
             None => ok(
                 "scanner",
-                "non testé — « accueil doctor --scan », puis scannez un billet, vérifie le réglage du clavier du lecteur",
+                Text::fr("non testé — « accueil doctor --scan », puis scannez un billet, vérifie le réglage du clavier du lecteur"),
             ),
         });
         Doctor {
@@ -101,20 +115,19 @@ impl Kiosk {
         match self.store.integrity_check() {
             Ok(answer) if answer == "ok" => ok(
                 "database",
-                format!("{} intègre", self.store.path().display()),
+                Text::fr("{path} intègre").arg("path", self.store.path().display()),
             ),
             Ok(answer) => not_ok(
                 "database",
                 Level::Fail,
-                format!("{} endommagée : {answer}", self.store.path().display()),
-                "restaurez la base depuis sa sauvegarde ; un kiosque relié à un hub peut repartir d'une base neuve (il y retrouve la liste et ses entrées)",
+                Text::fr("{path} endommagée : {answer}")
+                    .arg("path", self.store.path().display())
+                    .arg("answer", answer),
+                Text::fr(
+                    "restaurez la base depuis sa sauvegarde ; un kiosque relié à un hub peut repartir d'une base neuve (il y retrouve la liste et ses entrées)",
+                ),
             ),
-            Err(e) => not_ok(
-                "database",
-                Level::Fail,
-                e.to_string(),
-                "voir le message ci-contre",
-            ),
+            Err(e) => not_ok("database", Level::Fail, e.to_string(), see_message()),
         }
     }
 
@@ -123,13 +136,20 @@ impl Kiosk {
     fn check_pin(&self) -> Option<Check> {
         let hash = self.config.kiosk.staff_pin.as_deref()?;
         Some(if crate::domain::pin::is_current(hash) {
-            ok("pin", "empreinte du code du personnel au niveau actuel")
+            ok(
+                "pin",
+                Text::fr("empreinte du code du personnel au niveau actuel"),
+            )
         } else {
             not_ok(
                 "pin",
                 Level::Warn,
-                "empreinte du code du personnel faite par une version plus ancienne : retrouvée en quelques heures depuis une borne volée",
-                "choisissez un code de 8 chiffres, « echo CODE | accueil pin-hash », et remplacez [kiosk] staff_pin (au hub : il le donne aux bornes à leur inscription)",
+                Text::fr(
+                    "empreinte du code du personnel faite par une version plus ancienne : retrouvée en quelques heures depuis une borne volée",
+                ),
+                Text::fr(
+                    "choisissez un code de 8 chiffres, « echo CODE | accueil pin-hash », et remplacez [kiosk] staff_pin (au hub : il le donne aux bornes à leur inscription)",
+                ),
             )
         })
     }
@@ -137,40 +157,35 @@ impl Kiosk {
     fn check_list(&self) -> Check {
         let stats = match self.stats() {
             Ok(s) => s,
-            Err(e) => {
-                return not_ok(
-                    "list",
-                    Level::Fail,
-                    e.to_string(),
-                    "voir le message ci-contre",
-                );
-            }
+            Err(e) => return not_ok("list", Level::Fail, e.to_string(), see_message()),
         };
         if let Ok(Some(at)) = self.store.purged_at() {
             return not_ok(
                 "list",
                 Level::Fail,
-                format!(
-                    "base purgée le {} : plus de liste",
-                    at.strftime(crate::domain::when::DATE)
-                ),
-                "pour un nouvel événement, partez d'une base neuve ([database] path)",
+                Text::fr("base purgée le {date} : plus de liste")
+                    .arg("date", at.strftime(crate::domain::when::DATE)),
+                Text::fr("pour un nouvel événement, partez d'une base neuve ([database] path)"),
             );
         }
         if stats.registrants == 0 {
             let fix = if self.config.hub.url.is_some() {
-                "lancez « accueil sync --once » : le kiosque prend la liste du hub"
+                Text::fr("lancez « accueil sync --once » : le kiosque prend la liste du hub")
             } else {
-                "importez la liste : « accueil import FICHIER » (ou [source] pretix)"
+                Text::fr("importez la liste : « accueil import FICHIER » (ou [source] pretix)")
             };
-            return not_ok("list", Level::Fail, "aucun inscrit dans la base", fix);
+            return not_ok(
+                "list",
+                Level::Fail,
+                Text::fr("aucun inscrit dans la base"),
+                fix,
+            );
         }
         ok(
             "list",
-            format!(
-                "{} inscrits ({} annulés)",
-                stats.registrants, stats.cancelled
-            ),
+            Text::fr("{n} inscrits ({cancelled} annulés)")
+                .arg("n", stats.registrants)
+                .arg("cancelled", stats.cancelled),
         )
     }
 
@@ -184,17 +199,24 @@ impl Kiosk {
                     .and_then(|()| std::fs::write(&probe, b""))
                     .and_then(|()| std::fs::remove_file(&probe));
                 match writable {
-                    Ok(()) => ok("printer", format!("badges en PDF dans {}", dir.display())),
+                    Ok(()) => ok(
+                        "printer",
+                        Text::fr("badges en PDF dans {dir}").arg("dir", dir.display()),
+                    ),
                     Err(e) => not_ok(
                         "printer",
                         Level::Fail,
-                        format!("dossier {} : {e}", dir.display()),
-                        "vérifiez [printer] folder dans kiosk.toml et les droits du dossier",
+                        Text::fr("dossier {dir} : {error}")
+                            .arg("dir", dir.display())
+                            .arg("error", e),
+                        Text::fr(
+                            "vérifiez [printer] folder dans kiosk.toml et les droits du dossier",
+                        ),
                     ),
                 }
             }
-            printer @ Printer::Cups { .. } => {
-                let printer = printer.clone();
+            printer @ Printer::Cups { queue, .. } => {
+                let (printer, queue) = (printer.clone(), queue.clone());
                 let capabilities = match printer.capabilities() {
                     Ok(c) => c,
                     Err(e) => {
@@ -202,7 +224,9 @@ impl Kiosk {
                             "printer",
                             Level::Fail,
                             e.to_string(),
-                            "vérifiez que CUPS tourne (lpstat -p) et [printer] name dans kiosk.toml",
+                            Text::fr(
+                                "vérifiez que CUPS tourne (lpstat -p) et [printer] name dans kiosk.toml",
+                            ),
                         );
                     }
                 };
@@ -213,7 +237,7 @@ impl Kiosk {
                         "printer",
                         Level::Fail,
                         self.wont_fit(c, w, h),
-                        "changez [badge] size dans kiosk.toml, ou la file d'impression",
+                        Text::fr("changez [badge] size dans kiosk.toml, ou la file d'impression"),
                     );
                 }
                 let health = self.printer_health().ok();
@@ -221,23 +245,29 @@ impl Kiosk {
                     return not_ok(
                         "printer",
                         Level::Warn,
-                        format!("{} : {problem}", printer.describe()),
-                        "remettez l'imprimante en état (papier, capot, câble) ; les badges attendent dans la file",
+                        Text::fr("imprimante « {queue} » : {problem}")
+                            .arg("queue", &queue)
+                            .arg("problem", problem),
+                        Text::fr(
+                            "remettez l'imprimante en état (papier, capot, câble) ; les badges attendent dans la file",
+                        ),
                     );
                 }
-                let colour = match capabilities.and_then(|c| c.colour) {
-                    Some(false) => " (monochrome : badges en noir et blanc)",
-                    _ => "",
+                let prints = match capabilities.and_then(|c| c.colour) {
+                    Some(false) => Text::fr(
+                        "imprimante « {queue} » imprime le format {format} ({w} × {h} mm) (monochrome : badges en noir et blanc)",
+                    ),
+                    _ => {
+                        Text::fr("imprimante « {queue} » imprime le format {format} ({w} × {h} mm)")
+                    }
                 };
                 ok(
                     "printer",
-                    format!(
-                        "{} imprime le format {} ({} × {} mm){colour}",
-                        printer.describe(),
-                        format.name(),
-                        super::badges::mm_text(w),
-                        super::badges::mm_text(h)
-                    ),
+                    prints
+                        .arg("queue", queue)
+                        .arg("format", format.name())
+                        .arg("w", super::badges::mm_text(w))
+                        .arg("h", super::badges::mm_text(h)),
                 )
             }
         }
@@ -245,23 +275,32 @@ impl Kiosk {
 
     fn check_hub(&self) -> Check {
         let Some(url) = self.config.hub.url.as_deref() else {
-            return ok("hub", "kiosque seul (pas de [hub] url)");
+            return ok("hub", Text::fr("kiosque seul (pas de [hub] url)"));
         };
         let token = self.config.hub.token.as_deref();
         let client = match crate::sync::Client::new(url, token, Duration::from_secs(5)) {
             Ok(c) => c,
-            Err(e) => return not_ok("hub", Level::Warn, e.to_string(), "vérifiez [hub] url"),
+            Err(e) => {
+                return not_ok(
+                    "hub",
+                    Level::Warn,
+                    e.to_string(),
+                    Text::fr("vérifiez [hub] url"),
+                );
+            }
         };
         match client.probe() {
             Err(e) => not_ok(
                 "hub",
                 Level::Warn,
                 e.to_string(),
-                "vérifiez le réseau et que « accueil hub » tourne ; en attendant, le kiosque accueille seul et rattrapera le hub",
+                Text::fr(
+                    "vérifiez le réseau et que « accueil hub » tourne ; en attendant, le kiosque accueille seul et rattrapera le hub",
+                ),
             ),
             Ok(hub_time) => {
                 let Some(hub_time) = hub_time else {
-                    return ok("hub", format!("{url} répond"));
+                    return ok("hub", Text::fr("{url} répond").arg("url", url));
                 };
                 let offset = hub_time.as_second() - self.now().as_second();
                 match crate::sync::clock_warning(offset) {
@@ -269,11 +308,15 @@ impl Kiosk {
                         "hub",
                         Level::Fail,
                         warning,
-                        "mettez l'horloge de ce kiosque à l'heure (timedatectl set-ntp true) : ses arrivées seraient datées d'un autre moment",
+                        Text::fr(
+                            "mettez l'horloge de ce kiosque à l'heure (timedatectl set-ntp true) : ses arrivées seraient datées d'un autre moment",
+                        ),
                     ),
                     None => ok(
                         "hub",
-                        format!("{url} répond, horloges d'accord ({offset:+} s)"),
+                        Text::fr("{url} répond, horloges d'accord ({offset} s)")
+                            .arg("url", url)
+                            .arg("offset", format!("{offset:+}")),
                     ),
                 }
             }
@@ -282,23 +325,23 @@ impl Kiosk {
 
     fn check_retention(&self) -> Check {
         match self.retention_notice() {
-            Ok(Some(notice)) => not_ok("retention", Level::Warn, notice, "accueil purge --yes"),
+            Ok(Some(notice)) => not_ok(
+                "retention",
+                Level::Warn,
+                notice,
+                "accueil purge --yes".to_owned(),
+            ),
             Ok(None) => ok(
                 "retention",
-                format!(
-                    "données personnelles gardées jusqu'au {}",
+                Text::fr("données personnelles gardées jusqu'au {date}").arg(
+                    "date",
                     self.config
                         .event
                         .purge_due()
-                        .strftime(crate::domain::when::DATE)
+                        .strftime(crate::domain::when::DATE),
                 ),
             ),
-            Err(e) => not_ok(
-                "retention",
-                Level::Warn,
-                e.to_string(),
-                "voir le message ci-contre",
-            ),
+            Err(e) => not_ok("retention", Level::Warn, e.to_string(), see_message()),
         }
     }
 
@@ -307,45 +350,43 @@ impl Kiosk {
         let setting = &self.config.camera;
         let ffmpeg = which("ffmpeg");
         match (setting, setting.device()) {
-            (CameraSetting::Off, _) => ok("camera", "désactivée ([scanner] camera = \"off\")"),
-            (CameraSetting::Auto, None) => {
-                ok("camera", "aucune caméra : lecteur et clavier seulement")
-            }
+            (CameraSetting::Off, _) => ok(
+                "camera",
+                Text::fr("désactivée ([scanner] camera = \"off\")"),
+            ),
+            (CameraSetting::Auto, None) => ok(
+                "camera",
+                Text::fr("aucune caméra : lecteur et clavier seulement"),
+            ),
             (CameraSetting::Device(path), None) | (CameraSetting::Device(path), Some(_))
                 if !path.exists() =>
             {
                 not_ok(
                     "camera",
                     Level::Fail,
-                    format!("{} absente", path.display()),
-                    "branchez la caméra, ou corrigez [scanner] camera (ls /dev/video*)",
+                    Text::fr("{device} absente").arg("device", path.display()),
+                    Text::fr("branchez la caméra, ou corrigez [scanner] camera (ls /dev/video*)"),
                 )
             }
             (_, Some(device)) if ffmpeg.is_none() => not_ok(
                 "camera",
                 Level::Warn,
-                format!(
-                    "{} présente, mais ffmpeg manque pour la lire",
-                    device.display()
-                ),
-                "apt-get install ffmpeg",
+                Text::fr("{device} présente, mais ffmpeg manque pour la lire")
+                    .arg("device", device.display()),
+                "apt-get install ffmpeg".to_owned(),
             ),
-            (_, Some(device)) => ok("camera", format!("{} (lue par ffmpeg)", device.display())),
-            (_, None) => ok("camera", "aucune caméra"),
+            (_, Some(device)) => ok(
+                "camera",
+                Text::fr("{device} (lue par ffmpeg)").arg("device", device.display()),
+            ),
+            (_, None) => ok("camera", Text::fr("aucune caméra")),
         }
     }
 
     fn check_scan(&mut self, read: &str) -> Check {
         let tested = match self.test_scan(read) {
             Ok(t) => t,
-            Err(e) => {
-                return not_ok(
-                    "scanner",
-                    Level::Fail,
-                    e.to_string(),
-                    "voir le message ci-contre",
-                );
-            }
+            Err(e) => return not_ok("scanner", Level::Fail, e.to_string(), see_message()),
         };
         match (&tested.registrant, tested.scan.via) {
             (Some(_), None) => ok("scanner", tested.verdict()),
@@ -354,13 +395,17 @@ impl Kiosk {
                 "scanner",
                 Level::Warn,
                 tested.verdict(),
-                "réglez la disposition du clavier du lecteur (sa notice), ou [kiosk] scanner_layout dans kiosk.toml",
+                Text::fr(
+                    "réglez la disposition du clavier du lecteur (sa notice), ou [kiosk] scanner_layout dans kiosk.toml",
+                ),
             ),
             (None, _) => not_ok(
                 "scanner",
                 Level::Fail,
                 tested.verdict(),
-                "scannez un billet de cet événement ; si c'en est un, réglez le lecteur comme dit, ou mettez la liste à jour",
+                Text::fr(
+                    "scannez un billet de cet événement ; si c'en est un, réglez le lecteur comme dit, ou mettez la liste à jour",
+                ),
             ),
         }
     }
@@ -381,7 +426,7 @@ fn check_permissions(config: Option<&Path>, db: &Path) -> Check {
     if open.is_empty() {
         return ok(
             "permissions",
-            "kiosk.toml et la base lisibles de ce seul compte",
+            Text::fr("kiosk.toml et la base lisibles de ce seul compte"),
         );
     }
     let list =
@@ -389,9 +434,9 @@ fn check_permissions(config: Option<&Path>, db: &Path) -> Check {
     not_ok(
         "permissions",
         Level::Warn,
-        format!(
-            "lisible par d'autres comptes : {}",
-            list(&|(p, mode)| format!("{} ({mode:o})", p.display()))
+        Text::fr("lisible par d'autres comptes : {files}").arg(
+            "files",
+            list(&|(p, mode)| format!("{} ({mode:o})", p.display())),
         ),
         format!("chmod 600 {}", list(&|(p, _)| p.display().to_string())),
     )
@@ -401,21 +446,40 @@ fn check_permissions(config: Option<&Path>, db: &Path) -> Check {
 fn check_disk(db: &Path) -> Check {
     let dir = crate::folder_of(db);
     match free_bytes(dir) {
-        None => ok("disk", "espace libre inconnu (df absent)"),
-        Some(free) if free < DISK_FAIL => not_ok(
+        None => ok("disk", Text::fr("espace libre inconnu (df absent)")),
+        Some(free) if free < DISK_WARN => {
+            let left = Text::fr("{mb} Mo libres sous {dir}")
+                .arg("mb", free / 1_000_000)
+                .arg("dir", dir.display());
+            if free < DISK_FAIL {
+                not_ok(
+                    "disk",
+                    Level::Fail,
+                    left,
+                    Text::fr(
+                        "libérez de la place (df -h) : sans place, les arrivées ne s'enregistrent plus",
+                    ),
+                )
+            } else {
+                not_ok(
+                    "disk",
+                    Level::Warn,
+                    left,
+                    Text::fr("libérez de la place (df -h) avant l'ouverture"),
+                )
+            }
+        }
+        Some(free) => ok(
             "disk",
-            Level::Fail,
-            format!("{} Mo libres sous {}", free / 1_000_000, dir.display()),
-            "libérez de la place (df -h) : sans place, les arrivées ne s'enregistrent plus",
+            Text::fr("{gb} Go libres").arg("gb", free / 1_000_000_000),
         ),
-        Some(free) if free < DISK_WARN => not_ok(
-            "disk",
-            Level::Warn,
-            format!("{} Mo libres sous {}", free / 1_000_000, dir.display()),
-            "libérez de la place (df -h) avant l'ouverture",
-        ),
-        Some(free) => ok("disk", format!("{} Go libres", free / 1_000_000_000)),
     }
+}
+
+/// The fix of a check whose finding is an error message: the message
+/// says it.
+fn see_message() -> Text {
+    Text::fr("voir le message ci-contre")
 }
 
 fn free_bytes(dir: &Path) -> Option<u64> {

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{AppError, Kiosk, Lookup, Result};
+use crate::domain::i18n::Text;
 use crate::domain::{Record, Registrant};
 use crate::store::{JobView, PurgeCounts};
 
@@ -95,18 +96,18 @@ impl Kiosk {
 
     /// The reminder every start gives once the retention date is past and
     /// the copy is not purged; `None` before it, or once purged.
-    pub fn retention_notice(&self) -> Result<Option<String>> {
+    pub fn retention_notice(&self) -> Result<Option<Text>> {
         let event = &self.config.event;
         let today = self.today();
         let due = event.purge_due();
         if today < due || self.store.purged_at()?.is_some() {
             return Ok(None);
         }
-        Ok(Some(format!(
-            "données personnelles gardées au-delà du {} ([event] retention_days = {} après le dernier jour) — lancez « accueil purge --yes » sur chaque kiosque et sur le hub : les comptes anonymes restent",
-            due.strftime(crate::domain::when::DATE),
-            event.retention_days
-        )))
+        Ok(Some(
+            Text::fr("données personnelles gardées au-delà du {date} ([event] retention_days = {days} après le dernier jour) — lancez « accueil purge --yes » sur chaque kiosque et sur le hub : les comptes anonymes restent")
+                .arg("date", due.strftime(crate::domain::when::DATE))
+                .arg("days", event.retention_days),
+        ))
     }
 
     /// Removes names, e-mails, organisations, ticket codes and free fields

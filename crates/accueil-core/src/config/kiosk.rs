@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+pub use crate::domain::i18n::Language;
 use crate::domain::keyboard::{Mix, ScannerLayout};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,31 +62,6 @@ impl Touch {
 
 /// `[checkin] door_opens_minutes` when kiosk.toml does not say.
 pub const DOOR_OPENS_MINUTES: u16 = 15;
-
-/// The kiosk screen's language: French first, English on request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::IntoStaticStr, strum::EnumString)]
-pub enum Language {
-    #[default]
-    #[strum(serialize = "fr")]
-    French,
-    #[strum(serialize = "en")]
-    English,
-}
-
-impl Language {
-    /// The code used in kiosk.toml and by the UI's translation bundle.
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    /// The other one: what the on-screen language button switches to.
-    pub fn other(self) -> Language {
-        match self {
-            Language::French => Language::English,
-            Language::English => Language::French,
-        }
-    }
-}
 
 /// Who stands in front of the screen.
 #[derive(

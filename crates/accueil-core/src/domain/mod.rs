@@ -5,6 +5,7 @@ pub mod checkin;
 pub mod colour;
 pub mod enrolment;
 pub mod event;
+pub mod i18n;
 pub mod keyboard;
 pub mod payload;
 pub mod pin;

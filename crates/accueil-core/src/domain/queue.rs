@@ -12,6 +12,7 @@
 //! a steward's clicker) tells its length; without one, the forecast says
 //! « saturated since » and no number — never a small wait that is wrong.
 
+use crate::domain::i18n::Text;
 use jiff::{SignedDuration, Timestamp};
 
 /// Arrival rates are taken over the last five minutes.
@@ -98,39 +99,25 @@ pub enum QueueAlert {
 }
 
 impl QueueAlert {
-    /// What the organisers read, in French or in English.
-    pub fn words(&self, english: bool) -> String {
-        match (self, english) {
-            (
-                QueueAlert::Wait {
-                    minutes,
-                    more_kiosks,
-                },
-                false,
-            ) => match more_kiosks {
-                Some(1) => format!("attente prévue {minutes} min : ouvrez une borne de plus"),
-                Some(n) => format!("attente prévue {minutes} min : ouvrez {n} bornes de plus"),
-                None => format!(
-                    "attente prévue {minutes} min : ouvrez toutes les bornes possibles, et faites patienter"
+    /// What the organisers read (in their language: [`Text::in_language`]).
+    pub fn words(&self) -> Text {
+        match self {
+            QueueAlert::Wait {
+                minutes,
+                more_kiosks,
+            } => match more_kiosks {
+                Some(1) => Text::fr("attente prévue {minutes} min : ouvrez une borne de plus"),
+                Some(n) => Text::fr("attente prévue {minutes} min : ouvrez {n} bornes de plus")
+                    .arg("n", n),
+                None => Text::fr(
+                    "attente prévue {minutes} min : ouvrez toutes les bornes possibles, et faites patienter",
                 ),
-            },
-            (
-                QueueAlert::Wait {
-                    minutes,
-                    more_kiosks,
-                },
-                true,
-            ) => match more_kiosks {
-                Some(1) => format!("expected wait {minutes} min: open one more kiosk"),
-                Some(n) => format!("expected wait {minutes} min: open {n} more kiosks"),
-                None => format!("expected wait {minutes} min: open every kiosk you can"),
-            },
-            (QueueAlert::Saturated { minutes }, false) => format!(
-                "bornes occupées sans répit depuis {minutes} min : la file grossit peut-être — comptez-la (vue Entrée, « + 1 ») ou ouvrez une borne de plus"
-            ),
-            (QueueAlert::Saturated { minutes }, true) => format!(
-                "kiosks busy non-stop for {minutes} min: the queue may be growing — count it (Entrance view, “+ 1”) or open one more kiosk"
-            ),
+            }
+            .arg("minutes", minutes),
+            QueueAlert::Saturated { minutes } => Text::fr(
+                "bornes occupées sans répit depuis {minutes} min : la file grossit peut-être — comptez-la (vue Entrée, « + 1 ») ou ouvrez une borne de plus",
+            )
+            .arg("minutes", minutes),
         }
     }
 }

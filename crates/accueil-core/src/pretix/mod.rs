@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use client::{Client, PretixError};
 
+use crate::domain::i18n::Text;
 use crate::domain::registrant::plausible_email;
 use crate::domain::text::squeeze;
 use crate::domain::{Event, Record, RecordKind, SourceEntry, Status};
@@ -432,28 +433,32 @@ pub fn judge_annul(http: u16) -> Verdict {
     }
 }
 
-/// pretix's reason codes in words, for the desk (French).
-pub fn reason_text(reason: &str) -> &'static str {
+/// pretix's reason codes in words, for the desk, the command line and the
+/// organisers' page (the kiosk's status bar says them in its .slint, with
+/// the same phrases of the catalogue).
+pub fn reason_text(reason: &str) -> Text {
     match reason {
-        "invalid" => "billet inconnu de pretix",
-        "unpaid" => "commande non payée dans pretix",
-        "canceled" => "billet annulé dans pretix",
-        "already_redeemed" => "déjà entré selon pretix",
-        "product" => "produit non admis sur cette liste pretix",
-        "rules" => "refusé par les règles de la liste pretix",
-        "revoked" => "billet révoqué dans pretix (un nouveau a été émis)",
-        "incomplete" => "informations à compléter dans pretix",
-        "ambiguous" => "code ambigu dans pretix",
-        "blocked" => "billet bloqué dans pretix",
-        "unapproved" => "commande pas encore approuvée dans pretix",
-        "invalid_time" => "billet pas valable à cette heure selon pretix",
-        "annulled" => "entrée annulée dans pretix",
-        "too_late" => "annulation refusée par pretix (plus de 15 minutes) : l'entrée y reste",
-        "unknown_nonce" => "pretix n'avait pas cette entrée",
-        "walk_in" => "inscrit sur place : inconnu de pretix",
-        "undone_before_sent" => "annulée avant l'envoi",
-        "nothing_in_pretix" => "rien à annuler dans pretix",
-        _ => "refusé par pretix",
+        "invalid" => Text::fr("billet inconnu de pretix"),
+        "unpaid" => Text::fr("commande non payée dans pretix"),
+        "canceled" => Text::fr("billet annulé dans pretix"),
+        "already_redeemed" => Text::fr("déjà entré selon pretix"),
+        "product" => Text::fr("produit non admis sur cette liste pretix"),
+        "rules" => Text::fr("refusé par les règles de la liste pretix"),
+        "revoked" => Text::fr("billet révoqué dans pretix (un nouveau a été émis)"),
+        "incomplete" => Text::fr("informations à compléter dans pretix"),
+        "ambiguous" => Text::fr("code ambigu dans pretix"),
+        "blocked" => Text::fr("billet bloqué dans pretix"),
+        "unapproved" => Text::fr("commande pas encore approuvée dans pretix"),
+        "invalid_time" => Text::fr("billet pas valable à cette heure selon pretix"),
+        "annulled" => Text::fr("entrée annulée dans pretix"),
+        "too_late" => {
+            Text::fr("annulation refusée par pretix (plus de 15 minutes) : l'entrée y reste")
+        }
+        "unknown_nonce" => Text::fr("pretix n'avait pas cette entrée"),
+        "walk_in" => Text::fr("inscrit sur place : inconnu de pretix"),
+        "undone_before_sent" => Text::fr("annulée avant l'envoi"),
+        "nothing_in_pretix" => Text::fr("rien à annuler dans pretix"),
+        _ => Text::fr("refusé par pretix"),
     }
 }
 
@@ -468,35 +473,11 @@ pub fn notice_line(n: &crate::protocol::PretixNotice) -> String {
     )
 }
 
-/// The same in English, for the organisers' page.
-pub fn reason_text_en(reason: &str) -> &'static str {
-    match reason {
-        "invalid" => "ticket unknown to pretix",
-        "unpaid" => "order not paid in pretix",
-        "canceled" => "ticket cancelled in pretix",
-        "already_redeemed" => "already in according to pretix",
-        "product" => "product not admitted on this pretix list",
-        "rules" => "refused by the pretix list's rules",
-        "revoked" => "ticket revoked in pretix (a new one was issued)",
-        "incomplete" => "information to complete in pretix",
-        "ambiguous" => "ambiguous code in pretix",
-        "blocked" => "ticket blocked in pretix",
-        "unapproved" => "order not approved yet in pretix",
-        "invalid_time" => "ticket not valid at this time according to pretix",
-        "annulled" => "entry annulled in pretix",
-        "too_late" => "pretix refused the undo (over 15 minutes): the entry stays there",
-        "unknown_nonce" => "pretix did not have this entry",
-        "walk_in" => "walk-in: unknown to pretix",
-        "undone_before_sent" => "undone before it was sent",
-        "nothing_in_pretix" => "nothing to undo in pretix",
-        _ => "refused by pretix",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::event::tests::sample_event;
+    use crate::domain::i18n::Language;
 
     /// A workshop's list: main tickets by their secret, add-ons by their
     /// main ticket's (on the list, or on the event's list), cancelled and
@@ -740,8 +721,8 @@ mod tests {
             );
             assert_ne!(reason_text(reason), reason_text("?"), "{reason} in words");
             assert_ne!(
-                reason_text_en(reason),
-                reason_text_en("?"),
+                reason_text(reason).in_language(Language::English),
+                reason_text(reason).to_string(),
                 "{reason} in English"
             );
         }

@@ -17,6 +17,7 @@ pub use rules::{
 
 use serde::Serialize;
 
+use crate::domain::i18n::Text;
 use crate::protocol::RefusedRecord;
 use crate::store::StoreError;
 /// The kiosk a log belongs to: `accueil-1` for `accueil-1~K7M2Q9XW`
@@ -114,15 +115,21 @@ pub const CLOCK_TOLERANCE_SECS: i64 = 120;
 
 /// What a kiosk says when its clock is off from the hub's by more than
 /// [`CLOCK_TOLERANCE_SECS`] (`offset`: the hub's minus the kiosk's).
-pub fn clock_warning(offset: i64) -> Option<String> {
+pub fn clock_warning(offset: i64) -> Option<Text> {
     if offset.abs() <= CLOCK_TOLERANCE_SECS {
         return None;
     }
     let minutes = (offset.abs() + 59) / 60;
-    let way = if offset > 0 { "en retard" } else { "en avance" };
-    Some(format!(
-        "l'horloge de ce kiosque est {way} de {minutes} min sur celle du hub — les heures d'arrivée seront fausses : réglez l'heure (timedatectl set-ntp true, ou date -s)"
-    ))
+    let words = if offset > 0 {
+        Text::fr(
+            "l'horloge de ce kiosque est en retard de {minutes} min sur celle du hub — les heures d'arrivée seront fausses : réglez l'heure (timedatectl set-ntp true, ou date -s)",
+        )
+    } else {
+        Text::fr(
+            "l'horloge de ce kiosque est en avance de {minutes} min sur celle du hub — les heures d'arrivée seront fausses : réglez l'heure (timedatectl set-ntp true, ou date -s)",
+        )
+    };
+    Some(words.arg("minutes", minutes))
 }
 
 #[cfg(test)]

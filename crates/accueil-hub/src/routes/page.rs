@@ -15,13 +15,33 @@ use accueil_core::app::{Cadence, Kiosk, Next, Worker};
 
 use crate::auth::FromViewer;
 use crate::error::ApiError;
-use crate::{Hub, HubError, PAGE, dashboard};
+use crate::{Hub, HubError, dashboard};
 
 /// How often the figures are computed even without a change: the clock on
 /// the page, a new day.
 const FIGURES_EVERY: Duration = Duration::from_secs(30);
 /// The least time between two computations of the figures.
 const FIGURES_GAP: Duration = Duration::from_millis(250);
+
+/// The dashboard: one page, its script and style inside, no CDN.
+const PAGE: &str = include_str!("../page.html");
+
+/// The page as served: written in French, with the English of its phrases
+/// from accueil's one catalogue written into its script (`english`).
+fn page_html() -> &'static str {
+    static PAGE_WITH_ENGLISH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PAGE_WITH_ENGLISH.get_or_init(|| {
+        let english: std::collections::BTreeMap<&str, &str> =
+            accueil_core::domain::i18n::english_within(PAGE)
+                .into_iter()
+                .collect();
+        // JSON inside <script>: no `<` may close it.
+        let json = serde_json::to_string(&english)
+            .unwrap_or_else(|_| "{}".to_owned())
+            .replace('<', "\\u003c");
+        PAGE.replacen("/*ENGLISH*/{}", &json, 1)
+    })
+}
 
 pub(crate) async fn page(viewer: FromViewer) -> Response {
     (
@@ -40,9 +60,9 @@ pub(crate) async fn page(viewer: FromViewer) -> Response {
         // The page hides what its secret cannot do (the hub refuses it
         // anyway).
         if viewer.organiser {
-            PAGE.replacen(r#"data-role="lecture""#, r#"data-role="organisateur""#, 1)
+            page_html().replacen(r#"data-role="lecture""#, r#"data-role="organisateur""#, 1)
         } else {
-            PAGE.to_owned()
+            page_html().to_owned()
         },
     )
         .into_response()
