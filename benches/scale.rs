@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use accueil::app::Lookup;
-use accueil::app::{ImportOptions, Kiosk};
+use accueil::app::{HubCopy, ImportOptions, Kiosk};
 use accueil::config::Config;
 use accueil::domain::DaySpec;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -103,7 +103,7 @@ fn bench(c: &mut Criterion) {
     // the search index merged, written by VACUUM INTO: no freed page).
     let copy = dir.path().join("copie");
     let start = Instant::now();
-    Kiosk::write_snapshot(&hub_db, &copy).expect("copy");
+    HubCopy::write_snapshot(&hub_db, &copy).expect("copy");
     eprintln!(
         "one-shot: the hub's copy for joining kiosks ({n} registrants): {:.2?}",
         start.elapsed()
@@ -111,7 +111,7 @@ fn bench(c: &mut Criterion) {
     // And the attendees' copy made from it (e-mails and free fields out,
     // search entries made again, index merged, rewritten).
     let start = Instant::now();
-    Kiosk::write_minimal_snapshot(
+    HubCopy::write_minimal_snapshot(
         &copy,
         &dir.path().join("brouillon"),
         &dir.path().join("borne"),

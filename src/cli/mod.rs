@@ -231,7 +231,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => cmd::print::run(&mut copy()?, &out, Target { code, id }, reason.as_deref()),
         Command::Stats => out.show(&cmd::stats::run(&mut copy()?)?),
         Command::Kiosks { revoke, readmit } => out.show(&cmd::kiosks::run(
-            &mut copy()?,
+            &mut crate::app::HubCopy::new(copy()?),
             revoke.as_deref(),
             readmit.as_deref(),
         )?),

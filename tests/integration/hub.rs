@@ -167,7 +167,7 @@ fn kiosks_join_sync_and_converge_through_the_hub() {
     assert_eq!(round["list_updated"], true, "{round}");
     assert_eq!(record_ids(&late, None), record_ids(&hub_ev, None));
     {
-        let copy = late.kiosk();
+        let copy = accueil::app::HubCopy::new(late.kiosk());
         assert!(
             copy.enrolled_kiosks().unwrap().kiosks.is_empty(),
             "no kiosk's credential in the copy"

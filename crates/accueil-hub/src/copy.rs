@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use accueil_core::app::{Cadence, Kiosk, Next, Worker};
+use accueil_core::app::{Cadence, HubCopy, Next, Worker};
 
 /// How often the worker looks at the list's revision.
 const LOOK_EVERY: Duration = Duration::from_secs(5);
@@ -82,7 +82,7 @@ impl Copies {
     /// connection of its own; it stops with the hub.
     pub(super) fn start(
         hub: &std::sync::Arc<super::Hub>,
-        own: Kiosk,
+        own: HubCopy,
     ) -> Result<(), super::HubError> {
         let copies = std::sync::Arc::downgrade(hub);
         let worker = Worker::spawn(
@@ -112,7 +112,7 @@ impl Copies {
 
     /// One round of the worker: makes the copy if there is none, if the
     /// list changed, or if it is old and something came in since.
-    fn round(&self, k: &Kiosk, changes: u64) {
+    fn round(&self, k: &HubCopy, changes: u64) {
         let list_rev = match k.list_rev() {
             Ok(rev) => rev,
             Err(e) => return self.finish(Err(e.to_string()), changes),
@@ -129,7 +129,7 @@ impl Copies {
         let started = Instant::now();
         let database = k.database();
         let part = accueil_core::app::list_copy_part(&database);
-        let made = Kiosk::write_snapshot(&database, &part)
+        let made = HubCopy::write_snapshot(&database, &part)
             .map_err(|e| e.to_string())
             .and_then(|rev| {
                 std::fs::rename(&part, &self.path)
@@ -168,7 +168,7 @@ impl Copies {
     fn make_minimal(&self, database: &Path) -> Result<(), String> {
         let started = Instant::now();
         let [part, scratch] = accueil_core::app::minimal_copy_parts(database);
-        let made = Kiosk::write_minimal_snapshot(&self.path, &scratch, &part)
+        let made = HubCopy::write_minimal_snapshot(&self.path, &scratch, &part)
             .map_err(|e| e.to_string())
             .and_then(|()| {
                 std::fs::rename(&part, &self.minimal)

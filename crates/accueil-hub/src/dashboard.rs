@@ -8,7 +8,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use accueil_core::app::{AppError, Kiosk, RoomView, Stats};
+use accueil_core::app::{AppError, HubCopy, RoomView, Stats};
 use accueil_core::config::Language;
 use accueil_core::domain::queue::QueueAlert;
 use accueil_core::protocol::PrinterHealth;
@@ -164,7 +164,7 @@ pub struct Alert {
 
 /// The hub's figures as the page shows them.
 pub fn dashboard(
-    k: &Kiosk,
+    k: &HubCopy,
     clocks: &BTreeMap<String, (i64, Timestamp)>,
     printers: &BTreeMap<String, PrinterHealth>,
 ) -> Result<Dashboard, AppError> {
@@ -229,7 +229,7 @@ pub fn dashboard(
 
 /// Arrivals per quarter of an hour from the first to the last, empty ones
 /// included: the chart's gaps are real gaps.
-fn quarters(k: &Kiosk, arrivals: &[(Timestamp, String, String, String)]) -> Vec<Quarter> {
+fn quarters(k: &HubCopy, arrivals: &[(Timestamp, String, String, String)]) -> Vec<Quarter> {
     let tz = &k.config.event.timezone;
     let quarter_of = |at: &Timestamp| {
         let t = tz.to_datetime(*at);
@@ -255,7 +255,7 @@ fn quarters(k: &Kiosk, arrivals: &[(Timestamp, String, String, String)]) -> Vec<
 
 /// The hub's dealings with pretix, when it talks to pretix: is it up to
 /// date, and whom did it refuse.
-fn pretix(k: &Kiosk) -> Result<Option<Pretix>, AppError> {
+fn pretix(k: &HubCopy) -> Result<Option<Pretix>, AppError> {
     if !k.talks_to_pretix() {
         return Ok(None);
     }
@@ -302,7 +302,7 @@ fn clock_alerts(now: Timestamp, clocks: &BTreeMap<String, (i64, Timestamp)>) -> 
 /// The kiosks enrolled here, and when each last synced (since the hub
 /// started).
 fn enrolled(
-    k: &Kiosk,
+    k: &HubCopy,
     clocks: &BTreeMap<String, (i64, Timestamp)>,
     printers: &BTreeMap<String, PrinterHealth>,
 ) -> Result<Vec<Enrolled>, AppError> {
@@ -336,7 +336,7 @@ fn printer_alerts(printers: &BTreeMap<String, PrinterHealth>) -> Vec<PrinterAler
 
 /// Rooms now, and today's sessions: who is in, who came, who registered.
 fn rooms(
-    k: &Kiosk,
+    k: &HubCopy,
     today: jiff::civil::Date,
 ) -> Result<(Vec<RoomView>, Vec<SessionNow>), AppError> {
     let event = &k.config.event;
@@ -388,7 +388,7 @@ const OFFLINE_AFTER: Duration = Duration::from_secs(90);
 /// kiosk that checked people in today with its pace and what stops it
 /// (offline, its printer).
 fn entrance(
-    k: &Kiosk,
+    k: &HubCopy,
     clocks: &BTreeMap<String, (i64, Timestamp)>,
     printers: &BTreeMap<String, PrinterHealth>,
 ) -> Result<Entrance, AppError> {

@@ -19,7 +19,7 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use tokio::sync::watch;
 
-use accueil_core::app::{AppError, Kiosk, Worker};
+use accueil_core::app::{AppError, HubCopy, Kiosk, Worker};
 use accueil_core::domain::enrolment::Invitations;
 use accueil_core::protocol::PretixNews;
 
@@ -64,7 +64,7 @@ pub enum HubError {
 
 /// What the handlers share: the hub's copy and who may see what.
 pub struct Hub {
-    kiosk: Mutex<Kiosk>,
+    copy: Mutex<HubCopy>,
     /// `[hub] token`: kiosks that hold it enrol with their own ids. Without
     /// it, only the page's one-time invitations enrol.
     token: Option<String>,
@@ -101,7 +101,7 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(kiosk: Kiosk) -> Result<Arc<Hub>, HubError> {
+    pub fn new(kiosk: HubCopy) -> Result<Arc<Hub>, HubError> {
         let hub = &kiosk.config.hub;
         let token = hub.token.clone();
         let Some(dashboard_token) = hub.dashboard_token.clone() else {
@@ -110,7 +110,7 @@ impl Hub {
         let organiser_token = hub.organiser_token.clone();
         let copies = copy::Copies::new(&kiosk.database());
         Ok(Arc::new(Hub {
-            kiosk: Mutex::new(kiosk),
+            copy: Mutex::new(kiosk),
             token,
             dashboard_token,
             organiser_token,
@@ -151,9 +151,9 @@ impl Hub {
         }
     }
 
-    fn with<R>(&self, f: impl FnOnce(&mut Kiosk) -> R) -> R {
+    fn with<R>(&self, f: impl FnOnce(&mut HubCopy) -> R) -> R {
         // A handler that panicked left the copy as SQLite left it: consistent.
-        let mut k = self.kiosk.lock().unwrap_or_else(|p| p.into_inner());
+        let mut k = self.copy.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut k)
     }
 }
@@ -214,6 +214,7 @@ async fn blocking<R: Send + 'static>(
 /// address actually bound (port 0 picks one). A hub with a pretix
 /// `[source]` is the one that talks to pretix.
 pub fn run(kiosk: Kiosk, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Result<(), HubError> {
+    let kiosk = HubCopy::new(kiosk);
     // Every page read once, whatever the size (small files already were at
     // open): a damaged hub copy must not hand out its pages to kiosks.
     kiosk.check_database()?;
@@ -224,7 +225,7 @@ pub fn run(kiosk: Kiosk, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Re
     };
     let figures = kiosk.open_another()?;
     let copier = kiosk.open_another()?;
-    kiosk.serve_as_hub().map_err(AppError::from)?;
+    kiosk.serve().map_err(AppError::from)?;
     let hub = Hub::new(kiosk)?;
     start_figures(&hub, figures)?;
     copy::Copies::start(&hub, copier)?;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use accueil_core::app::{Cadence, Kiosk, Next, Worker};
+use accueil_core::app::{Cadence, HubCopy, Next, Worker};
 
 use crate::{Hub, HubError};
 
@@ -18,7 +18,7 @@ const PRETIX_TIMEOUT: Duration = Duration::from_secs(20);
 /// every [`PRETIX_EVERY`]), downloads the list every `refresh_seconds`;
 /// tells open pages and kiosks. Says on stderr when pretix goes away and
 /// comes back.
-pub(crate) fn start_pretix(hub: &Arc<Hub>, own: Kiosk) -> Result<(), HubError> {
+pub(crate) fn start_pretix(hub: &Arc<Hub>, own: HubCopy) -> Result<(), HubError> {
     let weak = Arc::downgrade(hub);
     let mut last_error: Option<String> = None;
     // Kept between rounds: its connections to pretix stay open.

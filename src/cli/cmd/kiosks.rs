@@ -1,16 +1,16 @@
-//! `accueil kiosks`: on the hub, the kiosks enrolled; `--revoke` a stolen
+//! `accueil kiosks`: on the hub's copy, the kiosks enrolled; `--revoke` a stolen
 //! one, `--readmit` it.
 
-use crate::app::{Kiosk, KiosksReport};
+use crate::app::{HubCopy, KiosksReport};
 
 pub(in crate::cli) fn run(
-    kiosk: &mut Kiosk,
+    hub: &mut HubCopy,
     revoke: Option<&str>,
     readmit: Option<&str>,
 ) -> anyhow::Result<KiosksReport> {
     Ok(match (revoke, readmit) {
-        (Some(id), _) => kiosk.revoke_kiosk(id)?,
-        (None, Some(id)) => kiosk.readmit_kiosk(id)?,
-        (None, None) => kiosk.enrolled_kiosks()?,
+        (Some(id), _) => hub.revoke_kiosk(id)?,
+        (None, Some(id)) => hub.readmit_kiosk(id)?,
+        (None, None) => hub.enrolled_kiosks()?,
     })
 }

@@ -51,7 +51,7 @@ fn the_hub_s_event_reaches_its_kiosks_and_survives_their_restart() {
     )
     .unwrap();
     let hub = LocalHub {
-        kiosk: RefCell::new(hub),
+        kiosk: RefCell::new(accueil::app::HubCopy::new(hub)),
     };
     let kiosk_db = dir.path().join("porte-a.sqlite");
     let mut kiosk = Kiosk::open(kiosk_config(dir.path()), Some(&kiosk_db)).unwrap();
@@ -77,11 +77,13 @@ fn the_hub_s_event_reaches_its_kiosks_and_survives_their_restart() {
     assert_eq!(kiosk.config.event.name, "Assises de la donnée publique");
 
     // Organisers fix the event's name at the hub: the next sync brings it.
-    *hub.kiosk.borrow_mut() = Kiosk::open(
-        hub_config(dir.path(), "Assises nationales de la donnée publique"),
-        Some(&hub_db),
-    )
-    .unwrap();
+    *hub.kiosk.borrow_mut() = accueil::app::HubCopy::new(
+        Kiosk::open(
+            hub_config(dir.path(), "Assises nationales de la donnée publique"),
+            Some(&hub_db),
+        )
+        .unwrap(),
+    );
     assert!(kiosk.sync_with(&hub).unwrap().config_updated);
     assert_eq!(
         kiosk.config.event.name,

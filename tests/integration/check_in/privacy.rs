@@ -207,7 +207,7 @@ fn helloasso_hub(config: Config, db: &std::path::Path) -> LocalHub {
     )
     .unwrap();
     LocalHub {
-        kiosk: RefCell::new(hub),
+        kiosk: RefCell::new(accueil::app::HubCopy::new(hub)),
     }
 }
 

@@ -9,8 +9,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use accueil::app::Kiosk;
 use accueil::app::Lookup;
+use accueil::app::{HubCopy, Kiosk};
 use accueil::config::Config;
 use accueil::domain::{DaySpec, Details, DetailsPatch};
 use accueil::protocol::{ListResponse, SyncRequest, SyncResponse};
@@ -30,7 +30,7 @@ fn config(dir: &Path, id: &str) -> Config {
 /// The hub's copy, reached in the same process (the exchange the HTTP
 /// handler runs, without HTTP). Also the privacy tests'.
 pub(crate) struct LocalHub {
-    pub(crate) kiosk: RefCell<Kiosk>,
+    pub(crate) kiosk: RefCell<HubCopy>,
 }
 
 impl HubLink for LocalHub {
@@ -187,7 +187,7 @@ impl World {
             .expect("import");
         World {
             hub: LocalHub {
-                kiosk: RefCell::new(hub),
+                kiosk: RefCell::new(HubCopy::new(hub)),
             },
             dir,
             written: vec![Vec::new(); KIOSKS],
@@ -334,12 +334,13 @@ impl World {
                 let db = self.dir.path().join("hub.sqlite");
                 let cfg = config(self.dir.path(), "hub");
                 // Closed, copied, reopened.
-                let placeholder = Kiosk::open(cfg.clone(), None).expect("placeholder");
+                let placeholder =
+                    HubCopy::new(Kiosk::open(cfg.clone(), None).expect("placeholder"));
                 drop(self.hub.kiosk.replace(placeholder));
                 std::fs::copy(&db, &path).expect("hub backup");
                 self.hub
                     .kiosk
-                    .replace(Kiosk::open(cfg, Some(&db)).expect("hub"));
+                    .replace(HubCopy::new(Kiosk::open(cfg, Some(&db)).expect("hub")));
             }
             Op::HubRestore => {
                 let path = self.dir.path().join("hub.backup");
@@ -348,12 +349,13 @@ impl World {
                 }
                 let db = self.dir.path().join("hub.sqlite");
                 let cfg = config(self.dir.path(), "hub");
-                let placeholder = Kiosk::open(cfg.clone(), None).expect("placeholder");
+                let placeholder =
+                    HubCopy::new(Kiosk::open(cfg.clone(), None).expect("placeholder"));
                 drop(self.hub.kiosk.replace(placeholder));
                 replace(&db, &path);
                 self.hub
                     .kiosk
-                    .replace(Kiosk::open(cfg, Some(&db)).expect("hub"));
+                    .replace(HubCopy::new(Kiosk::open(cfg, Some(&db)).expect("hub")));
             }
         }
     }

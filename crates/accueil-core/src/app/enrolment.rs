@@ -63,7 +63,7 @@ pub fn printers(server: &str) -> Result<Vec<crate::print::Queue>> {
 /// Ids of the form `borne-01`… tried in order before a random one.
 const NUMBERED_KIOSKS: u32 = 999;
 
-impl Kiosk {
+impl super::HubCopy {
     /// At the hub: a kiosk that showed a valid invitation, given an id no
     /// kiosk has had at this hub (never one in the log, revoked or
     /// enrolled) — the one it asks for when it comes back to a new hub with

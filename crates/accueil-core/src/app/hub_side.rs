@@ -1,7 +1,7 @@
-//! The hub's half of the sync protocol, on the hub's copy: of a kiosk's
-//! upload, what the hub keeps, refuses or keeps waiting, and what the
-//! kiosk lacks. The HTTP server (`hub`) only turns its answers into
-//! statuses.
+//! The hub's copy ([`HubCopy`]) and the hub's half of the sync protocol on
+//! it: of a kiosk's upload, what the hub keeps, refuses or keeps waiting,
+//! and what the kiosk lacks. The HTTP server (`hub`) only turns its
+//! answers into statuses.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -49,6 +49,49 @@ pub struct Exchanged {
     pub arrivals: usize,
 }
 
+/// The hub's copy of the event: a copy like a door's — the same store,
+/// read and written the same way (the hub checks people in too: it is the
+/// organisers' desk) — and what only the hub does with it: answer the
+/// kiosks' syncs, hand out the list, enrol and revoke kiosks, feed the
+/// organisers' page. A door's [`Kiosk`] has none of these: the compiler
+/// keeps a kiosk from serving as a hub, and the hub's code from reaching
+/// what only a door does through a method of its own.
+///
+/// It derefs to its [`Kiosk`] for what every copy does (its config, the
+/// check-in, the statistics): a hub's copy *is* a copy, with more.
+pub struct HubCopy(Kiosk);
+
+impl HubCopy {
+    /// `kiosk`'s database as the hub's copy (the hub, or the command line
+    /// on the hub's machine: `accueil kiosks`).
+    pub fn new(kiosk: Kiosk) -> HubCopy {
+        HubCopy(kiosk)
+    }
+
+    /// Another connection to the same copy, for another thread.
+    pub fn open_another(&self) -> super::Result<HubCopy> {
+        Ok(HubCopy(self.0.open_another()?))
+    }
+
+    /// The copy behind: what a door's copy can do.
+    pub fn kiosk(&self) -> &Kiosk {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for HubCopy {
+    type Target = Kiosk;
+    fn deref(&self) -> &Kiosk {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for HubCopy {
+    fn deref_mut(&mut self) -> &mut Kiosk {
+        &mut self.0
+    }
+}
+
 /// A kiosk id as kiosk.toml allows it: what a log may be named after.
 pub fn plausible_kiosk_id(id: &str) -> bool {
     !id.is_empty()
@@ -62,7 +105,7 @@ pub fn plausible_kiosk_id(id: &str) -> bool {
 /// lacks (a repeated number must carry the record the hub holds there),
 /// each record checked before it is kept — the refused ones kept apart
 /// with why, and told; then what the kiosk lacks.
-impl Kiosk {
+impl HubCopy {
     pub fn hub_exchange(
         &mut self,
         req: &SyncRequest,
@@ -306,9 +349,9 @@ impl Kiosk {
 }
 
 /// What the organisers' page reads of the hub's copy.
-impl Kiosk {
+impl HubCopy {
     /// This copy serves as the hub (see [`crate::store::Store::hub_durability`]).
-    pub fn serve_as_hub(&self) -> Result<(), StoreError> {
+    pub fn serve(&self) -> Result<(), StoreError> {
         self.store.hub_durability()
     }
 

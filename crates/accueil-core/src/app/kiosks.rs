@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Kiosk, Result};
+use super::{HubCopy, Kiosk, Result};
 use crate::store::EnrolledKiosk;
 use crate::sync::{Client, Credential, HUB_CREDENTIAL};
 
@@ -70,7 +70,10 @@ impl Kiosk {
     pub fn database(&self) -> std::path::PathBuf {
         self.store.path().to_owned()
     }
+}
 
+/// The kiosks the hub enrolled, and the copies it hands new ones.
+impl HubCopy {
     /// At the hub: writes at `to` the copy a new kiosk starts from, read
     /// from `database` on a connection of its own (the hub goes on).
     pub fn write_snapshot(database: &std::path::Path, to: &std::path::Path) -> Result<String> {
@@ -180,7 +183,9 @@ impl Kiosk {
             changed: None,
         })
     }
+}
 
+impl Kiosk {
     /// At a kiosk: the credential the hub at `url` gave it, if any — and
     /// if it was given to this kiosk's id: after `[kiosk] id` changed, or
     /// in a database from another kiosk, it is another's.

@@ -2,8 +2,11 @@
 //! search, statistics (`domain::stats` over the store's counts), the PIN
 //! and exports (here); check-in, undo, walk-ins and fixes (`checkin`);
 //! imports (`importing`); badges and printing (`badges`); sync with the
-//! hub (`sync`) and the hub's side of it (`hub_side`); kiosks' credentials
-//! (`kiosks`); pretix (`pretix`). The UI, the hub and the CLI stand on this.
+//! hub (`sync`); kiosks' credentials (`kiosks`); pretix (`pretix`). The
+//! hub's copy is a type of its own, [`HubCopy`] (`hub_side`: the hub's side
+//! of the sync, the list it hands out, the kiosks it enrols, what the
+//! organisers' page reads): a door's [`Kiosk`] cannot serve as a hub. The
+//! UI, the hub and the CLI stand on this.
 
 use std::path::{Path, PathBuf};
 
@@ -48,7 +51,7 @@ pub use crate::store::{
 pub use checkin::{CheckIn, ScanNote, ScanTest, Undo, UndoOutcome, WalkIn};
 pub use doctor::{Check, Doctor, Level};
 pub use enrolment::{InvitationView, Joined, PrinterChoice, Setup, adopt, invite, join, printers};
-pub use hub_side::{Answer, ExchangeError, Exchanged, plausible_kiosk_id};
+pub use hub_side::{Answer, ExchangeError, Exchanged, HubCopy, plausible_kiosk_id};
 pub use importing::{ImportOptions, Imported};
 pub use inspect::Inspection;
 #[cfg(any(test, feature = "testing"))]

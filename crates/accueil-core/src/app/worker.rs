@@ -73,12 +73,13 @@ pub struct Worker {
 
 impl Worker {
     /// Starts `round` on a thread named `name` with `own`, a connection of
-    /// its own (see [`Kiosk::open_another`]).
-    pub fn spawn(
+    /// its own (a [`Kiosk`] or a [`super::HubCopy`]: see
+    /// [`Kiosk::open_another`]).
+    pub fn spawn<Copy: Send + 'static>(
         name: &str,
-        mut own: Kiosk,
+        mut own: Copy,
         cadence: Cadence,
-        mut round: impl FnMut(&mut Kiosk) -> Next + Send + 'static,
+        mut round: impl FnMut(&mut Copy) -> Next + Send + 'static,
     ) -> std::io::Result<Worker> {
         let (wake, woken) = mpsc::channel::<()>();
         std::thread::Builder::new()

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use accueil_core::app::{AppError, Kiosk};
+use accueil_core::app::{AppError, HubCopy};
 
 use crate::auth::FromOrganiser;
 use crate::error::{ApiError, internal};
@@ -62,7 +62,7 @@ pub(crate) async fn readmit(
 /// shown on the page, answered with the kiosks as they now are.
 pub(crate) async fn change_kiosk(
     hub: Arc<Hub>,
-    change: impl FnOnce(&mut Kiosk) -> Result<accueil_core::app::KiosksReport, AppError>
+    change: impl FnOnce(&mut HubCopy) -> Result<accueil_core::app::KiosksReport, AppError>
     + Send
     + 'static,
 ) -> Response {

@@ -11,7 +11,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use accueil_core::app::{Cadence, Kiosk, Next, Worker};
+use accueil_core::app::{Cadence, HubCopy, Next, Worker};
 
 use crate::auth::FromViewer;
 use crate::error::ApiError;
@@ -112,7 +112,7 @@ pub(crate) async fn events(_: FromViewer, State(hub): State<Arc<Hub>>) -> Respon
 /// The thread that computes the organisers' figures on its own connection
 /// to the hub's copy (SQLite lets it read while kiosks write): once per
 /// change, whatever the number of open pages, never under the hub's lock.
-pub(crate) fn start_figures(hub: &Arc<Hub>, own: Kiosk) -> Result<(), HubError> {
+pub(crate) fn start_figures(hub: &Arc<Hub>, own: HubCopy) -> Result<(), HubError> {
     let weak = Arc::downgrade(hub);
     let cadence = Cadence::every(FIGURES_EVERY).at_start().gap(FIGURES_GAP);
     let worker = Worker::spawn("tableau", own, cadence, move |own| {

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use accueil_core::app::{Answer, ExchangeError, Exchanged, Kiosk, plausible_kiosk_id};
+use accueil_core::app::{Answer, ExchangeError, Exchanged, HubCopy, plausible_kiosk_id};
 
 use accueil_core::protocol::{ListResponse, SyncRequest, SyncResponse};
 
@@ -91,7 +91,7 @@ pub(crate) async fn sync(
 /// One exchange with the hub's copy `k`, as `POST /api/sync` would answer
 /// it, without HTTP (tests drive many kiosks through one hub this way).
 pub fn exchange_in(
-    k: &mut Kiosk,
+    k: &mut HubCopy,
     req: &SyncRequest,
     now: Timestamp,
 ) -> Result<SyncResponse, accueil_core::sync::SyncError> {
@@ -119,7 +119,7 @@ pub fn exchange_in(
 }
 
 /// The hub's list, as `GET /api/list` answers it.
-pub fn list_in(k: &Kiosk) -> Result<ListResponse, accueil_core::app::StoreError> {
+pub fn list_in(k: &HubCopy) -> Result<ListResponse, accueil_core::app::StoreError> {
     k.hub_list()
 }
 
