@@ -7,9 +7,9 @@ use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
+use super::column::{Day, Json, Named, Stamp, Typed, Uid};
 use super::{
-    CodeMatch, Lookup, RawRegistrant, Result, Store, StoreError, find_registrant, parse_ts,
-    parse_uuid, resolve_code, ts_text,
+    CodeMatch, Lookup, RawRegistrant, Result, Store, find_registrant, resolve_code, ts_text,
 };
 use crate::domain::stats::{Arrived, ByKiosk, Counts, Registered};
 use crate::domain::{Arrival, NewRecord, Record, RecordKind, Registrant};
@@ -38,91 +38,39 @@ pub struct AttendanceRow {
     pub arrivals: BTreeMap<Date, Arrival>,
 }
 
-fn parse_day(s: &str) -> Result<Date> {
-    s.parse().map_err(|_| StoreError::Corrupt {
-        column: "record.day",
-        value: s.to_owned(),
-    })
-}
-
 fn live_arrivals(conn: &Connection, registrant: Uuid) -> Result<Vec<Arrival>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, day, at, kiosk FROM live_arrival WHERE registrant = ?1 ORDER BY at, id",
     )?;
     let rows = stmt.query_map([registrant.to_string()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (id, day, at, kiosk) = row?;
         Ok(Arrival {
-            record: parse_uuid("record.id", &id)?,
-            day: parse_day(&day)?,
-            at: parse_ts(&at)?,
-            kiosk,
+            record: r.at::<Uid>(0, "record.id")?.0,
+            day: r.at::<Day>(1, "record.day")?.0,
+            at: r.at::<Stamp>(2, "record.at")?.0,
+            kiosk: r.get(3)?,
         })
-    })
-    .collect()
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The columns of a record, as `SELECT {RECORD_COLUMNS} FROM record` reads them.
 pub(crate) const RECORD_COLUMNS: &str =
     "id, kiosk, log, seq, at, kind, registrant, day, reverts, payload";
 
-pub(crate) type RecordRow = (
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-);
-
-pub(crate) fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-    ))
-}
-
-pub(crate) fn record_of(row: RecordRow) -> Result<Record> {
-    let (id, kiosk, log, seq, at, kind, reg, day, reverts, payload) = row;
+/// A record, read from a row of `SELECT {RECORD_COLUMNS}` (from its
+/// first column on).
+pub(crate) fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
     Ok(Record {
-        id: parse_uuid("record.id", &id)?,
-        kiosk,
-        log,
-        seq,
-        at: parse_ts(&at)?,
-        kind: RecordKind::parse_stored(&kind).ok_or(StoreError::Corrupt {
-            column: "record.kind",
-            value: kind.clone(),
-        })?,
-        registrant: parse_uuid("record.registrant", &reg)?,
-        day: day.as_deref().map(parse_day).transpose()?,
-        reverts: reverts
-            .as_deref()
-            .map(|u| parse_uuid("record.reverts", u))
-            .transpose()?,
-        payload: serde_json::from_str(&payload).map_err(|_| StoreError::Corrupt {
-            column: "record.payload",
-            value: payload.clone(),
-        })?,
+        id: r.at::<Uid>(0, "record.id")?.0,
+        kiosk: r.get(1)?,
+        log: r.get(2)?,
+        seq: r.get(3)?,
+        at: r.at::<Stamp>(4, "record.at")?.0,
+        kind: r.at::<Named<RecordKind>>(5, "record.kind")?.0,
+        registrant: r.at::<Uid>(6, "record.registrant")?.0,
+        day: r.at::<Option<Day>>(7, "record.day")?.map(|d| d.0),
+        reverts: r.at::<Option<Uid>>(8, "record.reverts")?.map(|u| u.0),
+        payload: r.at::<Json<_>>(9, "record.payload")?.0,
     })
 }
 
@@ -316,7 +264,7 @@ impl Store {
             .prepare_cached(&sql)?
             .query_row([id.to_string()], record_row)
             .optional()?;
-        row.map(record_of).transpose()
+        Ok(row)
     }
 
     /// The records about a registrant, in log order.
@@ -326,7 +274,7 @@ impl Store {
              WHERE registrant = ?1 ORDER BY at, id",
         )?;
         let rows = stmt.query_map([registrant.to_string()], record_row)?;
-        rows.map(|row| record_of(row?)).collect::<Result<Vec<_>>>()
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Number of records in the log (all kiosks).
@@ -483,14 +431,13 @@ impl Store {
             .conn
             .prepare("SELECT category, status, COUNT(*) FROM registrant GROUP BY 1, 2")?;
         for row in stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.at::<Named<_>>(1, "registrant.status")?.0,
+                r.get(2)?,
+            ))
         })? {
             let (category, status, n) = row?;
-            let status =
-                crate::domain::Status::parse_stored(&status).ok_or(StoreError::Corrupt {
-                    column: "registrant.status",
-                    value: status.clone(),
-                })?;
             counts.registrants.push(Registered {
                 category,
                 status,
@@ -503,11 +450,11 @@ impl Store {
              GROUP BY 1, 2",
         )?;
         for row in stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+            Ok((r.at::<Day>(0, "record.day")?.0, r.get(1)?, r.get(2)?))
         })? {
             let (day, category, n) = row?;
             counts.arrived.push(Arrived {
-                day: parse_day(&day)?,
+                day,
                 category,
                 people: n,
             });
@@ -516,11 +463,11 @@ impl Store {
             .conn
             .prepare("SELECT day, kiosk, COUNT(*) FROM live_arrival GROUP BY 1, 2")?;
         for row in stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+            Ok((r.at::<Day>(0, "record.day")?.0, r.get(1)?, r.get(2)?))
         })? {
             let (day, kiosk, n) = row?;
             counts.by_kiosk.push(ByKiosk {
-                day: parse_day(&day)?,
+                day,
                 kiosk,
                 arrivals: n,
             });
@@ -535,26 +482,18 @@ impl Store {
             "SELECT registrant, day, MIN(at), kiosk, id FROM live_arrival GROUP BY registrant, day",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
+            let day = r.at::<Day>(1, "record.day")?.0;
+            let arrival = Arrival {
+                record: r.at::<Uid>(4, "record.id")?.0,
+                day,
+                at: r.at::<Stamp>(2, "record.at")?.0,
+                kiosk: r.get(3)?,
+            };
+            Ok((r.get::<_, String>(0)?, arrival))
         })?;
         for row in rows {
-            let (reg, day, at, kiosk, id) = row?;
-            let day = parse_day(&day)?;
-            firsts.entry(reg).or_default().insert(
-                day,
-                Arrival {
-                    record: parse_uuid("record.id", &id)?,
-                    day,
-                    at: parse_ts(&at)?,
-                    kiosk,
-                },
-            );
+            let (reg, arrival) = row?;
+            firsts.entry(reg).or_default().insert(arrival.day, arrival);
         }
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {} FROM registrant ORDER BY last_key, first_key, id",

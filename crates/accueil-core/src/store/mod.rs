@@ -4,6 +4,7 @@
 //! cut), foreign keys on, migrations as numbered SQL files tracked with
 //! `PRAGMA user_version`.
 
+mod column;
 mod credential;
 mod desk;
 mod import;
@@ -154,6 +155,15 @@ impl From<rusqlite::Error> for StoreError {
     /// read-only database, a damaged file are not "database errors".
     fn from(e: rusqlite::Error) -> StoreError {
         use rusqlite::ErrorCode as C;
+        // A typed column that could not read its value says which.
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e
+            && let Some(u) = inner.downcast_ref::<column::Unreadable>()
+        {
+            return StoreError::Corrupt {
+                column: u.column,
+                value: u.value.clone(),
+            };
+        }
         match e.sqlite_error_code() {
             Some(C::DiskFull) => StoreError::DiskFull(e),
             Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Busy(e),
@@ -714,80 +724,14 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod ts_tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
+pub(crate) use column::timestamp_text as ts_text;
 
-    /// The fast reading of the stored shape is the general parser's, and
-    /// anything else still goes through the general parser.
-    #[test]
-    fn stored_timestamps_read_back_exactly() {
-        let mut t: Timestamp = "1999-12-31T23:59:59.999Z".parse().unwrap();
-        for _ in 0..2000 {
-            let text = ts_text(t);
-            assert_eq!(parse_ts_text(&text), Some(t), "{text}");
-            assert_eq!(text.parse::<Timestamp>().unwrap(), t);
-            t += jiff::SignedDuration::from_millis(98_765_432_109);
-        }
-        assert_eq!(parse_ts_text("2024-02-30T00:00:00.000Z"), None);
-        assert_eq!(parse_ts_text("2024-02-28T24:00:00.000Z"), None);
-        assert_eq!(parse_ts_text("2024-02-28T12:00:00Z"), None);
-        assert!(parse_ts("2024-02-28T12:00:00Z").is_ok());
-        assert!(parse_ts("2024-02-28T12:00:00+01:00").is_ok());
-        assert!(parse_ts("hier").is_err());
-    }
-}
-
-/// A UTC timestamp as stored: fixed width, so text order is time order.
-pub(crate) fn ts_text(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
+/// A stored timestamp, outside a typed row read (see [`column::Stamp`]).
 pub(crate) fn parse_ts(s: &str) -> Result<Timestamp> {
-    if let Some(t) = parse_ts_text(s) {
-        return Ok(t);
-    }
-    s.parse().map_err(|_| StoreError::Corrupt {
+    column::parse_timestamp(s).ok_or_else(|| StoreError::Corrupt {
         column: "record.at",
         value: s.to_owned(),
     })
-}
-
-/// [`ts_text`]'s own shape, `YYYY-MM-DDTHH:MM:SS.mmmZ`, read without the
-/// general parser (a tenth of its time: the entrance's forecast reads a
-/// day of check-ins per change); None for anything else, which the general
-/// parser then reads or refuses.
-fn parse_ts_text(s: &str) -> Option<Timestamp> {
-    let b = s.as_bytes();
-    if b.len() != 24
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-        || b[19] != b'.'
-        || b[23] != b'Z'
-    {
-        return None;
-    }
-    let num = |from: usize, to: usize| -> Option<i64> {
-        b[from..to].iter().try_fold(0i64, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
-        })
-    };
-    let date = jiff::civil::Date::new(
-        i16::try_from(num(0, 4)?).ok()?,
-        i8::try_from(num(5, 7)?).ok()?,
-        i8::try_from(num(8, 10)?).ok()?,
-    )
-    .ok()?;
-    let (h, m, sec, ms) = (num(11, 13)?, num(14, 16)?, num(17, 19)?, num(20, 23)?);
-    if h > 23 || m > 59 || sec > 59 {
-        return None;
-    }
-    let days = i64::from(date.since(jiff::civil::date(1970, 1, 1)).ok()?.get_days());
-    Timestamp::from_millisecond(((days * 24 + h) * 60 + m) * 60_000 + sec * 1000 + ms).ok()
 }
 
 pub(crate) fn parse_uuid(column: &'static str, s: &str) -> Result<Uuid> {
@@ -1118,6 +1062,68 @@ mod tests {
         let del = store.conn.execute("DELETE FROM record", []);
         assert!(del.unwrap_err().to_string().contains("append-only"));
         assert_eq!(store.record_count().unwrap(), 1);
+    }
+
+    /// An outside tool that gets past the triggers and writes a value no
+    /// column type reads: the copy says which column, and what it holds.
+    #[test]
+    fn a_value_written_from_outside_is_named_by_its_column() {
+        let (_dir, store) = temp_store();
+        let rec = log::append(
+            &store.conn,
+            "k1",
+            Timestamp::UNIX_EPOCH,
+            NewRecord {
+                kind: RecordKind::BadgePrinted,
+                registrant: Uuid::nil(),
+                day: None,
+                reverts: None,
+                payload: serde_json::json!({}),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            store.record(rec.id).unwrap().map(|r| r.at),
+            Some(Timestamp::UNIX_EPOCH)
+        );
+        let triggers: Vec<String> = store
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'record'",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for t in triggers {
+            store
+                .conn
+                .execute_batch(&format!("DROP TRIGGER {t}"))
+                .unwrap();
+        }
+        for (set, column, value) in [
+            ("at = 'hier'", "record.at", "hier"),
+            (
+                "at = '1970-01-01T00:00:00.000Z', registrant = 'personne'",
+                "record.registrant",
+                "personne",
+            ),
+        ] {
+            store
+                .conn
+                .execute_batch(&format!("UPDATE record SET {set}"))
+                .unwrap();
+            match store.record(rec.id) {
+                Err(StoreError::Corrupt {
+                    column: c,
+                    value: v,
+                }) => {
+                    assert_eq!((c, v.as_str()), (column, value));
+                }
+                other => panic!("{set}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -7,8 +7,9 @@ use jiff::civil::Date;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use super::log::{append, record_of, record_row};
-use super::{Result, Store, parse_ts, ts_text};
+use super::column::{Stamp, Typed, Uid};
+use super::log::{append, record_row};
+use super::{Result, Store, ts_text};
 use crate::domain::payload::{ArrivalPayload, Payload};
 use crate::domain::{NewRecord, Record, RecordKind};
 use crate::protocol::PretixNotice;
@@ -66,9 +67,9 @@ impl Store {
             ))
         })?;
         rows.map(|row| {
-            let (raw, code, walk_in, undone, reverted) = row?;
+            let (record, code, walk_in, undone, reverted) = row?;
             Ok(PretixPending {
-                record: record_of(raw)?,
+                record,
                 code,
                 walk_in,
                 undone,
@@ -128,29 +129,17 @@ impl Store {
              LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (record, code, name, answer, reason, at, kiosk) = row?;
             Ok(PretixNotice {
-                record: super::parse_uuid("pretix_push.record", &record)?,
-                kiosk,
-                code,
-                name,
-                answer,
-                reason,
-                at: parse_ts(&at)?,
+                record: r.at::<Uid>(0, "pretix_push.record")?.0,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                answer: r.get(3)?,
+                reason: r.get(4)?,
+                at: r.at::<Stamp>(5, "pretix_push.at")?.0,
+                kiosk: r.get(6)?,
             })
-        })
-        .collect()
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Brings pretix's check-ins in as arrivals, in one transaction, each at

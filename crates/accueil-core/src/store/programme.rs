@@ -10,8 +10,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::column::{Stamp, Typed, Uid};
 use super::log::{append_and_commit, look_up};
-use super::{CodeMatch, Lookup, Result, Store, StoreError, find_registrant, parse_ts, ts_text};
+use super::{CodeMatch, Lookup, Result, Store, StoreError, find_registrant, ts_text};
 use crate::domain::programme::{Movement, Programme, Session, SessionCount};
 use crate::domain::{NewRecord, Record, Registrant};
 
@@ -51,19 +52,19 @@ pub struct DoorTx {
 
 const SESSION_COLUMNS: &str = "id, title, room, starts_at, ends_at, capacity, registration_only";
 
-/// A session as its row holds it: times as text.
-type SessionRow = (String, String, String, String, String, Option<i64>, bool);
-
-fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-    ))
+/// A session, from a row of `SELECT {SESSION_COLUMNS}`.
+fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
+    Ok(Session {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        room: r.get(2)?,
+        start: r.at::<Stamp>(3, "session.starts_at")?.0,
+        end: r.at::<Stamp>(4, "session.ends_at")?.0,
+        capacity: r
+            .get::<_, Option<i64>>(5)?
+            .and_then(|c| u32::try_from(c).ok()),
+        registration_only: r.get(6)?,
+    })
 }
 
 fn sessions(conn: &Connection) -> Result<Vec<Session>> {
@@ -71,19 +72,7 @@ fn sessions(conn: &Connection) -> Result<Vec<Session>> {
         "SELECT {SESSION_COLUMNS} FROM session ORDER BY starts_at, room, id"
     ))?;
     let rows = stmt.query_map([], session_row)?;
-    rows.map(|row| {
-        let (id, title, room, start, end, capacity, registration_only) = row?;
-        Ok(Session {
-            id,
-            title,
-            room,
-            start: parse_ts(&start)?,
-            end: parse_ts(&end)?,
-            capacity: capacity.and_then(|c| u32::try_from(c).ok()),
-            registration_only,
-        })
-    })
-    .collect()
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn registered(conn: &Connection) -> Result<BTreeMap<String, BTreeSet<Uuid>>> {
@@ -211,31 +200,15 @@ impl Store {
              FROM record r WHERE r.kind IN ('room_entry', 'room_exit') AND {COUNTED}"
         ))?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, at, who, room, session) = row?;
-            let uuid = |column: &'static str, v: &str| {
-                Uuid::parse_str(v).map_err(|_| StoreError::Corrupt {
-                    column,
-                    value: v.to_owned(),
-                })
-            };
             Ok(Movement {
-                id: uuid("record.id", &id)?,
-                at: parse_ts(&at)?,
-                person: uuid("record.registrant", &who)?,
-                room: room.unwrap_or_default(),
-                session,
+                id: r.at::<Uid>(0, "record.id")?.0,
+                at: r.at::<Stamp>(1, "record.at")?.0,
+                person: r.at::<Uid>(2, "record.registrant")?.0,
+                room: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                session: r.get(4)?,
             })
-        })
-        .collect()
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Looks the person up, shows `decide` what the door of `room` knows

@@ -3,7 +3,8 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Result, Store, parse_ts, ts_text};
+use super::column::{Stamp, Typed};
+use super::{Result, Store, ts_text};
 use crate::domain::queue::{Count, RATE_WINDOW, Tally};
 
 impl Store {
@@ -48,16 +49,12 @@ impl Store {
         let rows = stmt.query_map(params![day.to_string(), after], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
+                r.at::<Stamp>(1, "record.at")?.0,
                 r.get::<_, String>(2)?,
                 r.get::<_, bool>(3)?,
             ))
         })?;
-        rows.map(|row| {
-            let (id, at, kiosk, staff) = row?;
-            Ok((id, parse_ts(&at)?, kiosk, staff))
-        })
-        .collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many arrival records `day` has (from its index).
@@ -87,23 +84,15 @@ impl Store {
                  WHERE s.since IS NOT NULL",
             )?
             .query_row(params![from, now_text, recent_from], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
+                Ok(Tally {
+                    since: r.at::<Stamp>(0, "queue_count.at")?.0,
+                    joined: r.get(1)?,
+                    recent: r.get(2)?,
+                    last: r.at::<Stamp>(3, "queue_count.at")?.0,
+                })
             })
             .optional()?;
-        row.map(|(since, joined, recent, last)| {
-            Ok(Tally {
-                since: parse_ts(&since)?,
-                joined,
-                recent,
-                last: parse_ts(&last)?,
-            })
-        })
-        .transpose()
+        Ok(row)
     }
 }
 

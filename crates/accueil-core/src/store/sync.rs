@@ -10,9 +10,10 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::column::{Day, Stamp, Typed, Uid};
 use super::desk::{create_remote_walk_in, write_details};
-use super::log::{RECORD_COLUMNS, record_of, record_row};
-use super::{Lookup, Result, Store, StoreError, find_registrant, parse_uuid};
+use super::log::{RECORD_COLUMNS, record_row};
+use super::{Lookup, Result, Store, StoreError, find_registrant};
 use crate::domain::{Details, Payload, Record, RecordKind, SourceEntry, Status};
 use crate::protocol::{ListEntry, Marks};
 
@@ -205,7 +206,7 @@ impl Store {
             params![log, after, upto, i64::try_from(limit).unwrap_or(i64::MAX)],
             record_row,
         )?;
-        rows.map(|row| record_of(row?)).collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// A log's records after `after`, in sequence order, at most `limit`.
@@ -218,7 +219,7 @@ impl Store {
             params![log, after, i64::try_from(limit).unwrap_or(i64::MAX)],
             record_row,
         )?;
-        rows.map(|row| record_of(row?)).collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The record ids this copy holds at the numbers `from..=to` of a log,
@@ -230,14 +231,9 @@ impl Store {
              SELECT seq, id FROM record_refused WHERE log = ?1 AND seq BETWEEN ?2 AND ?3",
         )?;
         let rows = stmt.query_map(params![log, from, to], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            Ok((r.get::<_, i64>(0)?, r.at::<Uid>(1, "record.id")?.0))
         })?;
-        let mut out = BTreeMap::new();
-        for row in rows {
-            let (seq, id) = row?;
-            out.insert(seq, parse_uuid("record.id", &id)?);
-        }
-        Ok(out)
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Keeps records refused (by this hub, or by the hub for this kiosk's
@@ -283,31 +279,18 @@ impl Store {
              ORDER BY f.refused_at DESC, f.id LIMIT ?1",
         )?;
         let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, Option<String>>(7)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, kiosk, log, seq, reason, at, kind, name) = row?;
             Ok(RefusedView {
-                id: parse_uuid("record_refused.id", &id)?,
-                kiosk,
-                log,
-                seq,
-                kind: kind.unwrap_or_default(),
-                name,
-                reason,
-                refused_at: super::parse_ts(&at)?,
+                id: r.at::<Uid>(0, "record_refused.id")?.0,
+                kiosk: r.get(1)?,
+                log: r.get(2)?,
+                seq: r.get(3)?,
+                reason: r.get(4)?,
+                refused_at: r.at::<Stamp>(5, "record_refused.refused_at")?.0,
+                kind: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                name: r.get(7)?,
             })
-        })
-        .collect()
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many records were refused.
@@ -331,25 +314,24 @@ impl Store {
     /// Who holds ticket code `code` here, exactly as the table compares
     /// codes (case aside).
     pub fn code_holder(&self, code: &str) -> Result<Option<Uuid>> {
-        let uid: Option<String> = self
+        Ok(self
             .conn
             .prepare_cached("SELECT uid FROM registrant WHERE code = ?1")?
-            .query_row([code.trim()], |r| r.get(0))
-            .optional()?;
-        uid.map(|u| super::parse_uuid("registrant.uid", &u))
-            .transpose()
+            .query_row([code.trim()], |r| r.at::<Uid>(0, "registrant.uid"))
+            .optional()?
+            .map(|u| u.0))
     }
 
     /// The registrant of an arrival record held here, if it is one.
     pub fn arrival_registrant(&self, arrival: Uuid) -> Result<Option<Uuid>> {
-        let found: Option<String> = self
+        Ok(self
             .conn
             .prepare_cached("SELECT registrant FROM record WHERE id = ?1 AND kind = 'arrival'")?
-            .query_row([arrival.to_string()], |r| r.get(0))
-            .optional()?;
-        found
-            .map(|u| parse_uuid("record.registrant", &u))
-            .transpose()
+            .query_row([arrival.to_string()], |r| {
+                r.at::<Uid>(0, "record.registrant")
+            })
+            .optional()?
+            .map(|u| u.0))
     }
 
     /// Records written elsewhere, in one transaction: each is kept once
@@ -503,22 +485,16 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
+                r.at::<Uid>(0, "record.registrant")?.0,
+                r.at::<Day>(1, "record.day")?.0,
                 r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
+                r.at::<Stamp>(3, "record.at")?.0,
                 r.get::<_, String>(4)?,
             ))
         })?;
         let mut out: Vec<DoubleEntry> = Vec::new();
         for row in rows {
-            let (reg, day, kiosk, at, name) = row?;
-            let registrant = parse_uuid("record.registrant", &reg)?;
-            let day: Date = day.parse().map_err(|_| StoreError::Corrupt {
-                column: "record.day",
-                value: day.clone(),
-            })?;
-            let at = super::parse_ts(&at)?;
+            let (registrant, day, kiosk, at, name) = row?;
             match out.last_mut() {
                 Some(d) if d.registrant == registrant && d.day == day => {
                     d.arrivals.push((kiosk, at))
@@ -542,19 +518,15 @@ impl Store {
              FROM live_arrival a LEFT JOIN registrant r ON r.uid = a.registrant
              WHERE a.day = ?1 ORDER BY a.at",
         )?;
-        let rows = stmt.query_map([day.to_string()], |r| {
+        let rows = stmt.query_map([Day(day)], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
+                r.at::<Stamp>(0, "record.at")?.0,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
             ))
         })?;
-        rows.map(|row| {
-            let (at, kiosk, name, category) = row?;
-            Ok((super::parse_ts(&at)?, kiosk, name, category))
-        })
-        .collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
