@@ -7,8 +7,6 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use serde_json::{Value, json};
-
 use crate::app::{
     CheckIn, ImportOptions, ImportReport, Imported, JobView, Lookup, PretixImported, PretixRound,
     ScanTest, Stats, Undo, UndoOutcome, WalkIn,
@@ -707,17 +705,27 @@ pub(super) struct FileImport {
 impl Serialize for FileImport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let i = &self.imported;
-        import_json(
+        /// A file's own fields.
+        #[derive(Serialize)]
+        struct FromFile<'a> {
+            format: &'a str,
+            profile: &'a str,
+            profile_label: &'a str,
+            rows: usize,
+            skipped: usize,
+            warnings: &'a [crate::import::RowProblem],
+        }
+        ImportJson::new(
             self.options,
             &i.report,
-            json!({
-                "format": i.format,
-                "profile": i.profile.id,
-                "profile_label": i.profile.label,
-                "rows": i.rows,
-                "skipped": i.skipped,
-                "warnings": i.warnings,
-            }),
+            FromFile {
+                format: &i.format,
+                profile: i.profile.id,
+                profile_label: i.profile.label,
+                rows: i.rows,
+                skipped: i.skipped,
+                warnings: &i.warnings,
+            },
         )
         .serialize(s)
     }
@@ -770,15 +778,23 @@ pub(super) struct PretixImport {
 impl Serialize for PretixImport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let i = &self.imported;
-        import_json(
+        /// pretix's own fields.
+        #[derive(Serialize)]
+        struct FromPretix<'a> {
+            source: &'a str,
+            positions: usize,
+            arrivals: usize,
+            warnings: &'a [String],
+        }
+        ImportJson::new(
             self.options,
             &i.report,
-            json!({
-                "source": i.source,
-                "positions": i.positions,
-                "arrivals": i.arrivals,
-                "warnings": i.warnings,
-            }),
+            FromPretix {
+                source: &i.source,
+                positions: i.positions,
+                arrivals: i.arrivals,
+                warnings: &i.warnings,
+            },
         )
         .serialize(s)
     }
@@ -834,22 +850,34 @@ impl fmt::Display for PretixSynced<'_> {
     }
 }
 
-/// What every import reports, from a file or from pretix, with the
+/// What every import reports, from a file or from pretix, then the
 /// source's own fields.
-fn import_json(options: ImportOptions, r: &ImportReport, source: Value) -> Value {
-    let mut v = json!({
-        "dry_run": options.dry_run,
-        "committed": r.committed,
-        "added": r.added,
-        "updated": r.updated,
-        "unchanged": r.unchanged,
-        "cancelled": r.cancelled,
-        "changes": r.changes,
-    });
-    if let (Some(all), Value::Object(own)) = (v.as_object_mut(), source) {
-        all.extend(own);
+#[derive(Serialize)]
+struct ImportJson<'a, Own: Serialize> {
+    dry_run: bool,
+    committed: bool,
+    added: usize,
+    updated: usize,
+    unchanged: usize,
+    cancelled: usize,
+    changes: &'a [crate::app::ImportChange],
+    #[serde(flatten)]
+    own: Own,
+}
+
+impl<'a, Own: Serialize> ImportJson<'a, Own> {
+    fn new(options: ImportOptions, r: &'a ImportReport, own: Own) -> Self {
+        ImportJson {
+            dry_run: options.dry_run,
+            committed: r.committed,
+            added: r.added,
+            updated: r.updated,
+            unchanged: r.unchanged,
+            cancelled: r.cancelled,
+            changes: &r.changes,
+            own,
+        }
     }
-    v
 }
 
 /// One print job, as staff read it.
@@ -1090,21 +1118,36 @@ pub(super) struct ProgrammeImported {
 
 impl Serialize for ProgrammeImported {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let i = &self.i;
-        json!({
-            "file": self.path,
-            "format": i.format,
-            "sessions": i.sessions,
-            "rooms": i.rooms,
-            "added": i.change.added,
-            "updated": i.change.updated,
-            "unchanged": i.change.unchanged,
-            "removed": i.change.removed,
-            "registrations": i.change.registrations,
-            "warnings": i.warnings,
-            "dry_run": i.dry_run,
-            "committed": i.change.committed,
-        })
+        #[derive(Serialize)]
+        struct Json<'a> {
+            file: &'a std::path::Path,
+            format: &'a str,
+            sessions: usize,
+            rooms: usize,
+            added: usize,
+            updated: usize,
+            unchanged: usize,
+            removed: &'a [String],
+            registrations: usize,
+            warnings: &'a [crate::import::RowProblem],
+            dry_run: bool,
+            committed: bool,
+        }
+        let (i, c) = (&self.i, &self.i.change);
+        Json {
+            file: &self.path,
+            format: &i.format,
+            sessions: i.sessions,
+            rooms: i.rooms,
+            added: c.added,
+            updated: c.updated,
+            unchanged: c.unchanged,
+            removed: &c.removed,
+            registrations: c.registrations,
+            warnings: &i.warnings,
+            dry_run: i.dry_run,
+            committed: c.committed,
+        }
         .serialize(s)
     }
 }
