@@ -8,6 +8,7 @@
 mod columns;
 pub mod profile;
 pub mod programme;
+mod rows;
 mod table;
 mod xlsx;
 
@@ -20,10 +21,10 @@ pub use profile::Profile;
 pub use table::{Encoding, Table};
 
 use columns::{MapError, Mapping};
-use profile::{COMMON_STATUSES, GENERIC, PROFILES, YURPLAN, YURPLAN_ORDER};
+use profile::{GENERIC, PROFILES, YURPLAN, YURPLAN_ORDER};
 
-use crate::domain::registrant::{generated_code, plausible_email};
-use crate::domain::text::{sort_key, squeeze, without_invisible};
+use crate::domain::registrant::generated_code;
+use crate::domain::text::sort_key;
 use crate::domain::{Event, SourceEntry, Status};
 
 /// kiosk.toml `[import]`.
@@ -199,7 +200,7 @@ pub fn read_bytes(
 ) -> Result<Parsed, ImportError> {
     let tables = table::read(path, bytes, settings)?;
     let found = choose(path, &tables, settings)?;
-    entries(path, &found, settings, event)
+    rows::entries(path, &found, settings, event)
 }
 
 /// The header row and profile of a table.
@@ -573,414 +574,6 @@ fn in_scientific_notation(code: &str) -> bool {
     exponent >= 2 && at + 2 + exponent == b.len()
 }
 
-/// Turns the rows below the headers into entries: every row validated,
-/// every bad row listed.
-fn entries(
-    path: &Path,
-    found: &Found<'_>,
-    settings: &ImportSettings,
-    event: &Event,
-) -> Result<Parsed, ImportError> {
-    let Found {
-        table,
-        at,
-        profile,
-        mapping,
-    } = found;
-    let headers = &table.rows[*at].1;
-    let header_line = table.rows[*at].0;
-    let rows = &table.rows[at + 1..];
-    let width = headers.len();
-    let header_of = |c: Column| -> String {
-        mapping
-            .index(c)
-            .and_then(|i| headers.get(i))
-            .map(|h| h.trim().to_owned())
-            .unwrap_or_default()
-    };
-    let full_name_last_first = mapping
-        .index(Column::FullName)
-        .and_then(|i| headers.get(i))
-        .is_some_and(|h| sort_key(h).starts_with("nom"));
-    // Yes/No columns are flags only when every value is one; otherwise
-    // they are free fields like any other.
-    type Flags = Vec<(usize, usize)>;
-    let (flags, not_flags): (Flags, Flags) = mapping.flags.iter().copied().partition(|(col, _)| {
-        rows.iter()
-            .all(|(_, cells)| cells.get(*col).is_none_or(|v| yes_no(v).is_some()))
-    });
-    let mut extra_columns = mapping.extra.clone();
-    extra_columns.extend(
-        not_flags
-            .iter()
-            .map(|(col, _)| (*col, headers[*col].trim().to_owned())),
-    );
-    extra_columns.retain(|(i, _)| !settings.ignore.contains(&sort_key(&headers[*i])));
-    if profile.id == GENERIC.id
-        && let Some(message) = unread_status(&extra_columns, rows)
-    {
-        return Err(ImportError::Columns {
-            path: path.to_owned(),
-            message,
-        });
-    }
-    // A merged header over two filled columns: the name in two parts.
-    let merged_name = mapping.merged_name.filter(|&(_, second)| {
-        rows.iter()
-            .any(|(_, c)| c.get(second).is_some_and(|v| !v.trim().is_empty()))
-    });
-    let filed_for_clears: &[Column] = match profile.rules.filed_for {
-        Some((_, columns)) => columns,
-        None => &[],
-    };
-    let mut incomplete_lines: Vec<usize> = Vec::new();
-    let mut filed_lines: Vec<usize> = Vec::new();
-
-    let mut problems = Vec::new();
-    let mut warnings = Vec::new();
-    let mut entries = Vec::with_capacity(rows.len());
-    let mut code_lines: HashMap<String, usize> = HashMap::with_capacity(rows.len());
-    let mut skipped = 0;
-    let mut url_codes: Vec<usize> = Vec::new();
-    let mut no_code: Vec<usize> = Vec::new();
-    let mut guessed_names: Vec<usize> = Vec::new();
-    let mut invisible_lines: Vec<usize> = Vec::new();
-    let mut unknown_status: Vec<(usize, String)> = Vec::new();
-    let mut status_seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut unknown_categories: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-
-    for (line, cells) in rows {
-        let line = *line;
-        if is_blank(cells) {
-            continue;
-        }
-        if mapping
-            .skip_filled
-            .iter()
-            .any(|&i| cells.get(i).is_some_and(|v| !v.trim().is_empty()))
-        {
-            skipped += 1;
-            continue;
-        }
-        if cells.len() > width && cells[width..].iter().any(|c| !c.trim().is_empty()) {
-            problems.push(RowProblem {
-                line,
-                message: format!(
-                    "{} cellules pour {width} colonnes — un séparateur en trop dans une valeur ? Mettez-la entre guillemets",
-                    cells.len()
-                ),
-            });
-            continue;
-        }
-        let mut cleaned = false;
-        let cells: Vec<String> = cells
-            .iter()
-            .map(|c| match without_invisible(c) {
-                Some(clean) => {
-                    cleaned = true;
-                    clean
-                }
-                None => c.clone(),
-            })
-            .collect();
-        if cleaned {
-            invisible_lines.push(line);
-        }
-        // A cell as read: trimmed, spaces squeezed, a spreadsheet's guard
-        // against formulas taken off.
-        let cell = |i: usize| -> String {
-            cells
-                .get(i)
-                .map(|s| squeeze(crate::domain::text::undefused(s.trim())))
-                .unwrap_or_default()
-        };
-        let get = |c: Column| mapping.index(c).map(cell).unwrap_or_default();
-        let code = get(Column::Code);
-        if !code.is_empty() {
-            if in_scientific_notation(&code) {
-                problems.push(RowProblem {
-                    line,
-                    message: format!(
-                        "code « {code} » arrondi par Excel (notation scientifique) : les chiffres du billet sont perdus — exportez à nouveau depuis la plateforme sans enregistrer le fichier dans Excel, ou mettez la colonne « {} » au format Texte avant de coller les codes",
-                        header_of(Column::Code)
-                    ),
-                });
-                continue;
-            }
-            if let Some(first) = code_lines.get(&code.to_lowercase()) {
-                problems.push(RowProblem {
-                    line,
-                    message: format!("code « {code} » déjà utilisé ligne {first}"),
-                });
-                continue;
-            }
-            code_lines.insert(code.to_lowercase(), line);
-            let lower = code.to_ascii_lowercase();
-            if lower.starts_with("http://") || lower.starts_with("https://") {
-                url_codes.push(line);
-            }
-        } else if mapping.index(Column::Code).is_some() {
-            no_code.push(line);
-        }
-        let (first_name, last_name) = match (merged_name, mapping.index(Column::FullName)) {
-            (Some((a, b)), _) if full_name_last_first => (cell(b), cell(a)),
-            (Some((a, b)), _) => (cell(a), cell(b)),
-            (None, Some(_)) => {
-                let (first, last, sure) =
-                    split_full_name(&get(Column::FullName), full_name_last_first);
-                if !sure {
-                    guessed_names.push(line);
-                }
-                (first, last)
-            }
-            (None, None) => (get(Column::FirstName), get(Column::LastName)),
-        };
-        if first_name.is_empty() && last_name.is_empty() {
-            problems.push(RowProblem {
-                line,
-                message: "prénom et nom vides".into(),
-            });
-            continue;
-        }
-        let mut email = get(Column::Email);
-        if matches!(sort_key(&email).as_str(), "anonymous" | "anonyme") {
-            email.clear();
-        }
-        // Filed by someone else: the account's e-mail is the filer's.
-        let filed_for = mapping
-            .filed_for
-            .and_then(|i| cells.get(i))
-            .and_then(|v| yes_no(v))
-            .unwrap_or(false);
-        if filed_for
-            && filed_for_clears.contains(&Column::Email)
-            && !settings.columns.contains_key(&Column::Email)
-        {
-            if !email.is_empty() {
-                filed_lines.push(line);
-            }
-            email.clear();
-        }
-        if !email.is_empty() && !plausible_email(&email) {
-            problems.push(RowProblem {
-                line,
-                message: format!("courriel « {email} » invalide"),
-            });
-            continue;
-        }
-        let mut status = Status::Valid;
-        if mapping.index(Column::Status).is_some() {
-            let raw = get(Column::Status);
-            *status_seen.entry(raw.clone()).or_default() += 1;
-            let key = sort_key(&raw);
-            let meaning = settings.statuses.get(&key).copied().or_else(|| {
-                profile
-                    .statuses
-                    .iter()
-                    .chain(COMMON_STATUSES)
-                    .find(|(word, _)| *word == key)
-                    .map(|(_, s)| *s)
-            });
-            match meaning {
-                Some(s) => status = s,
-                None => {
-                    unknown_status.push((line, raw));
-                    continue;
-                }
-            }
-        }
-        for &(col, rule) in &flags {
-            let flag = &profile.flags[rule];
-            let answer = cells.get(col).and_then(|v| yes_no(v)).unwrap_or(false);
-            if answer == flag.when {
-                status = worst(status, flag.status);
-            }
-        }
-        if let Some(i) = mapping.incomplete
-            && cells.get(i).is_none_or(|v| v.trim().is_empty())
-        {
-            status = worst(status, Status::Pending);
-            incomplete_lines.push(line);
-        }
-        let category_text = get(Column::Category);
-        let mapped = settings
-            .categories
-            .get(&sort_key(&category_text))
-            .map(String::as_str)
-            .unwrap_or(&category_text);
-        let category = match event.category(mapped) {
-            Some(c) => c.name.clone(),
-            None => {
-                if !category_text.is_empty() {
-                    unknown_categories
-                        .entry(category_text.clone())
-                        .or_default()
-                        .push(line);
-                }
-                event.default_category.clone()
-            }
-        };
-        let extra = extra_columns
-            .iter()
-            .filter_map(|(i, header)| {
-                let v = squeeze(crate::domain::text::undefused(cells.get(*i)?.trim()));
-                (!v.is_empty()).then(|| (header.clone(), v))
-            })
-            .collect();
-        entries.push(SourceEntry {
-            line,
-            code,
-            code_generated: false,
-            first_name,
-            last_name,
-            organisation: get(Column::Organisation),
-            email,
-            category,
-            status,
-            extra,
-        });
-    }
-
-    if !unknown_status.is_empty() {
-        let seen = status_seen
-            .iter()
-            .map(|(v, n)| {
-                let v = if v.is_empty() { "(vide)" } else { v };
-                format!("« {v} » ({n})")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let column = header_of(Column::Status);
-        for (line, raw) in &unknown_status {
-            problems.push(RowProblem {
-                line: *line,
-                message: format!(
-                    "statut « {raw} » inconnu — valeurs lues dans « {column} » : {seen} — dites ce qu'il signifie dans kiosk.toml [import.status], par exemple \"{raw}\" = \"cancelled\" (ou \"valid\", \"pending\")"
-                ),
-            });
-        }
-    }
-    assign_codes(&mut entries, &mut problems);
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line);
-        return Err(ImportError::BadRows {
-            path: path.to_owned(),
-            problems,
-        });
-    }
-    if entries.is_empty() {
-        return Err(ImportError::NoEntries {
-            path: path.to_owned(),
-        });
-    }
-
-    // What cannot match at the door, said once each.
-    let code_column = header_of(Column::Code);
-    if mapping.index(Column::Code).is_none() {
-        warnings.push(RowProblem {
-            line: header_line,
-            message: format!(
-                "pas de colonne de code : codes générés — les QR codes des billets ne correspondront pas (ce que porte le QR d'un billet {} : {}) ; les personnes se trouvent par leur nom, ou indiquez la colonne dans [import.columns] code",
-                profile.label, profile.qr
-            ),
-        });
-    }
-    if !no_code.is_empty() {
-        warnings.push(RowProblem {
-            line: no_code[0],
-            message: format!(
-                "{} ligne(s) sans code dans « {code_column} » (lignes {}) : codes générés — leurs billets ne correspondront pas au scan",
-                no_code.len(),
-                lines_text(&no_code)
-            ),
-        });
-    }
-    if !url_codes.is_empty() {
-        warnings.push(RowProblem {
-            line: url_codes[0],
-            message: format!(
-                "la colonne « {code_column} » contient des adresses web ({} ligne(s) : {}) : un lien vers le billet n'est en général pas ce que son QR code contient — vérifiez un billet avec « Tester le lecteur », ou indiquez la bonne colonne dans [import.columns] code",
-                url_codes.len(),
-                lines_text(&url_codes)
-            ),
-        });
-    }
-    if !guessed_names.is_empty() {
-        warnings.push(RowProblem {
-            line: guessed_names[0],
-            message: format!(
-                "« {} » : {} nom(s) sans nom de famille en capitales, découpé(s) au premier espace (lignes {}) — vérifiez-les, ou exportez nom et prénom dans deux colonnes",
-                header_of(Column::FullName),
-                guessed_names.len(),
-                lines_text(&guessed_names)
-            ),
-        });
-    }
-    for (value, lines) in &unknown_categories {
-        warnings.push(RowProblem {
-            line: lines[0],
-            message: format!(
-                "catégorie « {value} » inconnue de kiosk.toml ({} ligne(s) : {}) — « {} » retenue ; reliez-la dans kiosk.toml [import.categories], par exemple \"{value}\" = \"{}\"",
-                lines.len(),
-                lines_text(lines),
-                event.default_category,
-                event.default_category
-            ),
-        });
-    }
-    if !invisible_lines.is_empty() {
-        warnings.push(RowProblem {
-            line: invisible_lines[0],
-            message: format!(
-                "caractères invisibles ou de contrôle retirés (espaces de largeur nulle, inversions de sens, codes de terminal…) : {} ligne(s) ({})",
-                invisible_lines.len(),
-                lines_text(&invisible_lines)
-            ),
-        });
-    }
-    if !incomplete_lines.is_empty() {
-        warnings.push(RowProblem {
-            line: incomplete_lines[0],
-            message: format!(
-                "{} réponse(s) inachevée(s), sans date d'envoi (lignes {}) : importée(s) en attente, pas admise(s)",
-                incomplete_lines.len(),
-                lines_text(&incomplete_lines)
-            ),
-        });
-    }
-    if !filed_lines.is_empty() {
-        warnings.push(RowProblem {
-            line: filed_lines[0],
-            message: format!(
-                "{} dossier(s) déposé(s) pour un tiers (lignes {}) : le courriel du fichier est celui du déposant, pas repris — si un champ du formulaire donne celui du participant, nommez-le dans [import.columns] email",
-                filed_lines.len(),
-                lines_text(&filed_lines)
-            ),
-        });
-    }
-    if skipped > 0 {
-        warnings.push(RowProblem {
-            line: header_line,
-            message: format!(
-                "{skipped} ligne(s) d'options (add-ons) ignorée(s) : ce ne sont pas des personnes"
-            ),
-        });
-    }
-    warnings.sort_by_key(|w| w.line);
-    let mut format = table.format.clone();
-    if header_line > 1 {
-        format.push_str(&format!(", en-têtes ligne {header_line}"));
-    }
-    Ok(Parsed {
-        entries,
-        warnings,
-        format,
-        profile,
-        skipped,
-    })
-}
-
-/// The more restrictive of two statuses.
 /// Words of a header that says whether someone may come (« Statut »,
 /// « État du dossier », « Valide », « Payé ? », « Registration state »).
 const STATUS_WORDS: &[&str] = &[
@@ -1060,6 +653,7 @@ fn unread_status(extra: &[(usize, String)], rows: &[(usize, Vec<String>)]) -> Op
     ))
 }
 
+/// The more restrictive of two statuses.
 fn worst(a: Status, b: Status) -> Status {
     let rank = |s: Status| match s {
         Status::Valid => 0,
@@ -1110,6 +704,7 @@ fn assign_codes(entries: &mut [SourceEntry], problems: &mut Vec<RowProblem>) {
 mod tests {
     use super::*;
     use crate::domain::event::tests::sample_event;
+    use crate::domain::text::squeeze;
 
     fn parse_with(text: &str, settings: &ImportSettings) -> Result<Parsed, ImportError> {
         read_bytes(
