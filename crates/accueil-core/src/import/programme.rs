@@ -237,94 +237,138 @@ fn rows(
     let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut after_midnight_lines: Vec<usize> = Vec::new();
     for (line, cells) in t.rows.iter().skip(header_row + 1) {
+        let line = *line;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
         let cell = |f: Field| -> &str {
             columns
                 .get(&f)
                 .and_then(|&c| cells.get(c))
                 .map_or("", |s| s.trim())
         };
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        let (wrong, read) = read_row(&cell, columns, event);
+        problems.extend(
+            wrong
+                .into_iter()
+                .map(|message| RowProblem { line, message }),
+        );
+        let Some(read) = read else {
             continue;
-        }
-        let mut bad = |message: String| {
+        };
+        let id = read.session.id.clone();
+        if let Some(other) = ids.get(&id) {
             problems.push(RowProblem {
-                line: *line,
-                message,
-            })
-        };
-        let title = squeeze(cell(Field::Title));
-        let room = squeeze(cell(Field::Room));
-        if title.is_empty() {
-            bad("titre vide".into());
+                line,
+                message: if columns.contains_key(&Field::Id) {
+                    format!("séance « {id} » déjà donnée ligne {other}")
+                } else {
+                    format!("même salle et même début que la ligne {other}")
+                },
+            });
+            continue;
         }
-        if room.is_empty() {
-            bad("salle vide".into());
+        if read.after_midnight {
+            after_midnight_lines.push(line);
         }
-        let date = match cell(Field::Date) {
-            "" => None,
-            d => match day(d, event) {
-                Ok(d) => Some(d),
-                Err(m) => {
-                    bad(m);
-                    continue;
-                }
-            },
-        };
-        let start = match moment(cell(Field::Start), date, event) {
-            Ok(s) => s,
-            Err(m) => {
-                bad(format!("début : {m}"));
-                continue;
-            }
-        };
-        let end_date = date.or_else(|| Some(start.date()));
-        let end = match moment(cell(Field::End), end_date, event) {
-            Ok(e) => match after_midnight(start, e, cell(Field::End)) {
-                Some(next_day) => {
-                    after_midnight_lines.push(*line);
-                    next_day
-                }
-                None => e,
-            },
-            Err(m) => {
-                bad(format!("fin : {m}"));
-                continue;
-            }
-        };
-        if event.day_of(start.date()).is_none() {
-            bad(format!(
-                "le {} n'est pas un jour de l'événement ([event] days dans kiosk.toml)",
-                start.date().strftime(crate::domain::when::DATE)
+        warnings.extend(
+            read.warnings()
+                .into_iter()
+                .map(|message| RowProblem { line, message }),
+        );
+        registrations.extend(read.listed.into_iter().map(|who| (line, id.clone(), who)));
+        if !read.pretix_list.is_empty() {
+            pretix_lists.push((line, id.clone(), read.pretix_list));
+        }
+        ids.insert(id, line);
+        sessions.push((line, read.session));
+    }
+    warnings.extend(overlaps(&sessions));
+    warnings.extend(after_midnight_lines.first().map(|&line| RowProblem {
+        line,
+        message: format!(
+            "{} séance(s) finissant après minuit (lignes {}) : fin lue le lendemain — vérifiez-les",
+            after_midnight_lines.len(),
+            super::lines_text(&after_midnight_lines)
+        ),
+    }));
+    warnings.sort_by_key(|w| w.line);
+    if !problems.is_empty() {
+        return Err(ImportError::BadRows {
+            path: path.to_owned(),
+            problems,
+        });
+    }
+    if sessions.is_empty() {
+        return Err(ImportError::Columns {
+            path: path.to_owned(),
+            message: "aucune séance dans le fichier — rien n'a été importé".into(),
+        });
+    }
+    Ok(ParsedProgramme {
+        sessions,
+        registrations,
+        pretix_lists,
+        warnings,
+        format: t.format.clone(),
+    })
+}
+
+/// One row of the programme, read.
+struct Read {
+    session: Session,
+    /// Who the row says registered (their codes or e-mails).
+    listed: Vec<String>,
+    /// The pretix check-in list whose tickets are registered.
+    pretix_list: String,
+    /// The end was read on the day after the start.
+    after_midnight: bool,
+}
+
+impl Read {
+    /// What the row says that the door would make strange.
+    fn warnings(&self) -> Vec<String> {
+        let s = &self.session;
+        let mut said = Vec::new();
+        if s.registration_only && self.listed.is_empty() && self.pretix_list.is_empty() {
+            said.push(format!(
+                "« {} » est sur inscription sans inscrits : la porte n'admettra personne",
+                s.title
             ));
-            continue;
         }
-        let (Ok(start_ts), Ok(end_ts)) = (
-            event.timezone.to_timestamp(start),
-            event.timezone.to_timestamp(end),
-        ) else {
-            bad("heure hors de toute date possible".into());
-            continue;
-        };
-        if end_ts <= start_ts {
-            bad(format!(
-                "la fin ({}) n'est pas après le début ({}) — une séance qui finit le lendemain : écrivez la date avec l'heure de fin (2026-06-12 01:30)",
-                end.strftime(crate::domain::when::TIME),
-                start.strftime(crate::domain::when::TIME)
+        if let Some(cap) = s.capacity
+            && self.listed.len() > cap as usize
+        {
+            said.push(format!(
+                "« {} » : {} inscrits pour {cap} places",
+                s.title,
+                self.listed.len()
             ));
-            continue;
         }
-        let capacity = match cell(Field::Capacity) {
-            "" => None,
-            c => match c.replace([' ', '\u{a0}', '\u{202f}'], "").parse::<u32>() {
-                Ok(0) | Err(_) => {
-                    bad(format!(
-                        "capacité « {c} » illisible — un nombre de places (120), ou vide pour sans limite"
-                    ));
-                    continue;
-                }
-                Ok(n) => Some(n),
-            },
-        };
+        said
+    }
+}
+
+/// A row, read: what is wrong with it (an empty title and an empty room
+/// are both told; any other problem ends the reading), and the session
+/// when its times and fields could be read.
+fn read_row<'c>(
+    cell: &impl Fn(Field) -> &'c str,
+    columns: &BTreeMap<Field, usize>,
+    event: &Event,
+) -> (Vec<String>, Option<Read>) {
+    let mut wrong = Vec::new();
+    let title = squeeze(cell(Field::Title));
+    let room = squeeze(cell(Field::Room));
+    if title.is_empty() {
+        wrong.push("titre vide".into());
+    }
+    if room.is_empty() {
+        wrong.push("salle vide".into());
+    }
+    let read = (|| -> Result<Read, String> {
+        let times = times(cell, event)?;
+        let capacity = capacity(cell(Field::Capacity))?;
         let listed: Vec<String> = cell(Field::Registered)
             .split(|c: char| c == ',' || c == ';' || c == '|' || c.is_whitespace())
             .filter(|s| !s.is_empty())
@@ -338,65 +382,107 @@ fn rows(
             }
             "oui" | "o" | "yes" | "y" | "vrai" | "true" | "1" | "x" => true,
             "non" | "n" | "no" | "faux" | "false" | "0" => false,
-            other => {
-                bad(format!("« sur inscription » : « {other} » — oui ou non"));
-                continue;
-            }
+            other => return Err(format!("« sur inscription » : « {other} » — oui ou non")),
         };
         let id = match cell(Field::Id) {
-            "" => generated_id(&room, start),
+            "" => generated_id(&room, times.start),
             id if id.len() > 100 => {
-                bad("identifiant de séance trop long (100 caractères au plus)".into());
-                continue;
+                return Err("identifiant de séance trop long (100 caractères au plus)".into());
             }
             id => id.to_owned(),
         };
-        if let Some(other) = ids.get(&id) {
-            bad(if columns.contains_key(&Field::Id) {
-                format!("séance « {id} » déjà donnée ligne {other}")
-            } else {
-                format!("même salle et même début que la ligne {other}")
-            });
-            continue;
-        }
-        if registration_only && listed.is_empty() && pretix_list.is_empty() {
-            warnings.push(RowProblem {
-                line: *line,
-                message: format!(
-                    "« {title} » est sur inscription sans inscrits : la porte n'admettra personne"
-                ),
-            });
-        }
-        if let Some(cap) = capacity
-            && listed.len() > cap as usize
-        {
-            warnings.push(RowProblem {
-                line: *line,
-                message: format!("« {title} » : {} inscrits pour {cap} places", listed.len()),
-            });
-        }
-        registrations.extend(listed.into_iter().map(|who| (*line, id.clone(), who)));
-        if !pretix_list.is_empty() {
-            pretix_lists.push((*line, id.clone(), pretix_list));
-        }
-        ids.insert(id.clone(), *line);
-        sessions.push((
-            *line,
-            Session {
+        Ok(Read {
+            session: Session {
                 id,
-                title,
-                room,
-                start: start_ts,
-                end: end_ts,
+                title: title.clone(),
+                room: room.clone(),
+                start: times.start_at,
+                end: times.end_at,
                 capacity,
                 registration_only,
             },
+            listed,
+            pretix_list,
+            after_midnight: times.after_midnight,
+        })
+    })();
+    match read {
+        Ok(read) => (wrong, Some(read)),
+        Err(message) => {
+            wrong.push(message);
+            (wrong, None)
+        }
+    }
+}
+
+/// A row's times: its start as written (for a generated reference), its
+/// start and end as instants, and whether the end was read on the next day.
+struct Times {
+    start: DateTime,
+    start_at: jiff::Timestamp,
+    end_at: jiff::Timestamp,
+    after_midnight: bool,
+}
+
+fn times<'c>(cell: &impl Fn(Field) -> &'c str, event: &Event) -> Result<Times, String> {
+    let date = match cell(Field::Date) {
+        "" => None,
+        d => Some(day(d, event)?),
+    };
+    let start = moment(cell(Field::Start), date, event).map_err(|m| format!("début : {m}"))?;
+    let end_date = date.or_else(|| Some(start.date()));
+    let end = moment(cell(Field::End), end_date, event).map_err(|m| format!("fin : {m}"))?;
+    let (end, after_midnight) = match after_midnight(start, end, cell(Field::End)) {
+        Some(next_day) => (next_day, true),
+        None => (end, false),
+    };
+    if event.day_of(start.date()).is_none() {
+        return Err(format!(
+            "le {} n'est pas un jour de l'événement ([event] days dans kiosk.toml)",
+            start.date().strftime(crate::domain::when::DATE)
         ));
     }
-    // Two sessions at once in one room: the door would admit to the later.
-    // By room, in order of start (a file of any size in n log n).
+    let (Ok(start_at), Ok(end_at)) = (
+        event.timezone.to_timestamp(start),
+        event.timezone.to_timestamp(end),
+    ) else {
+        return Err("heure hors de toute date possible".into());
+    };
+    if end_at <= start_at {
+        return Err(format!(
+            "la fin ({}) n'est pas après le début ({}) — une séance qui finit le lendemain : écrivez la date avec l'heure de fin (2026-06-12 01:30)",
+            end.strftime(crate::domain::when::TIME),
+            start.strftime(crate::domain::when::TIME)
+        ));
+    }
+    Ok(Times {
+        start,
+        start_at,
+        end_at,
+        after_midnight,
+    })
+}
+
+/// A capacity cell: a number of places (spaces between thousands
+/// allowed), or empty for no limit.
+fn capacity(c: &str) -> Result<Option<u32>, String> {
+    match c {
+        "" => Ok(None),
+        c => match c.replace([' ', '\u{a0}', '\u{202f}'], "").parse::<u32>() {
+            Ok(0) | Err(_) => Err(format!(
+                "capacité « {c} » illisible — un nombre de places (120), ou vide pour sans limite"
+            )),
+            Ok(n) => Ok(Some(n)),
+        },
+    }
+}
+
+/// Two sessions at once in one room: the door would admit to the later.
+/// By room, in order of start (a file of any size in n log n).
+fn overlaps(sessions: &[(usize, Session)]) -> Vec<RowProblem> {
+    let mut warnings = Vec::new();
     let mut by_room: BTreeMap<String, Vec<(usize, &Session)>> = BTreeMap::new();
-    for (line, s) in &sessions {
+    for (line, s) in sessions {
         by_room
             .entry(crate::domain::text::sort_key(&s.room))
             .or_default()
@@ -423,40 +509,7 @@ fn rows(
             }
         }
     }
-    if let Some(&first) = after_midnight_lines.first() {
-        warnings.push(RowProblem {
-            line: first,
-            message: format!(
-                "{} séance(s) finissant après minuit (lignes {}) : fin lue le lendemain — vérifiez-les",
-                after_midnight_lines.len(),
-                after_midnight_lines
-                    .iter()
-                    .map(usize::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        });
-    }
-    warnings.sort_by_key(|w| w.line);
-    if !problems.is_empty() {
-        return Err(ImportError::BadRows {
-            path: path.to_owned(),
-            problems,
-        });
-    }
-    if sessions.is_empty() {
-        return Err(ImportError::Columns {
-            path: path.to_owned(),
-            message: "aucune séance dans le fichier — rien n'a été importé".into(),
-        });
-    }
-    Ok(ParsedProgramme {
-        sessions,
-        registrations,
-        pretix_lists,
-        warnings,
-        format: t.format.clone(),
-    })
+    warnings
 }
 
 /// `salle-a-2026-06-11-0930`: the room and the start, when the file gives
