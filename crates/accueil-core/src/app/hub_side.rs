@@ -101,6 +101,57 @@ pub fn plausible_kiosk_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// An upload's new records, checked: kept, refused with why, or kept
+/// waiting with why.
+#[derive(Default)]
+struct Sorted<'r> {
+    keep: Vec<Record>,
+    refused: Vec<(&'r Record, String)>,
+    waiting: Vec<(&'r Record, String)>,
+}
+
+impl Sorted<'_> {
+    fn all_kept(&self) -> bool {
+        self.refused.is_empty() && self.waiting.is_empty()
+    }
+
+    /// The answer when some records were refused or kept waiting (each
+    /// told in the log), with what the hub holds of the kiosk's logs.
+    fn refusal(&self, acked: BTreeMap<String, i64>) -> UploadRefused {
+        let told = |(r, reason): &(&Record, String), waits: bool| {
+            tracing::warn!(
+                "hub : entrée n° {} du journal « {} » {} : {reason}",
+                r.seq,
+                r.log,
+                if waits { "mise en attente" } else { "refusée" }
+            );
+            RefusedRecord {
+                id: r.id,
+                log: r.log.clone(),
+                seq: r.seq,
+                reason: reason.clone(),
+                waiting: waits,
+            }
+        };
+        let refused: Vec<RefusedRecord> = self
+            .refused
+            .iter()
+            .map(|r| told(r, false))
+            .chain(self.waiting.iter().map(|r| told(r, true)))
+            .collect();
+        let error = refused
+            .iter()
+            .map(|r| format!("n° {} du journal « {} » : {}", r.seq, r.log, r.reason))
+            .collect::<Vec<_>>()
+            .join(" ; ");
+        UploadRefused {
+            error,
+            refused,
+            acked,
+        }
+    }
+}
+
 /// One kiosk's exchange, in the hub's copy: of its upload, what the hub
 /// lacks (a repeated number must carry the record the hub holds there),
 /// each record checked before it is kept — the refused ones kept apart
@@ -112,8 +163,7 @@ impl HubCopy {
         credential: &str,
         now: Timestamp,
     ) -> Result<Exchanged, ExchangeError> {
-        let k = self;
-        if let Some(at) = k.store.purged_at()? {
+        if let Some(at) = self.store.purged_at()? {
             return Err(ExchangeError::Purged(at));
         }
         if !plausible_kiosk_id(&req.kiosk) {
@@ -132,12 +182,38 @@ impl HubCopy {
                 r
             })
             .collect();
-        let event = k.config.event.clone();
-        let programme = k.store.programme()?;
-        let store = &mut k.store;
+        let accepted = self.accepted(&req.kiosk, &records)?;
+        self.bind_logs(&accepted, &req.kiosk, credential)?;
+        let sorted = self.sort(accepted.iter().flat_map(|a| a.new), now)?;
+        let arrivals = self.keep(&sorted, now)?;
+        let mut acked = BTreeMap::new();
+        for log in self.store.logs_of(&req.kiosk)? {
+            let top = self.store.last_seq(&log)?;
+            acked.insert(log, top);
+        }
+        if !sorted.all_kept() {
+            return Ok(Exchanged {
+                answer: Answer::Refused(sorted.refusal(acked)),
+                arrivals,
+            });
+        }
+        Ok(Exchanged {
+            answer: Answer::Synced(self.download(req, acked, now)?),
+            arrivals,
+        })
+    }
+
+    /// Of an upload, per log, the records the hub lacks — refused whole
+    /// when one repeats a number with another record than the hub's.
+    fn accepted<'r>(
+        &self,
+        kiosk: &str,
+        records: &'r [Record],
+    ) -> Result<Vec<crate::sync::Accepted<'r>>, ExchangeError> {
+        let store = &self.store;
         let mut has: BTreeMap<String, i64> = BTreeMap::new();
         let mut held: BTreeMap<(String, i64), uuid::Uuid> = BTreeMap::new();
-        for r in &records {
+        for r in records {
             if !has.contains_key(&r.log) {
                 let top = store.last_seq(&r.log)?;
                 has.insert(r.log.clone(), top);
@@ -148,8 +224,8 @@ impl HubCopy {
                 }
             }
         }
-        let accepted = match crate::sync::accept_upload(&req.kiosk, &records, &has, &held) {
-            Ok(accepted) => accepted,
+        match crate::sync::accept_upload(kiosk, records, &has, &held) {
+            Ok(accepted) => Ok(accepted),
             Err(Refusal::Clash { kiosk, log, seq }) => {
                 let error = Refusal::Clash {
                     kiosk: kiosk.clone(),
@@ -158,23 +234,31 @@ impl HubCopy {
                 }
                 .to_string();
                 tracing::warn!("hub : {error}");
-                return Err(ExchangeError::Clash(UploadClash { error, log, seq }));
+                Err(ExchangeError::Clash(UploadClash { error, log, seq }))
             }
-            Err(refused) => return Err(ExchangeError::Refused(refused.to_string())),
-        };
-        // A credential appends only to the logs it started: new records of a
-        // log another credential of this id started (a replaced disk, a twin,
-        // a kiosk enrolled again after a revocation) move to a new log.
-        for a in &accepted {
+            Err(refused) => Err(ExchangeError::Refused(refused.to_string())),
+        }
+    }
+
+    /// A credential appends only to the logs it started: new records of a
+    /// log another credential of this id started (a replaced disk, a twin,
+    /// a kiosk enrolled again after a revocation) move to a new log.
+    fn bind_logs(
+        &mut self,
+        accepted: &[crate::sync::Accepted<'_>],
+        kiosk: &str,
+        credential: &str,
+    ) -> Result<(), ExchangeError> {
+        for a in accepted {
             let Some(first) = a.new.first() else {
                 continue;
             };
-            match store.log_credential(&a.log)? {
+            match self.store.log_credential(&a.log)? {
                 Some(holder) if holder != credential => {
                     let clash = UploadClash {
                         error: format!(
                             "le journal « {} » a été commencé par un autre identifiant du kiosque « {} » : ses entrées à partir du n° {} passent dans un nouveau journal",
-                            a.log, req.kiosk, first.seq
+                            a.log, kiosk, first.seq
                         ),
                         log: a.log.clone(),
                         seq: first.seq,
@@ -183,47 +267,49 @@ impl HubCopy {
                     return Err(ExchangeError::Clash(clash));
                 }
                 Some(_) => {}
-                None => store.bind_log(&a.log, credential)?,
+                None => self.store.bind_log(&a.log, credential)?,
             }
         }
-        // Each record checked against the hub's copy and the upload's earlier
-        // records (a walk-in then their arrival, an arrival then its undo).
-        let mut keep: Vec<Record> = Vec::new();
-        let mut refused: Vec<(&Record, String)> = Vec::new();
-        let mut waiting: Vec<(&Record, String)> = Vec::new();
+        Ok(())
+    }
+
+    /// Each record checked against the hub's copy and the upload's earlier
+    /// records (a walk-in then their arrival, an arrival then its undo).
+    fn sort<'r>(
+        &self,
+        records: impl Iterator<Item = &'r Record>,
+        now: Timestamp,
+    ) -> Result<Sorted<'r>, StoreError> {
+        let (store, event) = (&self.store, &self.config.event);
+        let programme = store.programme()?;
+        let mut sorted = Sorted::default();
         let mut walk_ins: HashSet<uuid::Uuid> = HashSet::new();
         let mut codes_here: HashMap<String, uuid::Uuid> = HashMap::new();
         let mut arrivals_here: HashMap<uuid::Uuid, uuid::Uuid> = HashMap::new();
-        for r in accepted.iter().flat_map(|a| a.new) {
-            let verdict = {
-                let known = |u: uuid::Uuid| {
-                    walk_ins.contains(&u) || store.knows_registrant(u).unwrap_or(false)
-                };
-                let arrival_of = |a: uuid::Uuid| {
-                    arrivals_here
-                        .get(&a)
-                        .copied()
-                        .or_else(|| store.arrival_registrant(a).ok().flatten())
-                };
-                let code_holder = |code: &str| {
-                    codes_here
-                        .get(&code.trim().to_lowercase())
-                        .copied()
-                        .or_else(|| store.code_holder(code).ok().flatten())
-                };
-                crate::sync::check_record(
-                    r,
-                    &crate::sync::Check {
-                        event: &event,
-                        now,
-                        known: &known,
-                        arrival_of: &arrival_of,
-                        code_holder: &code_holder,
-                        programme: &programme,
-                    },
-                )
+        for r in records {
+            let known =
+                |u: uuid::Uuid| walk_ins.contains(&u) || store.knows_registrant(u).unwrap_or(false);
+            let arrival_of = |a: uuid::Uuid| {
+                arrivals_here
+                    .get(&a)
+                    .copied()
+                    .or_else(|| store.arrival_registrant(a).ok().flatten())
             };
-            match verdict {
+            let code_holder = |code: &str| {
+                codes_here
+                    .get(&code.trim().to_lowercase())
+                    .copied()
+                    .or_else(|| store.code_holder(code).ok().flatten())
+            };
+            let check = crate::sync::Check {
+                event,
+                now,
+                known: &known,
+                arrival_of: &arrival_of,
+                code_holder: &code_holder,
+                programme: &programme,
+            };
+            match crate::sync::check_record(r, &check) {
                 Ok(()) => {
                     match r.kind {
                         RecordKind::WalkIn => {
@@ -237,73 +323,51 @@ impl HubCopy {
                         }
                         _ => {}
                     }
-                    keep.push(r.clone());
+                    sorted.keep.push(r.clone());
                 }
-                Err(why) if why.waiting => waiting.push((r, why.reason)),
-                Err(why) => refused.push((r, why.reason)),
+                Err(why) if why.waiting => sorted.waiting.push((r, why.reason)),
+                Err(why) => sorted.refused.push((r, why.reason)),
             }
         }
+        Ok(sorted)
+    }
+
+    /// Keeps what was sorted, each kind in its table; returns the arrivals
+    /// that came in (with those that waited for what this upload brought).
+    fn keep(&mut self, sorted: &Sorted<'_>, now: Timestamp) -> Result<usize, StoreError> {
+        let store = &mut self.store;
         let mut arrivals = 0;
-        if !keep.is_empty() {
-            arrivals = store.apply_records(&keep, now)?.arrivals;
+        if !sorted.keep.is_empty() {
+            arrivals = store.apply_records(&sorted.keep, now)?.arrivals;
         }
-        if !refused.is_empty() {
-            store.refuse_records(&refused, false, now)?;
+        if !sorted.refused.is_empty() {
+            store.refuse_records(&sorted.refused, false, now)?;
         }
-        if !waiting.is_empty() {
-            store.refuse_records(&waiting, true, now)?;
+        if !sorted.waiting.is_empty() {
+            store.refuse_records(&sorted.waiting, true, now)?;
         }
         // What this upload brought may be what earlier records waited for.
-        if !keep.is_empty() && store.waiting_count()? > 0 {
+        if !sorted.keep.is_empty() && store.waiting_count()? > 0 {
             arrivals += store.promote_waiting(now)?.arrivals;
         }
-        let mut acked = BTreeMap::new();
-        for log in store.logs_of(&req.kiosk)? {
-            let top = store.last_seq(&log)?;
-            acked.insert(log, top);
-        }
-        if !refused.is_empty() || !waiting.is_empty() {
-            let told = |(r, reason): (&Record, String), waits: bool| {
-                tracing::warn!(
-                    "hub : entrée n° {} du journal « {} » {} : {reason}",
-                    r.seq,
-                    r.log,
-                    if waits { "mise en attente" } else { "refusée" }
-                );
-                RefusedRecord {
-                    id: r.id,
-                    log: r.log.clone(),
-                    seq: r.seq,
-                    reason,
-                    waiting: waits,
-                }
-            };
-            let refused: Vec<RefusedRecord> = refused
-                .into_iter()
-                .map(|r| told(r, false))
-                .chain(waiting.into_iter().map(|r| told(r, true)))
-                .collect();
-            let error = refused
-                .iter()
-                .map(|r| format!("n° {} du journal « {} » : {}", r.seq, r.log, r.reason))
-                .collect::<Vec<_>>()
-                .join(" ; ");
-            return Ok(Exchanged {
-                answer: Answer::Refused(UploadRefused {
-                    error,
-                    refused,
-                    acked,
-                }),
-                arrivals,
-            });
-        }
-        let holds = store.held_marks()?;
+        Ok(arrivals)
+    }
+
+    /// What the kiosk lacks, a batch at most, with the list's revision and
+    /// the event as the hub has it (to a kiosk that holds another).
+    fn download(
+        &self,
+        req: &SyncRequest,
+        acked: BTreeMap<String, i64>,
+        now: Timestamp,
+    ) -> Result<SyncResponse, StoreError> {
+        let holds = self.store.held_marks()?;
         let mut records = Vec::new();
         let mut more = false;
         for (log, after) in crate::sync::to_download(&req.marks, &holds) {
             let room = DOWNLOAD_BATCH - records.len();
             let upto = holds.get(&log).copied().unwrap_or(0);
-            let batch = store.records_between(&log, after, upto, room + 1)?;
+            let batch = self.store.records_between(&log, after, upto, room + 1)?;
             if batch.len() > room {
                 records.extend(batch.into_iter().take(room));
                 more = true;
@@ -311,22 +375,17 @@ impl HubCopy {
             }
             records.extend(batch);
         }
-        let list_rev = k.list_rev()?;
-        // The event as the hub has it, to a kiosk that holds another.
-        let shared = k.config.shared();
+        let shared = self.config.shared();
         let config = (req.config_rev.as_deref() != Some(shared.rev.as_str())).then_some(shared);
-        Ok(Exchanged {
-            answer: Answer::Synced(SyncResponse {
-                acked,
-                refused: Vec::new(),
-                records,
-                more,
-                list_rev,
-                hub_time: now,
-                pretix: None,
-                config,
-            }),
-            arrivals,
+        Ok(SyncResponse {
+            acked,
+            refused: Vec::new(),
+            records,
+            more,
+            list_rev: self.list_rev()?,
+            hub_time: now,
+            pretix: None,
+            config,
         })
     }
 
