@@ -38,10 +38,34 @@ pub trait FrameSource: Send {
     fn next_frame(&mut self) -> Option<Frame>;
 }
 
-/// The codes a frame shows (usually none or one). The detector misses
-/// some sharp codes at some sizes (measured on our own badges): a frame
-/// where it finds none is tried again smaller.
+/// The codes a frame shows (usually none or one). A decoder that fails on
+/// a frame — a panic inside it: rqrr did on a real phone photo — skips
+/// that frame: the next one is read as usual (said once in the log).
 pub fn decode(frame: &Frame) -> Vec<String> {
+    frame_guarded(|| decode_unguarded(frame))
+}
+
+/// Whether a decoder's failure was logged already: once is enough.
+static DECODER_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// What `decode` returns, or nothing when it panicked.
+fn frame_guarded(decode: impl FnOnce() -> Vec<String>) -> Vec<String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode)) {
+        Ok(codes) => codes,
+        Err(_) => {
+            if !DECODER_FAILED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                tracing::warn!(
+                    "caméra : le décodeur a échoué sur une image — elle est ignorée, les suivantes sont lues (signalé une fois)"
+                );
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// The detector misses some sharp codes at some sizes (measured on our
+/// own badges): a frame where it finds none is tried again smaller.
+fn decode_unguarded(frame: &Frame) -> Vec<String> {
     let (w, h) = (frame.width as usize, frame.height as usize);
     if w == 0 || h == 0 || frame.pixels.len() < w * h {
         return Vec::new();
@@ -109,22 +133,91 @@ impl Debounce {
 /// reads the screen).
 pub const SAME_SCAN: Duration = Duration::from_secs(4);
 
+/// Why reading frames stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// The source ended: camera unplugged, ffmpeg gone, recording over.
+    SourceEnded,
+    /// `deliver` said stop (the window is gone).
+    Told,
+}
+
 /// Reads frames from `source` until it ends or `deliver` says stop, and
 /// hands each new code over; `view` sees every frame first (the preview).
 /// Run it on a thread of its own.
 pub fn run(
-    mut source: Box<dyn FrameSource>,
+    source: Box<dyn FrameSource>,
     mut view: impl FnMut(&Frame),
     mut deliver: impl FnMut(String) -> bool,
-) {
+) -> Stopped {
     let mut debounce = Debounce::new(SAME_SCAN);
+    read(source, &mut debounce, &mut view, &mut deliver).0
+}
+
+/// [`run`] with the debounce kept by the caller (across restarts); also
+/// says how many frames came.
+fn read(
+    mut source: Box<dyn FrameSource>,
+    debounce: &mut Debounce,
+    view: &mut impl FnMut(&Frame),
+    deliver: &mut impl FnMut(String) -> bool,
+) -> (Stopped, u64) {
+    let mut frames = 0;
     while let Some(frame) = source.next_frame() {
+        frames += 1;
         view(&frame);
         for code in decode(&frame) {
             if debounce.accept(&code, Instant::now()) && !deliver(code) {
-                return;
+                return (Stopped::Told, frames);
             }
         }
+    }
+    (Stopped::SourceEnded, frames)
+}
+
+/// The camera thread's supervisor: opens a source, reads it, and when it
+/// ends — unplugged, ffmpeg stopped, a panic anywhere in the reading
+/// (caught and logged) — tells `ended` (the preview hides) and opens it
+/// again after a pause, which doubles from `pause` up to a minute while
+/// nothing comes (no camera: a try a minute). Stops when `deliver` says
+/// so, or when `alive` says the window is gone. A code held in view
+/// across a restart still counts once.
+pub fn supervise(
+    mut open: impl FnMut() -> Option<Box<dyn FrameSource>>,
+    mut view: impl FnMut(&Frame),
+    mut deliver: impl FnMut(String) -> bool,
+    mut ended: impl FnMut(),
+    mut alive: impl FnMut() -> bool,
+    pause: Duration,
+) {
+    let mut debounce = Debounce::new(SAME_SCAN);
+    let mut wait = pause;
+    while alive() {
+        let frames = match open() {
+            Some(source) => {
+                let reading = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    read(source, &mut debounce, &mut view, &mut deliver)
+                }));
+                match reading {
+                    Ok((Stopped::Told, _)) => return,
+                    Ok((Stopped::SourceEnded, frames)) => frames,
+                    Err(_) => {
+                        tracing::warn!(
+                            "caméra : la lecture s'est arrêtée sur une erreur — elle reprend"
+                        );
+                        1
+                    }
+                }
+            }
+            None => 0,
+        };
+        ended();
+        wait = if frames > 0 {
+            pause
+        } else {
+            (wait * 2).min(Duration::from_secs(60))
+        };
+        std::thread::sleep(wait);
     }
 }
 
@@ -268,6 +361,83 @@ mod tests {
             pixels: vec![0; 10],
         };
         assert!(decode(&short).is_empty());
+    }
+
+    /// A frame that makes the decoder panic is skipped; the next one is
+    /// read.
+    #[test]
+    fn a_decoder_panic_skips_its_frame_only() {
+        #[allow(clippy::panic)]
+        let failed = frame_guarded(|| panic!("geometry.rs: assertion failed"));
+        assert!(failed.is_empty());
+        assert_eq!(frame_guarded(|| vec!["NEC-1".to_owned()]), ["NEC-1"]);
+    }
+
+    /// A source that panics, then one that ends, then one with a code:
+    /// the supervisor opens each in turn, says each end, and the code
+    /// held across a restart counts once.
+    #[test]
+    fn the_camera_thread_comes_back_after_a_panic_or_an_unplugged_camera() {
+        struct Panicking;
+        impl FrameSource for Panicking {
+            #[allow(clippy::panic)]
+            fn next_frame(&mut self) -> Option<Frame> {
+                panic!("ffmpeg pipe");
+            }
+        }
+        let badge = Frame::from_image(qr_frame("NEC-1"));
+        let blank = Frame {
+            width: 64,
+            height: 64,
+            pixels: vec![255; 64 * 64],
+        };
+        let opened = std::cell::Cell::new(0);
+        let sources: Vec<Box<dyn Fn() -> Box<dyn FrameSource>>> = vec![
+            Box::new(|| Box::new(Panicking)),
+            Box::new(|| Box::new(Recorded(Vec::new().into_iter()))),
+            Box::new({
+                let b = badge.clone();
+                move || Box::new(Recorded(vec![b.clone(), b.clone()].into_iter()))
+            }),
+            Box::new({
+                let (b, blank) = (badge.clone(), blank.clone());
+                move || Box::new(Recorded(vec![b.clone(), blank.clone()].into_iter()))
+            }),
+        ];
+        let (mut codes, mut ends) = (Vec::new(), 0);
+        supervise(
+            || {
+                opened.set(opened.get() + 1);
+                sources.get(opened.get() - 1).map(|open| open())
+            },
+            |_| {},
+            |code| {
+                codes.push(code);
+                true
+            },
+            || ends += 1,
+            || opened.get() < sources.len() + 1,
+            Duration::ZERO,
+        );
+        assert_eq!(
+            opened.get(),
+            sources.len() + 1,
+            "each source opened, then none"
+        );
+        assert_eq!(ends, sources.len() + 1, "each end said");
+        assert_eq!(codes, ["NEC-1"], "held in view across a restart: once");
+    }
+
+    /// A QR code of `text` on a white 1280 × 720 frame.
+    fn qr_frame(text: &str) -> image::GrayImage {
+        let code = qrcode::QrCode::new(text.as_bytes()).expect("qr");
+        let (n, module) = (code.width() as u32, 8);
+        let colours = code.to_colors();
+        image::GrayImage::from_fn(1280, 720, |x, y| {
+            let (mx, my) = ((x / module).wrapping_sub(50), (y / module).wrapping_sub(12));
+            let dark = mx < n && my < n && colours[(my * n + mx) as usize] == qrcode::Color::Dark;
+            image::Luma([if dark { 0 } else { 255 }])
+        })
     }
 
     #[test]

@@ -214,7 +214,8 @@ const COUNT_EVERY: Duration = Duration::from_secs(5);
 /// if the USB scanner had typed it. On the UI thread, `preview` shows a
 /// small grey picture a few times a second, `code` takes each new code,
 /// `ended` hides the picture. No ffmpeg, no camera, a camera unplugged:
-/// the thread ends, the keyboard path never knew.
+/// the thread waits and tries again (`camera::supervise`), the keyboard
+/// path never knew.
 pub(crate) fn spawn_camera<W: ComponentHandle + 'static>(
     window: &W,
     device: std::path::PathBuf,
@@ -226,10 +227,7 @@ pub(crate) fn spawn_camera<W: ComponentHandle + 'static>(
     let spawned = std::thread::Builder::new()
         .name("camera".into())
         .spawn(move || {
-            let Some(camera) = accueil_core::camera::Webcam::open(&device) else {
-                return;
-            };
-            let (shown_to, gone) = (w.clone(), w.clone());
+            let (shown_to, gone, alive) = (w.clone(), w.clone(), w.clone());
             let mut shown = std::time::Instant::now();
             let view = move |frame: &accueil_core::camera::Frame| {
                 // A few times a second is a preview; more would cost the
@@ -250,11 +248,22 @@ pub(crate) fn spawn_camera<W: ComponentHandle + 'static>(
                     preview(&w, slint::Image::from_rgb8(buffer));
                 });
             };
-            accueil_core::camera::run(Box::new(camera), view, |text| {
-                w.upgrade_in_event_loop(move |w| code(&w, text)).is_ok()
-            });
-            // Unplugged, or ffmpeg stopped: no picture left frozen.
-            let _ = gone.upgrade_in_event_loop(move |w| ended(&w));
+            // Unplugged, ffmpeg stopped, a failure while reading: no
+            // picture left frozen, and the camera is opened again (plugged
+            // back in, it works without a restart of the kiosk).
+            accueil_core::camera::supervise(
+                || {
+                    accueil_core::camera::Webcam::open(&device)
+                        .map(|c| Box::new(c) as Box<dyn accueil_core::camera::FrameSource>)
+                },
+                view,
+                |text| w.upgrade_in_event_loop(move |w| code(&w, text)).is_ok(),
+                || {
+                    let _ = gone.upgrade_in_event_loop(move |w| ended(&w));
+                },
+                || alive.upgrade_in_event_loop(|_| ()).is_ok(),
+                Duration::from_secs(2),
+            );
         });
     drop(spawned);
 }
