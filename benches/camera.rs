@@ -53,6 +53,25 @@ fn bench(c: &mut Criterion) {
     g.bench_function("decode an empty 1280x720 frame", |b| {
         b.iter(|| decode(&empty))
     });
+    // The reference, in the same run: rqrr, the decoder before zxing-cpp,
+    // on the same frames (one pass; the kiosk made three when it found
+    // nothing).
+    let rqrr = |f: &Frame| {
+        let (w, h) = (f.width as usize, f.height as usize);
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| f.pixels[y * w + x]);
+        img.detect_grids()
+            .iter()
+            .filter_map(|g| g.decode().ok())
+            .map(|(_, c)| c)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rqrr(&with), ["NEC-000042"]);
+    g.bench_function("rqrr (reference): a frame with a ticket's QR code", |b| {
+        b.iter(|| rqrr(&with))
+    });
+    g.bench_function("rqrr (reference): an empty frame", |b| {
+        b.iter(|| rqrr(&empty))
+    });
 
     // A ticket in view until its arrival is durable, as the camera thread
     // does it (a preview thumbnail of each frame included); a new ticket

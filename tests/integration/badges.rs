@@ -429,11 +429,12 @@ fn warp(img: &image::GrayImage, inverse: impl Fn(f32, f32) -> (f32, f32)) -> ima
 
 /// Photograph-like frames of our own badges — rendered by pdftoppm, then
 /// blurred, turned, seen at an angle, in low light with noise, under a
-/// glare — go through the camera pipeline: each degradation keeps a decode
-/// rate a door can live with, and a badge held in view counts once.
+/// glare, smeared by motion, JPEG-compressed, inverted — go through the
+/// camera pipeline: every frame is read, and a badge held in view counts
+/// once.
 #[test]
 #[ignore = "needs poppler-utils (pdftoppm): run by .ci/run"]
-fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_and_glare() {
+fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_glare_motion_and_inversion() {
     use accueil::camera::{self, Frame, Recorded};
     let ev = Event::new();
     ev.ok(&["import", &fixture_str("noms-difficiles.csv")]);
@@ -469,7 +470,7 @@ fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_and_glare() {
         (
             "blurred",
             Box::new(|f, _| image::imageops::blur(&f, 1.2)),
-            0.8,
+            1.0,
         ),
         (
             "turned 12°",
@@ -481,7 +482,7 @@ fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_and_glare() {
                     (cx + c * dx + s * dy, cy - s * dx + c * dy)
                 })
             }),
-            0.8,
+            1.0,
         ),
         (
             "at an angle",
@@ -492,7 +493,7 @@ fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_and_glare() {
                     (cx + (x - cx) * k, y)
                 })
             }),
-            0.8,
+            1.0,
         ),
         (
             "low light",
@@ -507,7 +508,7 @@ fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_and_glare() {
                     image::Luma([v.clamp(0, 255) as u8])
                 })
             }),
-            0.8,
+            1.0,
         ),
         (
             "glare",
@@ -518,7 +519,45 @@ fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_and_glare() {
                     image::Luma([(f32::from(f.get_pixel(x, y)[0]) + glare).min(255.0) as u8])
                 })
             }),
-            0.8,
+            1.0,
+        ),
+        (
+            "motion blur",
+            // The badge moving sideways while the shutter is open: nine
+            // pixels of smear.
+            Box::new(|f, _| {
+                image::GrayImage::from_fn(f.width(), f.height(), |x, y| {
+                    let sum: u32 = (0..9)
+                        .map(|d| {
+                            u32::from(
+                                f.get_pixel((x + d).saturating_sub(4).min(f.width() - 1), y)[0],
+                            )
+                        })
+                        .sum();
+                    image::Luma([(sum / 9) as u8])
+                })
+            }),
+            1.0,
+        ),
+        (
+            "jpeg q30",
+            Box::new(|f, _| {
+                let mut bytes = Vec::new();
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 30)
+                    .encode_image(&f)
+                    .unwrap();
+                image::load_from_memory(&bytes).unwrap().to_luma8()
+            }),
+            1.0,
+        ),
+        (
+            "inverted",
+            // Light on dark, as some phone themes and ticket designs show it.
+            Box::new(|mut f, _| {
+                image::imageops::invert(&mut f);
+                f
+            }),
+            1.0,
         ),
     ];
     let mut report = Vec::new();
@@ -532,11 +571,17 @@ fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_and_glare() {
                 let got = camera::decode(&Frame::from_image(frame.clone()));
                 if got == [code] {
                     read += 1;
-                } else if std::env::var_os("ACCUEIL_KEEP_FRAMES").is_some() {
-                    frame
-                        .save(format!("/tmp/frame-{name}-{code}-{side}.png"))
-                        .unwrap();
+                } else {
                     eprintln!("{name} {code} {side}: {got:?}");
+                }
+                // Every frame with its code beside it, as zxing-cpp's
+                // samples are laid out: to measure other decoders on them
+                // (BENCHMARKS.md, « Camera decoders »).
+                if let Some(dir) = std::env::var_os("ACCUEIL_FRAMES") {
+                    let stem = format!("{name}-{code}-{side}").replace([' ', '°'], "");
+                    let at = Path::new(&dir).join(stem);
+                    frame.save(at.with_extension("png")).unwrap();
+                    std::fs::write(at.with_extension("txt"), code).unwrap();
                 }
             }
         }

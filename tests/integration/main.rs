@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod badges;
+mod camera;
 mod check_in;
 mod common;
 mod crash;

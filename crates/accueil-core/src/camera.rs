@@ -1,11 +1,12 @@
-//! Scanning with a camera: frames from a source, QR codes decoded off the
-//! UI thread, the same code held in view counted once.
+//! Scanning with a camera: frames from a source, tickets' codes (QR, Code
+//! 128, EAN-13) decoded off the UI thread by zxing-cpp, the same code held
+//! in view counted once; no frame and no failure stops it.
 //!
 //! A source is a trait, so that tests feed real frames (our own badges,
-//! rendered and degraded like photographs) and a kiosk feeds its webcam.
-//! The webcam is read through `ffmpeg` (V4L2 on Linux, grey frames on a
-//! pipe): no C library to build against, and a kiosk without ffmpeg or
-//! without a camera simply has no camera scanning — the keyboard path
+//! rendered and degraded like photographs, and zxing-cpp's public photo
+//! samples) and a kiosk feeds its webcam. The webcam is read through
+//! `ffmpeg` (V4L2 on Linux, grey frames on a pipe): a kiosk without ffmpeg
+//! or without a camera simply has no camera scanning — the keyboard path
 //! never waits on it.
 
 use std::io::Read;
@@ -39,8 +40,9 @@ pub trait FrameSource: Send {
 }
 
 /// The codes a frame shows (usually none or one). A decoder that fails on
-/// a frame — a panic inside it: rqrr did on a real phone photo — skips
-/// that frame: the next one is read as usual (said once in the log).
+/// a frame — a panic inside it: rqrr, the decoder before, did on a real
+/// phone photo — skips that frame: the next one is read as usual (said
+/// once in the log).
 pub fn decode(frame: &Frame) -> Vec<String> {
     frame_guarded(|| decode_unguarded(frame))
 }
@@ -63,45 +65,43 @@ fn frame_guarded(decode: impl FnOnce() -> Vec<String>) -> Vec<String> {
     }
 }
 
-/// The detector misses some sharp codes at some sizes (measured on our
-/// own badges): a frame where it finds none is tried again smaller.
+/// What tickets carry: QR codes (pretix, HelloAsso, Weezevent,
+/// Eventbrite) and the linear barcodes some print beside or instead of
+/// them (Code 128, EAN-13). No other format: each one more is one more
+/// way to read a pattern on a sleeve as a code.
+const TICKET_FORMATS: [zxingcpp::BarcodeFormat; 3] = [
+    zxingcpp::BarcodeFormat::QRCode,
+    zxingcpp::BarcodeFormat::Code128,
+    zxingcpp::BarcodeFormat::EAN13,
+];
+
+/// zxing-cpp, trying hard: a frame is read as it is, turned, smaller, and
+/// inverted (light on dark: a phone in dark mode) — still about a
+/// millisecond for a 1280 × 720 frame (BENCHMARKS.md, « Camera decoders »).
 fn decode_unguarded(frame: &Frame) -> Vec<String> {
     let (w, h) = (frame.width as usize, frame.height as usize);
     if w == 0 || h == 0 || frame.pixels.len() < w * h {
         return Vec::new();
     }
-    let found = decode_at(w, h, |x, y| frame.pixels[y * w + x]);
-    if !found.is_empty() || w < 64 || h < 64 {
-        return found;
-    }
-    // Borrowed, not copied: most frames show no code and come here.
-    let Some(img) = image::ImageBuffer::<image::Luma<u8>, &[u8]>::from_raw(
+    let Ok(view) = zxingcpp::ImageView::from_slice(
+        &frame.pixels[..w * h],
         frame.width,
         frame.height,
-        &frame.pixels[..w * h],
+        zxingcpp::ImageFormat::Lum,
     ) else {
-        return found;
+        return Vec::new();
     };
-    for scale in [0.5, 0.7] {
-        let (sw, sh) = ((w as f32 * scale) as u32, (h as f32 * scale) as u32);
-        let small = image::imageops::resize(&img, sw, sh, image::imageops::FilterType::Triangle);
-        let found = decode_at(sw as usize, sh as usize, |x, y| {
-            small.get_pixel(x as u32, y as u32)[0]
-        });
-        if !found.is_empty() {
-            return found;
-        }
-    }
-    Vec::new()
-}
-
-fn decode_at(w: usize, h: usize, pixel: impl FnMut(usize, usize) -> u8) -> Vec<String> {
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, pixel);
-    img.detect_grids()
+    let read = zxingcpp::read()
+        .formats(TICKET_FORMATS)
+        .try_harder(true)
+        .try_rotate(true)
+        .try_invert(true)
+        .try_downscale(true);
+    read.from(view)
+        .unwrap_or_default()
         .iter()
-        .filter_map(|g| g.decode().ok())
-        .map(|(_, content)| content)
-        .filter(|c| !c.trim().is_empty())
+        .map(|code| code.text())
+        .filter(|text| !text.trim().is_empty())
         .collect()
 }
 
