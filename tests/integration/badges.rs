@@ -429,9 +429,9 @@ fn warp(img: &image::GrayImage, inverse: impl Fn(f32, f32) -> (f32, f32)) -> ima
 
 /// Photograph-like frames of our own badges — rendered by pdftoppm, then
 /// blurred, turned, seen at an angle, in low light with noise, under a
-/// glare, smeared by motion, JPEG-compressed, inverted — go through the
-/// camera pipeline: every frame is read, and a badge held in view counts
-/// once.
+/// glare, smeared by motion, JPEG-compressed, far away, on a phone's
+/// screen, inverted — go through the camera pipeline: every frame is read,
+/// and a badge held in view counts once.
 #[test]
 #[ignore = "needs poppler-utils (pdftoppm): run by .ci/run"]
 fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_glare_motion_and_inversion() {
@@ -547,6 +547,31 @@ fn camera_frames_of_real_badges_decode_through_blur_tilt_low_light_glare_motion_
                     .encode_image(&f)
                     .unwrap();
                 image::load_from_memory(&bytes).unwrap().to_luma8()
+            }),
+            1.0,
+        ),
+        (
+            "far away",
+            // The badge at a third of the distance's size: a small code.
+            Box::new(|f, _| {
+                let small =
+                    image::imageops::resize(&f, 448, 252, image::imageops::FilterType::Triangle);
+                let mut frame = image::GrayImage::from_pixel(1280, 720, image::Luma([120]));
+                image::imageops::overlay(&mut frame, &small, 300, 200);
+                frame
+            }),
+            1.0,
+        ),
+        (
+            "phone screen",
+            // A ticket shown on a phone: washed-out contrast and the
+            // screen's moiré in the camera.
+            Box::new(|f, _| {
+                image::GrayImage::from_fn(f.width(), f.height(), |x, y| {
+                    let v = f32::from(f.get_pixel(x, y)[0]);
+                    let moire = 18.0 * (x as f32 * 0.9 + y as f32 * 0.35).sin();
+                    image::Luma([(90.0 + v * 0.55 + moire).clamp(0.0, 255.0) as u8])
+                })
             }),
             1.0,
         ),

@@ -88,3 +88,45 @@ fn pictures_without_a_code_read_as_nothing() {
         .collect();
     assert!(wrongly.is_empty(), "{wrongly:#?}");
 }
+
+/// A ticket whose only code is linear — a Code 128 as Weezevent prints
+/// it, an EAN-13 as some box offices do — rendered with its digits, held
+/// a little turned and out of focus before the camera: read whole.
+#[test]
+fn a_ticket_with_only_a_linear_barcode_is_read_from_a_camera_frame() {
+    use zxingcpp::BarcodeFormat;
+    for (format, text) in [
+        (BarcodeFormat::Code128, "WZ-2026-0042-7731"),
+        (BarcodeFormat::EAN13, "4006381333931"),
+    ] {
+        let code = zxingcpp::create(format).from_str(text).unwrap();
+        let drawn = code
+            .to_image_with(&zxingcpp::write().scale(3).add_hrt(true))
+            .unwrap();
+        let label =
+            image::GrayImage::from_vec(drawn.width() as u32, drawn.height() as u32, drawn.data())
+                .unwrap();
+        // On a white ticket, on a grey desk, turned 6°, slightly blurred.
+        let mut frame = image::GrayImage::from_pixel(1280, 720, image::Luma([120]));
+        let ticket = image::GrayImage::from_fn(label.width() + 80, label.height() + 80, |x, y| {
+            if (40..label.width() + 40).contains(&x) && (40..label.height() + 40).contains(&y) {
+                *label.get_pixel(x - 40, y - 40)
+            } else {
+                image::Luma([250])
+            }
+        });
+        image::imageops::overlay(&mut frame, &ticket, 300, 200);
+        let (s, c) = 0.1f32.sin_cos();
+        let turned = image::GrayImage::from_fn(1280, 720, |x, y| {
+            let (dx, dy) = (x as f32 - 640.0, y as f32 - 360.0);
+            let (sx, sy) = (640.0 + c * dx + s * dy, 360.0 - s * dx + c * dy);
+            if sx >= 0.0 && sy >= 0.0 && sx < 1280.0 && sy < 720.0 {
+                *frame.get_pixel(sx as u32, sy as u32)
+            } else {
+                image::Luma([120])
+            }
+        });
+        let seen = image::imageops::blur(&turned, 0.8);
+        assert_eq!(decode(&Frame::from_image(seen)), [text], "{format:?}");
+    }
+}
