@@ -78,6 +78,11 @@ pub(crate) enum PinShown {
     WrongWait(i32),
     /// Not even tried: wait this many seconds.
     Wait(i32),
+    /// A ticket scanned (or typed) on the PIN page: not a PIN, never
+    /// counted as a wrong one — it is scanned at the home screen.
+    Ticket,
+    /// Enter with nothing typed: nothing tried.
+    Nothing,
 }
 
 /// What the result page says.
@@ -793,8 +798,22 @@ impl Desk {
         printable && matches!(self.page, Page::Home | Page::Result)
     }
 
-    /// A PIN attempt; staff mode on the right one.
+    /// A PIN attempt; staff mode on the right one. What is not a PIN —
+    /// letters, or a ticket's code (a scanner types it, then Enter) — is
+    /// no attempt: three scans must not lock staff out.
     fn pin(&mut self, typed: &str) -> PinShown {
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return PinShown::Nothing;
+        }
+        let a_ticket = !typed.chars().all(|c| c.is_ascii_digit())
+            || self
+                .kiosk
+                .registrant(&Lookup::Code(typed.to_owned()))
+                .is_ok_and(|r| r.is_some());
+        if a_ticket {
+            return PinShown::Ticket;
+        }
         // Whole seconds, rounded up: never « 0 s » while it still waits.
         let secs = |w: Duration| {
             i32::try_from(w.as_secs() + u64::from(w.subsec_nanos() > 0)).unwrap_or(i32::MAX)
@@ -1177,6 +1196,23 @@ mod tests {
             d.go(page);
             assert!(!d.takes_stray_key("a"), "{page:?}");
         }
+    }
+
+    /// Scans on the PIN page — a ticket of the list, a ticket of another
+    /// event, a ticket's web address — and an empty Enter are no attempts:
+    /// four of them and the right PIN still unlocks at once.
+    #[test]
+    fn tickets_scanned_on_the_pin_page_are_not_wrong_pins() {
+        let (_dir, mut d) = desk("self-service", 5);
+        d.go(Page::Pin);
+        for scan in ["NEC-000001", "NEC-999999", "https://pretix.eu/t/ABC", "  "] {
+            let shown = d.pin(scan);
+            assert!(
+                matches!(shown, PinShown::Ticket | PinShown::Nothing),
+                "{scan}: {shown:?}"
+            );
+        }
+        assert_eq!(d.pin("4321"), PinShown::Unlocked, "never locked out");
     }
 
     #[test]

@@ -30,6 +30,16 @@ pub(super) fn wire(window: &AppWindow, desk: &Shared) {
         dispatch(&window, &d, Intent::Pin(typed));
     });
 
+    let w = window.as_weak();
+    p.on_erase(move || {
+        if let Some(window) = w.upgrade() {
+            let p = window.global::<PinAdapter>();
+            let mut pin = p.get_pin().to_string();
+            pin.pop();
+            p.set_pin(pin.into());
+        }
+    });
+
     let (w, d) = (window.as_weak(), desk.clone());
     p.on_lock(move || {
         if let Some(window) = w.upgrade() {
@@ -66,6 +76,8 @@ pub(super) fn render(window: &AppWindow, shown: PinShown) {
             p.set_error("wait".into());
             p.set_wait(secs);
         }
+        PinShown::Ticket => p.set_error("ticket".into()),
+        PinShown::Nothing => p.set_error("".into()),
     }
 }
 

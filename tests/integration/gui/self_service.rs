@@ -194,7 +194,7 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
             .contains("Trop d'essais")
     );
     assert!(!present(&ui, "Inscription sur place"), "still locked");
-    find(&ui, "Annuler").invoke_accessible_default_action();
+    find(&ui, "Retour").invoke_accessible_default_action();
     // Restarting the kiosk does not lift the wait.
     drop(ui);
     let ui = open_kiosk(&dir.path().join("borne").join("kiosk.toml"));
@@ -208,7 +208,7 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
             .contains("Trop d'essais"),
         "the wait survives a restart"
     );
-    find(&ui, "Annuler").invoke_accessible_default_action();
+    find(&ui, "Retour").invoke_accessible_default_action();
 
     // On a kiosk that was not attacked, the right PIN opens staff mode, and
     // staff lock it again when they leave.
@@ -330,4 +330,42 @@ fn the_screen_keyboard_fits_every_screen_size_in_both_languages() {
         }
     }
     assert!(cut.is_empty(), "cut or elided: {cut:#?}");
+}
+
+/// A touch-only self-service kiosk: staff type the PIN on the page's
+/// keypad; a ticket scanned on the PIN page (typed, then Enter, as a
+/// scanner does) is said to be a ticket and is no wrong PIN — three of
+/// them lock nobody out; Esc leaves the page.
+#[test]
+fn the_pin_page_has_a_keypad_and_scans_there_are_not_wrong_pins() {
+    let _one = crate::gui::support::one_test_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let ui = self_service_kiosk(dir.path());
+    find(&ui, "Personnel").invoke_accessible_default_action();
+    for _ in 0..3 {
+        type_text(&ui, "NEC-000001");
+        press(&ui, Key::Return.into());
+        let said = find(&ui, "Erreur").accessible_value().unwrap().to_string();
+        assert!(said.contains("Ceci est un billet"), "{said}");
+    }
+    press(&ui, Key::Escape.into());
+    assert!(
+        present(&ui, "Personnel") && !present(&ui, "Code PIN"),
+        "Esc left"
+    );
+
+    find(&ui, "Personnel").invoke_accessible_default_action();
+    for digit in "482913759".chars() {
+        find(&ui, &digit.to_string()).invoke_accessible_default_action();
+    }
+    find(&ui, "Effacer un chiffre").invoke_accessible_default_action();
+    assert_eq!(
+        find(&ui, "Code PIN").accessible_value().unwrap(),
+        "48291375"
+    );
+    find(&ui, "Déverrouiller").invoke_accessible_default_action();
+    assert!(
+        present(&ui, "Inscription sur place"),
+        "unlocked at once: the scans were no attempts"
+    );
 }
