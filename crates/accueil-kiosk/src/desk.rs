@@ -43,6 +43,9 @@ pub(crate) enum Hint {
     MinLetters,
     /// Self-service: more people than it lists.
     TooMany,
+    /// Self-service: people listed under the same name — the attendee
+    /// picks theirs by the organisation shown beside it.
+    Namesakes,
     /// Self-service: searches or people shown too fast.
     SlowDown,
     Error,
@@ -746,7 +749,9 @@ impl Desk {
                 hidden(Hint::SlowDown)
             }
             Ok(r) => Listing {
-                hint: if r.approximate {
+                hint: if self_service && namesakes(&r.hits) {
+                    Hint::Namesakes
+                } else if r.approximate {
                     Hint::Approximate
                 } else {
                     Hint::None
@@ -1081,6 +1086,17 @@ impl Desk {
         self.mode = self.kiosk.config.kiosk.mode;
         self.home();
     }
+}
+
+/// Whether two of the people listed have the same name (accents and case
+/// aside): « Nathalie Dupont » twice.
+fn namesakes(people: &[Registrant]) -> bool {
+    let name = |p: &Registrant| {
+        accueil_core::domain::text::sort_key(&format!("{} {}", p.first_name, p.last_name))
+    };
+    let mut names: Vec<String> = people.iter().map(name).collect();
+    names.sort_unstable();
+    names.windows(2).any(|w| w[0] == w[1])
 }
 
 #[cfg(test)]

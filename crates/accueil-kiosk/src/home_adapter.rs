@@ -67,12 +67,15 @@ pub(super) fn render(window: &AppWindow, desk: &Desk, listing: &Listing) {
         })
         .collect();
     home.set_results(ModelRc::new(VecModel::from(rows)));
+    // New results: a folded keyboard stays folded until asked back.
+    home.set_keyboard_back(false);
     home.set_hint(match listing.hint {
         Hint::None => SearchHint::None,
         Hint::Approximate => SearchHint::Approximate,
         Hint::NoMatch => SearchHint::NoMatch,
         Hint::MinLetters => SearchHint::MinLetters,
         Hint::TooMany => SearchHint::TooMany,
+        Hint::Namesakes => SearchHint::Namesakes,
         Hint::SlowDown => SearchHint::SlowDown,
         Hint::Error => SearchHint::Error,
     });

@@ -65,7 +65,7 @@ fn attendees_see_only_themselves_and_staff_need_the_pin() {
     assert_eq!(home.get_results().row_count(), 0);
     assert_eq!(
         find(&ui, "Indication").accessible_value().unwrap(),
-        "Plusieurs personnes portent ce nom : ajoutez votre prénom"
+        "Plusieurs personnes correspondent : tapez votre prénom et votre nom en entier"
     );
 
     // A visitor switches to English; left alone for 30 s, the screen
@@ -368,4 +368,47 @@ fn the_pin_page_has_a_keypad_and_scans_there_are_not_wrong_pins() {
         present(&ui, "Inscription sur place"),
         "unlocked at once: the scans were no attempts"
     );
+}
+
+/// Namesakes at a touch kiosk (the demo has two people or more under one
+/// name): both are listed in view — the keyboard folds, nothing sits under
+/// it — and the attendee is asked to pick theirs by its organisation.
+#[test]
+fn namesakes_are_both_in_view_and_told_apart_by_their_organisation() {
+    let _one = crate::gui::support::one_test_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let ui = self_service_kiosk(dir.path());
+    let name = ui.with_kiosk(|k| {
+        let mut seen = std::collections::BTreeMap::<String, usize>::new();
+        for r in k.search("dupont", 500).unwrap().hits {
+            *seen
+                .entry(format!("{} {}", r.first_name, r.last_name))
+                .or_default() += 1;
+        }
+        seen.into_iter()
+            .find(|(_, n)| (2..=3).contains(n))
+            .map(|(name, _)| name)
+            .expect("namesakes among the demo's Duponts")
+    });
+    type_text(&ui, &name.to_lowercase());
+    let home = ui.window.global::<HomeAdapter>();
+    assert!(home.get_results().row_count() >= 2, "{name}");
+    assert_eq!(
+        find(&ui, "Indication").accessible_value().unwrap(),
+        "Même nom pour plusieurs personnes : touchez le vôtre d'après votre organisation"
+    );
+    assert!(!present(&ui, "Valider"), "the keyboard folded");
+    let window = ui.window.window();
+    let height = window.size().height as f32 / window.scale_factor();
+    let rows: Vec<_> =
+        i_slint_backend_testing::ElementHandle::find_by_accessible_label(&ui.window, &name)
+            .map(|row| (row.absolute_position().y, row.size().height))
+            .collect();
+    assert!(rows.len() >= 2, "{rows:?}");
+    for (y, h) in rows {
+        assert!(
+            y >= 0.0 && y + h <= height,
+            "a row at {y} + {h} px, the window {height} px"
+        );
+    }
 }
