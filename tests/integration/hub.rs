@@ -1399,6 +1399,102 @@ fn the_organisers_page_follows_check_ins_live_in_a_real_browser() {
     assert!(browser.texts("#arrived").is_empty());
 }
 
+/// axe-core's script: `AXE_CORE`, else where `.ci/run` installs it.
+fn axe_core() -> String {
+    let path = std::env::var_os("AXE_CORE").map_or_else(
+        || {
+            std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/accueil-ci/axe/node_modules/axe-core/axe.min.js")
+        },
+        std::path::PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core not found at {} ({e}) — npm install --prefix ~/.cache/accueil-ci/axe axe-core@4 (.ci/run does)",
+            path.display()
+        )
+    })
+}
+
+/// The organisers' page as the French public sector must provide it
+/// (RGAA 4.1: WCAG 2.1 AA, and 2.2's AA criteria): axe-core finds nothing
+/// in any view — the organiser's, the read-only one, the door view, in
+/// English, before the first arrival, and with « Ajouter un kiosque » open,
+/// whose dialog keeps Tab inside it.
+#[test]
+#[ignore = "needs chromium, chromium-driver and axe-core (.ci/run installs them)"]
+fn the_organisers_page_has_no_accessibility_violations_in_any_view() {
+    let axe = axe_core();
+    let hub_ev = hub_event();
+    let hub = HubProcess::start(&hub_ev, "127.0.0.1:0");
+    let browser = Browser::start();
+    let check = |view: &str| {
+        let script = format!(
+            "{axe}\nconst done = arguments[arguments.length - 1];\naxe.run(document, {{ runOnly: {{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }} }}).then((r) => done(r.violations.map((v) => v.impact + ' ' + v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '))), (e) => done(['axe failed: ' + e]));"
+        );
+        let found = browser.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            serde_json::json!({ "script": script, "args": [] }),
+        );
+        assert_eq!(found, serde_json::json!([]), "{view}");
+    };
+    let page = |query: &str| format!("http://{}/?token={query}", hub.addr);
+    // The figures shown (hidden ones too: the door view shows few).
+    let shows = |b: &Browser, arrived: &str| {
+        b.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            serde_json::json!({
+                "script": "return document.getElementById('arrived').textContent;",
+                "args": []
+            }),
+        ) == serde_json::json!(arrived)
+    };
+
+    // Before the first arrival.
+    browser.open(&page(ORGANISER));
+    browser.until(10, "the figures", |b| shows(b, "0"));
+    check("before the first arrival");
+
+    let a = kiosk_event("porte-a", hub.addr, TOKEN);
+    sync(&a);
+    check_in(&a, &codes(1..=3));
+    sync(&a);
+    for (view, query) in [
+        ("organiser", ORGANISER.to_owned()),
+        ("read-only", DASHBOARD.to_owned()),
+        ("door view", format!("{ORGANISER}&vue=entree")),
+        ("in English", format!("{ORGANISER}&lang=en")),
+    ] {
+        browser.open(&page(&query));
+        browser.until(10, "3 arrivals", |b| shows(b, "3"));
+        check(view);
+    }
+
+    // The dialog: nothing behind it takes the focus.
+    browser.open(&page(ORGANISER));
+    browser.until(10, "3 arrivals", |b| shows(b, "3"));
+    browser.click("#add");
+    browser.until(10, "the code", |b| {
+        !b.texts("#invite-typed").concat().is_empty()
+    });
+    check("« Ajouter un kiosque » open");
+    let behind = browser.call(
+        reqwest::Method::POST,
+        "/execute/sync",
+        serde_json::json!({
+            "script": "return [...document.querySelectorAll('button, a[href], input, select, textarea, [tabindex]')].filter((e) => !e.closest('#invite')).every((e) => e.closest('[inert]') !== null);",
+            "args": []
+        }),
+    );
+    assert_eq!(
+        behind,
+        serde_json::json!(true),
+        "only the dialog can take the focus"
+    );
+}
+
 /// What accueil writes beside the people's data — the hub's log lines (on
 /// stderr and in `logs/`), every command's messages, the badge files'
 /// names, the print jobs' names — carries no name, e-mail, organisation
