@@ -870,6 +870,43 @@ fn value(ui: &KioskUi, label: &str) -> String {
     find(ui, label).accessible_value().unwrap().to_string()
 }
 
+/// Someone already in today, found by name: the card says so, and its main
+/// button does not offer to record an arrival that will not be recorded —
+/// it shows the arrival (where a reprint is).
+#[test]
+fn the_card_of_someone_already_in_offers_their_arrival_not_a_second_one() {
+    let _screen = crate::gui::support::one_test_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = accueil::demo::create(&dir.path().join("demo"), 1200).unwrap();
+    let ui = open_kiosk(&config_path);
+    let mut keys = Actions::default();
+    type_text(&ui, "NEC-000001", &mut keys);
+    enter(&ui, &mut keys);
+    assert_eq!(outcome(&ui), "already_in", "in since the demo's morning");
+    let p = ui.with_kiosk(|k| {
+        k.registrant(&accueil::app::Lookup::Code("NEC-000001".into()))
+            .unwrap()
+            .unwrap()
+    });
+    type_text(&ui, &format!("{} {}", p.first_name, p.last_name), &mut keys);
+    let home = ui.window.global::<accueil::ui::HomeAdapter>();
+    assert!(
+        slint::Model::iter(&home.get_results()).any(|r| r.id == p.id as i32),
+        "listed"
+    );
+    home.invoke_chosen(p.id as i32);
+    assert!(crate::gui::support::present(
+        &ui,
+        "Déjà arrivé·e — voir son arrivée"
+    ));
+    assert!(!crate::gui::support::present(
+        &ui,
+        "Enregistrer l'arrivée et imprimer"
+    ));
+    find(&ui, "Déjà arrivé·e — voir son arrivée").invoke_accessible_default_action();
+    assert_eq!(outcome(&ui), "already_in");
+}
+
 /// A ticket whose QR code will not scan (a cracked phone screen): staff on
 /// a tablet type its code on the home keyboard — letters, « 123 », digits —
 /// and « Valider » checks its holder in.
