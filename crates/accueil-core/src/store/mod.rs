@@ -1040,10 +1040,9 @@ mod tests {
         (dir, store)
     }
 
-    #[test]
-    fn the_log_refuses_updates_and_deletes() {
-        let (_dir, store) = temp_store();
-        let rec = log::append(
+    /// A record in the log (a badge printed for nobody in particular).
+    fn badge_printed(store: &Store) -> crate::domain::Record {
+        log::append(
             &store.conn,
             "k1",
             Timestamp::UNIX_EPOCH,
@@ -1055,7 +1054,13 @@ mod tests {
                 payload: serde_json::json!({}),
             },
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn the_log_refuses_updates_and_deletes() {
+        let (_dir, store) = temp_store();
+        let rec = badge_printed(&store);
         assert_eq!(rec.seq, 1);
         let upd = store.conn.execute("UPDATE record SET kiosk = 'x'", []);
         assert!(upd.unwrap_err().to_string().contains("append-only"));
@@ -1069,19 +1074,7 @@ mod tests {
     #[test]
     fn a_value_written_from_outside_is_named_by_its_column() {
         let (_dir, store) = temp_store();
-        let rec = log::append(
-            &store.conn,
-            "k1",
-            Timestamp::UNIX_EPOCH,
-            NewRecord {
-                kind: RecordKind::BadgePrinted,
-                registrant: Uuid::nil(),
-                day: None,
-                reverts: None,
-                payload: serde_json::json!({}),
-            },
-        )
-        .unwrap();
+        let rec = badge_printed(&store);
         assert_eq!(
             store.record(rec.id).unwrap().map(|r| r.at),
             Some(Timestamp::UNIX_EPOCH)
