@@ -13,6 +13,7 @@ mod badges;
 mod camera;
 mod check_in;
 mod common;
+mod contrast;
 mod crash;
 #[cfg(feature = "gui")]
 mod gui;
