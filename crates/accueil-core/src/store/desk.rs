@@ -127,7 +127,10 @@ impl Store {
                 "SELECT MAX(at) FROM record WHERE registrant = ?1 AND kind = 'registrant_edited'",
             )?
             .query_row([before.uid.to_string()], |r| r.get(0))?;
-        let at = match latest.map(|t| super::parse_ts(&t)).transpose()? {
+        let at = match latest
+            .map(|t| super::parse_ts("record.at", &t))
+            .transpose()?
+        {
             Some(t) if t >= now => t
                 .checked_add(jiff::SignedDuration::from_millis(1))
                 .unwrap_or(t),

@@ -726,10 +726,11 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 
 pub(crate) use column::timestamp_text as ts_text;
 
-/// A stored timestamp, outside a typed row read (see [`column::Stamp`]).
-pub(crate) fn parse_ts(s: &str) -> Result<Timestamp> {
+/// A stored timestamp read outside a typed row (see [`column::Stamp`]):
+/// a damaged one names its column, as [`parse_uuid`] does.
+pub(crate) fn parse_ts(column: &'static str, s: &str) -> Result<Timestamp> {
     column::parse_timestamp(s).ok_or_else(|| StoreError::Corrupt {
-        column: "record.at",
+        column,
         value: s.to_owned(),
     })
 }
@@ -1165,6 +1166,6 @@ mod tests {
         let b: Timestamp = "2022-09-28T07:14:03.5Z".parse().unwrap();
         assert_eq!(ts_text(a), "2022-09-28T07:14:03.000Z");
         assert!(ts_text(a) < ts_text(b));
-        assert_eq!(parse_ts(&ts_text(b)).unwrap(), b);
+        assert_eq!(parse_ts("record.at", &ts_text(b)).unwrap(), b);
     }
 }

@@ -140,8 +140,8 @@ fn job_view(row: [Option<String>; 11]) -> Result<JobView> {
         error,
         printer: text(printer),
         printer_job,
-        created_at: parse_ts(&text(created))?,
-        updated_at: parse_ts(&text(updated))?,
+        created_at: parse_ts("print_job.created_at", &text(created))?,
+        updated_at: parse_ts("print_job.updated_at", &text(updated))?,
     })
 }
 

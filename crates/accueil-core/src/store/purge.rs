@@ -102,7 +102,7 @@ impl Store {
     /// When this copy was purged, if it was.
     pub fn purged_at(&self) -> Result<Option<Timestamp>> {
         self.kiosk_setting(PURGED_AT)?
-            .map(|t| parse_ts(&t))
+            .map(|t| parse_ts("kiosk_setting.purged_at", &t))
             .transpose()
     }
 
@@ -353,7 +353,7 @@ impl Store {
                     id,
                     new_id.get(id.as_str()),
                     who,
-                    ts_text(quarter_hour(parse_ts(at)?)),
+                    ts_text(quarter_hour(parse_ts("record.at", at)?)),
                     reverts,
                     payload
                 ])?;
