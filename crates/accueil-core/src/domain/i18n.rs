@@ -222,7 +222,8 @@ pub fn english_within(text: &str) -> Vec<(&'static str, &'static str)> {
 pub enum Text {
     Phrase {
         french: &'static str,
-        args: Vec<(&'static str, Text)>,
+        /// `{name}` and the words that fill it, the same in every language.
+        args: Vec<(&'static str, String)>,
     },
     Verbatim(String),
 }
@@ -239,14 +240,9 @@ impl Text {
 
     /// Fills `{name}` with `value`, said the same in every language.
     pub fn arg(self, name: &'static str, value: impl fmt::Display) -> Text {
-        self.with(name, Text::Verbatim(value.to_string()))
-    }
-
-    /// Fills `{name}` with a phrase of its own, translated with this one.
-    pub fn with(self, name: &'static str, value: Text) -> Text {
         match self {
             Text::Phrase { french, mut args } => {
-                args.push((name, value));
+                args.push((name, value.to_string()));
                 Text::Phrase { french, args }
             }
             verbatim => verbatim,
@@ -260,7 +256,7 @@ impl Text {
             Text::Phrase { french, args } => {
                 let mut out = tr(language, french).to_owned();
                 for (name, value) in args {
-                    out = out.replace(&format!("{{{name}}}"), &value.in_language(language));
+                    out = out.replace(&format!("{{{name}}}"), value);
                 }
                 out
             }
